@@ -1,0 +1,384 @@
+"""The DuckDB file: schema, connections and the data version.
+
+DuckDB lets one process write a file, and while it does no other process can even
+read it. The app and the CLI therefore never hold a connection longer than one
+operation: every read and every write opens its own short-lived connection, and a
+connection that meets another process's lock waits and tries again. Inside one
+process a readers–writer lock keeps read-only and read-write connections apart,
+because DuckDB refuses two configurations of the same file in one process.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from . import defaults
+
+DEFAULT_DB = Path("data") / "trygghet.duckdb"
+SCHEMA_VERSION = 1
+
+
+class DatabaseBusy(RuntimeError):
+    """Another process held the database longer than we were willing to wait."""
+
+
+def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
+    """--db, else the environment variable TRYGGHET_DB, else data/trygghet.duckdb."""
+    if explicit:
+        return Path(explicit)
+    env = os.environ.get("TRYGGHET_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+# Events are de-duplicated by (source, the reporter's own id) when an id is given,
+# otherwise by their whole content. Both the importer and the demo use this expression.
+DEDUP_KEY_SQL = """md5_number(CASE
+    WHEN external_id IS NOT NULL THEN 'id|' || lower(source) || '|' || external_id
+    ELSE 'c|' || concat_ws('|', strftime(occurred_at, '%Y-%m-%d %H:%M:%S'), district,
+                          coalesce(place, ''), category, coalesce(description, ''), lower(source))
+END)"""
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (
+    key VARCHAR PRIMARY KEY,
+    value VARCHAR
+);
+CREATE TABLE IF NOT EXISTS data_version (
+    version BIGINT NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS districts (
+    name VARCHAR PRIMARY KEY,
+    police_area VARCHAR,
+    municipality VARCHAR,
+    neighbourhoods VARCHAR[],
+    color VARCHAR NOT NULL,
+    sort_order INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS categories (
+    name VARCHAR PRIMARY KEY,
+    category_group VARCHAR,
+    description VARCHAR,
+    sort_order INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS organisations (
+    name VARCHAR PRIMARY KEY
+);
+CREATE TABLE IF NOT EXISTS uploads (
+    id BIGINT PRIMARY KEY,
+    file_name VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    size_bytes BIGINT NOT NULL,
+    uploaded_at TIMESTAMP NOT NULL,
+    uploaded_by VARCHAR,
+    file_kind VARCHAR,
+    sheets VARCHAR,
+    rows BIGINT NOT NULL,
+    imported BIGINT NOT NULL,
+    updated BIGINT NOT NULL,
+    duplicates BIGINT NOT NULL,
+    rejected BIGINT NOT NULL,
+    status VARCHAR NOT NULL,
+    archive_path VARCHAR
+);
+CREATE TABLE IF NOT EXISTS events (
+    id BIGINT NOT NULL,
+    occurred_at TIMESTAMP NOT NULL,
+    time_known BOOLEAN NOT NULL,
+    district VARCHAR NOT NULL,
+    place VARCHAR,
+    category VARCHAR NOT NULL,
+    description VARCHAR,
+    source VARCHAR NOT NULL,
+    external_id VARCHAR,
+    lat DOUBLE,
+    lon DOUBLE,
+    upload_id BIGINT,
+    dedup_key UHUGEINT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS interventions (
+    id VARCHAR PRIMARY KEY,
+    title VARCHAR NOT NULL,
+    priority_area VARCHAR,
+    district VARCHAR,
+    owner VARCHAR,
+    contact VARCHAR,
+    status VARCHAR NOT NULL,
+    start_date DATE,
+    end_date DATE,
+    comment VARCHAR,
+    upload_id BIGINT,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS intervention_history (
+    intervention_id VARCHAR NOT NULL,
+    field VARCHAR NOT NULL,
+    old_value VARCHAR,
+    new_value VARCHAR,
+    changed_at TIMESTAMP NOT NULL,
+    upload_id BIGINT,
+    changed_by VARCHAR,
+    origin VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS priority_areas (
+    name VARCHAR PRIMARY KEY,
+    description VARCHAR,
+    goal VARCHAR,
+    valid_from DATE,
+    valid_to DATE,
+    indicator_categories VARCHAR[] NOT NULL,
+    upload_id BIGINT,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS survey_results (
+    period VARCHAR NOT NULL,
+    district VARCHAR NOT NULL,
+    indicator VARCHAR NOT NULL,
+    value DOUBLE NOT NULL,
+    respondents INTEGER,
+    upload_id BIGINT,
+    PRIMARY KEY (period, district, indicator)
+);
+CREATE TABLE IF NOT EXISTS rejected_rows (
+    upload_id BIGINT NOT NULL,
+    sheet VARCHAR NOT NULL,
+    row_number INTEGER,
+    column_name VARCHAR,
+    reason VARCHAR NOT NULL,
+    original_values VARCHAR
+);
+"""
+
+
+class _ReadWriteLock:
+    """Many readers or one writer, within this process."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._readers = 0
+        self._writer = False
+
+    @contextmanager
+    def reading(self) -> Iterator[None]:
+        with self._cond:
+            while self._writer:
+                self._cond.wait()
+            self._readers += 1
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._readers -= 1
+                self._cond.notify_all()
+
+    @contextmanager
+    def writing(self) -> Iterator[None]:
+        with self._cond:
+            while self._writer or self._readers:
+                self._cond.wait()
+            self._writer = True
+        try:
+            yield
+        finally:
+            with self._cond:
+                self._writer = False
+                self._cond.notify_all()
+
+
+_locks: dict[str, _ReadWriteLock] = {}
+_locks_guard = threading.Lock()
+
+
+def _lock_for(path: Path) -> _ReadWriteLock:
+    key = str(path.resolve())
+    with _locks_guard:
+        return _locks.setdefault(key, _ReadWriteLock())
+
+
+def _is_lock_conflict(exc: Exception) -> bool:
+    text = str(exc).lower()
+    return "lock" in text and ("conflicting" in text or "could not set" in text)
+
+
+@dataclass(frozen=True)
+class Database:
+    """A handle on one DuckDB file. Cheap to create; holds no connection."""
+
+    path: Path
+    read_timeout: float = 20.0
+    write_timeout: float = 120.0
+
+    def exists(self) -> bool:
+        return self.path.exists()
+
+    def _connect(self, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
+        deadline = time.monotonic() + timeout
+        delay = 0.02
+        while True:
+            try:
+                return duckdb.connect(str(self.path), read_only=read_only)
+            except (duckdb.IOException, duckdb.ConnectionException) as exc:
+                if not _is_lock_conflict(exc) or time.monotonic() > deadline:
+                    if _is_lock_conflict(exc):
+                        raise DatabaseBusy(
+                            "Databasen används just nu av en annan process (till exempel en import "
+                            "från kommandoraden). Försök igen om en stund."
+                        ) from exc
+                    raise
+                time.sleep(delay)
+                delay = min(delay * 1.5, 0.5)
+
+    @contextmanager
+    def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A read-only connection for the length of the block."""
+        if not self.path.exists():
+            raise FileNotFoundError(f"Databasen {self.path.name} finns inte.")
+        with _lock_for(self.path).reading():
+            con = self._connect(read_only=True, timeout=self.read_timeout)
+            try:
+                yield con
+            finally:
+                con.close()
+
+    @contextmanager
+    def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """One transaction: committed with a new data version, or rolled back whole."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with _lock_for(self.path).writing():
+            con = self._connect(read_only=False, timeout=self.write_timeout)
+            try:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    yield con
+                    bump_data_version(con)
+                    con.execute("COMMIT")
+                except BaseException:
+                    con.execute("ROLLBACK")
+                    raise
+            finally:
+                con.close()
+
+    @contextmanager
+    def dry_run(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A write transaction that is always rolled back: exact counts, no change."""
+        with _lock_for(self.path).writing():
+            con = self._connect(read_only=False, timeout=self.write_timeout)
+            try:
+                con.execute("BEGIN TRANSACTION")
+                try:
+                    yield con
+                finally:
+                    con.execute("ROLLBACK")
+            finally:
+                con.close()
+
+    def change_token(self) -> tuple[int, int, int]:
+        """Changes whenever the file or its write-ahead log does; costs two stat calls."""
+        try:
+            st = self.path.stat()
+        except FileNotFoundError:
+            return (0, 0, 0)
+        wal = self.path.with_name(self.path.name + ".wal")
+        wal_mtime = wal.stat().st_mtime_ns if wal.exists() else 0
+        return (st.st_mtime_ns, st.st_size, wal_mtime)
+
+
+def bump_data_version(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("UPDATE data_version SET version = version + 1, updated_at = now()::TIMESTAMP")
+
+
+def data_version(con: duckdb.DuckDBPyConnection) -> tuple[int, object]:
+    row = con.execute("SELECT version, updated_at FROM data_version").fetchone()
+    return (int(row[0]), row[1]) if row else (0, None)
+
+
+def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SCHEMA)
+    if con.execute("SELECT count(*) FROM data_version").fetchone()[0] == 0:
+        con.execute("INSERT INTO data_version VALUES (0, now()::TIMESTAMP)")
+    con.execute(
+        "INSERT OR REPLACE INTO meta VALUES ('schema_version', ?)", [str(SCHEMA_VERSION)]
+    )
+
+
+def seed_reference_lists(con: duckdb.DuckDBPyConnection) -> None:
+    """Default categories and organisations; districts come from the municipality's own sheet."""
+    for order, (name, group, description) in enumerate(defaults.CATEGORIES):
+        con.execute(
+            "INSERT OR IGNORE INTO categories VALUES (?, ?, ?, ?)", [name, group, description, order]
+        )
+    for name in defaults.ORGANISATIONS:
+        con.execute("INSERT OR IGNORE INTO organisations VALUES (?)", [name])
+
+
+def init_database(db: Database, *, replace: bool = False) -> None:
+    """An empty database with the schema and the default reference lists."""
+    if replace:
+        remove_database_files(db.path)
+    with db.write() as con:
+        create_schema(con)
+        seed_reference_lists(con)
+
+
+def remove_database_files(path: Path) -> None:
+    for p in (path, path.with_name(path.name + ".wal")):
+        if p.exists():
+            p.unlink()
+
+
+def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
+    row = con.execute("SELECT value FROM meta WHERE key = ?", [key]).fetchone()
+    return row[0] if row else None
+
+
+def set_meta(con: duckdb.DuckDBPyConnection, key: str, value: str) -> None:
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [key, value])
+
+
+def next_id(con: duckdb.DuckDBPyConnection, table: str) -> int:
+    if table not in {"uploads", "events"}:
+        raise ValueError(table)
+    return int(con.execute(f"SELECT coalesce(max(id), 0) + 1 FROM {table}").fetchone()[0])
+
+
+def add_district(
+    con: duckdb.DuckDBPyConnection,
+    name: str,
+    police_area: str | None = None,
+    municipality: str | None = None,
+    neighbourhoods: list[str] | None = None,
+) -> bool:
+    """Inserts a district or updates its details; returns True when it was new.
+
+    A new district gets the first palette colour not yet taken, so it keeps one
+    colour on every chart for as long as it exists.
+    """
+    existing = con.execute("SELECT 1 FROM districts WHERE name = ?", [name]).fetchone()
+    if existing:
+        con.execute(
+            """UPDATE districts SET
+                 police_area = coalesce(?, police_area),
+                 municipality = coalesce(?, municipality),
+                 neighbourhoods = coalesce(?, neighbourhoods)
+               WHERE name = ?""",
+            [police_area, municipality, neighbourhoods, name],
+        )
+        return False
+    used = {r[0] for r in con.execute("SELECT color FROM districts").fetchall()}
+    count = con.execute("SELECT count(*) FROM districts").fetchone()[0]
+    palette = defaults.DISTRICT_PALETTE
+    color = next((c for c in palette if c not in used), palette[count % len(palette)])
+    con.execute(
+        "INSERT INTO districts VALUES (?, ?, ?, ?, ?, ?)",
+        [name, police_area, municipality, neighbourhoods or [], color, count],
+    )
+    return True
