@@ -544,3 +544,23 @@ def import_path(db: Database, path: Path, **kwargs: object) -> FileReport:
 
 def spec_title(kind: str) -> str:
     return BY_KIND[kind].title
+
+
+def preview(sheet: ParsedSheet, limit: int = 10) -> pd.DataFrame:
+    """The first valid rows as they will be stored, under the template's Swedish headers."""
+    spec = BY_KIND[sheet.kind]
+    if sheet.columns is not None:
+        columns = {k: v[:limit] for k, v in sheet.columns.items()}
+        frame = pd.DataFrame(columns)
+        labels = {"rownum": "Rad", "occurred_at": "Tidpunkt", "time_known": "Tid känd"}
+        labels.update({f.name: f.header for f in spec.fields})
+        frame = frame.drop(columns=["time_known"]).rename(columns=labels)
+        return frame
+    frame = pd.DataFrame(sheet.records[:limit])
+    frame.insert(0, "Rad", sheet.record_rows[:limit])
+    labels = {f.name: f.header for f in spec.fields}
+    if "indicators" in frame:
+        frame["indicators"] = frame["indicators"].map(lambda v: ", ".join(v) if isinstance(v, list) else v)
+    if "neighbourhoods" in frame:
+        frame["neighbourhoods"] = frame["neighbourhoods"].map(lambda v: ", ".join(v) if isinstance(v, list) else v)
+    return frame.rename(columns=labels)

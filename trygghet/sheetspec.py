@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .defaults import STATUSES
 from .text import header_key
 
 
@@ -19,6 +20,7 @@ class Field:
     synonyms: tuple[str, ...] = ()
     example: object = None
     help: str = ""
+    in_template: bool = True  # accepted on import; left out of the template to keep it plain
 
     def keys(self) -> set[str]:
         return {header_key(self.header), *(header_key(s) for s in self.synonyms)}
@@ -34,6 +36,10 @@ class SheetSpec:
     description: str = ""
     # A field that may stand in for the required ones (a combined date-and-time column).
     alternatives: dict[str, str] = field(default_factory=dict)
+
+    @property
+    def template_fields(self) -> list[Field]:
+        return [f for f in self.fields if f.in_template]
 
     @property
     def required(self) -> list[Field]:
@@ -53,7 +59,8 @@ EVENTS = SheetSpec(
               "Datum då händelsen inträffade, t.ex. 2026-11-03 eller 3/11/2026."),
         Field("time", "Tid", False, ("Klockslag", "Klockan", "Kl", "Tidpunkt"), "21:30",
               "Klockslag, t.ex. 21:30 eller 21.30. Lämna tomt om det inte är känt."),
-        Field("datetime", "Datum och tid", False, ("Datum/tid", "Datum & tid", "Datum o tid", "Tidpunkt (datum och tid)")),
+        Field("datetime", "Datum och tid", False, ("Datum/tid", "Datum & tid", "Datum o tid", "Tidpunkt (datum och tid)"),
+              help="Datum och klockslag i samma cell, i stället för Datum och Tid.", in_template=False),
         Field("district", "Stadsdel", True, ("Område", "Stadsdelsområde", "Stadsdelsnamn", "Bostadsområde"), "Norrby",
               "Stadsdel enligt listan på fliken Listor."),
         Field("place", "Plats", False, ("Adress", "Plats/adress", "Gatuadress", "Platsbeskrivning"), "Torget vid Norrby centrum",
@@ -90,8 +97,8 @@ INTERVENTIONS = SheetSpec(
         Field("owner", "Ansvarig aktör", False, ("Ansvarig organisation", "Aktör", "Organisation", "Huvudman"), "Kommun",
               "Organisation som äger insatsen."),
         Field("contact", "Ansvarig", False, ("Ansvarig person", "Kontaktperson", "Kontakt", "Ansvarig funktion"), "Trygghetssamordnare",
-              "Ansvarig person eller roll."),
-        Field("status", "Status", False, ("Läge",), "Pågående", "Planerad, Pågående, Avslutad eller Inställd."),
+              "Ansvarig roll eller funktion, t.ex. Trygghetssamordnare. Skriv inte personnamn."),
+        Field("status", "Status", False, ("Läge",), "Pågående", "Status: " + ", ".join(STATUSES) + "."),
         Field("start_date", "Startdatum", False, ("Start", "Från", "Fr.o.m.", "Från och med", "Startdatum (datum)"), "2026-10-01",
               "Datum då insatsen startar."),
         Field("end_date", "Slutdatum", False, ("Slut", "Till", "T.o.m.", "Till och med", "Klart"), "2026-12-31",
@@ -110,12 +117,16 @@ PRIORITY_AREAS = SheetSpec(
     fields=(
         Field("name", "Område", True, ("Prioriterat område", "Prioriterade områden", "Namn", "Fokusområde"),
               "Otrygghetsskapande händelser i offentlig miljö", "Namnet på det prioriterade området."),
-        Field("description", "Beskrivning", False, ("Bakgrund",), "Skadegörelse, bränder och stök i centrala miljöer"),
-        Field("goal", "Mål", False, ("Målsättning", "Mål för perioden"), "Färre anlagda bränder än föregående år"),
+        Field("description", "Beskrivning", False, ("Bakgrund",), "Skadegörelse, bränder och stök i centrala miljöer",
+              "Vad området handlar om."),
+        Field("goal", "Mål", False, ("Målsättning", "Mål för perioden"), "Färre anlagda bränder än föregående år",
+              "Mätbart mål för perioden."),
         Field("indicators", "Indikatorer", False, ("Indikatorkategorier", "Kategorier", "Indikator"),
               "Skadegörelse, Anlagd brand, Ungdomar som samlas/stör", "Händelsekategorier som följer området, kommaseparerade."),
-        Field("valid_from", "Giltig från", False, ("Från", "Gäller från", "Start"), "2025-01-01"),
-        Field("valid_to", "Giltig till", False, ("Till", "Gäller till", "Slut"), "2027-12-31"),
+        Field("valid_from", "Giltig från", False, ("Från", "Gäller från", "Start"), "2025-01-01",
+              "Första dag då området gäller."),
+        Field("valid_to", "Giltig till", False, ("Till", "Gäller till", "Slut"), "2027-12-31",
+              "Sista dag då området gäller."),
     ),
 )
 
@@ -126,24 +137,26 @@ SURVEY = SheetSpec(
     description="Resultat från trygghetsmätningar per stadsdel.",
     fields=(
         Field("period", "Period", True, ("År", "Mätperiod", "Kvartal"), "2026", "År (2026) eller år och kvartal (2026 K3)."),
-        Field("district", "Stadsdel", True, ("Område", "Stadsdelsområde"), "Norrby"),
+        Field("district", "Stadsdel", True, ("Område", "Stadsdelsområde"), "Norrby", "Stadsdel som resultatet gäller."),
         Field("indicator", "Indikator", True, ("Fråga", "Frågeställning", "Mått"), "Känner sig trygg utomhus på kvällen",
               "Frågan eller måttet."),
         Field("value", "Värde", True, ("Andel", "Andel (%)", "Procent", "Resultat"), 64.5, "Andel i procent, t.ex. 64,5."),
-        Field("respondents", "Antal svar", False, ("Svarande", "Antal svarande", "N"), 412),
+        Field("respondents", "Antal svar", False, ("Svarande", "Antal svarande", "N"), 412,
+              "Hur många som svarade i stadsdelen."),
     ),
 )
 
 DISTRICTS = SheetSpec(
     kind="districts",
     title="Stadsdelar",
-    name_hints=("stadsdel", "områden", "omraden"),
+    name_hints=("stadsdel",),
     setup=True,
     description="Kommunens stadsdelar. Laddas upp en gång; nya rader läggs till och befintliga uppdateras.",
     fields=(
-        Field("name", "Stadsdel", True, ("Område", "Stadsdelsområde", "Namn"), "Norrby"),
-        Field("police_area", "Lokalpolisområde", False, ("Polisområde", "LPO"), "Solvik"),
-        Field("municipality", "Kommun", False, (), "Solviks kommun"),
+        Field("name", "Stadsdel", True, ("Område", "Stadsdelsområde", "Namn"), "Norrby",
+              "Stadsdelens namn så som det ska visas i appen."),
+        Field("police_area", "Lokalpolisområde", False, ("Polisområde", "LPO"), "Solvik", "Lokalpolisområdet stadsdelen hör till."),
+        Field("municipality", "Kommun", False, (), "Solviks kommun", "Kommunen stadsdelen ligger i."),
         Field("neighbourhoods", "Områden", False, ("Delområden", "Bostadsområden", "Platser", "Gator", "Ortnamn"),
               "Norrby centrum, Norrbyvägen, Lärkstigen", "Delområden, gator och platser inom stadsdelen, kommaseparerade."),
     ),
@@ -156,9 +169,11 @@ CATEGORIES = SheetSpec(
     setup=True,
     description="Händelsekategorier. Nya rader läggs till och befintliga uppdateras.",
     fields=(
-        Field("name", "Kategori", True, ("Händelsetyp", "Typ", "Namn"), "Skadegörelse"),
-        Field("group", "Grupp", False, ("Huvudgrupp", "Kategorigrupp"), "Skadegörelse"),
-        Field("description", "Beskrivning", False, ("Förklaring",), "Förstörd egendom, krossade rutor"),
+        Field("name", "Kategori", True, ("Händelsetyp", "Typ", "Namn"), "Skadegörelse", "Kategorins namn."),
+        Field("group", "Grupp", False, ("Huvudgrupp", "Kategorigrupp"), "Skadegörelse",
+              "Huvudgrupp: Skadegörelse, Ordning, Narkotika, Våld och hot, Egendom, Trafik, Miljö eller Övrigt."),
+        Field("description", "Beskrivning", False, ("Förklaring",), "Förstörd egendom, krossade rutor",
+              "Vad som räknas till kategorin."),
     ),
 )
 

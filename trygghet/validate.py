@@ -524,12 +524,13 @@ def parse_sheet(sheet: RawSheet, recognition: Recognition, vocab: Vocabularies, 
 
 
 def _original(headers: list[str], row: list[object]) -> dict[str, object]:
+    """Every column of the row under its header, so a corrected row can be uploaded again as it is."""
     result: dict[str, object] = {}
     for i, value in enumerate(row):
-        if V.is_blank(value):
-            continue
         key = headers[i] if i < len(headers) else f"Kolumn {i + 1}"
-        result[key] = V.json_safe(value)
+        if key in result or (key.startswith("Kolumn ") and V.is_blank(value)):
+            continue
+        result[key] = None if V.is_blank(value) else V.json_safe(value)
     return result
 
 

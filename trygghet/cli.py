@@ -1,0 +1,143 @@
+"""`python -m trygghet`: set up, fill and feed the database from the command line."""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import sys
+from pathlib import Path
+
+from .db import Database, DatabaseBusy, init_database, resolve_db_path
+from .importer import FileReport, import_path
+from .sheetspec import KIND_LABELS
+
+MAX_ERRORS_SHOWN = 20
+
+
+def _date(text: str) -> dt.date:
+    try:
+        return dt.date.fromisoformat(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' är inget datum i formen ÅÅÅÅ-MM-DD") from None
+
+
+def _positive(text: str) -> int:
+    try:
+        value = int(text.replace("_", ""))
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"'{text}' är inget heltal") from None
+    if value <= 0:
+        raise argparse.ArgumentTypeError("antalet måste vara större än noll")
+    return value
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="python -m trygghet",
+        description="Lägesbild: databasen för kommunens och polisens samverkan.",
+    )
+    parser.add_argument("--db", help="databasfil (annars TRYGGHET_DB, annars data/trygghet.duckdb)")
+    sub = parser.add_subparsers(dest="command", required=True, metavar="KOMMANDO")
+
+    p_init = sub.add_parser("init", help="skapa en tom databas med standardkategorier")
+    p_init.add_argument("--force", action="store_true", help="ersätt en befintlig databas")
+
+    p_demo = sub.add_parser("demo", help="skapa en databas med demodata (ersätter den befintliga)")
+    p_demo.add_argument("--seed", type=int, default=7, help="slumpfrö (samma frö ger samma data)")
+    p_demo.add_argument("--events", type=_positive, help="antal händelser (standard: cirka 14 000 per år)")
+    p_demo.add_argument("--end", type=_date, help="sista dag med händelser (standard: i dag)")
+    p_demo.add_argument("--years", type=int, default=2, choices=range(1, 6), help="antal hela år bakåt")
+
+    p_import = sub.add_parser("import", help="importera Excel- eller CSV-filer")
+    p_import.add_argument("files", nargs="+", type=Path, metavar="FIL")
+    p_import.add_argument("--json", action="store_true", help="en JSON-rad per fil")
+    p_import.add_argument("--user", help="vem som importerar (sparas i uppladdningshistoriken)")
+
+    p_templates = sub.add_parser("templates", help="skriv Excel-mallen användarna fyller i")
+    p_templates.add_argument("directory", type=Path, metavar="MAPP")
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    for stream in (sys.stdout, sys.stderr):
+        if hasattr(stream, "reconfigure"):
+            stream.reconfigure(encoding="utf-8")
+    args = build_parser().parse_args(argv)
+    db = Database(resolve_db_path(args.db))
+    try:
+        return _run(args, db)
+    except DatabaseBusy as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 1
+
+
+def _run(args: argparse.Namespace, db: Database) -> int:
+    if args.command == "init":
+        if db.exists() and not args.force:
+            print(f"Databasen {db.path} finns redan. Använd --force för att ersätta den.", file=sys.stderr)
+            return 1
+        init_database(db, replace=args.force)
+        print(f"Tom databas skapad: {db.path}")
+        return 0
+    if args.command == "demo":
+        from .demo import build_demo
+
+        summary = build_demo(db.path, seed=args.seed, events=args.events, end=args.end, years=args.years)
+        print(
+            f"Demodatabas skapad: {db.path} – {summary.events:,} händelser, {summary.interventions} insatser, "
+            f"{summary.start} – {summary.end} ({summary.seconds:.1f} s)".replace(",", " ")
+        )
+        return 0
+    if args.command == "templates":
+        from .templates import write_template
+
+        path = write_template(db if db.exists() else None, args.directory)
+        print(f"Mallen är skriven: {path}")
+        return 0
+    if args.command == "import":
+        return _import(args, db)
+    raise AssertionError(args.command)
+
+
+def _import(args: argparse.Namespace, db: Database) -> int:
+    any_rejected = False
+    for path in args.files:
+        if not path.is_file():
+            report = FileReport(path.name, "rejected", error=f"{path.name}: Filen finns inte.")
+        else:
+            try:
+                report = import_path(db, path, user=args.user)
+            except DatabaseBusy as exc:
+                report = FileReport(path.name, "rejected", error=f"{path.name}: {exc}")
+        any_rejected |= report.status == "rejected"
+        if args.json:
+            print(json.dumps(report.as_json(), ensure_ascii=False), flush=True)
+        else:
+            print(format_report(report), flush=True)
+    return 1 if any_rejected else 0
+
+
+STATUS_TEXT = {"imported": "importerad", "unchanged": "oförändrad (inget nytt)", "rejected": "AVVISAD"}
+
+
+def format_report(report: FileReport) -> str:
+    """A readable Swedish summary of one file's import."""
+    lines = [f"{report.file}: {STATUS_TEXT.get(report.status, report.status)}"]
+    if report.error:
+        lines.append(f"  {report.error}")
+    for note in report.notes:
+        lines.append(f"  {note}")
+    for sheet in report.sheets:
+        lines.append(
+            f"  Blad '{sheet.sheet}' ({KIND_LABELS[sheet.kind]}): {sheet.rows} rader, {sheet.imported} nya, "
+            f"{sheet.updated} uppdaterade, {sheet.duplicates} redan kända, {sheet.rejected} avvisade"
+        )
+        for note in sheet.notes:
+            lines.append(f"    {note}")
+        for error in sheet.errors[:MAX_ERRORS_SHOWN]:
+            where = f"rad {error.row}" + (f", kolumn {error.column}" if error.column else "")
+            lines.append(f"    {where}: {error.message}")
+        if len(sheet.errors) > MAX_ERRORS_SHOWN:
+            lines.append(f"    … och {len(sheet.errors) - MAX_ERRORS_SHOWN} fel till (se uppladdningen på sidan Data)")
+    return "\n".join(lines)
