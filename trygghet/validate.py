@@ -423,10 +423,12 @@ def _is_blank_row(row: list[object]) -> bool:
 def _example_matcher(recognition: Recognition) -> Callable[[list[object]], bool]:
     """Recognises the template's own example row, which must never be imported."""
     checks: list[tuple[int, str]] = []
-    for f in recognition.spec.fields:
-        if f.name in recognition.columns and isinstance(f.example, str) and not _looks_like_date(f):
+    for f in recognition.spec.template_fields:
+        if isinstance(f.example, str) and not _looks_like_date(f):
+            if f.name not in recognition.columns:
+                return lambda row: False  # not the template's layout, so no example row either
             checks.append((recognition.columns[f.name], f.example))
-    if len(checks) < 2:
+    if len(checks) < 3:
         return lambda row: False
 
     def matches(row: list[object]) -> bool:

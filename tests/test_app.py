@@ -1,0 +1,65 @@
+"""The Streamlit app under AppTest: first start, navigation between pages, fresh data without restart."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from trygghet.db import Database
+from trygghet.importer import import_file
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture
+def app_db(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    path = tmp_path / "app.duckdb"
+    monkeypatch.setenv("TRYGGHET_DB", str(path))
+    return path
+
+
+def metric(at: AppTest, label: str) -> str:
+    return next(m.value for m in at.metric if m.label == label)
+
+
+def test_first_start_builds_demo_database_and_shows_banner(app_db: Path) -> None:
+    assert not app_db.exists()
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    assert not at.exception
+    assert app_db.exists()
+    assert any("Demodata" in i.value for i in at.info)
+    db = Database(app_db)
+    with db.read() as con:
+        events = con.execute("SELECT count(*) FROM events").fetchone()[0]
+    assert metric(at, "Händelser") == f"{events:,}".replace(",", "\u00a0")
+
+
+def test_switching_to_the_data_page_and_back(app_db: Path, database: Database) -> None:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("pages/data.py").run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Data"]
+    assert [t.label for t in at.tabs] == ["Ladda upp", "Uppladdningar", "Mall"]
+    at.switch_page("pages/oversikt.py").run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Veckans lägesbild"]
+
+
+def test_new_upload_appears_on_next_rerun_without_restart(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database: Database, make_xlsx: Callable[..., bytes]
+) -> None:
+    monkeypatch.setenv("TRYGGHET_DB", str(database.path))
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert metric(at, "Händelser") == "0"
+    assert not any("Demodata" in i.value for i in at.info)
+    rows = [["Datum", "Stadsdel", "Kategori"]] + [[dt.date(2026, 5, d), "Norrby", "Klotter"] for d in range(1, 13)]
+    import_file(database, make_xlsx({"Händelser": rows}), "maj.xlsx")
+    at.run()
+    assert metric(at, "Händelser") == "12"
+    at.switch_page("pages/data.py").run()
+    history = at.dataframe[0].value
+    assert history["Fil"].tolist() == ["maj.xlsx"] and history["Nya"].tolist() == [12]
