@@ -96,19 +96,22 @@ def _row_keys(row: list[object]) -> list[str]:
 
 
 def _match(spec: SheetSpec, keys: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Maps fields to columns. Primary headers are matched before synonyms, so a 'Stadsdel'
+    column wins over an 'Område' column standing to its left."""
     columns: dict[str, int] = {}
     duplicates: list[str] = []
-    for f in spec.fields:
-        wanted = f.keys()
-        for index, key in enumerate(keys):
-            if key and key in wanted:
-                if f.name in columns:
+    taken: set[int] = set()
+    for primary in (True, False):
+        for f in spec.fields:
+            if f.name in columns:
+                continue
+            wanted = {header_key(f.header)} if primary else f.keys()
+            hits = [i for i, key in enumerate(keys) if key and key in wanted and i not in taken]
+            if hits:
+                columns[f.name] = hits[0]
+                taken.add(hits[0])
+                if len(hits) > 1:
                     duplicates.append(f.header)
-                    break
-                if index in columns.values():
-                    continue
-                columns[f.name] = index
-        # The primary header beats a synonym that matched an earlier column.
     return columns, duplicates
 
 
@@ -144,7 +147,8 @@ def recognise(sheet: RawSheet) -> Recognition | None:
             columns, duplicates = _match(spec, keys)
             if not columns:
                 continue
-            if _has_required(spec, columns):
+            # Without a telling sheet name one matching column is not enough to know the sheet.
+            if _has_required(spec, columns) and (hinted or len(columns) >= 2):
                 score = (len(columns), int(hinted), -index)
                 if best is None or score > best[0]:
                     best = (score, spec, index, columns, duplicates)
@@ -205,10 +209,11 @@ class ParsedColumn:
 def parse_column(values: list[object], parser: Callable[[object], object]) -> ParsedColumn:
     array = np.empty(len(values), dtype=object)
     array[:] = values
-    # Booleans hash like 0 and 1; give them their own identity so True is not read as 1.
-    if any(type(v) is bool for v in values):
-        array[:] = [("__bool__", v) if isinstance(v, bool) else v for v in values]
     codes, uniques = pd.factorize(array, use_na_sentinel=True)
+    if any(type(v) is bool for v in uniques):
+        # Booleans hash like 0 and 1; give them their own identity so True is not read as 1.
+        array[:] = [("__bool__", v) if isinstance(v, bool) else v for v in values]
+        codes, uniques = pd.factorize(array, use_na_sentinel=True)
     uniques = [*list(uniques), None]
     codes = np.where(codes < 0, len(uniques) - 1, codes).astype(np.int64)
     batch = getattr(parser, "batch", None)
@@ -273,6 +278,29 @@ def _text(value: object) -> str | None:
     return text or None
 
 
+def _text_batch(uniques: list[object]) -> tuple[np.ndarray, list[str | None]]:
+    """Optional text for a whole column: clean strings pass as they are, the rest go one by one."""
+    results = np.empty(len(uniques), dtype=object)
+    messages: list[str | None] = [None] * len(uniques)
+    search = _NEEDS_CLEANING.search
+    for i, value in enumerate(uniques):
+        if type(value) is str and value and value[0] != "#" and not search(value):
+            results[i] = value
+            continue
+        try:
+            results[i] = None if V.is_blank(value) else _text(value)
+        except ValueError as exc:
+            messages[i] = str(exc)
+    return results, messages
+
+
+def _optional_text(value: object) -> str | None:
+    return None if V.is_blank(value) else _text(value)
+
+
+_optional_text.batch = _text_batch  # type: ignore[attr-defined]
+
+
 def _coordinate(low: float, high: float, label: str) -> Callable[[object], object]:
     def outside(value: object) -> str:
         return (
@@ -290,12 +318,12 @@ def _coordinate(low: float, high: float, label: str) -> Callable[[object], objec
 
     def batch(uniques: list[object]) -> tuple[np.ndarray, list[str | None]] | None:
         # Coordinates are nearly all distinct: check them as one array when they are plain numbers.
-        if not all(type(v) is float or v is None for v in uniques):
+        if not all(type(v) is float or v is None or v == "" for v in uniques):
             return None
-        numbers = np.array([np.nan if v is None else v for v in uniques], dtype="float64")
+        numbers = np.array([np.nan if v is None or v == "" else v for v in uniques], dtype="float64")
         bad = ~np.isnan(numbers) & ((numbers < low) | (numbers > high))
         results = np.empty(len(uniques), dtype=object)
-        results[:] = [None if v is None else v for v in uniques]
+        results[:] = [None if v is None or v == "" else v for v in uniques]
         results[bad] = None
         messages = [outside(uniques[i]) if flag else None for i, flag in enumerate(bad.tolist())]
         return results, messages
@@ -336,15 +364,16 @@ def _field_parsers(spec: SheetSpec, vocab: Vocabularies) -> dict[str, Callable[[
     category = _vocab_parser(vocab.categories, "kategori", add_category)
     if spec.kind == "events":
         return {
-            "date": _required(V.parse_datetime_value, "Datum"),
-            "datetime": _required(V.parse_datetime_value, "Datum och tid"),
+            # Either column may hold the date; a row with neither is rejected in _finish_events.
+            "date": _optional(V.parse_datetime_value),
+            "datetime": _optional(V.parse_datetime_value),
             "time": _optional(V.parse_time_value),
             "district": _required(district, "Stadsdel"),
             "category": _required(category, "Kategori"),
-            "place": _optional(_text),
-            "description": _optional(_text),
-            "source": _optional(_text),
-            "external_id": _optional(_text),
+            "place": _optional_text,
+            "description": _optional_text,
+            "source": _optional_text,
+            "external_id": _optional_text,
             "lat": _coordinate(55.0, 69.5, "Latitud"),
             "lon": _coordinate(10.5, 24.5, "Longitud"),
         }
@@ -380,7 +409,7 @@ def _field_parsers(spec: SheetSpec, vocab: Vocabularies) -> dict[str, Callable[[
 
         return {
             "name": _required(_text, "Område"),
-            "description": _optional(_text),
+            "description": _optional_text,
             "goal": _optional(_text),
             "indicators": _optional(indicators),
             "valid_from": _optional(V.parse_date_value),
@@ -405,7 +434,7 @@ def _field_parsers(spec: SheetSpec, vocab: Vocabularies) -> dict[str, Callable[[
         return {
             "name": _required(_text, "Kategori"),
             "group": _optional(_text),
-            "description": _optional(_text),
+            "description": _optional_text,
         }
     raise ValueError(spec.kind)
 
@@ -481,7 +510,9 @@ def parse_sheet(sheet: RawSheet, recognition: Recognition, vocab: Vocabularies, 
     data_rows: list[tuple[int, list[object]]] = []
     skipped_examples = skipped_headers = 0
     for offset, row in enumerate(sheet.rows[first:]):
-        if _is_blank_row(row):
+        lead = row[0] if row else None
+        # Most rows start with a filled cell; only the others need the full blank check.
+        if (lead is None or lead == "" or (type(lead) is str and not lead.strip())) and _is_blank_row(row):
             continue
         # A second header row or the template's example row can only stand right under the header.
         if len(data_rows) < 3:
@@ -500,7 +531,10 @@ def parse_sheet(sheet: RawSheet, recognition: Recognition, vocab: Vocabularies, 
 
     parsers = _field_parsers(spec, vocab)
     width = max((len(row) for _, row in data_rows), default=0)
-    transposed = list(zip(*(row if len(row) == width else row + [None] * (width - len(row)) for _, row in data_rows), strict=False))
+    rows_only = [row for _, row in data_rows]
+    if any(len(row) != width for row in rows_only):
+        rows_only = [row + [None] * (width - len(row)) for row in rows_only]
+    transposed = list(zip(*rows_only, strict=True))
     columns: dict[str, ParsedColumn] = {}
     errors: dict[int, list[RowError]] = {}
     for name, index in recognition.columns.items():
@@ -572,9 +606,16 @@ def _finish_events(
         secs_in_date = np.where(blank_date, combined.derived(lambda p: _seconds(p[1]) if p else -1), secs_in_date)
     secs = columns["time"].derived(_seconds) if "time" in columns else np.full(n, -1, dtype=np.int64)
     secs = np.where(secs >= 0, secs, secs_in_date)
+    has_date = date_col.derived(lambda p: p is not None, bool)
+    if "date" in columns and "datetime" in columns:
+        has_date |= columns["datetime"].derived(lambda p: p is not None, bool)
     invalid = np.zeros(n, dtype=bool)
     if errors:
         invalid[list(errors)] = True
+    for position in np.flatnonzero(~invalid & ~has_date).tolist():
+        errors.setdefault(position, []).append(RowError(
+            data_rows[position][0], date_header, "Datum saknas. Fyll i datum eller ta bort raden."))
+        invalid[position] = True
 
     latest = (today + dt.timedelta(days=1)).toordinal() - _EPOCH_ORDINAL
     for position in np.flatnonzero(~invalid & (days > latest)).tolist():

@@ -23,24 +23,30 @@ MONTHS = {
     "dec": 12, "december": 12,
 }
 
-_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ T]+(?:kl\.?\s*)?(.+))?$")
+# Matched against fold(text), which is lower case: the ISO 'T' separator arrives as 't'.
+_ISO = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?:[ t]+(?:kl\.?\s*)?(.+))?$")
 _COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
-_DAY_FIRST = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?:[ T]+(?:kl\.?\s*)?(.+))?$")
+_DAY_FIRST = re.compile(r"^(\d{1,2})[./-](\d{1,2})[./-](\d{2}|\d{4})(?:[ t]+(?:kl\.?\s*)?(.+))?$")
 _MONTH_NAME = re.compile(r"^(\d{1,2})\s*([a-z]+)\.?\s+(\d{4})(?:[ ,]+(?:kl\.?\s*)?(.+))?$")
 _TIME = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})(?:[:.](\d{2})(?:[:.](\d{2}))?)?$")
-_TIME_COMPACT = re.compile(r"^(\d{2})(\d{2})$")
+# '2130', '930' and 'kl 2130': the text a CSV export makes of a time typed as a number.
+_TIME_COMPACT = re.compile(r"^(?:kl\.?\s*)?(\d{1,2})(\d{2})$")
 
 DATE_HELP = "Skriv datumet som 2026-11-03, 3/11/2026, 03.11.2026 eller 3 nov 2026."
 TIME_HELP = "Skriv tiden som 21:30, 21.30 eller 2130."
 
-ERROR_VALUES = {"#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!"}
+ERROR_VALUES = {
+    "#REF!", "#DIV/0!", "#VALUE!", "#NAME?", "#N/A", "#NUM!", "#NULL!", "#SPILL!", "#CALC!",
+    # Swedish Excel writes its own names when it saves a sheet as CSV.
+    "#REFERENS!", "#DIVISION/0!", "#VÄRDEFEL!", "#NAMN?", "#SAKNAS!", "#OGILTIGT!", "#SKÄRNING!",
+}
 
 
 def is_blank(value: object) -> bool:
     if value is None:
         return True
     if isinstance(value, str):
-        return clean(value) == ""
+        return not value.strip().strip("\u200b")
     if isinstance(value, float):
         return math.isnan(value)
     return False

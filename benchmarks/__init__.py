@@ -1,0 +1,1 @@
+"""Benchmarks: measured figures for import and queries, never run as timed unit tests."""
