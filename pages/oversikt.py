@@ -1,18 +1,105 @@
-"""Översikt: what the database holds (the full weekly dashboard builds on this)."""
+"""Översikt: veckans lägesbild – key figures, the CompStat table, notable changes, places, interventions."""
 
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from trygghet import history, ui
+from trygghet import compstat, queries, sidebar, ui
+from trygghet.formatting import fmt_dec, fmt_int
 
 db = ui.database()
-st.title("Veckans lägesbild")
-summary = history.overview_counts(db)
+filters = sidebar.current()
+week = filters.week
+today = dt.date.today()
+
+st.title(f"Veckans lägesbild – v. {week.week} {week.year}")
+st.caption(f"{filters.district_label} · {week.monday():%Y-%m-%d} – {week.sunday():%Y-%m-%d}")
+
+figures = ui.query(queries.key_figures, db, filters)
 cols = st.columns(4)
-cols[0].metric("Händelser", ui.fmt_int(summary["events"]))
-cols[1].metric("Stadsdelar", ui.fmt_int(summary["districts"]))
-cols[2].metric("Öppna insatser", ui.fmt_int(summary["open_interventions"]))
-cols[3].metric("Uppladdningar", ui.fmt_int(summary["uploads"]))
-if summary["first_event"] is not None:
-    st.write(f"Händelser från {summary['first_event']:%Y-%m-%d} till {summary['last_event']:%Y-%m-%d}.")
-st.subheader("Händelser per stadsdel")
-st.dataframe(history.events_per_district(db), hide_index=True)
+cols[0].metric(
+    f"Händelser v. {week.week}",
+    fmt_int(figures["week"]),
+    # An ASCII sign, so that Streamlit points the arrow the right way.
+    delta=f"{figures['week'] - figures['previous_week']:+d} mot veckan före".replace("+0", "±0"),
+    delta_color="off",
+)
+cols[1].metric(f"Föregående vecka (v. {week.shift(-1).week})", fmt_int(figures["previous_week"]))
+cols[2].metric("Snitt 4 veckor före", fmt_dec(figures["previous_4_mean"], 1))
+cols[3].metric(f"Samma vecka i fjol (v. {week.same_week_last_year().week})", fmt_int(figures["last_year"]))
+
+st.subheader("Det här sticker ut")
+cells = ui.query(queries.district_category_week, db, filters)
+notable = compstat.notable_changes(cells)
+if notable:
+    st.markdown(
+        "\n".join(f"- {'▲' if n.change.direction == 'upp' else '▼'} {n.sentence}" for n in notable),
+    )
+else:
+    st.write("Inga statistiskt säkra förändringar mot de fyra veckorna före i någon stadsdel och kategori.")
+
+st.subheader("Jämförelse per kategori")
+counts = ui.query(queries.compstat_counts, db, filters, "category")
+table, flags = compstat.compstat_table(counts)
+if table.empty:
+    st.write("Inga händelser i urvalet.")
+else:
+    colours = {"upp": "background-color: #F4C7A1; font-weight: 700", "ned": "background-color: #B8D8EE; font-weight: 700"}
+    styler = table.style.apply(lambda _: flags.map(lambda f: colours.get(f, "")), axis=None)
+    ui.table(table, f"compstat-v{week.week}-{week.year}", styler=styler)
+    st.caption(
+        "▲/▼ och färg bara där förändringen är statistiskt säker (exakt Poissontest, p < 0,01, minst 3 händelser "
+        "i skillnad). Vecka jämförs med snittet av de fyra veckorna före; 28 dagar och hittills i år med samma "
+        "period i fjol. Procent visas först när jämförelsetalet är minst 10."
+    )
+
+left, right = st.columns(2)
+with left:
+    st.subheader("Platser med flest händelser")
+    places = ui.query(queries.top_places, db, filters)
+    if places.empty:
+        st.write("Inga händelser med plats den här veckan.")
+    else:
+        ui.table(places, f"platser-v{week.week}-{week.year}")
+with right:
+    st.subheader("De senaste tolv veckorna")
+    series = ui.query(queries.weekly_series, db, filters, None)
+    weeks = pd.date_range(end=pd.Timestamp(week.monday()), periods=12, freq="7D")
+    counts_by_week = series.assign(week=pd.to_datetime(series["week"]))[["week", "count"]]
+    frame = pd.DataFrame({"week": weeks}).merge(counts_by_week, on="week", how="left").fillna(0)
+    fig = go.Figure(
+        go.Bar(
+            x=[f"v. {d.isocalendar().week}" for d in frame["week"]],
+            y=frame["count"],
+            marker_color=["#0072B2" if d.date() == week.monday() else "#9DB7CF" for d in frame["week"]],
+            text=[fmt_int(v) for v in frame["count"]],
+            textposition="outside",
+            hovertemplate="%{x}: %{y} händelser<extra></extra>",
+        )
+    )
+    fig.update_yaxes(title="Händelser", rangemode="tozero")
+    ui.chart(
+        ui.style_figure(fig, height=380),
+        f"tolv-veckor-v{week.week}-{week.year}",
+        summary="Händelser per vecka de tolv senaste veckorna: "
+        + ", ".join(f"v. {d.isocalendar().week}: {fmt_int(c)}" for d, c in zip(frame["week"], frame["count"], strict=True))
+        + ".",
+    )
+
+st.subheader("Öppna insatser")
+interventions = ui.query(queries.open_interventions, db, filters, today)
+if interventions.empty:
+    st.write("Inga öppna insatser i urvalet.")
+else:
+    overdue = int(interventions["Försenad"].sum())
+    if overdue:
+        st.warning(f"{overdue} insatser har passerat sitt slutdatum utan att vara avslutade.", icon=":material/schedule:")
+    shown = interventions.assign(Försenad=interventions["Försenad"].map({True: "Ja", False: ""}))
+    styler = shown.style.apply(
+        lambda row: ["background-color: #F4C7A1" if row["Försenad"] == "Ja" else "" for _ in row], axis=1
+    )
+    ui.table(shown, "oppna-insatser", styler=styler)

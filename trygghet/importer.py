@@ -175,6 +175,11 @@ def _parse_all(raw: RawFile, db: Database, today: dt.date, report: FileReport) -
             )
             continue
         recognised.append((sheet, recognition))
+    if not recognised and raw.file_kind == "csv" and max((len(r) for s in raw.sheets for r in s.rows), default=0) <= 1:
+        raise FileError(
+            "Filen ser inte ut som en tabell: inga kolumner avgränsade med semikolon, komma eller tabb och inga "
+            "kända rubriker hittades. Spara filen som Excel-arbetsbok (.xlsx) eller CSV och ladda upp den igen."
+        )
     if not recognised:
         raise FileError(
             "Inget blad i filen känns igen. Varje blad behöver en rubrikrad med kolumnerna i mallen, t.ex. "

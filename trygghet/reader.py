@@ -220,12 +220,8 @@ def _read_csv(data: bytes, file_name: str, limits: Limits) -> RawFile:
                 )
     except csv.Error as exc:
         raise FileError(f"CSV-filen går inte att läsa (rad {reader.line_num}): {exc}. {_FIX}") from None
+    # One column is fine (a list of districts); whether it is a table at all is up to recognition.
     width = max((len(r) for r in rows), default=0)
-    if width <= 1 and len(rows) > 1 and not any(delimiter in line for line in sample.splitlines()[:5]):
-        raise FileError(
-            "Filen ser inte ut som en tabell: inga kolumner avgränsade med semikolon, komma eller tabb hittades. "
-            f"{_FIX}"
-        )
     for row in rows:
         if len(row) < width:
             row.extend([""] * (width - len(row)))

@@ -7,23 +7,31 @@ import threading
 from pathlib import Path
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
-from . import history
+from . import export, history
 from .db import Database, resolve_db_path
 
 _build_lock = threading.Lock()
 
 
-def fmt_int(value: int | float | None) -> str:
-    """Swedish thousands separator: 1 234 567 (a narrow no-break space would wrap badly on projectors)."""
-    if value is None or (isinstance(value, float) and pd.isna(value)):
-        return "–"
-    return f"{round(value):,}".replace(",", "\u00a0")
+def _insist_on_app_navigation() -> None:
+    """Streamlit treats an app with a pages/ folder as an old-style multipage app until app.py
+    has called st.navigation once; a first visit straight to /oversikt would then run the page
+    without app.py (no sidebar filters, file names as menu). Switch the flag and start over."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a Streamlit without the old multipage mode
+        return
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
 
 
 def database() -> Database:
     """The app's database; a first start builds the demo database so there is something to show."""
+    _insist_on_app_navigation()
     db = Database(resolve_db_path())
     if db.exists():
         return db
@@ -66,3 +74,79 @@ def footer(db: Database) -> None:
     updated = info["updated_at"]
     when = updated.strftime("%Y-%m-%d %H:%M") if updated is not None else "–"
     st.caption(f"Senast uppdaterad {when} · dataversion {info['version']}")
+
+
+# ---------------------------------------------------------------- cached queries
+
+
+@st.cache_data(max_entries=1024, show_spinner=False)
+def _run_query(module: str, name: str, path: str, version: int, args: tuple[object, ...]) -> object:
+    import importlib
+
+    fn = getattr(importlib.import_module(module), name)
+    with Database(Path(path)).read() as con:
+        return fn(con, *args)
+
+
+def query(fn: object, db: Database, *args: object) -> object:
+    """Runs `fn(con, *args)` once per data version and arguments; a new upload makes a new version."""
+    version = int(status(db)["version"])
+    return _run_query(fn.__module__, fn.__name__, str(db.path), version, args)  # type: ignore[attr-defined]
+
+
+# ---------------------------------------------------------------- charts and tables
+
+CHART_FONT = 18  # px; nothing on a chart is below 16 px on a 1920×1080 projector
+
+
+def style_figure(fig: go.Figure, title: str | None = None, height: int = 420) -> go.Figure:
+    fig.update_layout(
+        font={"size": CHART_FONT},
+        title={"text": title, "font": {"size": CHART_FONT + 4}} if title else None,
+        legend={"font": {"size": CHART_FONT - 2}, "title": {"font": {"size": CHART_FONT - 2}}},
+        hoverlabel={"font": {"size": CHART_FONT - 2}},
+        margin={"l": 10, "r": 10, "t": 60 if title else 20, "b": 10},
+        height=height,
+        separators=", ",
+    )
+    fig.update_xaxes(tickfont={"size": CHART_FONT - 2}, title_font={"size": CHART_FONT})
+    fig.update_yaxes(tickfont={"size": CHART_FONT - 2}, title_font={"size": CHART_FONT}, separatethousands=True)
+    return fig
+
+
+def chart(fig: go.Figure, name: str, summary: str | None = None) -> None:
+    """A chart with a PNG download in its toolbar and a text alternative for screen readers."""
+    st.plotly_chart(
+        fig,
+        width="stretch",
+        config={
+            "displaylogo": False,
+            "locale": "sv",
+            "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2, "width": 1600, "height": 900},
+            "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+        },
+        key=f"chart_{name}",
+    )
+    if summary:
+        st.caption(summary)
+
+
+def table(frame: pd.DataFrame, name: str, styler: object | None = None, **kwargs: object) -> None:
+    """A table with an Excel download of exactly what is shown."""
+    st.dataframe(styler if styler is not None else frame, hide_index=True, width="stretch", **kwargs)
+    if not frame.empty:
+        st.download_button(
+            "Ladda ned som Excel",
+            export.frames_to_xlsx({name[:31]: frame}),
+            file_name=f"{name}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            icon=":material/download:",
+            key=f"xlsx_{name}",
+        )
+
+
+@st.fragment(run_every=30)
+def watch_for_new_data(db: Database, seen_version: int) -> None:
+    """Reruns the page when an upload elsewhere (another browser, the CLI) has changed the data."""
+    if int(status(db)["version"]) != seen_version:
+        st.rerun(scope="app")

@@ -158,7 +158,15 @@ def recognise(sheet: RawSheet) -> Recognition | None:
                     p_score = (int(hinted), len(columns))
                     if partial is None or p_score > partial[0]:
                         partial = (p_score, spec, columns)
-    if best is not None and (partial is None or not partial[0][0] or best[1] is partial[1] or best[0][1]):
+    # A complete match wins, unless the sheet's name points at another kind whose columns
+    # match at least as well: then the sheet is that kind with a column missing.
+    if best is not None and (
+        partial is None
+        or not partial[0][0]
+        or best[1] is partial[1]
+        or best[0][1]
+        or partial[0][1] < best[0][0]
+    ):
         _, spec, index, columns, duplicates = best
         row = sheet.rows[index]
         headers = {name: clean(str(row[i])) for name, i in columns.items()}
@@ -168,9 +176,11 @@ def recognise(sheet: RawSheet) -> Recognition | None:
         return Recognition(spec, index, columns, headers, ignored, duplicates)
     if partial is not None:
         _, spec, columns = partial
-        missing = ", ".join(f"'{m}'" for m in _missing(spec, columns))
+        missing_headers = _missing(spec, columns)
+        missing = " och ".join(f"'{m}'" for m in missing_headers)
+        noun = "kolumnen" if len(missing_headers) == 1 else "kolumnerna"
         raise SheetError(
-            f"Bladet '{sheet.name}' ser ut att vara {spec.title} men saknar den obligatoriska kolumnen {missing}. "
+            f"Bladet '{sheet.name}' ser ut att vara {spec.title} men saknar den obligatoriska {noun} {missing}. "
             "Lägg till kolumnen (rubriken ska stå i en av de 15 första raderna) och ladda upp igen."
         )
     return None
@@ -251,7 +261,17 @@ def _required(parser: Callable[[object], object], header: str) -> Callable[[obje
     return parse
 
 
+# Swedish forms per list: (unknown-adjective + noun, plural noun)
+_LIST_WORDS = {
+    "stadsdel": ("Okänd stadsdel", "stadsdelar"),
+    "kategori": ("Okänd kategori", "kategorier"),
+    "prioriterat område": ("Okänt prioriterat område", "prioriterade områden"),
+}
+
+
 def _vocab_parser(vocab: Vocabulary, label: str, how_to_add: str) -> Callable[[object], object]:
+    unknown, plural = _LIST_WORDS[label]
+
     def parse(value: object) -> str:
         text = V.text_value(value)
         hit = vocab.match(text)
@@ -259,11 +279,11 @@ def _vocab_parser(vocab: Vocabulary, label: str, how_to_add: str) -> Callable[[o
             return hit
         suggestion = vocab.suggest(text)
         if suggestion:
-            raise ValueError(f"Okänd {label} '{text}' – menade du '{suggestion}'?")
+            raise ValueError(f"{unknown} '{text}' – menade du '{suggestion}'?")
         if len(vocab) == 0:
-            raise ValueError(f"Okänd {label} '{text}': inga {label}er är upplagda ännu. {how_to_add}")
+            raise ValueError(f"{unknown} '{text}': inga {plural} är upplagda ännu. {how_to_add}")
         known = ", ".join(vocab.names[:12]) + (" …" if len(vocab) > 12 else "")
-        raise ValueError(f"Okänd {label} '{text}'. Kända: {known}. {how_to_add}")
+        raise ValueError(f"{unknown} '{text}'. Kända: {known}. {how_to_add}")
 
     return parse
 
