@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import threading
 from pathlib import Path
@@ -12,6 +13,7 @@ import streamlit as st
 
 from . import export, history
 from .db import Database, resolve_db_path
+from .periods import MONTHS_SHORT_SV
 
 _build_lock = threading.Lock()
 
@@ -150,3 +152,21 @@ def watch_for_new_data(db: Database, seen_version: int) -> None:
     """Reruns the page when an upload elsewhere (another browser, the CLI) has changed the data."""
     if int(status(db)["version"]) != seen_version:
         st.rerun(scope="app")
+
+
+def swedish_month_axis(fig: go.Figure, start: dt.date, end: dt.date, **selector: object) -> None:
+    """Month ticks with Swedish names ('jan 2025'); Plotly's own locale files are not loaded offline."""
+    months = (end.year - start.year) * 12 + end.month - start.month + 1
+    step = next(s for s in (1, 2, 3, 6, 12) if months / s <= 12)
+    ticks = []
+    year, month = start.year, start.month
+    while (year, month) <= (end.year, end.month):
+        if (month - 1) % step == 0:
+            ticks.append(dt.date(year, month, 1))
+        year, month = (year + 1, 1) if month == 12 else (year, month + 1)
+    fig.update_xaxes(
+        tickvals=ticks,
+        ticktext=[f"{MONTHS_SHORT_SV[d.month - 1]} {d.year}" if d.month == 1 or i == 0 else MONTHS_SHORT_SV[d.month - 1]
+                  for i, d in enumerate(ticks)],
+        **selector,
+    )

@@ -1,0 +1,53 @@
+"""Shaping counts for the trend charts: zero weeks, the four-week mean, last year, months and tertials."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+
+from trygghet import trends
+
+
+def test_weekly_frame_fills_missing_weeks_with_zero_and_computes_rolling_mean() -> None:
+    mondays = [dt.date(2026, 1, 5) + dt.timedelta(weeks=i) for i in range(6)]
+    counts = pd.DataFrame({"week": [mondays[0], mondays[1], mondays[3], mondays[5]], "series": "Totalt",
+                           "count": [4, 8, 2, 6]})
+    frame = trends.weekly_frame(counts, mondays[0], mondays[5] + dt.timedelta(days=6))
+    assert frame["count"].tolist() == [4, 8, 0, 2, 0, 6]
+    # Trailing mean over four weeks, defined from the fourth week on: (4+8+0+2)/4, (8+0+2+0)/4, (0+2+0+6)/4
+    assert frame["rolling4"].iloc[:3].isna().all()
+    assert frame["rolling4"].tolist()[3:] == [3.5, 2.5, 2.0]
+
+
+def test_weekly_frame_aligns_the_same_week_last_year_and_cuts_to_the_period() -> None:
+    start = dt.date(2025, 1, 6)
+    weeks = [start + dt.timedelta(weeks=i) for i in range(60)]
+    counts = pd.DataFrame({"week": weeks, "series": "Totalt", "count": range(60)})
+    period_start = weeks[55]
+    frame = trends.weekly_frame(counts, period_start, weeks[59] + dt.timedelta(days=6))
+    assert frame["week"].iloc[0] == pd.Timestamp(period_start)
+    assert frame["count"].tolist() == [55, 56, 57, 58, 59]
+    assert frame["last_year"].tolist() == [3, 4, 5, 6, 7]
+
+
+def test_keep_largest_sums_the_rest_as_ovriga_without_losing_events() -> None:
+    week = pd.Timestamp("2026-03-02")
+    frame = pd.DataFrame({"week": [week] * 4, "series": ["A", "B", "C", "D"], "count": [10.0, 5.0, 2.0, 1.0],
+                          "rolling4": [1.0, 1.0, 1.0, 1.0], "last_year": [0.0, 0.0, 0.0, 0.0]})
+    kept = trends.keep_largest(frame, 2)
+    assert kept.set_index("series")["count"].to_dict() == {"A": 10.0, "B": 5.0, trends.OTHER: 3.0}
+    assert kept["count"].sum() == frame["count"].sum()
+
+
+def test_tertials_sum_their_four_months_and_mark_partial_ones() -> None:
+    monthly = pd.DataFrame({"year": [2025] * 12, "month": list(range(1, 13)), "count": [1] * 12})
+    frame = trends.by_tertial(monthly, dt.date(2025, 3, 1), dt.date(2025, 12, 31))
+    assert frame["label"].tolist() == ["T1", "T2", "T3"]
+    assert frame["count"].tolist() == [4, 4, 4]
+    assert frame["complete"].tolist() == [False, True, True]
+
+
+def test_months_get_swedish_labels() -> None:
+    monthly = pd.DataFrame({"year": [2026, 2026], "month": [5, 10], "count": [3, 4]})
+    assert trends.by_month(monthly)["label"].tolist() == ["maj", "okt"]
