@@ -22,6 +22,6 @@ navigation = st.navigation(
 )
 ui.banners(db)
 sidebar.render(db)
-navigation.run()
+ui.run_page(navigation)
 ui.footer(db)
 ui.watch_for_new_data(db, int(ui.status(db)["version"]))

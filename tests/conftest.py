@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import os
 import shutil
 import struct
 import zlib
@@ -141,3 +142,8 @@ def build_xlsx(
 def make_xlsx() -> Callable[..., bytes]:
     """`make_xlsx({"Händelser": rows, ...}, hidden=..., merged=..., logos=...)` -> xlsx bytes."""
     return build_xlsx
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    # Pages let unexpected errors through under test, so AppTest reports them (see ui.run_page).
+    os.environ.setdefault("TRYGGHET_RAISE_ERRORS", "1")

@@ -68,3 +68,21 @@ def test_new_upload_appears_on_next_rerun_without_restart(
     at.switch_page("pages/data.py").run()
     history = at.dataframe[0].value
     assert history["Fil"].tolist() == ["vecka.xlsx"] and history["Nya"].tolist() == [12]
+
+
+def test_an_unexpected_error_on_a_page_shows_a_swedish_message_not_a_traceback(
+    app_db: Path, database: Database, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trygghet import queries
+
+    monkeypatch.setenv("TRYGGHET_DB", str(database.path))
+    monkeypatch.setenv("TRYGGHET_RAISE_ERRORS", "0")
+
+    def broken(*args: object) -> None:
+        raise RuntimeError("internal detail that must not be shown")
+
+    monkeypatch.setattr(queries, "top_places", broken)
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert any("Något gick fel när sidan skulle visas" in e.value for e in at.error)
+    assert not any("internal detail" in e.value for e in at.error)

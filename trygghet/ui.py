@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
 import os
 import threading
 from pathlib import Path
@@ -16,6 +17,7 @@ from .db import Database, resolve_db_path
 from .periods import MONTHS_SHORT_SV
 
 _build_lock = threading.Lock()
+log = logging.getLogger("trygghet")
 
 
 def _insist_on_app_navigation() -> None:
@@ -170,3 +172,21 @@ def swedish_month_axis(fig: go.Figure, start: dt.date, end: dt.date, **selector:
                   for i, d in enumerate(ticks)],
         **selector,
     )
+
+
+def run_page(navigation: object) -> None:
+    """Runs the chosen page; an unexpected error becomes a calm Swedish message, never a traceback.
+
+    TRYGGHET_RAISE_ERRORS=1 lets the error through, so that tests see it.
+    """
+    try:
+        navigation.run()  # type: ignore[attr-defined]
+    except Exception:
+        if os.environ.get("TRYGGHET_RAISE_ERRORS") == "1":
+            raise
+        log.exception("Sidan kunde inte visas")
+        st.error(
+            "Något gick fel när sidan skulle visas. Felet är loggat för den som förvaltar appen. "
+            "Ladda om sidan eller välj en annan sida; data i databasen påverkas inte.",
+            icon=":material/error:",
+        )
