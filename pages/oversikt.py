@@ -48,9 +48,8 @@ table, flags = compstat.compstat_table(counts)
 if table.empty:
     st.write("Inga händelser i urvalet.")
 else:
-    colours = {"upp": "background-color: #F4C7A1; font-weight: 700", "ned": "background-color: #B8D8EE; font-weight: 700"}
-    styler = table.style.apply(lambda _: flags.map(lambda f: colours.get(f, "")), axis=None)
-    ui.table(table, f"compstat-v{week.week}-{week.year}", styler=styler)
+    styler = table.style.apply(lambda _: flags.map(lambda f: ui.FLAG_STYLES.get(f, "")), axis=None)
+    ui.table(table, f"compstat-v{week.week}-{week.year}", styler=styler, height=ui.table_height(len(table)))
     st.caption(
         "▲/▼ och färg bara där förändringen är statistiskt säker (exakt Poissontest, p < 0,01, minst 3 händelser "
         "i skillnad). Vecka jämförs med snittet av de fyra veckorna före; 28 dagar och hittills i år med samma "
@@ -100,6 +99,6 @@ else:
         st.warning(f"{overdue} insatser har passerat sitt slutdatum utan att vara avslutade.", icon=":material/schedule:")
     shown = interventions.assign(Försenad=interventions["Försenad"].map({True: "Ja", False: ""}))
     styler = shown.style.apply(
-        lambda row: ["background-color: #F4C7A1" if row["Försenad"] == "Ja" else "" for _ in row], axis=1
+        lambda row: [ui.FLAG_STYLES["upp"] if row["Försenad"] == "Ja" else "" for _ in row], axis=1
     )
     ui.table(shown, "oppna-insatser", styler=styler)

@@ -13,13 +13,14 @@ import pandas as pd
 from . import stats
 from .formatting import fmt_change_int, fmt_change_pct, fmt_dec, fmt_int
 
-# (label, count column, base column, exposure, base exposure)
+COLUMN_ORDER = ("week", "previous_4", "days28", "days28_last_year", "ytd", "ytd_last_year")
+
+# (count label, base label, change label, count column, base column, exposure, base exposure)
 COMPARISONS = (
-    ("Vecka", "week", "previous_4", 1.0, 4.0),
-    ("28 dagar", "days28", "days28_last_year", 1.0, 1.0),
-    ("Hittills i år", "ytd", "ytd_last_year", 1.0, 1.0),
+    ("Vecka", "Snitt 4 v. före", "± vecka", "week", "previous_4", 1.0, 4.0),
+    ("28 dagar", "Fjol 28 d.", "± 28 d.", "days28", "days28_last_year", 1.0, 1.0),
+    ("Hittills i år", "Fjol hittills", "± i år", "ytd", "ytd_last_year", 1.0, 1.0),
 )
-BASE_LABELS = {"week": "Snitt 4 v. före", "days28": "Samma 28 dagar i fjol", "ytd": "Samma period i fjol"}
 
 
 @dataclass(frozen=True)
@@ -51,16 +52,16 @@ def compstat_table(counts: pd.DataFrame, name_label: str = "Kategori") -> tuple[
     for record in frame.itertuples(index=False):
         row = {name_label: record.name}
         flag = {name_label: ""}
-        for label, count_col, base_col, exposure, base_exposure in COMPARISONS:
+        for label, base_label, change_label, count_col, base_col, exposure, base_exposure in COMPARISONS:
             count, base = int(getattr(record, count_col)), int(getattr(record, base_col))
             change = stats.compare(count, base, exposure=exposure, base_exposure=base_exposure)
             arrow = {"upp": "▲ ", "ned": "▼ "}.get(change.direction or "", "")
             row[label] = fmt_int(count)
-            row[f"{label}: jämförelse"] = fmt_dec(change.expected, 1) if base_exposure != exposure else fmt_int(base)
+            row[base_label] = fmt_dec(change.expected, 1) if base_exposure != exposure else fmt_int(base)
             pct = f" ({fmt_change_pct(change.pct)})" if change.pct is not None and change.expected >= 10 else ""
-            row[f"{label}: förändring"] = f"{arrow}{fmt_change_int(round(change.diff))}{pct}"
-            flag[label] = flag[f"{label}: jämförelse"] = ""
-            flag[f"{label}: förändring"] = change.direction or ""
+            row[change_label] = f"{arrow}{fmt_change_int(round(change.diff))}{pct}"
+            flag[label] = flag[base_label] = ""
+            flag[change_label] = change.direction or ""
         rows.append(row)
         flags.append(flag)
     return pd.DataFrame(rows), pd.DataFrame(flags)

@@ -61,7 +61,6 @@ def key_figures(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, f
     return result
 
 
-COMPSTAT_WINDOWS = ("week", "previous_4", "days28", "days28_last_year", "ytd", "ytd_last_year")
 
 
 def compstat_windows(week: IsoWeek) -> dict[str, Window]:

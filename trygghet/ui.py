@@ -135,6 +135,18 @@ def chart(fig: go.Figure, name: str, summary: str | None = None) -> None:
         st.caption(summary)
 
 
+# Cell highlights that stay readable in both themes: the text colour is set with the fill.
+FLAG_STYLES = {
+    "upp": "background-color: #F4C7A1; color: #111111; font-weight: 700",
+    "ned": "background-color: #B8D8EE; color: #111111; font-weight: 700",
+}
+
+
+def table_height(rows: int) -> int:
+    """Pixels for a dataframe that shows every row without an inner scroll bar."""
+    return 38 + 35 * rows
+
+
 def table(frame: pd.DataFrame, name: str, styler: object | None = None, **kwargs: object) -> None:
     """A table with an Excel download of exactly what is shown."""
     st.dataframe(styler if styler is not None else frame, hide_index=True, width="stretch", **kwargs)

@@ -1,0 +1,48 @@
+"""The CompStat table and the notable changes: flags only on real change, plain Swedish sentences."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from trygghet import compstat
+
+
+def counts(rows: list[tuple[str, int, int, int, int, int, int]]) -> pd.DataFrame:
+    return pd.DataFrame(rows, columns=["name", *compstat.COLUMN_ORDER])
+
+
+def test_small_counts_never_shout_but_a_big_jump_is_flagged() -> None:
+    frame = counts([
+        # 3 this week against a mean of 1: a tripling, but noise at this size
+        ("Rån", 3, 4, 5, 5, 40, 40),
+        # 20 this week against a mean of 5 (20 over four weeks): p is far below 0.01
+        ("Klotter", 20, 20, 40, 38, 400, 390),
+    ])
+    table, flags = compstat.compstat_table(frame)
+    by_name = table.set_index("Kategori")
+    assert by_name.loc["Rån", "± vecka"] == "+2"  # no percent: the comparison mean is below 10
+    assert flags.loc[0, "± vecka"] == ""
+    assert by_name.loc["Klotter", "± vecka"].startswith("▲ +15")
+    assert flags.loc[1, "± vecka"] == "upp"
+    assert by_name.loc["Klotter", "Snitt 4 v. före"] == "5,0"
+
+
+def test_total_row_sums_every_window() -> None:
+    frame = counts([("A", 1, 2, 3, 4, 5, 6), ("B", 10, 20, 30, 40, 50, 60)])
+    table, _ = compstat.compstat_table(frame)
+    total = table.iloc[-1]
+    assert total["Kategori"] == "Totalt"
+    assert (total["Vecka"], total["28 dagar"], total["Hittills i år"]) == ("11", "33", "55")
+    assert total["Fjol 28 d."] == "44" and total["Fjol hittills"] == "66"
+
+
+def test_notable_changes_are_sentences_in_plain_swedish_ordered_increases_first() -> None:
+    cells = pd.DataFrame(
+        [("Norrby", "Skadegörelse", 20, 24), ("Hamnen", "Klotter", 0, 40), ("Lindö", "Rån", 2, 4)],
+        columns=["district", "category", "week", "previous_4"],
+    )
+    found = compstat.notable_changes(cells)
+    assert [n.sentence for n in found] == [
+        "Skadegörelse i Norrby: 20 händelser, snitt 6,0 de senaste 4 veckorna – ovanligt högt",
+        "Klotter i Hamnen: 0 händelser, snitt 10,0 de senaste 4 veckorna – ovanligt lågt",
+    ]
