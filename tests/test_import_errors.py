@@ -37,7 +37,7 @@ def zip_bytes(files: dict[str, bytes]) -> bytes:
         (zip_bytes({"bilder/a.txt": b"hej"}), "Filen är ett zip-arkiv, inte ett kalkylark"),
         (b"PK\x03\x04" + b"\x00" * 40, "Filen är skadad eller ofullständig"),
         (b"\x00\x01\x02\x03" * 64 + bytes(range(128, 256)) * 4, "varken ett kalkylark eller en textfil"),
-        ("Hej!\nHar ni fått filen?\nMvh Anna\n".encode(), "Filen ser inte ut som en tabell"),
+        ("Hej!\nHar ni fått filen?\nMvh Anna\n".encode(), "Filen är en textfil men ser inte ut som en tabell"),
     ],
     ids=["empty", "pdf", "png", "word", "zip", "truncated-zip", "binary", "plain-text"],
 )

@@ -175,10 +175,11 @@ def _parse_all(raw: RawFile, db: Database, today: dt.date, report: FileReport) -
             )
             continue
         recognised.append((sheet, recognition))
-    if not recognised and raw.file_kind == "csv" and max((len(r) for s in raw.sheets for r in s.rows), default=0) <= 1:
+    if not recognised and raw.file_kind == "csv":
         raise FileError(
-            "Filen ser inte ut som en tabell: inga kolumner avgränsade med semikolon, komma eller tabb och inga "
-            "kända rubriker hittades. Spara filen som Excel-arbetsbok (.xlsx) eller CSV och ladda upp den igen."
+            "Filen är en textfil men ser inte ut som en tabell med kända rubriker (t.ex. Datum, Stadsdel och "
+            "Kategori) bland de 15 första raderna. Spara filen som Excel-arbetsbok (.xlsx) eller CSV med "
+            "rubrikrad och ladda upp den igen."
         )
     if not recognised:
         raise FileError(

@@ -16,6 +16,7 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from .config import Limits
+from .formatting import fmt_int
 
 
 class FileError(Exception):
@@ -157,14 +158,14 @@ def _read_with_calamine(data: bytes, file_kind: str, limits: Limits) -> RawFile:
             sheet = workbook.get_sheet_by_index(index)
             if sheet.height > limits.max_rows_per_sheet:
                 raise FileError(
-                    f"Bladet '{meta.name}' har {sheet.height:,} rader, fler än gränsen {limits.max_rows_per_sheet:,}. "
-                    "Dela upp det i flera filer.".replace(",", " ")
+                    f"Bladet '{meta.name}' har {fmt_int(sheet.height)} rader, fler än gränsen "
+                    f"{fmt_int(limits.max_rows_per_sheet)}. Dela upp det i flera filer."
                 )
             if sheet.height * sheet.width > limits.max_cells_per_sheet:
                 raise FileError(
-                    f"Bladet '{meta.name}' sträcker sig över {sheet.height:,} rader och {sheet.width:,} kolumner, "
-                    "vilket är för stort. Ta bort tomma rader och kolumner längst ned och till höger "
-                    "och spara igen.".replace(",", " ")
+                    f"Bladet '{meta.name}' sträcker sig över {fmt_int(sheet.height)} rader och "
+                    f"{fmt_int(sheet.width)} kolumner, vilket är för stort. Ta bort tomma rader och kolumner "
+                    "längst ned och till höger och spara igen."
                 )
             rows = sheet.to_python(skip_empty_area=False)
         except FileError:
@@ -215,8 +216,8 @@ def _read_csv(data: bytes, file_name: str, limits: Limits) -> RawFile:
             rows.append(list(row))
             if len(rows) > limits.max_rows_per_sheet:
                 raise FileError(
-                    f"Filen har fler rader än gränsen {limits.max_rows_per_sheet:,}. "
-                    "Dela upp den i flera filer.".replace(",", " ")
+                    f"Filen har fler rader än gränsen {fmt_int(limits.max_rows_per_sheet)}. "
+                    "Dela upp den i flera filer."
                 )
     except csv.Error as exc:
         raise FileError(f"CSV-filen går inte att läsa (rad {reader.line_num}): {exc}. {_FIX}") from None

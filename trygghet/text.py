@@ -12,9 +12,13 @@ _SPACES = re.compile(r"[\s\u00a0\u2007\u202f\u200b]+")
 _HEADER_TRIM = re.compile(r"^[\s*:.\-]+|[\s*:.\-]+$")
 
 
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
 def clean(value: str) -> str:
-    """Trims and collapses all kinds of white space (including non-breaking spaces)."""
-    return _SPACES.sub(" ", value).strip()
+    """Trims and collapses all kinds of white space (including non-breaking spaces) and drops
+    control characters, which have no place in a report and can upset terminals and exports."""
+    return _SPACES.sub(" ", _CONTROL.sub("", value)).strip()
 
 
 def fold(value: str) -> str:

@@ -9,14 +9,17 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
 
+from . import privacy
 from . import values as V
 from .defaults import DEFAULT_SOURCE, STATUSES
+from .formatting import fmt_int
 from .reader import RawSheet
 from .sheetspec import ALL_SPECS, BY_KIND, Field, SheetSpec
 from .text import Vocabulary, clean, header_key, split_list
@@ -80,6 +83,7 @@ class ParsedSheet:
     original_headers: list[str] = field(default_factory=list)
     # Events are kept column-wise for speed; other kinds as records.
     columns: dict[str, list[object]] | None = None
+    personal_data_removed: Counter[str] = field(default_factory=Counter)
 
     @property
     def valid_count(self) -> int:
@@ -288,13 +292,17 @@ def _vocab_parser(vocab: Vocabulary, label: str, how_to_add: str) -> Callable[[o
     return parse
 
 
-_NEEDS_CLEANING = re.compile(r"^\s|\s$|\s\s|[^\S ]")
+_NEEDS_CLEANING = re.compile(r"^\s|\s$|\s\s|[^\S ]|[\x00-\x1f\x7f]")
+MAX_TEXT = 4000
 
 
 def _text(value: object) -> str | None:
     if type(value) is str and value and not _NEEDS_CLEANING.search(value) and value[0] != "#":
-        return value
-    text = V.text_value(value)
+        text = value
+    else:
+        text = V.text_value(value)
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"Texten är för lång ({fmt_int(len(text))} tecken; högst {fmt_int(MAX_TEXT)}). Korta den.")
     return text or None
 
 
@@ -304,7 +312,7 @@ def _text_batch(uniques: list[object]) -> tuple[np.ndarray, list[str | None]]:
     messages: list[str | None] = [None] * len(uniques)
     search = _NEEDS_CLEANING.search
     for i, value in enumerate(uniques):
-        if type(value) is str and value and value[0] != "#" and not search(value):
+        if type(value) is str and value and value[0] != "#" and len(value) <= MAX_TEXT and not search(value):
             results[i] = value
             continue
         try:
@@ -508,7 +516,9 @@ def _header_like(recognition: Recognition) -> Callable[[list[object]], bool]:
     return check
 
 
-def parse_sheet(sheet: RawSheet, recognition: Recognition, vocab: Vocabularies, today: dt.date) -> ParsedSheet:
+def parse_sheet(
+    sheet: RawSheet, recognition: Recognition, vocab: Vocabularies, today: dt.date, pii_policy: str = "mask"
+) -> ParsedSheet:
     spec = recognition.spec
     header_row = sheet.rows[recognition.header_index]
     parsed = ParsedSheet(
@@ -567,6 +577,7 @@ def parse_sheet(sheet: RawSheet, recognition: Recognition, vocab: Vocabularies, 
             message = column.messages[int(column.codes[position])]
             errors.setdefault(position, []).append(RowError(data_rows[position][0], header, str(message)))
 
+    _guard_personal_data(parsed, columns, errors, data_rows, recognition, pii_policy)
     if spec.kind == "events":
         _finish_events(parsed, data_rows, columns, errors, recognition, today)
     else:
@@ -579,6 +590,57 @@ def parse_sheet(sheet: RawSheet, recognition: Recognition, vocab: Vocabularies, 
     return parsed
 
 
+FREE_TEXT_FIELDS = {
+    "events": ("place", "description"),
+    "interventions": ("title", "contact", "comment"),
+    "priority_areas": ("description", "goal"),
+}
+
+
+def _guard_personal_data(
+    parsed: ParsedSheet,
+    columns: dict[str, ParsedColumn],
+    errors: dict[int, list[RowError]],
+    data_rows: list[tuple[int, list[object]]],
+    recognition: Recognition,
+    policy: str,
+) -> None:
+    """Masks (or, by the administrator's choice, rejects) personal identifiers in free text.
+
+    Each distinct text is scanned once; the rows holding it share the result.
+    """
+    for name in FREE_TEXT_FIELDS.get(parsed.kind, ()):
+        column = columns.get(name)
+        if column is None:
+            continue
+        header = recognition.headers[name]
+        found: dict[int, Counter[str]] = {}
+        for index, value in enumerate(column.results):
+            if isinstance(value, str):
+                cleaned, findings = privacy.scrub(value)
+                if findings:
+                    found[index] = findings.counts
+                    if policy == "mask":
+                        column.results[index] = cleaned
+        if not found:
+            continue
+        positions = np.flatnonzero(np.isin(column.codes, list(found))).tolist()
+        total: Counter[str] = Counter()
+        for position in positions:
+            total.update(found[int(column.codes[position])])
+        rows = [data_rows[p][0] for p in positions]
+        shown = ", ".join(str(r) for r in rows[:10]) + (" …" if len(rows) > 10 else "")
+        if policy == "mask":
+            parsed.notes.append(f"Personuppgifter togs bort i {header}: {privacy.describe(total)} (rad {shown}).")
+            parsed.personal_data_removed.update(total)
+        else:
+            for position in positions:
+                kinds = privacy.describe(found[int(column.codes[position])])
+                errors.setdefault(position, []).append(RowError(
+                    data_rows[position][0], header,
+                    f"Raden innehåller personuppgifter ({kinds}). Ta bort dem och ladda upp raden igen."))
+
+
 def _original(headers: list[str], row: list[object]) -> dict[str, object]:
     """Every column of the row under its header, so a corrected row can be uploaded again as it is."""
     result: dict[str, object] = {}
@@ -586,7 +648,9 @@ def _original(headers: list[str], row: list[object]) -> dict[str, object]:
         key = headers[i] if i < len(headers) else f"Kolumn {i + 1}"
         if key in result or (key.startswith("Kolumn ") and V.is_blank(value)):
             continue
-        result[key] = None if V.is_blank(value) else V.json_safe(value)
+        value = None if V.is_blank(value) else V.json_safe(value)
+        # Rejected rows are stored too, so they must not keep what the guard removes.
+        result[key] = privacy.scrub(value)[0] if isinstance(value, str) else value
     return result
 
 

@@ -1,0 +1,67 @@
+"""The personal-data guard finds Swedish identity numbers, phone numbers and e-mail addresses."""
+
+from __future__ import annotations
+
+import pytest
+
+from trygghet.privacy import describe, luhn_ok, scrub
+
+# Valid test numbers (Skatteverket's published test series pass Luhn): 811218-9876 and 19121212-1212.
+VALID_PNR = ["811218-9876", "8112189876", "19811218-9876", "198112189876", "121212+1212", "811218 9876"]
+
+
+@pytest.mark.parametrize("pnr", VALID_PNR)
+def test_personnummer_in_all_usual_spellings_is_removed(pnr: str) -> None:
+    text, found = scrub(f"Ungdom ({pnr}) sågs vid torget")
+    assert text == "Ungdom ([personnummer borttaget]) sågs vid torget"
+    assert found.counts == {"personnummer": 1}
+
+
+def test_samordningsnummer_has_day_plus_sixty() -> None:
+    # 701063-2391: day 63 = the 3rd, Luhn-valid
+    assert luhn_ok("7010632391")
+    text, found = scrub("Anmälare 701063-2391 ringde")
+    assert text == "Anmälare [samordningsnummer borttaget] ringde"
+    assert found.counts == {"samordningsnummer": 1}
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "811218-9875",  # wrong check digit
+        "Ärende 2026-11-03 1234",  # a date and a number
+        "Fakturanummer 201313-1234",  # month 13
+        "Mellan 20 och 30 personer",
+        "Adress Storgatan 12, 41234 Göteborg",
+    ],
+)
+def test_numbers_that_are_not_identities_are_kept(text: str) -> None:
+    assert scrub(text) == (text, scrub(text)[1])
+    assert not scrub(text)[1]
+
+
+@pytest.mark.parametrize(
+    "phone",
+    ["070-123 45 67", "0701234567", "+46 70 123 45 67", "+46701234567", "08-123 456 78", "031-12 34 56", "0046 31 123456"],
+)
+def test_phone_numbers_are_removed(phone: str) -> None:
+    text, found = scrub(f"Ring fastighetsskötaren på {phone} vid behov")
+    assert text == "Ring fastighetsskötaren på [telefonnummer borttaget] vid behov"
+    assert found.counts == {"telefonnummer": 1}
+
+
+def test_email_addresses_are_removed() -> None:
+    text, found = scrub("Kontakt: anna.andersson@example.se eller kalle+x@kommun.example.com.")
+    assert text == "Kontakt: [e-post borttagen] eller [e-post borttagen]."
+    assert found.counts == {"e-post": 2}
+
+
+def test_several_kinds_in_one_text_and_the_summary() -> None:
+    text, found = scrub("811218-9876 ringde från 070-1234567, mejl a@b.se")
+    assert text == "[personnummer borttaget] ringde från [telefonnummer borttaget], mejl [e-post borttagen]"
+    assert describe(found.counts) == "1 e-post, 1 personnummer och 1 telefonnummer"
+
+
+def test_text_without_digits_or_at_sign_is_returned_untouched() -> None:
+    text = "Klotter på fasaden vid skolan"
+    assert scrub(text)[0] is text
