@@ -1,0 +1,89 @@
+"""The pages Insatser and Prioriterade områden under AppTest, on a small demo database."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from trygghet.db import Database
+from trygghet.demo import build_demo
+from trygghet.filters import default_filters
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    path = tmp_path_factory.mktemp("pages_insatser") / "demo.duckdb"
+    build_demo(path, events=30_000)
+    previous = os.environ.get("TRYGGHET_DB")
+    os.environ["TRYGGHET_DB"] = str(path)
+    try:
+        yield Database(path)
+    finally:
+        if previous is None:
+            os.environ.pop("TRYGGHET_DB", None)
+        else:
+            os.environ["TRYGGHET_DB"] = previous
+
+
+def _page(name: str) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page(f"pages/{name}.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def test_insatser_lists_what_the_status_filter_asks_for(demo_db: Database) -> None:
+    at = _page("insatser")
+    assert [t.value for t in at.title] == ["Insatser"]
+    with demo_db.read() as con:
+        total = con.execute("SELECT count(*) FROM interventions").fetchone()[0]
+        running, overdue = con.execute(
+            "SELECT count(*), count(*) FILTER (WHERE end_date < ?) FROM interventions WHERE status = 'Pågående'",
+            [dt.date.today()],
+        ).fetchone()
+    assert len(at.dataframe[0].value) == total
+    assert at.markdown[0].value.startswith(f"**{total} insatser** visas")
+
+    at.multiselect(key="ins_status").set_value(["Pågående"]).run()
+    assert not at.exception, at.exception
+    table = at.dataframe[0].value
+    assert len(table) == running
+    assert set(table["Status"]) == {"Pågående"}
+    assert (table["Läge"] == "Försenad").sum() == overdue
+    # The effect view of the first listed intervention speaks of its period and gives an interval.
+    assert any(m.value.startswith("**Under insatsen:") for m in at.markdown)
+    assert [s.value for s in at.subheader] == ["Tidslinje", "Följ upp en insats"]
+
+
+def test_insatser_says_why_a_planned_intervention_has_no_effect(demo_db: Database) -> None:
+    at = _page("insatser")
+    at.multiselect(key="ins_status").set_value(["Planerad"]).run()
+    with demo_db.read() as con:
+        future = con.execute(
+            "SELECT id FROM interventions WHERE status = 'Planerad' AND start_date > ? ORDER BY id LIMIT 1",
+            [dt.date.today()],
+        ).fetchone()[0]
+    at.selectbox(key="ins_selected").set_value(future).run()
+    assert not at.exception, at.exception
+    assert any("inga hela veckor" in i.value for i in at.info)
+
+
+def test_prioriterade_has_one_section_per_priority_area(demo_db: Database) -> None:
+    at = _page("prioriterade")
+    end = default_filters(dt.date.today()).end
+    with demo_db.read() as con:
+        names = [r[0] for r in con.execute(
+            "SELECT name FROM priority_areas WHERE coalesce(valid_from <= ?, TRUE) AND coalesce(valid_to >= ?, TRUE)",
+            [end, end],
+        ).fetchall()]
+        total = con.execute("SELECT count(*) FROM priority_areas").fetchone()[0]
+    assert len(names) == total  # the demo's areas are all valid today
+    assert sorted(s.value for s in at.subheader) == sorted(names)
+    assert [t.value for t in at.title] == ["Prioriterade områden"]
