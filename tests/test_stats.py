@@ -315,12 +315,12 @@ def test_did_interval_spanning_one_is_no_certain_effect() -> None:
     se = math.sqrt(1 / 40 + 1 / 20 + 1 / 40 + 1 / 38)
     assert effect.ci_low == pytest.approx(10 / 19 * math.exp(-Z95 * se))  # 0.2623
     assert effect.ci_high == pytest.approx(10 / 19 * math.exp(Z95 * se))  # 1.0563
-    assert effect.text == f"Ingen säker effekt: mellan 74{NB}% färre och 6{NB}% fler händelser än väntat."
+    assert effect.text == f"Under insatsen: ingen säker effekt – mellan 74{NB}% färre och 6{NB}% fler händelser än väntat."
 
 
 def test_did_with_too_few_events() -> None:
     effect = did_effect(5, 4, 400, 380, weeks_before=8, weeks_during=8)
-    assert effect.text == "För få händelser för att bedöma effekten."
+    assert effect.text == "Under insatsen: för få händelser för att bedöma effekten."
     assert effect.ratio is effect.ci_low is effect.ci_high is effect.pct is None
     assert did_effect(6, 4, 400, 380, 8, 8).ratio is not None  # ten events are enough
 

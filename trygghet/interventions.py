@@ -284,19 +284,6 @@ def effect_data(
     )
 
 
-def _period_sentence(text: str, label: str) -> str:
-    """did_effect's sentence, always opening with the period it speaks of.
-
-    Only a significant result names its period ('Under insatsen: 38 % färre …'); the others
-    ('Ingen säker effekt: …', 'För få händelser …') get the label put in front, so that the
-    during and after sentences cannot be mixed up when they stand one above the other.
-    """
-    if text.startswith("Under insatsen:"):
-        return text.replace("Under insatsen:", f"{label}:", 1)
-    text = text.replace("Ingen säker effekt:", "ingen säker effekt –", 1)
-    return f"{label}: {text[:1].lower()}{text[1:]}"
-
-
 def effect_summary(frame: pd.DataFrame, compare: str = PERIOD_DURING, level: float = 0.95) -> stats.Effect | None:
     """Difference-in-differences of the weeks before against the weeks `compare` ('under' or 'efter').
 
@@ -310,13 +297,12 @@ def effect_summary(frame: pd.DataFrame, compare: str = PERIOD_DURING, level: flo
     other = frame[frame["period"] == compare]
     if before.empty or other.empty:
         return None
-    effect = stats.did_effect(
+    return stats.did_effect(
         int(before["treated"].sum()), int(other["treated"].sum()),
         int(before["control"].sum()), int(other["control"].sum()),
         weeks_before=len(before), weeks_during=len(other), level=level,
+        period="Under insatsen" if compare == PERIOD_DURING else "Efter insatsen",
     )
-    label = "Under insatsen" if compare == PERIOD_DURING else "Efter insatsen"
-    return replace(effect, text=_period_sentence(effect.text, label))
 
 
 # ---------------------------------------------------------------- priority areas

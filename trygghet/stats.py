@@ -306,8 +306,12 @@ def did_effect(
     weeks_before: float,
     weeks_during: float,
     level: float = 0.95,
+    period: str = "Under insatsen",
 ) -> Effect:
     """How the treated area changed relative to how the comparison areas changed.
+
+    Every sentence opens with `period` ('Under insatsen', 'Efter insatsen'), so that two
+    effects shown one above the other cannot be mixed up.
 
     The ratio of rate ratios: both groups share the same weeks, so the week counts
     cancel and are kept for the labels and for checking. The standard error of the log
@@ -326,7 +330,7 @@ def did_effect(
     # The comparison areas get the same floor: without events there, there is no trend to compare with.
     if treated_before + treated_during < MIN_EFFECT_EVENTS or control_before + control_during < MIN_EFFECT_EVENTS:
         return Effect(*counts, weeks_before, weeks_during, None, None, None, None,
-                      "För få händelser för att bedöma effekten.")
+                      f"{period}: för få händelser för att bedöma effekten.")
 
     corrected = 0 in counts
     a, b, c, d = (x + 0.5 for x in counts) if corrected else (float(x) for x in counts)
@@ -344,13 +348,13 @@ def did_effect(
         near_amount = _change_words(near)[0].removesuffix(f"{NBSP}%")
         far_amount = _change_words(far)[0]
         text = (
-            f"Under insatsen: {amount} {word} händelser än väntat utifrån utvecklingen i övriga stadsdelar "
+            f"{period}: {amount} {word} händelser än väntat utifrån utvecklingen i övriga stadsdelar "
             f"({level_text} konfidensintervall: {near_amount}–{far_amount} {word})."
         )
     else:
         low_amount, _ = _change_words(ci_low)
         high_amount, _ = _change_words(ci_high)
-        text = f"Ingen säker effekt: mellan {low_amount} färre och {high_amount} fler händelser än väntat."
+        text = f"{period}: ingen säker effekt – mellan {low_amount} färre och {high_amount} fler händelser än väntat."
     if corrected:
         text += " Ett av antalen är noll, så 0,5 har lagts till vart och ett av de fyra antalen för att kunna räkna; skattningen är därför extra osäker."
     return Effect(*counts, weeks_before, weeks_during, ratio, ci_low, ci_high, pct, text)
