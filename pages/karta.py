@@ -1,6 +1,112 @@
-"""Placeholder until the page is built."""
+"""Karta: events per district on a map that needs no internet – polygons when boundaries are stored, else bubbles."""
 
+from __future__ import annotations
+
+import os
+
+import pandas as pd
 import streamlit as st
 
-st.title("karta")
-st.write("Sidan byggs.")
+from trygghet import geo, geo_ui, sidebar, ui
+from trygghet.formatting import fmt_dec, fmt_int
+
+db = ui.database()
+filters = sidebar.current()
+week = filters.week
+polygons = ui.query(geo.geometries, db)  # {} until boundaries are uploaded
+
+# The toggle sits below the title, but the title names the window; its state is known before it is drawn.
+whole_period = bool(st.session_state.get("karta_period", False))
+st.title(f"Karta – {'hela trendperioden' if whole_period else f'v. {week.week} {week.year}'}")
+left_toggle, right_toggle = st.columns(2)
+left_toggle.toggle(
+    "Hela trendperioden i stället för veckan", key="karta_period",
+    help="Trendperioden väljs i sidomenyn.",
+)
+show_points = right_toggle.toggle(
+    "Visa enskilda händelser", key="karta_points", value=not polygons,
+    help="Händelser med koordinater som små punkter (högst 5 000, ett jämnt urval när det är fler).",
+)
+window = "period" if whole_period else "week"
+span = geo.window_for(filters, window)
+if whole_period:
+    when = f"{filters.start:%Y-%m-%d} – {filters.end:%Y-%m-%d}"
+    file_when = f"{filters.start:%Y%m%d}-{filters.end:%Y%m%d}"
+else:
+    when = f"v. {week.week} {week.year}"
+    file_when = f"v{week.week}-{week.year}"
+selection = [filters.district_label]
+if filters.categories:
+    selection.append(", ".join(filters.categories) if len(filters.categories) <= 3 else
+                     f"{len(filters.categories)} kategorier")
+if filters.sources:
+    selection.append(", ".join(filters.sources) if len(filters.sources) <= 3 else f"{len(filters.sources)} källor")
+st.caption(" · ".join([span.label, *selection]))
+
+counts = ui.query(geo.district_counts, db, filters, window)
+points = ui.query(geo.event_points, db, filters, 5000, window) if show_points else None
+total = int(counts["count"].sum())
+tiles = geo_ui.tile_url()
+if os.environ.get(geo_ui.TILES_ENV, "").strip() and not tiles:
+    st.caption(f"{geo_ui.TILES_ENV} saknar {{z}}, {{x}} eller {{y}} och används inte; kartan ritas utan bakgrund.")
+centres = ui.query(geo.district_centres, db, filters)
+
+map_col, table_col = st.columns([2, 1.2], gap="large")
+with map_col:
+    if tiles:
+        fig = geo_ui.tiled_figure(tiles, counts, polygons, centres, points)
+    elif polygons:
+        fig = geo_ui.choropleth_figure(counts, polygons, points)
+    else:
+        fig = geo_ui.bubble_figure(counts, centres, points)
+    ranked = counts.sort_values(["count", "district"], ascending=[False, True])
+    listed = ", ".join(f"{d} {fmt_int(c)}" for d, c in zip(ranked["district"], ranked["count"], strict=True))
+    how = ("Stadsdelarna är färgade efter antalet händelser; mörkare blå betyder fler."
+           if polygons else "Cirkelns yta är proportionell mot antalet händelser; den står i mitten av "
+           "stadsdelens händelser med koordinater.")
+    ui.chart(
+        geo_ui.style_map(fig),
+        f"karta-{file_when}",
+        summary=f"Karta över händelser per stadsdel, {when}, totalt {fmt_int(total)}: {listed or 'inga'}. {how}",
+    )
+    if points is not None:
+        shown, available = len(points), int(points["total"].iloc[0]) if len(points) else 0
+        if available > shown:
+            st.caption(f"Punkterna är ett jämnt urval: {fmt_int(shown)} av {fmt_int(available)} händelser med "
+                       "koordinater.")
+        elif available:
+            st.caption(f"Punkterna visar alla {fmt_int(available)} händelser med koordinater.")
+        else:
+            st.caption("Inga händelser med koordinater i urvalet.")
+
+with table_col:
+    st.subheader("Per stadsdel")
+    table = pd.DataFrame({
+        "Stadsdel": ranked["district"],
+        "Händelser": ranked["count"].astype(int),
+        "Andel (%)": (100 * ranked["count"] / total) if total else 0.0,
+    })
+    if not polygons:
+        table["Med koordinater"] = ranked["with_coordinates"].astype(int)
+    formats = {"Händelser": fmt_int, "Andel (%)": lambda v: fmt_dec(v, 1), "Med koordinater": fmt_int}
+    styler = table.style.format({c: f for c, f in formats.items() if c in table.columns})
+    ui.table(table, f"karta-per-stadsdel-{file_when}", styler=styler, height=ui.table_height(len(table)))
+
+    # Districts the map cannot place are listed here, so that no count quietly disappears.
+    if polygons:
+        unplaced = counts[~counts["district"].isin(list(polygons))]
+        reason = "Saknar gräns i den sparade kartfilen och syns därför inte på kartan."
+    else:
+        no_centre = set(centres.loc[centres["lat"].isna(), "district"])
+        unplaced = counts[counts["district"].isin(no_centre) | ~counts["district"].isin(centres["district"])]
+        reason = "Har inga händelser med koordinater och kan därför inte placeras på kartan."
+    if not unplaced.empty:
+        st.subheader("Inte på kartan")
+        st.caption(reason)
+        ui.table(
+            pd.DataFrame({"Stadsdel": unplaced["district"], "Händelser": unplaced["count"].astype(int)}),
+            f"karta-ej-placerade-{file_when}",
+        )
+    if not polygons:
+        st.caption("Stadsdelarnas gränser kan laddas upp som GeoJSON på sidan Data; då visas ytor i stället "
+                   "för cirklar.")
