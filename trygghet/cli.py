@@ -49,10 +49,17 @@ def build_parser() -> argparse.ArgumentParser:
     p_demo.add_argument("--end", type=_date, help="sista dag med händelser (standard: i dag)")
     p_demo.add_argument("--years", type=int, default=2, choices=range(1, 6), help="antal hela år bakåt")
 
-    p_import = sub.add_parser("import", help="importera Excel- eller CSV-filer")
+    p_import = sub.add_parser("import", help="importera Excel- eller CSV-filer, eller polisens händelser (JSON)")
     p_import.add_argument("files", nargs="+", type=Path, metavar="FIL")
     p_import.add_argument("--json", action="store_true", help="en JSON-rad per fil")
     p_import.add_argument("--user", help="vem som importerar (sparas i uppladdningshistoriken)")
+    p_import.add_argument("--kommun", help="kommunen vars polishändelser tas med (annars inställningen i databasen)")
+
+    p_polisen = sub.add_parser("polisen", help="hämta polisens öppna händelsedata och importera dem")
+    p_polisen.add_argument("--ort", help="kommunen att hämta (annars inställningen i databasen)")
+    p_polisen.add_argument("--save", type=Path, metavar="FIL", help="spara hämtad JSON här (annars i databasens mapp)")
+    p_polisen.add_argument("--json", action="store_true", help="importens sammanfattning som en JSON-rad")
+    p_polisen.add_argument("--user", help="vem som importerar (sparas i uppladdningshistoriken)")
 
     p_templates = sub.add_parser("templates", help="skriv Excel-mallen användarna fyller i")
     p_templates.add_argument("directory", type=Path, metavar="MAPP")
@@ -97,7 +104,34 @@ def _run(args: argparse.Namespace, db: Database) -> int:
         return 0
     if args.command == "import":
         return _import(args, db)
+    if args.command == "polisen":
+        return _polisen(args, db)
     raise AssertionError(args.command)
+
+
+def _polisen(args: argparse.Namespace, db: Database) -> int:
+    """Fetches the feed once (keeping polisen.se's rules), saves it and imports it."""
+    from . import polisen
+
+    stored = polisen.get_kommun(db)
+    ort = args.ort or stored
+    if not ort:
+        print("Fel: ange kommunen med --ort, t.ex. python -m trygghet polisen --ort Göteborg", file=sys.stderr)
+        return 2
+    try:
+        data = polisen.fetch(ort, state_path=db.path.parent / "polisen-api.json")
+    except polisen.FetchError as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 1
+    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    target = args.save or db.path.parent / "polisen" / f"polisen-{stamp}.json"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    print(f"Hämtat från polisen.se: {target}", file=sys.stderr)
+    # The database's municipality decides what is kept; --ort only chooses what to fetch when none is set.
+    report = import_path(db, target, user=args.user, kommun=stored or ort)
+    print(json.dumps(report.as_json(), ensure_ascii=False) if args.json else format_report(report), flush=True)
+    return 1 if report.status == "rejected" else 0
 
 
 def _import(args: argparse.Namespace, db: Database) -> int:
@@ -107,7 +141,7 @@ def _import(args: argparse.Namespace, db: Database) -> int:
             report = FileReport(path.name, "rejected", error=f"{path.name}: Filen finns inte.")
         else:
             try:
-                report = import_path(db, path, user=args.user)
+                report = import_path(db, path, user=args.user, kommun=args.kommun)
             except DatabaseBusy as exc:
                 report = FileReport(path.name, "rejected", error=f"{path.name}: {exc}")
         any_rejected |= report.status == "rejected"

@@ -148,6 +148,16 @@ CREATE TABLE IF NOT EXISTS survey_results (
     upload_id BIGINT,
     PRIMARY KEY (period, district, indicator)
 );
+CREATE TABLE IF NOT EXISTS police_type_map (
+    police_type VARCHAR PRIMARY KEY,
+    category VARCHAR,
+    include BOOLEAN
+);
+CREATE TABLE IF NOT EXISTS district_geometries (
+    district VARCHAR PRIMARY KEY,
+    geojson VARCHAR NOT NULL,
+    updated_at TIMESTAMP
+);
 CREATE TABLE IF NOT EXISTS rejected_rows (
     upload_id BIGINT NOT NULL,
     sheet VARCHAR NOT NULL,

@@ -17,6 +17,7 @@ import duckdb
 import pandas as pd
 
 from . import db as dbmod
+from . import polisen
 from .config import Limits
 from .db import Database
 from .reader import FileError, RawFile, read_file
@@ -43,9 +44,12 @@ class SheetReport:
     rejected: int = 0
     errors: list[RowError] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # Police feed only: events left out (reason -> count) and how events got their district.
+    skipped: dict[str, int] = field(default_factory=dict)
+    placement: dict[str, int] = field(default_factory=dict)
 
     def as_json(self) -> dict[str, object]:
-        return {
+        result: dict[str, object] = {
             "sheet": self.sheet,
             "kind": self.kind,
             "rows": self.rows,
@@ -55,6 +59,11 @@ class SheetReport:
             "rejected": self.rejected,
             "errors": [e.as_dict() for e in self.errors],
         }
+        if self.skipped:
+            result["skipped"] = dict(self.skipped)
+        if self.placement:
+            result["placement"] = dict(self.placement)
+        return result
 
 
 @dataclass
@@ -117,8 +126,12 @@ def prepare(
     *,
     limits: Limits | None = None,
     today: dt.date | None = None,
+    kommun: str | None = None,
 ) -> PreparedFile:
-    """Reads and validates a file without writing anything."""
+    """Reads and validates a file without writing anything.
+
+    `kommun` chooses the municipality whose events a police feed (JSON) gives; without it the
+    database's setting is used."""
     name = safe_file_name(file_name)
     digest = hashlib.sha256(data).hexdigest()
     report = FileReport(name, "preview", sha256=digest, size=len(data))
@@ -128,11 +141,9 @@ def prepare(
         report.file_kind = raw.file_kind
         report.notes.extend(raw.notes)
         if raw.file_kind == "json":
-            raise FileError(
-                "Filen är en JSON-fil. Här tas kalkylark emot (.xlsx, .xlsm, .xls, .ods eller .csv); "
-                "polisens öppna händelsedata kan ännu inte läsas in."
-            )
-        parsed = _parse_all(raw, db, today, report)
+            parsed: list[ParsedSheet] = [polisen.parse_feed(db, raw.text or "", kommun=kommun)]
+        else:
+            parsed = _parse_all(raw, db, today, report)
     except (FileError, SheetError) as exc:
         report.status = "rejected"
         report.error = f"{name}: {exc}"
@@ -151,6 +162,8 @@ def prepare(
                 rejected=len(sheet.rejections),
                 errors=errors,
                 notes=sheet.notes,
+                skipped=dict(getattr(sheet, "skipped", {})),
+                placement=dict(getattr(sheet, "placement", {})),
             )
         )
     return PreparedFile(name, data, digest, raw, parsed, report)
@@ -253,6 +266,8 @@ def apply(
             ],
         )
         for sheet, sheet_report in zip(prepared.parsed, report.sheets, strict=True):
+            if isinstance(sheet, polisen.PoliceSheet):
+                polisen.ensure_reference_names(con, sheet)
             writer = _WRITERS[sheet.kind]
             imported, updated, duplicates = writer(con, sheet, upload_id, now, user)
             sheet_report.imported, sheet_report.updated, sheet_report.duplicates = imported, updated, duplicates
@@ -534,8 +549,9 @@ def import_file(
     user: str | None = None,
     limits: Limits | None = None,
     today: dt.date | None = None,
+    kommun: str | None = None,
 ) -> FileReport:
-    prepared = prepare(db, data, file_name, limits=limits, today=today)
+    prepared = prepare(db, data, file_name, limits=limits, today=today, kommun=kommun)
     return apply(db, prepared, user=user)
 
 
