@@ -4,8 +4,10 @@ import streamlit as st
 
 from trygghet import sidebar, ui
 
-st.set_page_config(page_title="Lägesbild", page_icon=":material/shield:", layout="wide")
+# An emoji icon: a Material icon would make the browser fetch the favicon from a font server.
+st.set_page_config(page_title="Lägesbild", page_icon="🛡️", layout="wide")
 
+ui.start_app()
 db = ui.database()
 navigation = st.navigation(
     [
@@ -25,3 +27,4 @@ sidebar.render(db)
 ui.run_page(navigation)
 ui.footer(db)
 ui.watch_for_new_data(db, int(ui.status(db)["version"]))
+ui.end_app()

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from trygghet import export, history, importer, ui
+from trygghet import export, geo_ui, history, importer, polisen, ui
 from trygghet.db import DatabaseBusy
 from trygghet.sheetspec import KIND_LABELS
 from trygghet.templates import TEMPLATE_FILE_NAME, build_template, lists_from_database
@@ -79,14 +79,14 @@ def show_report(report: importer.FileReport, prepared: importer.PreparedFile | N
                 )
 
 
-upload_tab, history_tab, template_tab = st.tabs(["Ladda upp", "Uppladdningar", "Mall"])
+upload_tab, history_tab, template_tab, settings_tab = st.tabs(["Ladda upp", "Uppladdningar", "Mall", "Inställningar"])
 
 with upload_tab:
     for report in state["results"]:
         show_report(report, None, final=True)
     files = st.file_uploader(
         "Dra hit filer eller klicka för att välja",
-        type=["xlsx", "xlsm", "xls", "ods", "csv"],
+        type=["xlsx", "xlsm", "xls", "ods", "csv", "json"],
         accept_multiple_files=True,
         key=f"uploader_{state['uploader_round']}",
         help="Filtypen avgörs av innehållet. Största filstorlek styrs av installationen.",
@@ -159,3 +159,8 @@ with template_tab:
         mime=XLSX,
         icon=":material/download:",
     )
+
+with settings_tab:
+    polisen.render_settings(db)  # Polisens händelser: the municipality, the type mapping, the gazetteer
+    st.divider()
+    geo_ui.render_geojson_upload(db)  # district boundaries for the map

@@ -45,7 +45,7 @@ def test_switching_to_the_data_page_and_back(app_db: Path, database: Database) -
     at.switch_page("pages/data.py").run()
     assert not at.exception
     assert [t.value for t in at.title] == ["Data"]
-    assert [t.label for t in at.tabs] == ["Ladda upp", "Uppladdningar", "Mall"]
+    assert [t.label for t in at.tabs] == ["Ladda upp", "Uppladdningar", "Mall", "Inställningar"]
     at.switch_page("pages/oversikt.py").run()
     assert not at.exception
     assert at.title[0].value.startswith("Veckans lägesbild")

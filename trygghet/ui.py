@@ -20,16 +20,41 @@ _build_lock = threading.Lock()
 log = logging.getLogger("trygghet")
 
 
-def _insist_on_app_navigation() -> None:
-    """Streamlit treats an app with a pages/ folder as an old-style multipage app until app.py
-    has called st.navigation once; a first visit straight to /oversikt would then run the page
-    without app.py (no sidebar filters, file names as menu). Switch the flag and start over."""
+_script = threading.local()
+
+
+def _old_pages_mode_flag() -> type | None:
     try:
         from streamlit.runtime.pages_manager import PagesManager
     except ImportError:  # a Streamlit without the old multipage mode
+        return None
+    return PagesManager
+
+
+def start_app() -> None:
+    """Called first in app.py. Streamlit treats an app with a pages/ folder as an old-style
+    multipage app until st.navigation has been called once in the process; app.py is about
+    to, so the flag can be cleared right away."""
+    _script.in_app = True
+    manager = _old_pages_mode_flag()
+    if manager is not None:
+        manager.uses_pages_directory = False
+
+
+def end_app() -> None:
+    _script.in_app = False
+
+
+def _insist_on_app_navigation() -> None:
+    """A first visit straight to /oversikt, before app.py has ever run in this process, makes
+    Streamlit run the page file alone (no sidebar filters, file names as menu). Clear the flag
+    and start over through app.py. Never reruns a page that app.py itself is running, so
+    widget clicks are not lost."""
+    if getattr(_script, "in_app", False):
         return
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
+    manager = _old_pages_mode_flag()
+    if manager is not None and manager.uses_pages_directory:
+        manager.uses_pages_directory = False
         st.rerun()
 
 
@@ -143,8 +168,9 @@ FLAG_STYLES = {
 
 
 def table_height(rows: int) -> int:
-    """Pixels for a dataframe that shows every row without an inner scroll bar."""
-    return 38 + 35 * rows
+    """Pixels for a dataframe that shows every row (and the header) without an inner scroll bar;
+    rows are about 37 px high at the theme's 17 px base font."""
+    return 3 + 38 * (rows + 1)
 
 
 def table(frame: pd.DataFrame, name: str, styler: object | None = None, **kwargs: object) -> None:
