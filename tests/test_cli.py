@@ -211,3 +211,41 @@ def test_cli_import_while_app_process_reads_the_same_database(
     assert counts[0] == 0 and counts[-1] == 900
     assert versions == sorted(versions) and versions[-1] >= versions[0] + 3
     assert len(seen) > 20
+
+
+IDLE_READER = textwrap.dedent(
+    """
+    import sys, time
+    from pathlib import Path
+    import trygghet.db as dbmod
+    dbmod.IDLE_CLOSE = 3600  # only the writer's request may make this process let go
+    db = dbmod.Database(Path(sys.argv[1]))
+    with db.read() as con:
+        con.execute("SELECT count(*) FROM events").fetchall()
+    print("ready", flush=True)
+    go_on = Path(sys.argv[2])
+    deadline = time.monotonic() + 60
+    while not go_on.exists() and time.monotonic() < deadline:
+        time.sleep(0.05)  # idle, still holding the shared read-only connection
+    with db.read() as con:
+        print(con.execute("SELECT count(*) FROM events").fetchone()[0], flush=True)
+    """
+)
+
+
+def test_an_idle_app_process_lets_a_cli_import_in(cli_db: Path, tmp_path: Path, make_xlsx: Callable[..., bytes]) -> None:
+    go_on = tmp_path / "go-on"
+    reader = subprocess.Popen(
+        [sys.executable, "-c", IDLE_READER, str(cli_db), str(go_on)], cwd=ROOT, stdout=subprocess.PIPE, text=True
+    )
+    assert reader.stdout.readline().strip() == "ready"
+    path = tmp_path / "h.xlsx"
+    path.write_bytes(make_xlsx({"Händelser": event_rows(10, dt.datetime(2026, 2, 2, 12, 0))}))
+
+    result = run_cli("import", str(path), "--json", db=cli_db)
+
+    assert result.returncode == 0, result.stderr
+    assert reader.poll() is None  # the reader never exited to free the file: it was asked to let go
+    go_on.touch()
+    out, _ = reader.communicate(timeout=60)
+    assert out.strip() == "10"  # and it sees the new rows after opening again

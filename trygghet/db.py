@@ -1,15 +1,24 @@
 """The DuckDB file: schema, connections and the data version.
 
 DuckDB lets one process write a file, and while it does no other process can even
-read it. The app and the CLI therefore never hold a connection longer than one
-operation: every read and every write opens its own short-lived connection, and a
-connection that meets another process's lock waits and tries again. Inside one
-process a readers–writer lock keeps read-only and read-write connections apart,
-because DuckDB refuses two configurations of the same file in one process.
+read it. So:
+
+- Reads share one read-only connection per process (a cursor per read, so threads
+  never share a cursor); opening a DuckDB file costs tens of milliseconds, far more
+  than the dashboards' queries.
+- A writer (the app's own upload, or the CLI in another process) first leaves a
+  `<file>.write-request` beside the database. Every process that holds the shared
+  reader closes it within a tenth of a second when it sees the request (or after ten
+  idle seconds), and opens no new one until the request is gone, so the writer gets
+  the file promptly and is never starved.
+- Writes are short transactions that bump the data version, which the app caches on.
+- Inside one process a readers–writer lock keeps read-only and read-write connections
+  apart, because DuckDB refuses two configurations of the same file in one process.
 """
 
 from __future__ import annotations
 
+import atexit
 import os
 import threading
 import time
@@ -219,9 +228,99 @@ def _is_lock_conflict(exc: Exception) -> bool:
     return "lock" in text and ("conflicting" in text or "could not set" in text)
 
 
+REQUEST_MAX_AGE = 300.0  # a request older than this was left by a writer that died
+IDLE_CLOSE = 10.0  # seconds; a file nobody reads is let go even without a request
+JANITOR_TICK = 0.05
+
+
+def _request_path(path: Path) -> Path:
+    return path.with_name(path.name + ".write-request")
+
+
+def _write_requested(path: Path) -> bool:
+    try:
+        age = time.time() - _request_path(path).stat().st_mtime
+    except FileNotFoundError:
+        return False
+    return age < REQUEST_MAX_AGE
+
+
+class _SharedReader:
+    """The process's read-only connection to one file, closed when a writer asks or when idle."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self.con: duckdb.DuckDBPyConnection | None = None
+        self.last_used = 0.0
+        self.guard = threading.Lock()
+
+    def cursor(self, timeout: float) -> duckdb.DuckDBPyConnection:
+        """A cursor on the shared connection; the caller holds the process's read lock."""
+        with self.guard:
+            if self.con is None:
+                self.con = _connect(self.path, read_only=True, timeout=timeout)
+                threading.Thread(target=self._janitor, name=f"duckdb-janitor-{self.path.name}", daemon=True).start()
+            self.last_used = time.monotonic()
+            return self.con.cursor()
+
+    def close(self) -> None:
+        """Closes the shared connection; the caller holds the process's write lock."""
+        with self.guard:
+            if self.con is not None:
+                self.con.close()
+                self.con = None
+
+    def _janitor(self) -> None:
+        lock = _lock_for(self.path)
+        while True:
+            time.sleep(JANITOR_TICK)
+            with self.guard:
+                if self.con is None:
+                    return
+                idle = time.monotonic() - self.last_used > IDLE_CLOSE
+            if idle or _write_requested(self.path):
+                with lock.writing():  # waits for reads in flight
+                    self.close()
+                return
+
+
+_readers: dict[str, _SharedReader] = {}
+
+
+@atexit.register
+def _close_readers() -> None:
+    """Closes shared readers before the interpreter tears DuckDB's bindings down."""
+    for reader in list(_readers.values()):
+        reader.close()
+
+
+def _reader_for(path: Path) -> _SharedReader:
+    key = str(path.resolve())
+    with _locks_guard:
+        return _readers.setdefault(key, _SharedReader(path))
+
+
+def _connect(path: Path, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
+    deadline = time.monotonic() + timeout
+    delay = 0.02
+    while True:
+        try:
+            return duckdb.connect(str(path), read_only=read_only)
+        except (duckdb.IOException, duckdb.ConnectionException) as exc:
+            if not _is_lock_conflict(exc) or time.monotonic() > deadline:
+                if _is_lock_conflict(exc):
+                    raise DatabaseBusy(
+                        "Databasen används just nu av en annan process (till exempel en import "
+                        "från kommandoraden). Försök igen om en stund."
+                    ) from exc
+                raise
+            time.sleep(delay)
+            delay = min(delay * 1.5, 0.5)
+
+
 @dataclass(frozen=True)
 class Database:
-    """A handle on one DuckDB file. Cheap to create; holds no connection."""
+    """A handle on one DuckDB file. Cheap to create; holds no connection itself."""
 
     path: Path
     read_timeout: float = 20.0
@@ -230,66 +329,60 @@ class Database:
     def exists(self) -> bool:
         return self.path.exists()
 
-    def _connect(self, read_only: bool, timeout: float) -> duckdb.DuckDBPyConnection:
-        deadline = time.monotonic() + timeout
-        delay = 0.02
-        while True:
-            try:
-                return duckdb.connect(str(self.path), read_only=read_only)
-            except (duckdb.IOException, duckdb.ConnectionException) as exc:
-                if not _is_lock_conflict(exc) or time.monotonic() > deadline:
-                    if _is_lock_conflict(exc):
-                        raise DatabaseBusy(
-                            "Databasen används just nu av en annan process (till exempel en import "
-                            "från kommandoraden). Försök igen om en stund."
-                        ) from exc
-                    raise
-                time.sleep(delay)
-                delay = min(delay * 1.5, 0.5)
-
     @contextmanager
     def read(self) -> Iterator[duckdb.DuckDBPyConnection]:
-        """A read-only connection for the length of the block."""
+        """A read-only cursor for the length of the block. Fetch results fully inside it."""
         if not self.path.exists():
             raise FileNotFoundError(f"Databasen {self.path.name} finns inte.")
+        deadline = time.monotonic() + self.read_timeout
+        while _write_requested(self.path) and time.monotonic() < deadline:
+            time.sleep(0.02)  # let the waiting writer in first
         with _lock_for(self.path).reading():
-            con = self._connect(read_only=True, timeout=self.read_timeout)
+            cursor = _reader_for(self.path).cursor(self.read_timeout)
             try:
-                yield con
+                yield cursor
             finally:
-                con.close()
+                cursor.close()
+
+    @contextmanager
+    def _exclusive(self) -> Iterator[duckdb.DuckDBPyConnection]:
+        """The file for writing: other processes are asked to let go, this one lets go itself."""
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        request = _request_path(self.path)
+        with _lock_for(self.path).writing():
+            _reader_for(self.path).close()
+            request.touch()
+            try:
+                con = _connect(self.path, read_only=False, timeout=self.write_timeout)
+                try:
+                    yield con
+                finally:
+                    con.close()
+            finally:
+                request.unlink(missing_ok=True)
 
     @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """One transaction: committed with a new data version, or rolled back whole."""
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        with _lock_for(self.path).writing():
-            con = self._connect(read_only=False, timeout=self.write_timeout)
+        with self._exclusive() as con:
+            con.execute("BEGIN TRANSACTION")
             try:
-                con.execute("BEGIN TRANSACTION")
-                try:
-                    yield con
-                    bump_data_version(con)
-                    con.execute("COMMIT")
-                except BaseException:
-                    con.execute("ROLLBACK")
-                    raise
-            finally:
-                con.close()
+                yield con
+                bump_data_version(con)
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
 
     @contextmanager
     def dry_run(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A write transaction that is always rolled back: exact counts, no change."""
-        with _lock_for(self.path).writing():
-            con = self._connect(read_only=False, timeout=self.write_timeout)
+        with self._exclusive() as con:
+            con.execute("BEGIN TRANSACTION")
             try:
-                con.execute("BEGIN TRANSACTION")
-                try:
-                    yield con
-                finally:
-                    con.execute("ROLLBACK")
+                yield con
             finally:
-                con.close()
+                con.execute("ROLLBACK")
 
     def change_token(self) -> tuple[int, int, int]:
         """Changes whenever the file or its write-ahead log does; costs two stat calls."""
@@ -340,9 +433,11 @@ def init_database(db: Database, *, replace: bool = False) -> None:
 
 
 def remove_database_files(path: Path) -> None:
-    for p in (path, path.with_name(path.name + ".wal")):
-        if p.exists():
-            p.unlink()
+    with _lock_for(path).writing():
+        _reader_for(path).close()  # the shared reader would keep reading the removed file
+        for p in (path, path.with_name(path.name + ".wal")):
+            if p.exists():
+                p.unlink()
 
 
 def get_meta(con: duckdb.DuckDBPyConnection, key: str) -> str | None:
