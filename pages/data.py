@@ -5,12 +5,13 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from trygghet import export, geo_ui, history, importer, polisen, ui
+from trygghet import access, export, geo_ui, history, importer, login, polisen, ui
 from trygghet.db import DatabaseBusy
 from trygghet.sheetspec import KIND_LABELS
 from trygghet.templates import TEMPLATE_FILE_NAME, build_template, lists_from_database
 
 db = ui.database()
+actor = login.actor()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 STATUS = {
     "preview": ("Klar att importera", ":material/task_alt:"),
@@ -84,13 +85,18 @@ upload_tab, history_tab, template_tab, settings_tab = st.tabs(["Ladda upp", "Upp
 with upload_tab:
     for report in state["results"]:
         show_report(report, None, final=True)
-    files = st.file_uploader(
-        "Dra hit filer eller klicka för att välja",
-        type=["xlsx", "xlsm", "xls", "ods", "csv", "json"],
-        accept_multiple_files=True,
-        key=f"uploader_{state['uploader_round']}",
-        help="Filtypen avgörs av innehållet. Största filstorlek styrs av installationen.",
-    )
+    if not access.allowed(actor, access.UPLOAD):
+        st.info("Du kan se uppladdningarna men inte ladda upp filer: det kräver rollen redigerare.",
+                icon=":material/visibility:")
+        files = []
+    else:
+        files = st.file_uploader(
+            "Dra hit filer eller klicka för att välja",
+            type=["xlsx", "xlsm", "xls", "ods", "csv", "json"],
+            accept_multiple_files=True,
+            key=f"uploader_{state['uploader_round']}",
+            help="Filtypen avgörs av innehållet. Största filstorlek styrs av installationen.",
+        )
     prepared_files: list[importer.PreparedFile] = []
     for upload in files or []:
         data = upload.getvalue()
@@ -100,10 +106,12 @@ with upload_tab:
                 with st.spinner(f"Läser {upload.name} …"):
                     prepared = importer.prepare(db, data, upload.name)
                     if prepared.report.status != "rejected":
-                        importer.apply(db, prepared, dry_run=True)
+                        importer.apply(db, prepared, actor=actor, dry_run=True)
             except DatabaseBusy as exc:
                 st.warning(str(exc))
                 continue
+            except access.AccessDenied as exc:
+                prepared.report.status, prepared.report.error = "rejected", f"{prepared.file_name}: {exc}"
             state["prepared"][key] = prepared
         prepared_files.append(state["prepared"][key])
     for prepared in prepared_files:
@@ -116,8 +124,8 @@ with upload_tab:
             for prepared in importable:
                 try:
                     fresh = importer.prepare(db, prepared.data, prepared.file_name)
-                    results.append(importer.apply(db, fresh))
-                except DatabaseBusy as exc:
+                    results.append(importer.apply(db, fresh, actor=actor))
+                except (DatabaseBusy, access.AccessDenied) as exc:
                     st.error(f"{prepared.file_name}: {exc}")
             state["results"] = results + [p.report for p in prepared_files if p.report.status == "rejected"]
             state["prepared"] = {}
@@ -161,6 +169,9 @@ with template_tab:
     )
 
 with settings_tab:
-    polisen.render_settings(db)  # Polisens händelser: the municipality, the type mapping, the gazetteer
-    st.divider()
-    geo_ui.render_geojson_upload(db)  # district boundaries for the map
+    if not access.allowed(actor, access.SETTINGS):
+        st.info("Inställningarna ändras av en administratör.", icon=":material/admin_panel_settings:")
+    else:
+        polisen.render_settings(db)  # Polisens händelser: the municipality, the type mapping, the gazetteer
+        st.divider()
+        geo_ui.render_geojson_upload(db)  # district boundaries for the map

@@ -8,6 +8,7 @@ import json
 import pytest
 
 from trygghet import geo
+from trygghet.access import COMMAND_LINE as ADMIN
 from trygghet.db import Database, data_version
 from trygghet.filters import Filters
 from trygghet.periods import IsoWeek
@@ -131,7 +132,7 @@ def test_store_and_read_back(database: Database) -> None:
         assert geo.geometries(con) == {}  # no table yet: the map falls back to bubbles
         before = data_version(con)[0]
     result = geo.parse_geojson(messy_file(), KNOWN)
-    assert geo.store_geojson(database, result) == 3
+    assert geo.store_geojson(database, result, ADMIN) == 3
     with database.read() as con:
         stored = geo.geometries(con)
         assert data_version(con)[0] == before + 1
@@ -142,14 +143,14 @@ def test_store_and_read_back(database: Database) -> None:
 
     # A new file replaces the old boundaries as a whole.
     again = geo.parse_geojson(collection(feature({"namn": "Angered"}, polygon(12.05, 57.80))), KNOWN)
-    geo.store_geojson(database, again)
+    geo.store_geojson(database, again, ADMIN)
     with database.read() as con:
         assert list(geo.geometries(con)) == ["Angered"]
-    geo.delete_geometries(database)
+    geo.delete_geometries(database, ADMIN)
     with database.read() as con:
         assert geo.geometries(con) == {}
     with pytest.raises(ValueError):
-        geo.store_geojson(database, geo.parse_geojson(b"{", KNOWN))
+        geo.store_geojson(database, geo.parse_geojson(b"{", KNOWN), ADMIN)
 
 
 def test_label_point_and_bounds() -> None:

@@ -8,6 +8,7 @@ from pathlib import Path
 
 import pytest
 
+from trygghet.access import COMMAND_LINE as ADMIN
 from trygghet.importer import apply, prepare
 
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -217,7 +218,7 @@ def test_preview_reports_counts_but_writes_and_archives_nothing(database, table_
     data = (FIXTURES / "messy.xls").read_bytes()
     before = table_counts(database)
 
-    report = apply(database, prepare(database, data, "messy.xls", today=TODAY), dry_run=True)
+    report = apply(database, prepare(database, data, "messy.xls", today=TODAY), actor=ADMIN, dry_run=True)
 
     assert report.status == "preview"
     assert report.totals() == {"rows": 13, "imported": 10, "updated": 0, "duplicates": 0, "rejected": 3}

@@ -13,6 +13,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from trygghet import geo
+from trygghet.access import COMMAND_LINE as ADMIN
 from trygghet.db import Database
 from trygghet.demo import build_demo
 from trygghet.filters import Filters, default_filters
@@ -94,7 +95,7 @@ def store_squares(db: Database) -> list[str]:
         known = [r[0] for r in con.execute("SELECT name FROM districts").fetchall()]
     result = geo.parse_geojson(data, known)
     assert result.ok and len(result.missing) == 1 and result.unmatched == ["ATLANTIS"]
-    geo.store_geojson(db, result)
+    geo.store_geojson(db, result, ADMIN)
     return names
 
 
@@ -218,7 +219,9 @@ def _upload_block() -> None:
 
 def test_geojson_upload_block_previews_and_saves(demo_db: Database) -> None:
     data, names = squares(demo_db)
-    at = AppTest.from_function(_upload_block, default_timeout=60).run()
+    at = AppTest.from_function(_upload_block, default_timeout=60)
+    at.session_state["login_actor"] = ADMIN  # as after log-in
+    at.run()
     assert not at.exception
     assert not at.button  # nothing stored, nothing uploaded: no buttons yet
     at.file_uploader[0].upload("stadsdelar.geojson", data, "application/geo+json").run()

@@ -23,6 +23,7 @@ from pathlib import Path
 import pytest
 
 from trygghet import defaults, polisen
+from trygghet.access import COMMAND_LINE as ADMIN
 from trygghet.cli import format_report
 from trygghet.db import Database, add_district, get_meta, init_database
 from trygghet.importer import FileReport, import_file
@@ -319,11 +320,11 @@ def test_gazetteer_unit_rules() -> None:
 def test_an_administrators_mapping_overrides_the_defaults(database: Database) -> None:
     frame = polisen.type_map_frame(database)
     assert set(frame.columns) == {"Polisens typ", "Kategori", "Ta med"}
-    assert polisen.save_type_map(database, frame) == 0  # the defaults as shown store nothing
+    assert polisen.save_type_map(database, frame, ADMIN) == 0  # the defaults as shown store nothing
     frame.loc[frame["Polisens typ"] == "Explosion", "Kategori"] = "Hot/våld"
     frame.loc[frame["Polisens typ"] == "Misshandel", "Ta med"] = False
     frame.loc[len(frame)] = ["Brand automatlarm", OTHER, False]
-    assert polisen.save_type_map(database, frame) == 3
+    assert polisen.save_type_map(database, frame, ADMIN) == 3
 
     events = [event(1, type_="Explosion"), event(2, type_="Misshandel"), event(3, type_="Brand automatlarm"),
               event(4, type_="Misshandel, grov"), event(5, type_="Något helt nytt")]
@@ -339,7 +340,7 @@ def test_an_old_database_without_the_type_table_still_imports(database: Database
     with database.write() as con:
         con.execute("DROP TABLE police_type_map")
     assert import_events(database, [event(1)]).sheets[0].imported == 1
-    assert polisen.save_type_map(database, polisen.type_map_frame(database).head(0)) == 0
+    assert polisen.save_type_map(database, polisen.type_map_frame(database).head(0), ADMIN) == 0
     assert rows(database, "SELECT count(*) FROM police_type_map") == [(0,)]
 
 
@@ -446,7 +447,7 @@ def test_without_a_municipality_the_file_is_rejected_with_how_to_set_it(database
     assert report.status == "rejected"
     assert "--kommun" in (report.error or "") and "sidan Data" in (report.error or "")
 
-    polisen.set_kommun(database, "  Solvik ")
+    polisen.set_kommun(database, "  Solvik ", ADMIN)
     assert polisen.get_kommun(database) == "Solvik"
     with database.read() as con:
         assert get_meta(con, "kommun") == "Solvik"
@@ -638,7 +639,9 @@ def test_settings_block_saves_the_municipality(database: Database, monkeypatch: 
     from streamlit.testing.v1 import AppTest
 
     monkeypatch.setenv("TRYGGHET_DB", str(database.path))
-    at = AppTest.from_function(_settings_block, default_timeout=60).run()
+    at = AppTest.from_function(_settings_block, default_timeout=60)
+    at.session_state["login_actor"] = ADMIN  # as after log-in
+    at.run()
     assert not at.exception
     next(t for t in at.text_input if t.label == "Kommun").input("Göteborg").run()
     next(b for b in at.button if b.label == "Spara kommun").click().run()
@@ -654,10 +657,10 @@ def test_settings_block_saves_the_municipality(database: Database, monkeypatch: 
 def test_preview_of_a_feed_writes_nothing(database: Database, table_counts: Callable[[Database], dict[str, int]]) -> None:
     from trygghet import importer
 
-    polisen.set_kommun(database, "Solvik")
+    polisen.set_kommun(database, "Solvik", ADMIN)
     before = table_counts(database)
     prepared = importer.prepare(database, feed([event(1, "Okänd plats."), event(2, type_="Explosion")]), "p.json")
-    report = importer.apply(database, prepared, dry_run=True)
+    report = importer.apply(database, prepared, actor=ADMIN, dry_run=True)
     assert (report.status, report.sheets[0].imported) == ("preview", 2)
     assert table_counts(database) == before  # not even "Okänd stadsdel" or "Övrigt (polisen)"
     frame = importer.preview(prepared.parsed[0])

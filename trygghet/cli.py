@@ -8,6 +8,7 @@ import json
 import sys
 from pathlib import Path
 
+from .access import COMMAND_LINE, Actor
 from .db import Database, DatabaseBusy, init_database, resolve_db_path
 from .importer import FileReport, import_path
 from .sheetspec import KIND_LABELS
@@ -129,9 +130,14 @@ def _polisen(args: argparse.Namespace, db: Database) -> int:
     target.write_bytes(data)
     print(f"Hämtat från polisen.se: {target}", file=sys.stderr)
     # The database's municipality decides what is kept; --ort only chooses what to fetch when none is set.
-    report = import_path(db, target, user=args.user, kommun=stored or ort)
+    report = import_path(db, target, actor=_actor(args), kommun=stored or ort)
     print(json.dumps(report.as_json(), ensure_ascii=False) if args.json else format_report(report), flush=True)
     return 1 if report.status == "rejected" else 0
+
+
+def _actor(args: argparse.Namespace) -> Actor:
+    """Whoever can run the CLI can open the database file itself, so it acts as administrator."""
+    return Actor(args.user, "administratör") if getattr(args, "user", None) else COMMAND_LINE
 
 
 def _import(args: argparse.Namespace, db: Database) -> int:
@@ -141,7 +147,7 @@ def _import(args: argparse.Namespace, db: Database) -> int:
             report = FileReport(path.name, "rejected", error=f"{path.name}: Filen finns inte.")
         else:
             try:
-                report = import_path(db, path, user=args.user, kommun=args.kommun)
+                report = import_path(db, path, actor=_actor(args), kommun=args.kommun)
             except DatabaseBusy as exc:
                 report = FileReport(path.name, "rejected", error=f"{path.name}: {exc}")
         any_rejected |= report.status == "rejected"

@@ -167,6 +167,15 @@ CREATE TABLE IF NOT EXISTS district_geometries (
     geojson VARCHAR NOT NULL,
     updated_at TIMESTAMP
 );
+CREATE TABLE IF NOT EXISTS audit_log (
+    id BIGINT NOT NULL,
+    logged_at TIMESTAMP NOT NULL,
+    actor VARCHAR NOT NULL,
+    role VARCHAR,
+    action VARCHAR NOT NULL,
+    target VARCHAR,
+    details VARCHAR
+);
 CREATE TABLE IF NOT EXISTS rejected_rows (
     upload_id BIGINT NOT NULL,
     sheet VARCHAR NOT NULL,
@@ -238,11 +247,38 @@ def _request_path(path: Path) -> Path:
 
 
 def _write_requested(path: Path) -> bool:
+    """True while a live writer waits for or holds the file. A request left behind by a writer
+    that was killed (its process is gone) is removed, so it cannot hold up readers."""
+    request = _request_path(path)
     try:
-        age = time.time() - _request_path(path).stat().st_mtime
-    except FileNotFoundError:
+        age = time.time() - request.stat().st_mtime
+        pid = int(request.read_text() or 0)
+    except (FileNotFoundError, ValueError):
         return False
-    return age < REQUEST_MAX_AGE
+    if age > REQUEST_MAX_AGE or (pid and not _process_alive(pid)):
+        request.unlink(missing_ok=True)
+        return False
+    return True
+
+
+def _process_alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # alive, owned by someone else
+        return True
+    except OSError:  # not supported on this platform: assume alive, the age limit still applies
+        return True
+    return True
+
+
+def _announce_write(path: Path) -> Path:
+    request = _request_path(path)
+    request.write_text(str(os.getpid()))
+    return request
 
 
 class _SharedReader:
@@ -285,6 +321,20 @@ class _SharedReader:
 
 
 _readers: dict[str, _SharedReader] = {}
+
+
+@contextmanager
+def file_lock(path: Path, settle: float = 0.3) -> Iterator[None]:
+    """The file itself, with no connection at all (to replace it): this process lets go, and
+    others are asked to and given a moment to do so."""
+    with _lock_for(path).writing():
+        _reader_for(path).close()
+        request = _announce_write(path)
+        try:
+            time.sleep(settle)
+            yield
+        finally:
+            request.unlink(missing_ok=True)
 
 
 @atexit.register
@@ -345,13 +395,12 @@ class Database:
                 cursor.close()
 
     @contextmanager
-    def _exclusive(self) -> Iterator[duckdb.DuckDBPyConnection]:
+    def exclusive(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """The file for writing: other processes are asked to let go, this one lets go itself."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        request = _request_path(self.path)
         with _lock_for(self.path).writing():
             _reader_for(self.path).close()
-            request.touch()
+            request = _announce_write(self.path)
             try:
                 con = _connect(self.path, read_only=False, timeout=self.write_timeout)
                 try:
@@ -364,7 +413,7 @@ class Database:
     @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """One transaction: committed with a new data version, or rolled back whole."""
-        with self._exclusive() as con:
+        with self.exclusive() as con:
             con.execute("BEGIN TRANSACTION")
             try:
                 yield con
@@ -377,7 +426,7 @@ class Database:
     @contextmanager
     def dry_run(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """A write transaction that is always rolled back: exact counts, no change."""
-        with self._exclusive() as con:
+        with self.exclusive() as con:
             con.execute("BEGIN TRANSACTION")
             try:
                 yield con

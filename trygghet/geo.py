@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
+from . import access, audit
+from .access import Actor
 from .db import Database
 from .filters import Filters, event_conditions
 from .periods import Window, week_window
@@ -318,8 +320,9 @@ def parse_geojson(data: bytes, known_districts: Iterable[str], name_property: st
 # ---------------------------------------------------------------- storing and reading
 
 
-def store_geojson(db: Database, result: GeoResult, *, replace: bool = True) -> int:
+def store_geojson(db: Database, result: GeoResult, actor: Actor, *, replace: bool = True) -> int:
     """Stores the matched polygons in one transaction; with replace, districts not in the file lose theirs."""
+    access.require(actor, access.SETUP_LISTS, "spara stadsdelsgränser")
     if not result.ok:
         raise ValueError("Filen har fel och kan inte sparas.")
     now = dt.datetime.now().replace(microsecond=0)
@@ -331,13 +334,16 @@ def store_geojson(db: Database, result: GeoResult, *, replace: bool = True) -> i
             "INSERT OR REPLACE INTO district_geometries VALUES (?, ?, ?)",
             [[d, json.dumps(g, separators=(",", ":")), now] for d, g in result.features.items()],
         )
+        audit.record(con, actor, "stadsdelsgränser", None, {"stadsdelar": sorted(result.features)})
     return len(result.features)
 
 
-def delete_geometries(db: Database) -> None:
+def delete_geometries(db: Database, actor: Actor) -> None:
+    access.require(actor, access.SETUP_LISTS, "ta bort stadsdelsgränser")
     with db.write() as con:
         ensure_schema(con)
         con.execute("DELETE FROM district_geometries")
+        audit.record(con, actor, "stadsdelsgränser borttagna")
 
 
 def _has_table(con: duckdb.DuckDBPyConnection) -> bool:

@@ -16,7 +16,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.colors import sample_colorscale
 
-from . import geo, queries, ui
+from . import geo, login, queries, ui
 from .db import Database, DatabaseBusy
 from .formatting import fmt_int
 
@@ -367,7 +367,7 @@ def render_geojson_upload(db: Database) -> None:
             if st.button(f"Spara gränserna för {len(result.features)} stadsdelar", type="primary",
                          icon=":material/save:", help="Ersätter alla tidigare sparade gränser." + note):
                 try:
-                    saved = geo.store_geojson(db, result)
+                    saved = geo.store_geojson(db, result, login.actor())
                 except DatabaseBusy as exc:
                     st.error(str(exc))
                 else:
@@ -376,7 +376,7 @@ def render_geojson_upload(db: Database) -> None:
                     st.rerun()
     if stored and upload is None and st.button("Ta bort sparade gränser", icon=":material/delete:"):
         try:
-            geo.delete_geometries(db)
+            geo.delete_geometries(db, login.actor())
         except DatabaseBusy as exc:
             st.error(str(exc))
         else:

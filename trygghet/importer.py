@@ -16,8 +16,9 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
+from . import access, audit, polisen, snapshots
 from . import db as dbmod
-from . import polisen
+from .access import Actor
 from .config import Limits
 from .db import Database
 from .reader import FileError, RawFile, read_file
@@ -234,19 +235,30 @@ def apply(
     db: Database,
     prepared: PreparedFile,
     *,
+    actor: Actor,
     dry_run: bool = False,
-    user: str | None = None,
     archive_dir: Path | None = None,
 ) -> FileReport:
-    """Writes the prepared file in one transaction; with dry_run the same work is rolled back."""
+    """Writes the prepared file in one transaction; with dry_run the same work is rolled back.
+
+    The actor needs the role redigerare, and administratör for a file that changes the
+    municipality's lists (Stadsdelar, Kategorier, Prioriterade områden). A real import is
+    preceded by a snapshot of the database and leaves a line in the audit log.
+    """
     report = prepared.report
     if report.status == "rejected":
         return report
+    access.require(actor, access.UPLOAD, "ladda upp filer")
+    setup = [s.sheet for s in prepared.parsed if s.kind in SETUP_ORDER]
+    if setup:
+        access.require(actor, access.SETUP_LISTS, f"läsa in bladet '{setup[0]}', som ändrar kommunens listor")
     if not db.exists():
         dbmod.init_database(db)
     archive_path = None
     if not dry_run:
         archive_path = archive_upload(prepared, archive_dir or db.path.parent / "uploads")
+        snapshots.take(db, f"fore-{prepared.file_name}")
+    user = actor.name
     context = db.dry_run() if dry_run else db.write()
     with context as con:
         upload_id = dbmod.next_id(con, "uploads")
@@ -280,6 +292,9 @@ def apply(
             [totals["rows"], totals["imported"], totals["updated"], totals["duplicates"], totals["rejected"],
              status, upload_id],
         )
+        if not dry_run:
+            audit.record(con, actor, "uppladdning", prepared.file_name,
+                         {"uppladdning": upload_id, "sha256": prepared.sha256, "status": status, **totals})
     report.status = "preview" if dry_run else status
     report.upload_id = None if dry_run else upload_id
     return report
@@ -546,13 +561,18 @@ def import_file(
     data: bytes,
     file_name: str,
     *,
-    user: str | None = None,
+    actor: Actor = access.COMMAND_LINE,
     limits: Limits | None = None,
     today: dt.date | None = None,
     kommun: str | None = None,
 ) -> FileReport:
+    """Prepare and apply in one go, for trusted local callers (the CLI, scripts, tests).
+
+    The app never uses the default actor: it prepares, previews and applies with the
+    logged-in user's actor.
+    """
     prepared = prepare(db, data, file_name, limits=limits, today=today, kommun=kommun)
-    return apply(db, prepared, user=user)
+    return apply(db, prepared, actor=actor)
 
 
 def import_path(db: Database, path: Path, **kwargs: object) -> FileReport:

@@ -33,8 +33,9 @@ import duckdb
 import numpy as np
 import pandas as pd
 
+from . import access, audit, defaults
 from . import db as dbmod
-from . import defaults
+from .access import Actor
 from .db import Database
 from .reader import FileError
 from .text import Vocabulary, clean, fold
@@ -219,9 +220,10 @@ def _sort_key(column: pd.Series) -> pd.Series:
     return column.map(fold) if column.name == "Polisens typ" else column
 
 
-def save_type_map(db: Database, frame: pd.DataFrame) -> int:
+def save_type_map(db: Database, frame: pd.DataFrame, actor: Actor) -> int:
     """Stores the rows that differ from the defaults; a row equal to its default is removed,
     so a later improvement of the defaults still reaches it. Returns the rows stored."""
+    access.require(actor, access.SETTINGS, "ändra polisens typer")
     wanted: dict[str, tuple[str, str | None, bool]] = {}
     for record in frame.to_dict("records"):
         police_type = record.get("Polisens typ")
@@ -246,6 +248,7 @@ def save_type_map(db: Database, frame: pd.DataFrame) -> int:
                 continue
             con.execute("INSERT INTO police_type_map VALUES (?, ?, ?)", [police_type, category, include])
             stored += 1
+        audit.record(con, actor, "inställning", "polisens typer", {"egna rader": stored})
     return stored
 
 
@@ -260,11 +263,14 @@ def get_kommun(db: Database) -> str | None:
     return clean(value) if value and value.strip() else None
 
 
-def set_kommun(db: Database, name: str) -> None:
+def set_kommun(db: Database, name: str, actor: Actor) -> None:
+    access.require(actor, access.SETTINGS, "ändra kommunen för polisens händelser")
     if not db.exists():
         dbmod.init_database(db)
     with db.write() as con:
+        before = dbmod.get_meta(con, META_KOMMUN)
         dbmod.set_meta(con, META_KOMMUN, clean(name))
+        audit.record(con, actor, "inställning", "kommun för polisens händelser", {"före": before, "efter": clean(name)})
 
 
 _SUFFIX = re.compile(r"\s+(kommun|stad|municipality)$")
@@ -852,6 +858,8 @@ def render_settings(db: Database) -> None:
     gazetteer as it stands. Streamlit is imported here so the CLI does not load it."""
     import streamlit as st
 
+    from . import login
+
     state = st.session_state
     st.subheader("Polisens händelser")
     st.write(
@@ -867,7 +875,7 @@ def render_settings(db: Database) -> None:
                                help="Som kommunen skrivs i polisens händelser, t.ex. Göteborg eller Malmö.")
         if st.button("Spara kommun"):
             if kommun.strip():
-                set_kommun(db, kommun)
+                set_kommun(db, kommun, login.actor())
                 state["polisen_saved"] = f"Kommunen är nu {clean(kommun)}."
                 st.rerun()
             st.warning("Skriv kommunens namn först.")
@@ -891,7 +899,7 @@ def render_settings(db: Database) -> None:
                 key=f"polisen_type_map_{state['polisen_type_round']}",
             )
             if st.form_submit_button("Spara typerna"):
-                save_type_map(db, edited)
+                save_type_map(db, edited, login.actor())
                 state["polisen_type_round"] += 1  # a fresh editor over the saved table
                 state["polisen_saved"] = "Typerna är sparade. De gäller från nästa import."
                 st.rerun()

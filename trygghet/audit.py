@@ -1,0 +1,58 @@
+"""The audit log: every write, who made it, when, and what it changed."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+
+import duckdb
+import pandas as pd
+
+from .access import Actor
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS audit_log (
+    id BIGINT NOT NULL,
+    logged_at TIMESTAMP NOT NULL,
+    actor VARCHAR NOT NULL,
+    role VARCHAR,
+    action VARCHAR NOT NULL,
+    target VARCHAR,
+    details VARCHAR
+);
+"""
+
+
+def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SCHEMA)
+
+
+def record(
+    con: duckdb.DuckDBPyConnection,
+    actor: Actor,
+    action: str,
+    target: str | None = None,
+    details: dict[str, object] | None = None,
+) -> None:
+    """One row in the same transaction as the write it describes, so both land or neither."""
+    ensure_schema(con)
+    next_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM audit_log").fetchone()[0]
+    con.execute(
+        "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?)",
+        [next_id, dt.datetime.now().replace(microsecond=0), actor.name, actor.role, action, target,
+         json.dumps(details, ensure_ascii=False, default=str) if details is not None else None],
+    )
+
+
+def entries(con: duckdb.DuckDBPyConnection, limit: int = 1000) -> pd.DataFrame:
+    exists = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'audit_log'"
+    ).fetchone()[0]
+    if not exists:
+        return pd.DataFrame(columns=["Nr", "Tid", "Vem", "Roll", "Händelse", "Gäller", "Detaljer"])
+    return con.execute(
+        """SELECT id AS "Nr", logged_at AS "Tid", actor AS "Vem", role AS "Roll", action AS "Händelse",
+                  target AS "Gäller", details AS "Detaljer"
+           FROM audit_log ORDER BY id DESC LIMIT ?""",
+        [limit],
+    ).df()
