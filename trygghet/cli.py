@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import getpass
 import json
 import sys
 from pathlib import Path
 
+import duckdb
+
+from . import access, retention, snapshots, undo
 from .access import COMMAND_LINE, Actor
-from .db import Database, DatabaseBusy, init_database, resolve_db_path
+from .db import Database, DatabaseBusy, damage_message, file_lock, init_database, resolve_db_path
 from .importer import FileReport, import_path
 from .sheetspec import KIND_LABELS
 
@@ -64,6 +68,27 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_templates = sub.add_parser("templates", help="skriv Excel-mallen användarna fyller i")
     p_templates.add_argument("directory", type=Path, metavar="MAPP")
+
+    p_user = sub.add_parser("user", help="lokala konton (när OpenID Connect inte används)")
+    user_sub = p_user.add_subparsers(dest="user_command", required=True, metavar="ÅTGÄRD")
+    p_add = user_sub.add_parser("add", help="lägg till eller ändra ett konto")
+    p_add.add_argument("name", metavar="NAMN")
+    p_add.add_argument("--role", required=True, choices=access.ROLES, help="roll")
+    p_add.add_argument("--password-stdin", action="store_true", help="läs lösenordet från standard in")
+    p_remove = user_sub.add_parser("remove", help="ta bort ett konto")
+    p_remove.add_argument("name", metavar="NAMN")
+    user_sub.add_parser("list", help="visa kontona (namn och roll)")
+
+    p_restore = sub.add_parser("restore", help="visa eller återställ en kopia av databasen")
+    p_restore.add_argument("snapshot", nargs="?", metavar="KOPIA", help="kopians namn (utan: visa listan)")
+    p_restore.add_argument("--latest", action="store_true", help="återställ den senaste kopian")
+
+    p_undo = sub.add_parser("undo", help="ångra en uppladdning")
+    p_undo.add_argument("upload_id", type=int, metavar="NR")
+
+    p_purge = sub.add_parser("purge-uploads", help="ta bort arkiverade originalfiler äldre än gränsen")
+    p_purge.add_argument("--days", type=_positive, help=f"antal dagar (standard {retention.DEFAULT_DAYS} "
+                         "eller TRYGGHET_ARCHIVE_DAYS)")
     return parser
 
 
@@ -75,8 +100,12 @@ def main(argv: list[str] | None = None) -> int:
     db = Database(resolve_db_path(args.db))
     try:
         return _run(args, db)
-    except DatabaseBusy as exc:
+    except (DatabaseBusy, access.AccessDenied) as exc:
         print(f"Fel: {exc}", file=sys.stderr)
+        return 1
+    except duckdb.Error:
+        problem = damage_message(db) or "Databasen kunde inte användas."
+        print(f"Fel: {problem}", file=sys.stderr)
         return 1
 
 
@@ -91,7 +120,8 @@ def _run(args: argparse.Namespace, db: Database) -> int:
     if args.command == "demo":
         from .demo import build_demo
 
-        summary = build_demo(db.path, seed=args.seed, events=args.events, end=args.end, years=args.years)
+        with file_lock(db.path):  # a running app lets go of the file it is about to lose
+            summary = build_demo(db.path, seed=args.seed, events=args.events, end=args.end, years=args.years)
         print(
             f"Demodatabas skapad: {db.path} – {summary.events:,} händelser, {summary.interventions} insatser, "
             f"{summary.start} – {summary.end} ({summary.seconds:.1f} s)".replace(",", " ")
@@ -107,7 +137,63 @@ def _run(args: argparse.Namespace, db: Database) -> int:
         return _import(args, db)
     if args.command == "polisen":
         return _polisen(args, db)
+    if args.command == "user":
+        return _user(args)
+    if args.command == "restore":
+        return _restore(args, db)
+    if args.command == "undo":
+        try:
+            print(undo.undo_upload(db, args.upload_id, _actor(args)).summary())
+        except undo.UndoError as exc:
+            print(f"Fel: {exc}", file=sys.stderr)
+            return 1
+        return 0
+    if args.command == "purge-uploads":
+        result = retention.purge_archive(db, _actor(args), args.days)
+        print(f"{result.files_removed} arkiverade filer äldre än {result.days} dagar borttagna "
+              f"({result.bytes_freed / 2**20:.1f} MB).")
+        return 0
     raise AssertionError(args.command)
+
+
+def _user(args: argparse.Namespace) -> int:
+    path = access.users_file()
+    if args.user_command == "list":
+        for name, entry in sorted(access.load_accounts(path).items()):
+            print(f"{name}\t{entry['role']}")
+        return 0
+    if args.user_command == "remove":
+        if not access.remove_account(args.name, path):
+            print(f"Fel: kontot '{args.name}' finns inte.", file=sys.stderr)
+            return 1
+        print(f"Kontot '{args.name}' är borttaget.")
+        return 0
+    password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Lösenord: ")
+    try:
+        access.save_account(args.name, args.role, password, path)
+    except ValueError as exc:
+        print(f"Fel: {exc}", file=sys.stderr)
+        return 2
+    print(f"Kontot '{args.name}' ({args.role}) är sparat i {path}.")
+    return 0
+
+
+def _restore(args: argparse.Namespace, db: Database) -> int:
+    found = snapshots.list_snapshots(db)
+    if not args.snapshot and not args.latest:
+        if not found:
+            print("Inga kopior finns ännu; en tas före varje import.")
+        for snap in found:
+            print(f"{snap.name}\t{snap.taken_at:%Y-%m-%d %H:%M:%S}\t{snap.size / 2**20:.1f} MB")
+        return 0
+    chosen = found[0] if args.latest and found else next((f for f in found if f.name == args.snapshot), None)
+    if chosen is None:
+        print("Fel: ingen sådan kopia. Visa listan med: python -m trygghet restore", file=sys.stderr)
+        return 1
+    safety = snapshots.restore(db, chosen)
+    print(f"Databasen är återställd från {chosen.name}."
+          + (f" Den tidigare databasen finns kvar som {safety.name}." if safety else ""))
+    return 0
 
 
 def _polisen(args: argparse.Namespace, db: Database) -> int:

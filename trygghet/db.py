@@ -536,3 +536,22 @@ def add_district(
         [name, police_area, municipality, neighbourhoods or [], color, count],
     )
     return True
+
+
+def damage_message(db: Database) -> str | None:
+    """None when the file opens and reads; otherwise what is wrong and the way back, in Swedish."""
+    try:
+        with db.read() as con:
+            con.execute("SELECT version FROM data_version").fetchall()
+    except DatabaseBusy:
+        return None  # busy is not damaged
+    except FileNotFoundError:
+        return None
+    except duckdb.Error as exc:
+        return (
+            f"Databasfilen {db.path.name} går inte att läsa ({type(exc).__name__}); den kan vara skadad. "
+            "Ingen data har ändrats av appen. En administratör återställer den senaste kopian med "
+            "'python -m trygghet restore --latest' (en kopia tas före varje import), eller listar "
+            "kopiorna med 'python -m trygghet restore'."
+        )
+    return None

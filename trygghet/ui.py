@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from . import export, history
-from .db import Database, resolve_db_path
+from .db import Database, damage_message, resolve_db_path
 from .periods import MONTHS_SHORT_SV
 
 _build_lock = threading.Lock()
@@ -58,11 +58,21 @@ def _insist_on_app_navigation() -> None:
         st.rerun()
 
 
+@st.cache_data(show_spinner=False, max_entries=4)
+def _damage(path: str, token: tuple[int, int, int]) -> str | None:
+    return damage_message(Database(Path(path)))
+
+
 def database() -> Database:
-    """The app's database; a first start builds the demo database so there is something to show."""
+    """The app's database; a first start builds the demo database so there is something to show.
+    A damaged file stops the page with the way back, never a traceback."""
     _insist_on_app_navigation()
     db = Database(resolve_db_path())
     if db.exists():
+        problem = _damage(str(db.path), db.change_token())
+        if problem:
+            st.error(problem, icon=":material/warning:")
+            st.stop()
         return db
     with _build_lock:
         if not db.exists():
