@@ -65,3 +65,43 @@ def test_several_kinds_in_one_text_and_the_summary() -> None:
 def test_text_without_digits_or_at_sign_is_returned_untouched() -> None:
     text = "Klotter på fasaden vid skolan"
     assert scrub(text)[0] is text
+
+
+# ---------------------------------------------------------------- on import
+
+
+def test_personal_data_is_masked_on_import_and_reported_with_rows(upload, query, make_xlsx) -> None:
+    rows = [["Datum", "Stadsdel", "Kategori", "Beskrivning", "Plats"],
+            ["2026-11-03", "Norrby", "Klotter", "Tag på fasaden", "Torget"],
+            ["2026-11-04", "Norrby", "Klotter", "Anmälare 811218-9876, ring 070-123 45 67", "Torget"],
+            ["2026-11-05", "Hamnen", "Stöld", "Cykel stulen", "Hos anna@example.se"]]
+    report = upload(make_xlsx({"Händelser": rows}), "pnr.xlsx")
+    assert report.totals()["imported"] == 3
+    notes = " ".join(report.sheets[0].notes)
+    assert "Personuppgifter togs bort i Beskrivning: 1 personnummer och 1 telefonnummer (rad 3)" in notes
+    assert "Personuppgifter togs bort i Plats: 1 e-post (rad 4)" in notes
+    stored = " ".join(str(v) for row in query("SELECT description, place FROM events") for v in row)
+    assert "811218" not in stored and "070" not in stored and "@" not in stored
+    assert "[personnummer borttaget]" in stored
+
+
+def test_rejected_rows_never_keep_personal_data(upload, query, make_xlsx) -> None:
+    rows = [["Datum", "Stadsdel", "Kategori", "Beskrivning"],
+            ["2026-11-03", "Atlantis", "Klotter", "Kontakt 19811218-9876"]]
+    upload(make_xlsx({"Händelser": rows}), "fel.xlsx")
+    (original,) = query("SELECT original_values FROM rejected_rows")[0]
+    assert "9876" not in original and "[personnummer borttaget]" in original
+
+
+def test_administrator_can_choose_to_reject_rows_with_personal_data(database, upload, query, make_xlsx) -> None:
+    from trygghet import settings
+    from trygghet.access import COMMAND_LINE
+
+    settings.set_pii_policy(database, "reject", COMMAND_LINE)
+    rows = [["Datum", "Stadsdel", "Kategori", "Beskrivning"],
+            ["2026-11-03", "Norrby", "Klotter", "Ring 0701234567"],
+            ["2026-11-04", "Norrby", "Klotter", "Inget känsligt"]]
+    report = upload(make_xlsx({"Händelser": rows}), "strikt.xlsx")
+    assert (report.totals()["imported"], report.totals()["rejected"]) == (1, 1)
+    assert "personuppgifter (1 telefonnummer)" in report.sheets[0].errors[0].message
+    assert query("SELECT description FROM events") == [("Inget känsligt",)]

@@ -6,7 +6,8 @@ import pandas as pd
 
 from .db import Database, data_version, get_meta
 
-STATUS_LABELS = {"imported": "Importerad", "unchanged": "Oförändrad", "rejected": "Avvisad", "pågår": "Pågår"}
+STATUS_LABELS = {"imported": "Importerad", "unchanged": "Oförändrad", "rejected": "Avvisad", "pågår": "Pågår",
+                 "ångrad": "Ångrad"}
 
 
 def upload_history(db: Database, limit: int = 200) -> pd.DataFrame:

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import access, audit, polisen, snapshots
+from . import access, audit, polisen, settings, snapshots
 from . import db as dbmod
 from .access import Actor
 from .config import Limits
@@ -171,6 +171,7 @@ def prepare(
 
 
 def _parse_all(raw: RawFile, db: Database, today: dt.date, report: FileReport) -> list[ParsedSheet]:
+    policy = settings.pii_policy(db)
     recognised = []
     for sheet in raw.sheets:
         if is_ignored_sheet(sheet.name):
@@ -210,7 +211,7 @@ def _parse_all(raw: RawFile, db: Database, today: dt.date, report: FileReport) -
     recognised.sort(key=lambda pair: (order[pair[1].spec.kind], pair[0].index))
     parsed: list[ParsedSheet] = []
     for sheet, recognition in recognised:
-        result = parse_sheet(sheet, recognition, vocab, today)
+        result = parse_sheet(sheet, recognition, vocab, today, pii_policy=policy)
         if result.rows == 0:
             raise FileError(
                 f"Bladet '{sheet.name}' har rubriker men inga rader med data. Fyll i minst en rad under rubrikraden."
