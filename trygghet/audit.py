@@ -9,22 +9,12 @@ import duckdb
 import pandas as pd
 
 from .access import Actor
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS audit_log (
-    id BIGINT NOT NULL,
-    logged_at TIMESTAMP NOT NULL,
-    actor VARCHAR NOT NULL,
-    role VARCHAR,
-    action VARCHAR NOT NULL,
-    target VARCHAR,
-    details VARCHAR
-);
-"""
+from .db import AUDIT_LOG_DDL
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(SCHEMA)
+    """Databases created before the audit log existed get it on their first write."""
+    con.execute(AUDIT_LOG_DDL)
 
 
 def record(

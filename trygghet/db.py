@@ -55,7 +55,19 @@ DEDUP_KEY_SQL = """md5_number(CASE
                           coalesce(place, ''), category, coalesce(description, ''), lower(source))
 END)"""
 
-SCHEMA = """
+AUDIT_LOG_DDL = """
+CREATE TABLE IF NOT EXISTS audit_log (
+    id BIGINT NOT NULL,
+    logged_at TIMESTAMP NOT NULL,
+    actor VARCHAR NOT NULL,
+    role VARCHAR,
+    action VARCHAR NOT NULL,
+    target VARCHAR,
+    details VARCHAR
+);
+"""
+
+SCHEMA = AUDIT_LOG_DDL + """
 CREATE TABLE IF NOT EXISTS meta (
     key VARCHAR PRIMARY KEY,
     value VARCHAR
@@ -166,15 +178,6 @@ CREATE TABLE IF NOT EXISTS district_geometries (
     district VARCHAR PRIMARY KEY,
     geojson VARCHAR NOT NULL,
     updated_at TIMESTAMP
-);
-CREATE TABLE IF NOT EXISTS audit_log (
-    id BIGINT NOT NULL,
-    logged_at TIMESTAMP NOT NULL,
-    actor VARCHAR NOT NULL,
-    role VARCHAR,
-    action VARCHAR NOT NULL,
-    target VARCHAR,
-    details VARCHAR
 );
 CREATE TABLE IF NOT EXISTS rejected_rows (
     upload_id BIGINT NOT NULL,
