@@ -2,16 +2,22 @@
 
 import streamlit as st
 
-from trygghet import sidebar, ui
+from trygghet import login, meetings, sidebar, ui
 
 # An emoji icon: a Material icon would make the browser fetch the favicon from a font server.
 st.set_page_config(page_title="Lägesbild", page_icon="🛡️", layout="wide")
 
 ui.start_app()
+# Presentation mode (?presentation=1): no sidebar or Streamlit chrome, larger type. The meeting page's own
+# URL parameters are read now, because sidebar.render rewrites the URL from its filters.
+presenting = meetings.presentation_on(st.query_params)
+kept_params = meetings.keep_params(st.query_params)
 db = ui.database()
+login.gate()
 navigation = st.navigation(
     [
         st.Page("pages/oversikt.py", title="Översikt", icon=":material/dashboard:", url_path="oversikt", default=True),
+        st.Page("pages/mote.py", title="Möte", icon=":material/groups:", url_path="mote"),
         st.Page("pages/trender.py", title="Trender", icon=":material/show_chart:", url_path="trender"),
         st.Page("pages/insatser.py", title="Insatser", icon=":material/task_alt:", url_path="insatser"),
         st.Page("pages/prioriterade.py", title="Prioriterade områden", icon=":material/flag:",
@@ -19,11 +25,19 @@ navigation = st.navigation(
         st.Page("pages/karta.py", title="Karta", icon=":material/map:", url_path="karta"),
         st.Page("pages/trygghetsmatning.py", title="Trygghetsmätning", icon=":material/sentiment_satisfied:",
                 url_path="trygghetsmatning"),
+        st.Page("pages/rapport.py", title="Rapport", icon=":material/article:", url_path="rapport"),
         st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
+        st.Page("pages/admin.py", title="Administration", icon=":material/admin_panel_settings:", url_path="admin"),
     ]
 )
+if presenting:
+    st.html(meetings.PRESENTATION_CSS)  # static CSS only
 ui.banners(db)
+login.open_mode_banner()
 sidebar.render(db)
+if kept_params:
+    st.query_params.update(kept_params)
+login.sidebar_account()
 ui.run_page(navigation)
 ui.footer(db)
 ui.watch_for_new_data(db, int(ui.status(db)["version"]))

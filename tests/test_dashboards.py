@@ -23,6 +23,7 @@ PAGES = [
     "pages/karta.py",
     "pages/trygghetsmatning.py",
     "pages/data.py",
+    "pages/admin.py",
 ]
 
 

@@ -13,7 +13,7 @@ import duckdb
 
 from . import access, retention, snapshots, undo
 from .access import COMMAND_LINE, Actor
-from .db import Database, DatabaseBusy, damage_message, file_lock, init_database, resolve_db_path
+from .db import Database, DatabaseBusy, damage_message, init_database, resolve_db_path
 from .importer import FileReport, import_path
 from .sheetspec import KIND_LABELS
 
@@ -120,8 +120,7 @@ def _run(args: argparse.Namespace, db: Database) -> int:
     if args.command == "demo":
         from .demo import build_demo
 
-        with file_lock(db.path):  # a running app lets go of the file it is about to lose
-            summary = build_demo(db.path, seed=args.seed, events=args.events, end=args.end, years=args.years)
+        summary = build_demo(db.path, seed=args.seed, events=args.events, end=args.end, years=args.years)
         print(
             f"Demodatabas skapad: {db.path} – {summary.events:,} händelser, {summary.interventions} insatser, "
             f"{summary.start} – {summary.end} ({summary.seconds:.1f} s)".replace(",", " ")

@@ -179,6 +179,40 @@ CREATE TABLE IF NOT EXISTS district_geometries (
     geojson VARCHAR NOT NULL,
     updated_at TIMESTAMP
 );
+CREATE TABLE IF NOT EXISTS meetings (
+    id BIGINT PRIMARY KEY,
+    held_on DATE NOT NULL,
+    week VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    participants VARCHAR NOT NULL,
+    districts VARCHAR[] NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    closed_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS decisions (
+    id BIGINT PRIMARY KEY,
+    meeting_id BIGINT NOT NULL,
+    text VARCHAR NOT NULL,
+    organisation VARCHAR,
+    responsible VARCHAR,
+    deadline DATE,
+    status VARCHAR NOT NULL,
+    done_at TIMESTAMP,
+    done_meeting_id BIGINT,
+    intervention_id VARCHAR,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS focus_places (
+    meeting_id BIGINT NOT NULL,
+    district VARCHAR NOT NULL,
+    place VARCHAR,
+    reason VARCHAR
+);
+CREATE TABLE IF NOT EXISTS report_texts (
+    key VARCHAR PRIMARY KEY,
+    text VARCHAR,
+    updated_at TIMESTAMP NOT NULL
+);
 CREATE TABLE IF NOT EXISTS rejected_rows (
     upload_id BIGINT NOT NULL,
     sheet VARCHAR NOT NULL,
@@ -485,9 +519,13 @@ def init_database(db: Database, *, replace: bool = False) -> None:
 
 
 def remove_database_files(path: Path) -> None:
-    with _lock_for(path).writing():
-        _reader_for(path).close()  # the shared reader would keep reading the removed file
-        for p in (path, path.with_name(path.name + ".wal")):
+    """Deletes the file; this process and others are asked to let go of it first, since a
+    shared reader would go on reading the removed file."""
+    files = [p for p in (path, path.with_name(path.name + ".wal")) if p.exists()]
+    if not files:
+        return
+    with file_lock(path):
+        for p in files:
             if p.exists():
                 p.unlink()
 

@@ -1,0 +1,222 @@
+"""The minutes and the lägesbild report as PDF and Word, read back with pypdf and python-docx:
+the decisions, key figures and district names must be in them, with the charts drawn by
+Kaleido and the system's Chromium, and – when that is not possible – as tables, saying so."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import docx
+import pytest
+from pypdf import PdfReader
+
+from trygghet import documents
+from trygghet import meetings as M
+from trygghet.access import Actor
+from trygghet.db import Database
+from trygghet.demo import build_demo
+from trygghet.documents import charts
+from trygghet.documents.lagesbild import ANALYSIS_PLACEHOLDER, ReportPeriod, analysis_key
+from trygghet.formatting import fmt_int
+
+EDITOR = Actor("Samordnare", "redigerare")
+END = dt.date(2026, 11, 29)  # the demo's last day, a Sunday
+MEETING_DAY = dt.date(2026, 11, 30)  # lägesbild week 2026-W48
+PREVIOUS_DAY = dt.date(2026, 11, 23)
+DISTRICTS = ("Norrby", "Hamnen")
+TRICKY = "Kvällsvandring <b>vid</b> torget & \"skolan\" – även söndag"
+PERIOD = ReportPeriod("tertial", 2026, 3)
+
+
+@dataclass
+class Demo:
+    db: Database
+    meeting_id: int
+    changed_id: str
+    new_id: str
+
+
+@pytest.fixture(scope="module")
+def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
+    path = tmp_path_factory.mktemp("documents") / "demo.duckdb"
+    build_demo(path, events=8000, end=END)
+    db = Database(path)
+    previous = M.create_meeting(db, PREVIOUS_DAY, [M.Participant("Polis", "Kommunpolis")], DISTRICTS, actor=EDITOR)
+    M.record_decision(db, previous, "Extra belysning i gångtunneln beställs", "Teknisk förvaltning",
+                      "Driftansvarig gatubelysning", dt.date(2026, 12, 4), actor=EDITOR)
+    M.save_focus_places(db, previous, [M.FocusPlace("Norrby", "Norrby torg", "Klotter kvällstid")], actor=EDITOR)
+    mid = M.create_meeting(db, MEETING_DAY, [M.Participant("Polis", "Kommunpolis"),
+                                             M.Participant("Kommun", "Trygghetssamordnare"),
+                                             M.Participant("Bostadsbolag", "Områdeschef")], DISTRICTS, actor=EDITOR)
+    with db.read() as con:
+        changed = con.execute("SELECT id FROM interventions WHERE status = 'Pågående' AND district = 'Hamnen' "
+                              "ORDER BY id LIMIT 1").fetchone()[0]
+    new = M.record_decision(db, mid, TRICKY, "Fritid/fältare", "Fältsamordnare", dt.date(2026, 12, 7),
+                            new_intervention={"title": "Kvällsvandringar Norrby torg", "district": "Norrby",
+                                              "start_date": dt.date(2026, 12, 1), "end_date": dt.date(2027, 2, 28)},
+                            actor=EDITOR)
+    M.record_decision(db, mid, "Insatsen förlängs till februari", "Polis", "Kommunpolis", dt.date(2026, 12, 14),
+                      change_intervention=(changed, {"end_date": dt.date(2027, 2, 15), "comment": "Förlängd"}),
+                      actor=EDITOR)
+    M.save_focus_places(db, mid, [M.FocusPlace("Hamnen", "Hamnplan", "Bränder i containrar"),
+                                  M.FocusPlace("Norrby", None, "Ungdomar som samlas")], actor=EDITOR)
+    M.save_report_text(db, analysis_key(PERIOD, DISTRICTS),
+                       "Skadegörelsen ökar i Hamnen <script>alert(1)</script>.\n\nFokus på kvällstid.", actor=EDITOR)
+    return Demo(db, mid, changed, str(new.intervention_id))
+
+
+def pdf_text(data: bytes) -> str:
+    reader = PdfReader(io.BytesIO(data))
+    return "\n".join(page.extract_text() or "" for page in reader.pages).replace("\xa0", " ")
+
+
+def pdf_images(data: bytes) -> int:
+    return sum(len(page.images) for page in PdfReader(io.BytesIO(data)).pages)
+
+
+def docx_text(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    parts = [p.text for p in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.extend(cell.text for cell in row.cells)
+    return "\n".join(parts).replace("\xa0", " ")
+
+
+def docx_images(data: bytes) -> int:
+    return len(docx.Document(io.BytesIO(data)).inline_shapes)
+
+
+def normalise(text: str) -> str:
+    """PDF extraction breaks lines inside table cells; compare on words."""
+    return " ".join(text.split())
+
+
+@pytest.fixture
+def no_charts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
+    monkeypatch.setenv(charts.DISABLE_ENV, "0")
+    yield
+
+
+def minutes_doc(demo: Demo) -> documents.Document:
+    with demo.db.read() as con:
+        return documents.minutes(con, demo.meeting_id, now=dt.datetime(2026, 11, 30, 11, 0))
+
+
+def report_doc(demo: Demo) -> documents.Document:
+    with demo.db.read() as con:
+        return documents.report(con, PERIOD, DISTRICTS, now=dt.datetime(2026, 11, 30, 11, 0), today=MEETING_DAY)
+
+
+def expected_minutes_content(demo: Demo) -> list[str]:
+    with demo.db.read() as con:
+        agenda = M.agenda(con, demo.meeting_id)
+    assert agenda is not None
+    figures = agenda.key_figures
+    return [
+        "Protokoll – Samverkansmöte v. 49", "2026-11-30", "Norrby, Hamnen",
+        "Polis – Kommunpolis", "Kommun – Trygghetssamordnare", "Bostadsbolag – Områdeschef",
+        "Händelser v. 48", fmt_int(figures["week"]).replace("\xa0", " "),
+        "Veckan före (v. 47)", fmt_int(figures["previous_week"]).replace("\xa0", " "),
+        TRICKY, "Fritid/fältare", "Fältsamordnare", "2026-12-07",
+        "Insatsen förlängs till februari", "2026-12-14", demo.new_id, demo.changed_id,
+        "Extra belysning i gångtunneln beställs",  # carried forward from the previous meeting
+        "Hamnplan", "Bränder i containrar", "Hela stadsdelen", "Norrby torg",
+        "Förlängd", "2027-02-15",  # the change made at the meeting
+    ]
+
+
+def check_minutes(pdf: bytes, word: bytes, demo: Demo) -> None:
+    assert pdf.startswith(b"%PDF")
+    pdf_words, word_words = normalise(pdf_text(pdf)), normalise(docx_text(word))
+    for expected in expected_minutes_content(demo):
+        assert normalise(expected) in word_words, expected
+        assert normalise(expected) in pdf_words, expected
+
+
+@pytest.mark.skipif(charts.browser_path() is None, reason="no Chrome/Chromium for Kaleido on this machine")
+def test_minutes_with_charts_drawn_on_the_server(demo: Demo) -> None:
+    doc = minutes_doc(demo)
+    rendered = documents.render_both(doc)
+    assert rendered.charts_drawn
+    check_minutes(rendered.pdf, rendered.docx, demo)
+    assert docx_images(rendered.docx) == len(doc.figures) >= 1
+    assert pdf_images(rendered.pdf) == len(doc.figures)
+    assert charts.FALLBACK_NOTE not in pdf_text(rendered.pdf)
+    assert charts.FALLBACK_NOTE not in docx_text(rendered.docx)
+
+
+def test_minutes_fall_back_to_tables_and_say_so(demo: Demo, no_charts: None) -> None:
+    doc = minutes_doc(demo)
+    pdf, word = documents.render(doc, "pdf"), documents.render(doc, "docx")
+    check_minutes(pdf, word, demo)
+    assert docx_images(word) == 0 and pdf_images(pdf) == 0
+    for text in (normalise(pdf_text(pdf)), normalise(docx_text(word))):
+        assert normalise(charts.FALLBACK_NOTE) in text
+        assert "Vecka Händelser" in text  # the weekly chart as a table
+
+
+def test_charts_fall_back_when_the_browser_cannot_be_started(demo: Demo, monkeypatch: pytest.MonkeyPatch,
+                                                             tmp_path: Path) -> None:
+    monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium-here"))
+    doc = minutes_doc(demo)
+    assert charts.render([f.figure for f in doc.figures]) is None
+    assert normalise(charts.FALLBACK_NOTE) in normalise(docx_text(documents.render(doc, "docx")))
+
+
+def expected_report_content() -> list[str]:
+    return [
+        "Lägesbild Tertial 3 2026 (september–december)", "UTKAST", "Norrby", "Hamnen",
+        "Utveckling per stadsdel", "Utveckling per kategori", "Prioriterade områden och mål",
+        "Våld i nära relationer", "Insatser och uppmätt effekt", "Trygghetsmätning",
+        "Känner sig trygg utomhus på kvällen", "Analys",
+        "Skadegörelsen ökar i Hamnen <script>alert(1)</script>.", "Fokus på kvällstid.",
+        "Åtgärdsplan (utkast)", "Kvällsvandringar Norrby torg",
+        "Perioden är inte avslutad: data till och med 2026-11-29",
+    ]
+
+
+@pytest.mark.skipif(charts.browser_path() is None, reason="no Chrome/Chromium for Kaleido on this machine")
+def test_report_with_charts(demo: Demo) -> None:
+    doc = report_doc(demo)
+    rendered = documents.render_both(doc)
+    assert rendered.charts_drawn
+    pdf_words, word_words = normalise(pdf_text(rendered.pdf)), normalise(docx_text(rendered.docx))
+    for expected in expected_report_content():
+        assert normalise(expected) in word_words, expected
+        assert normalise(expected) in pdf_words, expected
+    assert docx_images(rendered.docx) == len(doc.figures) == 5
+    assert pdf_images(rendered.pdf) == 5
+    with demo.db.read() as con:
+        total = con.execute(
+            "SELECT count(*) FROM events WHERE occurred_at >= ? AND occurred_at < ? AND district IN (?, ?)",
+            [PERIOD.window.start, END + dt.timedelta(days=1), *DISTRICTS],
+        ).fetchone()[0]
+    assert f"{fmt_int(total)} händelser rapporterades".replace("\xa0", " ") in word_words
+
+
+def test_report_falls_back_to_tables_and_keeps_an_empty_analysis(demo: Demo, no_charts: None) -> None:
+    with demo.db.read() as con:
+        doc = documents.report(con, ReportPeriod("halvår", 2026, 1), ("Centrum",), today=MEETING_DAY)
+    word, pdf = documents.render(doc, "docx"), documents.render(doc, "pdf")
+    for text in (normalise(docx_text(word)), normalise(pdf_text(pdf))):
+        assert normalise(charts.FALLBACK_NOTE) in text
+        assert "Halvår 1 2026" in text and "Centrum" in text
+        assert normalise(ANALYSIS_PLACEHOLDER) in text  # no analysis written for this one
+        assert "Perioden är inte avslutad" not in text
+    assert docx_images(word) == 0
+
+
+def test_report_periods() -> None:
+    assert ReportPeriod.parse("2026-T2").window.start == dt.date(2026, 5, 1)
+    assert ReportPeriod.parse("2026-T3").window.end == dt.date(2027, 1, 1)
+    assert ReportPeriod.parse("2025-H2").label == "Halvår 2 2025 (juli–december)"
+    assert ReportPeriod.parse("2025").key == "2025"
+    with pytest.raises(ValueError):
+        ReportPeriod.parse("2025-Q1")
+    periods = documents.report_periods(dt.date(2025, 3, 1), dt.date(2025, 6, 1))
+    assert [p.key for p in periods] == ["2025-T2", "2025-T1", "2025-H1", "2025"]

@@ -1,0 +1,153 @@
+"""The Möte page under AppTest, on a small demo database: a meeting and its decisions are made
+through the page, and presentation mode steps through the agenda."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from streamlit.runtime import pages_manager
+from streamlit.testing.v1 import AppTest
+
+from trygghet import meetings
+from trygghet.access import OPEN_DEMO
+from trygghet.db import Database
+from trygghet.demo import build_demo
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Database]:
+    path = tmp_path_factory.mktemp("pages_mote") / "demo.duckdb"
+    build_demo(path, events=30_000)
+    previous = os.environ.get("TRYGGHET_DB")
+    os.environ["TRYGGHET_DB"] = str(path)
+    try:
+        yield Database(path)
+    finally:
+        if previous is None:
+            os.environ.pop("TRYGGHET_DB", None)
+        else:
+            os.environ["TRYGGHET_DB"] = previous
+
+
+@pytest.fixture(autouse=True)
+def app_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AppTest resets Streamlit's old-multipage flag before every run, so each run would first
+    execute the page file alone and ui.database() would restart it through app.py, dropping a
+    button click on the way. A real server clears the flag once, on app.py's first run; do the same."""
+    original = pages_manager.PagesManager.__init__
+
+    def init(self: pages_manager.PagesManager, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        pages_manager.PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(pages_manager.PagesManager, "__init__", init)
+
+
+def _page(presentation: bool = False) -> AppTest:
+    at = AppTest.from_file(APP, default_timeout=120)
+    if presentation:
+        at.query_params["presentation"] = "1"
+    at.run()
+    at.switch_page("pages/mote.py").run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _click(at: AppTest, label: str) -> AppTest:
+    next(b for b in at.button if b.label == label).click().run()
+    assert not at.exception, at.exception
+    return at
+
+
+def _rows(db: Database, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
+    with db.read() as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+def test_a_meeting_and_its_decisions_are_made_through_the_page(demo_db: Database) -> None:
+    today = dt.date.today()
+    at = _page()
+    assert [t.value for t in at.title] == ["Samverkansmöte"]
+    assert [s.value for s in at.subheader] == ["Starta veckans möte"]
+    _click(at, "Starta mötet")
+    assert at.subheader[0].value.startswith("1. Lägesbild v. ")
+    assert at.metric[0].label == f"Händelser v. {at.subheader[0].value.split()[3]}"
+    assert _rows(demo_db, "SELECT held_on, participants FROM meetings") == [
+        (today, '[{"organisation": "Kommun", "role": "Trygghetssamordnare"}, {"organisation": "Polis", '
+                '"role": "Kommunpolis"}, {"organisation": "Bostadsbolag", "role": "Områdeschef"}, '
+                '{"organisation": "Fritid/fältare", "role": "Fältsamordnare"}]')]
+    assert at.query_params["mote"] == "1"
+
+    for label, heading in (("2 Insatser", "2. Insatser att följa upp"), ("3 Prioriterade områden",
+                                                                          "3. Prioriterade områden")):
+        at.segmented_control(key="mote_vy_ctl").set_value(label).run()
+        assert not at.exception, at.exception
+        assert heading in [s.value for s in at.subheader]
+    at.segmented_control(key="mote_vy_ctl").set_value("4 Beslut och fokus").run()
+    assert "4. Beslut och veckans fokusplatser" in [s.value for s in at.subheader]
+
+    # A decision of its own, with a personnummer that must not be stored.
+    at.text_area[0].input("Fältarna går kvällsrunda vid torget; anmälare 19121212-1212")
+    next(t for t in at.text_input if t.label == "Ansvarig roll").input("Fältsamordnare")
+    _click(at, "Spara beslutet")
+    assert "Beslutet är sparat." in [t.value for t in at.toast]
+    assert _rows(demo_db, "SELECT text, responsible, status, intervention_id FROM decisions") == [
+        ("Fältarna går kvällsrunda vid torget; anmälare [personnummer borttaget]", "Fältsamordnare", "öppen", None)]
+
+    # A decision that creates an intervention.
+    at.segmented_control(key="beslut_koppling").set_value("Ny insats").run()
+    at.text_area[0].input("Trygghetsvandring i Norrby nästa vecka")
+    next(t for t in at.text_input if t.label == "Ny insats").input("Trygghetsvandring Norrby centrum")
+    next(s for s in at.selectbox if s.label == "Stadsdel").set_value("Norrby")
+    _click(at, "Spara beslutet")
+    new_id = f"M-{today.isoformat()}-1"
+    assert f"Beslutet är sparat och insatsen {new_id} skapad." in [t.value for t in at.toast]
+    assert _rows(demo_db, "SELECT title, district, status FROM interventions WHERE id = ?", [new_id]) == [
+        ("Trygghetsvandring Norrby centrum", "Norrby", "Pågående")]
+    assert _rows(demo_db, "SELECT DISTINCT origin, changed_by FROM intervention_history WHERE intervention_id = ?",
+                 [new_id]) == [("möte", f"Möte {today.isoformat()}")]
+    # Both decisions are listed in the view's table for marking them done.
+    decisions = at.dataframe[-2].value if len(at.dataframe) > 1 else at.dataframe[0].value
+    assert "Trygghetsvandring i Norrby nästa vecka" in set(decisions["Beslut"])
+
+
+def test_presentation_mode_shows_one_view_and_steps_with_nasta(demo_db: Database) -> None:
+    with demo_db.read() as con:
+        this_week = meetings.meeting_in_week(con, dt.date.today())
+    if this_week is None:  # the other test made one; this one must also run alone
+        meetings.create_meeting(demo_db, dt.date.today(), actor=OPEN_DEMO)
+    at = _page(presentation=True)
+    assert at.subheader[0].value.startswith("1. Lägesbild")
+    assert len(at.subheader) == 1  # one agenda view at a time
+    assert [b.label for b in at.button][:2] == ["◀ Föregående", "Nästa ▶"]
+    assert at.button(key="pres_prev").disabled
+    _click(at, "Nästa ▶")
+    assert [s.value for s in at.subheader] == ["2. Insatser att följa upp"]
+    assert at.query_params["vy"] == "2" and at.query_params["presentation"] == "1"
+    _click(at, "◀ Föregående")
+    assert at.subheader[0].value.startswith("1. Lägesbild")
+    _click(at, "Avsluta presentation")
+    assert "presentation" not in at.query_params
+    assert [t.value for t in at.title] == ["Samverkansmöte"]
+
+
+def test_the_report_page_shows_the_report_and_saves_the_analysis(demo_db: Database) -> None:
+    at = AppTest.from_file(APP, default_timeout=120).run()
+    at.switch_page("pages/rapport.py").run()
+    assert not at.exception, at.exception
+    assert [t.value for t in at.title] == ["Lägesbildsrapport"]
+    assert [s.value for s in at.subheader] == [
+        "Sammanfattning", "Utveckling per stadsdel och kategori", "Prioriterade områden och mål",
+        "Insatser och uppmätt effekt", "Trygghetsmätning", "Analys"]
+    period = at.selectbox(key="rapport_period_tertial").value
+    at.text_area[0].input("Bränderna i Hagaberg har minskat sedan i våras.")
+    _click(at, "Spara analysen")
+    assert _rows(demo_db, "SELECT key, text FROM report_texts") == [
+        (f"analys|{period.key}|alla", "Bränderna i Hagaberg har minskat sedan i våras.")]
+    assert at.text_area[0].value == "Bränderna i Hagaberg har minskat sedan i våras."

@@ -1,0 +1,52 @@
+"""Documents for the meeting and the council: the minutes of a meeting and the lägesbild report,
+as Word (.docx) and PDF, with the charts drawn on the server (or as tables where they cannot be)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from . import charts
+from .lagesbild import ReportPeriod, analysis_key, report, report_periods
+from .model import Document
+from .protokoll import minutes
+from .writers import to_docx, to_pdf
+
+DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
+PDF_MIME = "application/pdf"
+
+
+@dataclass(frozen=True)
+class Rendered:
+    pdf: bytes
+    docx: bytes
+    charts_drawn: bool
+
+
+def render(doc: Document, fmt: str) -> bytes:
+    """The document as 'pdf' or 'docx'; the charts are drawn once and cached for the other format."""
+    images = charts.render([f.figure for f in doc.figures])
+    if fmt == "pdf":
+        return to_pdf(doc, images)
+    if fmt == "docx":
+        return to_docx(doc, images)
+    raise ValueError(fmt)
+
+
+def render_both(doc: Document) -> Rendered:
+    images = charts.render([f.figure for f in doc.figures])
+    return Rendered(to_pdf(doc, images), to_docx(doc, images), images is not None)
+
+
+__all__ = [
+    "DOCX_MIME",
+    "PDF_MIME",
+    "Document",
+    "Rendered",
+    "ReportPeriod",
+    "analysis_key",
+    "minutes",
+    "render",
+    "render_both",
+    "report",
+    "report_periods",
+]
