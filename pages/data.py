@@ -47,7 +47,7 @@ def sheet_table(report: importer.FileReport, final: bool) -> pd.DataFrame:
 def show_report(report: importer.FileReport, prepared: importer.PreparedFile | None, final: bool) -> None:
     label, icon = STATUS[report.status]
     with st.container(border=True):
-        st.markdown(f"**{report.file}** – {label}", help=None)
+        st.markdown(f"**{ui.md_escape(report.file)}** – {label}")
         st.caption(f"{report.size / 1024:.0f} kB · sha256 {report.sha256[:12]}…")
         if report.error:
             st.error(report.error, icon=icon)
@@ -59,13 +59,13 @@ def show_report(report: importer.FileReport, prepared: importer.PreparedFile | N
             for note in sheet.notes:
                 st.caption(f"{sheet.sheet}: {note}")
             if sheet.errors:
-                with st.expander(f"{sheet.sheet}: {len(sheet.errors)} fel på {sheet.rejected} rader", expanded=not final):
+                with st.expander(f"{ui.md_escape(sheet.sheet)}: {len(sheet.errors)} fel på {sheet.rejected} rader", expanded=not final):
                     errors = pd.DataFrame(
                         [{"Rad": e.row, "Kolumn": e.column, "Fel": e.message} for e in sheet.errors]
                     )
                     st.dataframe(errors, hide_index=True, width="stretch")
             if prepared is not None and not final:
-                with st.expander(f"{sheet.sheet}: förhandsvisning av de första raderna"):
+                with st.expander(f"{ui.md_escape(sheet.sheet)}: förhandsvisning av de första raderna"):
                     st.dataframe(importer.preview(prepared.parsed[index]), hide_index=True, width="stretch")
         if final and report.upload_id and report.totals()["rejected"]:
             content = export.rejected_rows_xlsx(db, report.upload_id)

@@ -155,8 +155,9 @@ row = listed[listed["Insats-ID"] == selected].iloc[0]
 
 
 def text(value: object) -> str | None:
-    """A cell as text; pandas gives missing text as NaN, which would read as 'nan' (and is truthy)."""
-    return value if isinstance(value, str) and value.strip() else None
+    """A cell as text for Markdown, escaped; pandas gives missing text as NaN, which would read as
+    'nan' (and is truthy)."""
+    return ui.md_escape(value) if isinstance(value, str) and value.strip() else None
 
 
 end_text = fmt_date(row["Slut"]) if pd.notna(row["Slut"]) else "inget slutdatum"
@@ -171,7 +172,7 @@ facts = [
 ]
 st.markdown("  \n".join(facts))
 if text(row["Kommentar"]):
-    st.markdown(f"**Senaste kommentar:** {row['Kommentar']}")
+    st.markdown(f"**Senaste kommentar:** {text(row['Kommentar'])}")
 
 
 def effect_chart(data: interventions.EffectData) -> None:

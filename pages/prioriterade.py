@@ -157,7 +157,7 @@ for area in current:
     with st.container(border=True):
         st.subheader(area.name, anchor=slug(area.name))
         if area.goal:
-            st.markdown(f"**Mål:** {area.goal}")
+            st.markdown(f"**Mål:** {ui.md_escape(area.goal)}")
         if area.description:
             st.write(area.description)
         valid = f"{fmt_date(area.valid_from) if area.valid_from else 'tills vidare'} – " + (

@@ -86,3 +86,18 @@ def test_an_unexpected_error_on_a_page_shows_a_swedish_message_not_a_traceback(
     assert not at.exception
     assert any("Något gick fel när sidan skulle visas" in e.value for e in at.error)
     assert not any("internal detail" in e.value for e in at.error)
+
+
+def test_user_text_with_markup_is_shown_as_typed(
+    app_db: Path, database: Database, monkeypatch: pytest.MonkeyPatch, make_xlsx: Callable[..., bytes]
+) -> None:
+    monkeypatch.setenv("TRYGGHET_DB", str(database.path))
+    comment = "<script>alert(1)</script> <img src=x onerror=alert(2)> ![bild](http://example.invalid/x.png)"
+    rows = [["Insats-ID", "Insats", "Stadsdel", "Status", "Kommentar"], ["I-9", "Vandring", "Norrby", "Pågående", comment]]
+    import_file(database, make_xlsx({"Insatser": rows}), "insatser.xlsx")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    at.switch_page("pages/insatser.py").run()
+    assert not at.exception
+    shown = next(m.value for m in at.markdown if m.value.startswith("**Senaste kommentar:**"))
+    # Every Markdown and HTML character arrives escaped, so the browser shows the text, not markup.
+    assert "\\<script\\>" in shown and "\\!\\[bild\\]" in shown and "<script>" not in shown

@@ -238,3 +238,11 @@ def run_page(navigation: object) -> None:
             "Ladda om sidan eller välj en annan sida; data i databasen påverkas inte.",
             icon=":material/error:",
         )
+
+
+_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
+
+
+def md_escape(text: object) -> str:
+    """User text inside Markdown, shown as the characters typed: no links, images or formatting."""
+    return str(text).translate(_MARKDOWN_SPECIAL)
