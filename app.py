@@ -6,6 +6,10 @@ from trygghet import login, meetings, sidebar, ui
 
 # An emoji icon: a Material icon would make the browser fetch the favicon from a font server.
 st.set_page_config(page_title="Lägesbild", page_icon="🛡️", layout="wide")
+# Streamlit writes primary-button text in white whatever the theme (streamlit#12801); on the dark
+# theme's light blue that is 2.2:1. A fixed dark blue keeps 4.5:1 in both themes. Static CSS only.
+st.html("<style>button[kind='primary'], button[kind='primaryFormSubmit'] {background-color: #0b5cad !important;"
+        " border-color: #0b5cad !important; color: #ffffff !important}</style>")
 
 ui.start_app()
 # Presentation mode (?presentation=1): no sidebar or Streamlit chrome, larger type. The meeting page's own

@@ -19,7 +19,7 @@ today = dt.date.today()
 
 # Colour-blind-safe (Okabe–Ito): the two open statuses far apart, the closed ones muted.
 STATUS_COLORS = {"Pågående": "#0072B2", "Planerad": "#E69F00", "Avslutad": "#8C8C8C", "Inställd": "#CC79A7"}
-OVERDUE_FILL = "background-color: #F4C7A1; font-weight: 700"  # the same fill as on Översikt
+OVERDUE_FILL = ui.FLAG_STYLES["upp"]  # the same fill as on Översikt, readable in both themes
 OVERDUE = "Försenad"
 
 st.title("Insatser")

@@ -18,7 +18,7 @@ db = ui.database()
 filters = sidebar.current()
 today = dt.date.today()
 
-OVERDUE_FILL = "background-color: #F4C7A1; font-weight: 700"  # the same fill as on Översikt and Insatser
+OVERDUE_FILL = ui.FLAG_STYLES["upp"]  # the same fill as on Översikt and Insatser
 PERIOD_COLOUR, BASELINE_COLOUR = "#0072B2", "#595959"
 SURVEY_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7"]
 

@@ -46,7 +46,7 @@ if resolution == "Vecka":
             fig.add_trace(go.Scatter(x=weekly["week"], y=weekly["rolling4"], name="Snitt 4 veckor", mode="lines",
                                      line={"color": "#0072B2", "width": 4}), row=1, col=1)
             fig.add_trace(go.Scatter(x=weekly["week"], y=weekly["last_year"], name="Samma vecka i fjol",
-                                     mode="lines", line={"color": "#555555", "width": 2, "dash": "dash"}), row=1, col=1)
+                                     mode="lines", line={"color": "#8C8C8C", "width": 2, "dash": "dash"}), row=1, col=1)
         else:
             limited = trends.keep_largest(weekly, 8)
             for name, group in limited.groupby("series", sort=False):

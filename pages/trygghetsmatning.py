@@ -100,8 +100,8 @@ st.subheader("Skillnad mot kommunens snitt")
 diffs = survey.differences(everyone, average)
 shown_districts = districts if filters.districts else list(dict.fromkeys(everyone["district"]))
 table, flags = survey.difference_table(diffs, average, shown_districts)
-colours = {"över": "background-color: #B8D8EE; font-weight: 700",
-           "under": "background-color: #F4C7A1; font-weight: 700"}
+colours = {"över": ui.FLAG_STYLES["ned"],
+           "under": ui.FLAG_STYLES["upp"]}
 value_columns = [c for c in table.columns if c != "Stadsdel" and not c.endswith(" mot snitt")]
 change_columns = [c for c in table.columns if c.endswith(" mot snitt")]
 styler = (
