@@ -211,10 +211,45 @@ def test_a_district_filters_the_figures_is_in_the_url_and_back_returns(
 # ---------------------------------------------------------------- 5. presentation mode
 
 
-@pytest.mark.skip(reason="Presentation mode (Möte with ?presentation=1) is a later issue; its browser scenario "
-                         "is written with it.")
-def test_presentation_mode() -> None:
-    raise AssertionError("not yet")
+def presented(page: Page) -> None:
+    """Waits for a run to finish; presentation mode hides Streamlit's chrome, so wait on attributes."""
+    page.wait_for_selector("[data-testid='stApp'][data-test-connection-state='CONNECTED']", state="attached",
+                           timeout=60_000)
+    page.wait_for_timeout(300)
+    page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", state="attached",
+                           timeout=60_000)
+    page.locator("[data-testid='stMain'] h3").first.wait_for(timeout=60_000)
+    page.wait_for_timeout(500)
+
+
+def test_presentation_mode_hides_the_sidebar_and_steps_through_the_agenda_with_the_keyboard(
+    demo_server: StreamlitServer, page: Page
+) -> None:
+    from trygghet import meetings
+    from trygghet.access import OPEN_DEMO
+    from trygghet.db import Database
+
+    db = Database(demo_server.db_path)
+    with db.read() as con:
+        held = meetings.meeting_in_week(con, dt.date.today())
+    if held is None:
+        meetings.create_meeting(db, dt.date.today(), actor=OPEN_DEMO)
+    page.goto(f"{demo_server.url.rstrip('/')}/mote?presentation=1")  # no page title (h1) in presentation mode
+    presented(page)
+    assert not page.locator("[data-testid='stSidebar']").is_visible()
+    heading = page.locator("[data-testid='stMain'] h3").first
+    assert heading.inner_text().startswith("1. Lägesbild")
+
+    page.keyboard.press("ArrowRight")  # what a presenter clicker sends
+    page.wait_for_function("() => new URLSearchParams(location.search).get('vy') === '2'", timeout=30_000)
+    presented(page)
+    assert page.locator("[data-testid='stMain'] h3").first.inner_text() == "2. Insatser att följa upp"
+    assert not page.locator("[data-testid='stSidebar']").is_visible()
+
+    page.keyboard.press("PageUp")
+    page.wait_for_function("() => new URLSearchParams(location.search).get('vy') !== '2'", timeout=30_000)
+    presented(page)
+    assert page.locator("[data-testid='stMain'] h3").first.inner_text().startswith("1. Lägesbild")
 
 
 # ---------------------------------------------------------------- 6. a download
