@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
+import time
 from pathlib import Path
 
 import numpy as np
@@ -14,15 +16,21 @@ OUT = Path(__file__).resolve().parent / "out"
 DISTRICTS = ["Centrum", "Hamnen", "Norrby", "Söderby", "Björkdalen", "Ekbacken", "Granlunda", "Hagaberg", "Lindö",
              "Strandviken"]
 SOURCES = ["Polisen", "Solviksbostäder", "Fastighetsskötare", "Fritid/fältare", "Skola", "Räddningstjänsten"]
+EXCEL_MAX_ROWS = 1_048_576  # rows in one sheet, the header included
 HEADERS = ["Datum", "Tid", "Stadsdel", "Plats", "Kategori", "Beskrivning", "Källa", "Händelse-ID", "Latitud", "Longitud"]
 
 
-def events_workbook(rows: int, seed: int = 1) -> Path:
-    """A single-sheet xlsx with `rows` event rows, as a partner's weekly export would look."""
-    OUT.mkdir(parents=True, exist_ok=True)
-    path = OUT / f"handelser-{rows}.xlsx"
+def events_workbook(rows: int, seed: int = 1, out: Path | None = None) -> Path:
+    """A single-sheet xlsx with `rows` event rows under one header row, as a partner's weekly export
+    would look. Written once (a million rows take openpyxl minutes) and reused."""
+    out = out or OUT
+    out.mkdir(parents=True, exist_ok=True)
+    path = out / f"handelser-{rows}.xlsx"
     if path.exists():
         return path
+    if rows + 1 > EXCEL_MAX_ROWS:
+        raise ValueError(f"an Excel sheet holds at most {EXCEL_MAX_ROWS:,} rows including the header")
+    started = time.perf_counter()
     rng = np.random.default_rng(seed)
     start = dt.date(2024, 1, 1)
     days = rng.integers(0, 700, rows)
@@ -49,4 +57,13 @@ def events_workbook(rows: int, seed: int = 1) -> Path:
     tmp = path.with_suffix(".tmp.xlsx")
     wb.save(tmp)
     tmp.replace(path)
+    path.with_suffix(".json").write_text(json.dumps({"rows": rows, "generate_s": round(time.perf_counter() - started, 1)}))
     return path
+
+
+def generation_seconds(path: Path) -> float | None:
+    """How long openpyxl took to write a cached workbook, when that was recorded."""
+    try:
+        return json.loads(path.with_suffix(".json").read_text())["generate_s"]
+    except (OSError, ValueError, KeyError):
+        return None
