@@ -3,7 +3,7 @@
     python -m benchmarks                      # the full run: 100k, 1M and 10M events (about an hour)
     python -m benchmarks --write              # … and replace BENCHMARKS.md and benchmarks/results.json
     python -m benchmarks --quick              # tiny scales, every code path, < 3 minutes (what CI runs)
-    python -m benchmarks --scales 100k,1m --skip-openpyxl --out /tmp/bench
+    python -m benchmarks --scales 100k,1m --skip-openpyxl --out benchmarks/out/egen
     python -m benchmarks --only pages,start   # some sections again, merged into the out folder's results
     python -m benchmarks --report-only --write  # BENCHMARKS.md again from <out>/results.json
 
