@@ -67,7 +67,44 @@ CREATE TABLE IF NOT EXISTS audit_log (
 );
 """
 
-SCHEMA = AUDIT_LOG_DDL + """
+MEETING_DDL = """
+CREATE TABLE IF NOT EXISTS meetings (
+    id BIGINT PRIMARY KEY,
+    held_on DATE NOT NULL,
+    week VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    participants VARCHAR NOT NULL,
+    districts VARCHAR[] NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    closed_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS decisions (
+    id BIGINT PRIMARY KEY,
+    meeting_id BIGINT NOT NULL,
+    text VARCHAR NOT NULL,
+    organisation VARCHAR,
+    responsible VARCHAR,
+    deadline DATE,
+    status VARCHAR NOT NULL,
+    done_at TIMESTAMP,
+    done_meeting_id BIGINT,
+    intervention_id VARCHAR,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS focus_places (
+    meeting_id BIGINT NOT NULL,
+    district VARCHAR NOT NULL,
+    place VARCHAR,
+    reason VARCHAR
+);
+CREATE TABLE IF NOT EXISTS report_texts (
+    key VARCHAR PRIMARY KEY,
+    text VARCHAR,
+    updated_at TIMESTAMP NOT NULL
+);
+"""
+
+SCHEMA = AUDIT_LOG_DDL + MEETING_DDL + """
 CREATE TABLE IF NOT EXISTS meta (
     key VARCHAR PRIMARY KEY,
     value VARCHAR
@@ -178,40 +215,6 @@ CREATE TABLE IF NOT EXISTS district_geometries (
     district VARCHAR PRIMARY KEY,
     geojson VARCHAR NOT NULL,
     updated_at TIMESTAMP
-);
-CREATE TABLE IF NOT EXISTS meetings (
-    id BIGINT PRIMARY KEY,
-    held_on DATE NOT NULL,
-    week VARCHAR NOT NULL,
-    title VARCHAR NOT NULL,
-    participants VARCHAR NOT NULL,
-    districts VARCHAR[] NOT NULL,
-    created_at TIMESTAMP NOT NULL,
-    closed_at TIMESTAMP
-);
-CREATE TABLE IF NOT EXISTS decisions (
-    id BIGINT PRIMARY KEY,
-    meeting_id BIGINT NOT NULL,
-    text VARCHAR NOT NULL,
-    organisation VARCHAR,
-    responsible VARCHAR,
-    deadline DATE,
-    status VARCHAR NOT NULL,
-    done_at TIMESTAMP,
-    done_meeting_id BIGINT,
-    intervention_id VARCHAR,
-    created_at TIMESTAMP NOT NULL
-);
-CREATE TABLE IF NOT EXISTS focus_places (
-    meeting_id BIGINT NOT NULL,
-    district VARCHAR NOT NULL,
-    place VARCHAR,
-    reason VARCHAR
-);
-CREATE TABLE IF NOT EXISTS report_texts (
-    key VARCHAR PRIMARY KEY,
-    text VARCHAR,
-    updated_at TIMESTAMP NOT NULL
 );
 CREATE TABLE IF NOT EXISTS rejected_rows (
     upload_id BIGINT NOT NULL,

@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import access, audit, compstat, privacy, queries, stats
 from .access import Actor
-from .db import Database
+from .db import MEETING_DDL, Database
 from .defaults import OPEN_STATUSES, STATUSES
 from .filters import Filters
 from .formatting import fmt_change_int, fmt_change_pct, fmt_date, fmt_dec
@@ -30,42 +30,7 @@ from .periods import IsoWeek, Window, latest_complete_week, previous_weeks, week
 
 # ---------------------------------------------------------------- schema
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meetings (
-    id BIGINT PRIMARY KEY,
-    held_on DATE NOT NULL,
-    week VARCHAR NOT NULL,
-    title VARCHAR NOT NULL,
-    participants VARCHAR NOT NULL,
-    districts VARCHAR[] NOT NULL,
-    created_at TIMESTAMP NOT NULL,
-    closed_at TIMESTAMP
-);
-CREATE TABLE IF NOT EXISTS decisions (
-    id BIGINT PRIMARY KEY,
-    meeting_id BIGINT NOT NULL,
-    text VARCHAR NOT NULL,
-    organisation VARCHAR,
-    responsible VARCHAR,
-    deadline DATE,
-    status VARCHAR NOT NULL,
-    done_at TIMESTAMP,
-    done_meeting_id BIGINT,
-    intervention_id VARCHAR,
-    created_at TIMESTAMP NOT NULL
-);
-CREATE TABLE IF NOT EXISTS focus_places (
-    meeting_id BIGINT NOT NULL,
-    district VARCHAR NOT NULL,
-    place VARCHAR,
-    reason VARCHAR
-);
-CREATE TABLE IF NOT EXISTS report_texts (
-    key VARCHAR PRIMARY KEY,
-    text VARCHAR,
-    updated_at TIMESTAMP NOT NULL
-);
-"""
+SCHEMA = MEETING_DDL  # defined once, with the rest of the schema
 TABLES = ("meetings", "decisions", "focus_places", "report_texts")
 
 OPEN, DONE = "öppen", "klar"
