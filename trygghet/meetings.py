@@ -976,12 +976,18 @@ PRESENTATION_KEYS_JS = """<script>
     } else if (e.key === 'Escape') {
       selector = '.st-key-pres_exit button';
     }
-    if (!selector) { return; }
-    var button = w.document.querySelector(selector);
-    if (!button || button.disabled) { return; }
+    // Only where the page has that button (its keyed container is drawn first) is the key ours.
+    if (!selector || !w.document.querySelector(selector.split(' ')[0])) { return; }
     e.preventDefault();
     e.stopPropagation();
-    button.click();
+    // Streamlit mounts a button's component lazily, so a key pressed while the page is still
+    // drawing waits up to two seconds for its button instead of being lost.
+    var tries = 0;
+    (function press() {
+      var button = w.document.querySelector(selector);
+      if (button && !button.disabled) { button.click(); return; }
+      if (!button && ++tries < 20) { w.setTimeout(press, 100); }
+    })();
   }, true);
   // &timer=60: after that many seconds on one view (at least 5), click Nästa. The clock restarts
   // whenever the view changes and waits while someone is typing; on the last view Nästa is off.

@@ -219,6 +219,9 @@ def presented(page: Page) -> None:
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", state="attached",
                            timeout=60_000)
     page.locator("[data-testid='stMain'] h3").first.wait_for(timeout=60_000)
+    # Streamlit mounts a widget's component lazily: its keyed container can be on the page before
+    # the button inside it. A presenter presses a key once the buttons are on the wall.
+    page.locator(".st-key-pres_next button").wait_for(state="visible", timeout=60_000)
     page.wait_for_timeout(500)
 
 
