@@ -162,7 +162,8 @@ with template_tab:
     )
     st.download_button(
         "Ladda ned Excel-mallen",
-        build_template(lists_from_database(db)),
+        lambda: build_template(lists_from_database(db)),  # built when clicked, not on every rerun
+        on_click="ignore",
         file_name=TEMPLATE_FILE_NAME,
         mime=XLSX,
         icon=":material/download:",

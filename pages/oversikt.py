@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import replace
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -66,7 +67,9 @@ with left:
         ui.table(places, f"platser-v{week.week}-{week.year}")
 with right:
     st.subheader("De senaste tolv veckorna")
-    series = ui.query(queries.weekly_series, db, filters, None)
+    # Only the twelve weeks shown, not the trend period's weekly series.
+    twelve = replace(filters, start=week.shift(-11).monday(), end=week.sunday())
+    series = ui.query(queries.weekly_series, db, twelve, None, 0)
     weeks = pd.date_range(end=pd.Timestamp(week.monday()), periods=12, freq="7D")
     counts_by_week = series.assign(week=pd.to_datetime(series["week"]))[["week", "count"]]
     frame = pd.DataFrame({"week": weeks}).merge(counts_by_week, on="week", how="left").fillna(0)

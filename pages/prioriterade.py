@@ -10,7 +10,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from trygghet import interventions, sidebar, ui
+from trygghet import interventions, queries, sidebar, ui
 from trygghet.formatting import fmt_change_pct, fmt_date, fmt_int, fmt_pct
 from trygghet.periods import month_label
 
@@ -29,7 +29,8 @@ def slug(name: str) -> str:
 
 
 def trend_section(area: interventions.AreaOverview) -> None:
-    trend: pd.DataFrame = ui.query(interventions.indicator_trend, db, filters, area.name)
+    trend: pd.DataFrame = ui.query(interventions.indicator_trend, db, filters, area.name,
+                                   ui.query(queries.event_date_range, db))
     if trend.empty:
         st.write("Området har inga indikatorer (händelsekategorier) att följa.")
         return

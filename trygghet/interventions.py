@@ -363,7 +363,8 @@ def _month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
     return months
 
 
-def indicator_trend(con: duckdb.DuckDBPyConnection, filters: Filters, area_name: str) -> pd.DataFrame:
+def indicator_trend(con: duckdb.DuckDBPyConnection, filters: Filters, area_name: str,
+                    data_range: tuple[dt.date | None, dt.date | None] | None = None) -> pd.DataFrame:
     """Monthly counts of the area's indicator categories over the trend period, against the same
     days a year earlier (the baseline).
 
@@ -381,32 +382,24 @@ def indicator_trend(con: duckdb.DuckDBPyConnection, filters: Filters, area_name:
     conditions, params = event_conditions(scoped)
     period = Window(filters.start, filters.end_exclusive)
     earlier = period.last_year()
+    # One scan for both windows; with a period longer than a year they overlap and an event counts in both.
     counted = con.execute(
         f"""
-        SELECT occurred_at >= ? AS current, date_trunc('month', occurred_at)::DATE AS month, count(*) AS n
+        SELECT date_trunc('month', occurred_at)::DATE AS month,
+               count(*) FILTER (WHERE occurred_at >= ? AND occurred_at < ?) AS current,
+               count(*) FILTER (WHERE occurred_at >= ? AND occurred_at < ?) AS baseline
         FROM events
         WHERE ((occurred_at >= ? AND occurred_at < ?) OR (occurred_at >= ? AND occurred_at < ?)) AND {conditions}
         GROUP BY ALL
         """,
-        [period.start, period.start, period.end, earlier.start, earlier.end, *params],
+        [period.start, period.end, earlier.start, earlier.end,
+         period.start, period.end, earlier.start, earlier.end, *params],
     ).fetchall()
-    # With a period longer than a year the two windows overlap; count the overlap in both.
-    if earlier.end > period.start:
-        overlap = con.execute(
-            f"""
-            SELECT date_trunc('month', occurred_at)::DATE AS month, count(*) AS n
-            FROM events WHERE occurred_at >= ? AND occurred_at < ? AND {conditions}
-            GROUP BY ALL
-            """,
-            [period.start, earlier.end, *params],
-        ).fetchall()
-    else:
-        overlap = []
-    current = {m: int(n) for is_current, m, n in counted if is_current}
-    baseline = {m: int(n) for is_current, m, n in counted if not is_current}
-    for m, n in overlap:
-        baseline[m] = baseline.get(m, 0) + int(n)
-    first_day, last_day = con.execute("SELECT min(occurred_at)::DATE, max(occurred_at)::DATE FROM events").fetchone()
+    current = {m: int(c) for m, c, _ in counted if c}
+    baseline = {m: int(b) for m, _, b in counted if b}
+    # The page passes queries.event_date_range (cached per data version) instead of a scan per area.
+    first_day, last_day = data_range if data_range is not None else con.execute(
+        "SELECT min(occurred_at)::DATE, max(occurred_at)::DATE FROM events").fetchone()
 
     records = []
     for month in _month_starts(filters.start, filters.end):

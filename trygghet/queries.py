@@ -88,14 +88,17 @@ def compstat_counts(con: duckdb.DuckDBPyConnection, filters: Filters, by: str = 
     low = min(w.start for w in windows.values())
     high = max(w.end for w in windows.values())
     order_table = "categories" if by == "category" else "districts"
+    # Counted first and joined to the order table after: the join sees a few dozen rows, not every event.
     return con.execute(
         f"""
-        SELECT e.{by} AS name, {', '.join(selects)}
-        FROM events e
-        LEFT JOIN {order_table} o ON o.name = e.{by}
-        WHERE occurred_at >= ? AND occurred_at < ? AND {conditions}
-        GROUP BY e.{by}, o.sort_order
-        ORDER BY o.sort_order NULLS LAST, e.{by}
+        WITH c AS (
+            SELECT {by} AS name, {', '.join(selects)}
+            FROM events
+            WHERE occurred_at >= ? AND occurred_at < ? AND {conditions}
+            GROUP BY {by}
+        )
+        SELECT c.* FROM c LEFT JOIN {order_table} o ON o.name = c.name
+        ORDER BY o.sort_order NULLS LAST, c.name
         """,
         [*select_params, low, high, *params],
     ).df()
@@ -155,13 +158,16 @@ def open_interventions(con: duckdb.DuckDBPyConnection, filters: Filters, today: 
     ).df()
 
 
-def weekly_series(con: duckdb.DuckDBPyConnection, filters: Filters, by: str | None) -> pd.DataFrame:
-    """Weekly counts per series (category, district or the total) from a year before the period,
-    so that every week of the period has its rolling mean and its week last year."""
+def weekly_series(
+    con: duckdb.DuckDBPyConnection, filters: Filters, by: str | None, weeks_before: int = 56
+) -> pd.DataFrame:
+    """Weekly counts per series (category, district or the total) from `weeks_before` weeks before the
+    period: by default a year and a month, so that every week of the period has its rolling mean and
+    its week last year; 0 for the period alone."""
     if by not in {None, "category", "district"}:
         raise ValueError(by)
     conditions, params = event_conditions(filters)
-    start = IsoWeek.of(filters.start).monday() - dt.timedelta(weeks=56)
+    start = IsoWeek.of(filters.start).monday() - dt.timedelta(weeks=weeks_before)
     series = by or "'Totalt'"
     return con.execute(
         f"""

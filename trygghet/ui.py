@@ -189,7 +189,9 @@ def table(frame: pd.DataFrame, name: str, styler: object | None = None, **kwargs
     if not frame.empty:
         st.download_button(
             "Ladda ned som Excel",
-            export.frames_to_xlsx({name[:31]: frame}),
+            # Written when the button is clicked, not on every rerun of the page.
+            lambda: export.frames_to_xlsx({name[:31]: frame}),
+            on_click="ignore",
             file_name=f"{name}.xlsx",
             mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
             icon=":material/download:",
