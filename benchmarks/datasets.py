@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import hashlib
 import json
 import time
 from pathlib import Path
@@ -27,9 +28,16 @@ def label(events: int | None) -> str:
     return "demo" if events is None else scale_label(events)
 
 
+def schema_tag() -> str:
+    """A short fingerprint of the schema, so a cached database made by an older schema is rebuilt."""
+    from trygghet.db import SCHEMA
+
+    return hashlib.sha256(SCHEMA.encode()).hexdigest()[:6]
+
+
 def db_path(out: Path, events: int | None, years: int, seed: int = SEED, end: dt.date | None = None) -> Path:
     end = end or dt.date.today()
-    return out / f"demo-{label(events)}-y{years}-s{seed}-{end:%Y%m%d}.duckdb"
+    return out / f"demo-{label(events)}-y{years}-s{seed}-{end:%Y%m%d}-{schema_tag()}.duckdb"
 
 
 def demo_database(out: Path, events: int | None, years: int, seed: int = SEED,

@@ -11,6 +11,7 @@ import duckdb
 import pandas as pd
 import pytest
 
+from trygghet import counts
 from trygghet import interventions as iv
 from trygghet.db import Database, add_district, init_database
 from trygghet.filters import Filters
@@ -128,6 +129,7 @@ def con(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyCon
             "VALUES (?, ?, TRUE, ?, ?, 'Test', ?)",
             [(i, when, district, category, i) for i, (when, district, category) in enumerate(_events(), start=1)],
         )
+        counts.rebuild(c)  # events written here bypass the importer, which keeps the daily counts
         c.executemany(
             "INSERT INTO survey_results VALUES (?, ?, ?, ?, ?, NULL)",
             [

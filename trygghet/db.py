@@ -67,6 +67,21 @@ CREATE TABLE IF NOT EXISTS audit_log (
 );
 """
 
+# Daily counts of the events; kept and read by trygghet.counts.
+EVENT_COUNTS_DDL = """
+CREATE TABLE IF NOT EXISTS event_counts (
+    day DATE NOT NULL,
+    district VARCHAR NOT NULL,
+    category VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    upload_id BIGINT,
+    n INTEGER NOT NULL,
+    n_located INTEGER NOT NULL,
+    lat_sum DOUBLE NOT NULL,
+    lon_sum DOUBLE NOT NULL
+);
+"""
+
 MEETING_DDL = """
 CREATE TABLE IF NOT EXISTS meetings (
     id BIGINT PRIMARY KEY,
@@ -104,7 +119,7 @@ CREATE TABLE IF NOT EXISTS report_texts (
 );
 """
 
-SCHEMA = AUDIT_LOG_DDL + MEETING_DDL + """
+SCHEMA = AUDIT_LOG_DDL + MEETING_DDL + EVENT_COUNTS_DDL + """
 CREATE TABLE IF NOT EXISTS meta (
     key VARCHAR PRIMARY KEY,
     value VARCHAR
@@ -493,8 +508,18 @@ def data_version(con: duckdb.DuckDBPyConnection) -> tuple[int, object]:
     return (int(row[0]), row[1]) if row else (0, None)
 
 
+def _tables(con: duckdb.DuckDBPyConnection) -> set[str]:
+    return {r[0] for r in con.execute(
+        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()").fetchall()}
+
+
 def create_schema(con: duckdb.DuckDBPyConnection) -> None:
+    before = _tables(con)
     con.execute(SCHEMA)
+    if "events" in before and "event_counts" not in before:
+        from . import counts  # imported here: counts builds on this module
+
+        counts.rebuild(con)  # a database made before the daily counts existed
     if con.execute("SELECT count(*) FROM data_version").fetchone()[0] == 0:
         con.execute("INSERT INTO data_version VALUES (0, now()::TIMESTAMP)")
     con.execute(

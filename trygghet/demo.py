@@ -20,6 +20,7 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from . import counts as event_counts
 from . import db, defaults
 
 MUNICIPALITY = "Solviks kommun"
@@ -577,6 +578,7 @@ def _fill(
     interventions = _plan_interventions(rng, start, end)
     _insert_interventions(con, interventions)
     counts = _generate_events(con, rng, start, end, total, categories, interventions)
+    event_counts.rebuild(con)
     _insert_survey(con, rng, start, end, categories, counts)
     db.set_meta(con, "is_demo", "1")
     db.set_meta(con, "municipality", MUNICIPALITY)

@@ -396,9 +396,9 @@ def district_counts(con: duckdb.DuckDBPyConnection, filters: Filters, window: st
     return con.execute(
         f"""
         WITH c AS (
-            SELECT district, count(*) AS count, count(*) FILTER (WHERE {_in_sweden_sql()}) AS with_coordinates
-            FROM events
-            WHERE occurred_at >= ? AND occurred_at < ? AND {conditions}
+            SELECT district, sum(n) AS count, sum(n_located) AS with_coordinates
+            FROM event_counts
+            WHERE day >= ? AND day < ? AND {conditions}
             GROUP BY district
         ), d AS (
             SELECT name, color, sort_order FROM districts d WHERE {scope}
@@ -415,7 +415,7 @@ def district_counts(con: duckdb.DuckDBPyConnection, filters: Filters, window: st
     ).df()
 
 
-def _in_sweden_sql() -> str:
+def in_sweden_sql() -> str:
     # A stray 0,0 or a swapped pair would drag a district's centre into the sea.
     return (
         f"lat BETWEEN {SWEDEN_LAT[0]} AND {SWEDEN_LAT[1]} AND lon BETWEEN {SWEDEN_LON[0]} AND {SWEDEN_LON[1]}"
@@ -432,10 +432,11 @@ def district_centres(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.Dat
     return con.execute(
         f"""
         WITH c AS (
-            SELECT district, avg(lat) AS lat, avg(lon) AS lon, count(*) AS points
-            FROM events
-            WHERE {_in_sweden_sql()}
+            SELECT district, sum(lat_sum) / sum(n_located) AS lat, sum(lon_sum) / sum(n_located) AS lon,
+                   sum(n_located) AS points
+            FROM event_counts
             GROUP BY district
+            HAVING sum(n_located) > 0
         )
         SELECT d.name AS district, c.lat, c.lon, coalesce(c.points, 0)::BIGINT AS points, d.color
         FROM districts d LEFT JOIN c ON c.district = d.name
@@ -460,7 +461,7 @@ def event_points(
         f"""
         SELECT lat, lon, district, category, occurred_at::DATE AS day, count(*) OVER () AS total
         FROM events
-        WHERE occurred_at >= ? AND occurred_at < ? AND {_in_sweden_sql()} AND {conditions}
+        WHERE occurred_at >= ? AND occurred_at < ? AND {in_sweden_sql()} AND {conditions}
         ORDER BY hash(id), id
         LIMIT ?
         """,

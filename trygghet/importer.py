@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import access, audit, polisen, settings, snapshots
+from . import access, audit, counts, polisen, settings, snapshots
 from . import db as dbmod
 from .access import Actor
 from .config import Limits
@@ -285,6 +285,8 @@ def apply(
             imported, updated, duplicates = writer(con, sheet, upload_id, now, user)
             sheet_report.imported, sheet_report.updated, sheet_report.duplicates = imported, updated, duplicates
             _store_rejections(con, sheet, upload_id)
+        if any(sheet.kind == "events" for sheet in prepared.parsed):
+            counts.add_upload(con, upload_id)
         totals = report.totals()
         status = "imported" if totals["imported"] or totals["updated"] else "unchanged"
         con.execute(

@@ -239,7 +239,7 @@ def effect_data(
     end = max(start, today if end is None else end)
     categories = tuple(categories or ())
 
-    first_day, last_day = con.execute("SELECT min(occurred_at)::DATE, max(occurred_at)::DATE FROM events").fetchone()
+    first_day, last_day = con.execute("SELECT min(day)::DATE, max(day)::DATE FROM event_counts").fetchone()
     first_week = IsoWeek.of(start).shift(-weeks_before)
     last_week = min(IsoWeek.of(end).shift(weeks_after), latest_complete_week(today))
     if first_day is not None:
@@ -260,11 +260,11 @@ def effect_data(
             category_params = list(categories)
         counts = con.execute(
             f"""
-            SELECT date_trunc('week', occurred_at)::DATE AS week,
-                   count(*) FILTER (WHERE district = ?) AS treated,
-                   count(*) FILTER (WHERE district <> ?) AS control
-            FROM events
-            WHERE occurred_at >= ? AND occurred_at < ? AND {category_sql}
+            SELECT date_trunc('week', day)::DATE AS week,
+                   coalesce(sum(n) FILTER (WHERE district = ?), 0)::BIGINT AS treated,
+                   coalesce(sum(n) FILTER (WHERE district <> ?), 0)::BIGINT AS control
+            FROM event_counts
+            WHERE day >= ? AND day < ? AND {category_sql}
             GROUP BY 1
             """,
             [district, district, weeks[0], weeks[-1] + dt.timedelta(days=7), *category_params],
@@ -385,11 +385,11 @@ def indicator_trend(con: duckdb.DuckDBPyConnection, filters: Filters, area_name:
     # One scan for both windows; with a period longer than a year they overlap and an event counts in both.
     counted = con.execute(
         f"""
-        SELECT date_trunc('month', occurred_at)::DATE AS month,
-               count(*) FILTER (WHERE occurred_at >= ? AND occurred_at < ?) AS current,
-               count(*) FILTER (WHERE occurred_at >= ? AND occurred_at < ?) AS baseline
-        FROM events
-        WHERE ((occurred_at >= ? AND occurred_at < ?) OR (occurred_at >= ? AND occurred_at < ?)) AND {conditions}
+        SELECT date_trunc('month', day)::DATE AS month,
+               coalesce(sum(n) FILTER (WHERE day >= ? AND day < ?), 0)::BIGINT AS current,
+               coalesce(sum(n) FILTER (WHERE day >= ? AND day < ?), 0)::BIGINT AS baseline
+        FROM event_counts
+        WHERE ((day >= ? AND day < ?) OR (day >= ? AND day < ?)) AND {conditions}
         GROUP BY ALL
         """,
         [period.start, period.end, earlier.start, earlier.end,
@@ -399,7 +399,7 @@ def indicator_trend(con: duckdb.DuckDBPyConnection, filters: Filters, area_name:
     baseline = {m: int(b) for m, _, b in counted if b}
     # The page passes queries.event_date_range (cached per data version) instead of a scan per area.
     first_day, last_day = data_range if data_range is not None else con.execute(
-        "SELECT min(occurred_at)::DATE, max(occurred_at)::DATE FROM events").fetchone()
+        "SELECT min(day)::DATE, max(day)::DATE FROM event_counts").fetchone()
 
     records = []
     for month in _month_starts(filters.start, filters.end):

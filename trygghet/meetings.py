@@ -825,10 +825,10 @@ def priority_area_status(con: duckdb.DuckDBPyConnection, districts: tuple[str, .
     # One scan of both windows per category, summed per area below (it was two scans per area).
     per_category = {category: (int(n), int(n_before)) for category, n, n_before in con.execute(
         f"""
-        SELECT category, count(*) FILTER (WHERE occurred_at >= ? AND occurred_at < ?),
-               count(*) FILTER (WHERE occurred_at >= ? AND occurred_at < ?)
-        FROM events
-        WHERE ((occurred_at >= ? AND occurred_at < ?) OR (occurred_at >= ? AND occurred_at < ?)) AND {district_sql}
+        SELECT category, coalesce(sum(n) FILTER (WHERE day >= ? AND day < ?), 0)::BIGINT,
+               coalesce(sum(n) FILTER (WHERE day >= ? AND day < ?), 0)::BIGINT
+        FROM event_counts
+        WHERE ((day >= ? AND day < ?) OR (day >= ? AND day < ?)) AND {district_sql}
         GROUP BY category
         """,
         [window.start, window.end, earlier.start, earlier.end,
@@ -901,7 +901,7 @@ def agenda(con: duckdb.DuckDBPyConnection, meeting_id: int) -> Agenda | None:
     ).fillna({"count": 0})
     weekly["count"] = weekly["count"].astype(int)
     areas_window = year_to_date(week)
-    last_day = con.execute("SELECT max(occurred_at)::DATE FROM events").fetchone()[0]
+    last_day = con.execute("SELECT max(day)::DATE FROM event_counts").fetchone()[0]
     return Agenda(
         meeting=meeting,
         previous=previous,

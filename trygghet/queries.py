@@ -1,5 +1,6 @@
 """Aggregating SQL for the event dashboards. Every function takes an open connection and the
-filters, runs parameterised SQL and returns only aggregates, never whole tables."""
+filters, runs parameterised SQL and returns only aggregates, never whole tables. Counts come from
+the daily counts (trygghet.counts); only what needs single events reads `events`."""
 
 from __future__ import annotations
 
@@ -18,7 +19,7 @@ def reference_lists(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     return {
         "districts": [r[0] for r in con.execute("SELECT name FROM districts ORDER BY sort_order, name").fetchall()],
         "categories": [r[0] for r in con.execute("SELECT name FROM categories ORDER BY sort_order, name").fetchall()],
-        "sources": [r[0] for r in con.execute("SELECT DISTINCT source FROM events ORDER BY source").fetchall()],
+        "sources": [r[0] for r in con.execute("SELECT DISTINCT source FROM event_counts ORDER BY source").fetchall()],
     }
 
 
@@ -27,12 +28,17 @@ def district_colors(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def event_date_range(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, dt.date | None]:
-    first, last = con.execute("SELECT min(occurred_at)::DATE, max(occurred_at)::DATE FROM events").fetchone()
+    first, last = con.execute("SELECT min(day), max(day) FROM event_counts").fetchone()
     return first, last
 
 
 def _between(window: Window) -> tuple[str, list[object]]:
-    return "occurred_at >= ? AND occurred_at < ?", [window.start, window.end]
+    return "day >= ? AND day < ?", [window.start, window.end]
+
+
+def _sum(condition: str) -> str:
+    """The number of events where the condition holds, 0 when none: the counts table's count(*) FILTER."""
+    return f"coalesce(sum(n) FILTER (WHERE {condition}), 0)::BIGINT"
 
 
 def key_figures(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, float]:
@@ -48,12 +54,12 @@ def key_figures(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, f
     selects, select_params = [], []
     for name, window in windows.items():
         clause, values = _between(window)
-        selects.append(f"count(*) FILTER (WHERE {clause}) AS {name}")
+        selects.append(f"{_sum(clause)} AS {name}")
         select_params.extend(values)
     low = min(w.start for w in windows.values())
     high = max(w.end for w in windows.values())
     row = con.execute(
-        f"SELECT {', '.join(selects)} FROM events WHERE occurred_at >= ? AND occurred_at < ? AND {conditions}",
+        f"SELECT {', '.join(selects)} FROM event_counts WHERE day >= ? AND day < ? AND {conditions}",
         [*select_params, low, high, *params],
     ).fetchone()
     result = dict(zip(windows, (int(v) for v in row), strict=True))
@@ -83,7 +89,7 @@ def compstat_counts(con: duckdb.DuckDBPyConnection, filters: Filters, by: str = 
     selects, select_params = [], []
     for name, window in windows.items():
         clause, values = _between(window)
-        selects.append(f"count(*) FILTER (WHERE {clause}) AS {name}")
+        selects.append(f"{_sum(clause)} AS {name}")
         select_params.extend(values)
     low = min(w.start for w in windows.values())
     high = max(w.end for w in windows.values())
@@ -93,8 +99,8 @@ def compstat_counts(con: duckdb.DuckDBPyConnection, filters: Filters, by: str = 
         f"""
         WITH c AS (
             SELECT {by} AS name, {', '.join(selects)}
-            FROM events
-            WHERE occurred_at >= ? AND occurred_at < ? AND {conditions}
+            FROM event_counts
+            WHERE day >= ? AND day < ? AND {conditions}
             GROUP BY {by}
         )
         SELECT c.* FROM c LEFT JOIN {order_table} o ON o.name = c.name
@@ -111,10 +117,10 @@ def district_category_week(con: duckdb.DuckDBPyConnection, filters: Filters) -> 
     return con.execute(
         f"""
         SELECT district, category,
-               count(*) FILTER (WHERE occurred_at >= ?) AS week,
-               count(*) FILTER (WHERE occurred_at < ?) AS previous_4
-        FROM events
-        WHERE occurred_at >= ? AND occurred_at < ? AND {conditions}
+               {_sum("day >= ?")} AS week,
+               {_sum("day < ?")} AS previous_4
+        FROM event_counts
+        WHERE day >= ? AND day < ? AND {conditions}
         GROUP BY district, category
         """,
         [week.start, week.start, before.start, week.end, *params],
@@ -171,9 +177,9 @@ def weekly_series(
     series = by or "'Totalt'"
     return con.execute(
         f"""
-        SELECT date_trunc('week', occurred_at)::DATE AS week, {series} AS series, count(*) AS count
-        FROM events
-        WHERE occurred_at >= ? AND occurred_at < ? AND {conditions}
+        SELECT date_trunc('week', day)::DATE AS week, {series} AS series, sum(n)::BIGINT AS count
+        FROM event_counts
+        WHERE day >= ? AND day < ? AND {conditions}
         GROUP BY ALL ORDER BY week
         """,
         [start, filters.end_exclusive, *params],
@@ -184,9 +190,9 @@ def monthly_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataF
     conditions, params = event_conditions(filters)
     return con.execute(
         f"""
-        SELECT year(occurred_at) AS year, month(occurred_at) AS month, count(*) AS count
-        FROM events
-        WHERE occurred_at >= ? AND occurred_at < ? AND {conditions}
+        SELECT year(day) AS year, month(day) AS month, sum(n)::BIGINT AS count
+        FROM event_counts
+        WHERE day >= ? AND day < ? AND {conditions}
         GROUP BY ALL ORDER BY year, month
         """,
         [filters.start, filters.end_exclusive, *params],

@@ -73,11 +73,20 @@ def database() -> Database:
         if problem:
             st.error(problem, icon=":material/warning:")
             st.stop()
+        _upgrade(str(db.path), db.change_token())
         return db
     with _build_lock:
         if not db.exists():
             _build_demo(db.path)
     return db
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _upgrade(path: str, token: tuple[int, int, int]) -> None:
+    from . import counts
+
+    with _build_lock, st.spinner("Databasen uppgraderas till den här versionen av appen (en gång) …"):
+        counts.upgrade(Database(Path(path)))
 
 
 def _build_demo(path: Path) -> None:

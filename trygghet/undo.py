@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from . import access, audit, snapshots
+from . import access, audit, counts, snapshots
 from .access import Actor
 from .db import Database
 
@@ -53,6 +53,7 @@ def undo_upload(db: Database, upload_id: int, actor: Actor) -> UndoReport:
         if row[1] == "ångrad":
             raise UndoError(f"Uppladdning {upload_id} är redan ångrad.")
         report = UndoReport(upload_id, row[0])
+        counts.remove_upload(con, upload_id)
         report.events_removed = len(con.execute(
             "DELETE FROM events WHERE upload_id = ? RETURNING 1", [upload_id]
         ).fetchall())

@@ -137,10 +137,10 @@ def _compare(con: duckdb.DuckDBPyConnection, by: str, window: Window, previous: 
     frame = con.execute(
         f"""
         SELECT e.{by} AS name,
-               count(*) FILTER (WHERE e.occurred_at >= ? AND e.occurred_at < ?) AS count,
-               count(*) FILTER (WHERE e.occurred_at >= ? AND e.occurred_at < ?) AS previous
-        FROM events e LEFT JOIN {order} o ON o.name = e.{by}
-        WHERE ((e.occurred_at >= ? AND e.occurred_at < ?) OR (e.occurred_at >= ? AND e.occurred_at < ?)) AND {where}
+               coalesce(sum(n) FILTER (WHERE e.day >= ? AND e.day < ?), 0)::BIGINT AS count,
+               coalesce(sum(n) FILTER (WHERE e.day >= ? AND e.day < ?), 0)::BIGINT AS previous
+        FROM event_counts e LEFT JOIN {order} o ON o.name = e.{by}
+        WHERE ((e.day >= ? AND e.day < ?) OR (e.day >= ? AND e.day < ?)) AND {where}
         GROUP BY e.{by}, o.sort_order
         ORDER BY count DESC, o.sort_order NULLS LAST, e.{by}
         """,
@@ -166,8 +166,8 @@ def _change_text(count: int, previous: int) -> str:
 def _monthly(con: duckdb.DuckDBPyConnection, window: Window, previous: Window, districts: tuple[str, ...]) -> pd.DataFrame:
     where, params = _district_sql(districts)
     rows = con.execute(
-        f"""SELECT date_trunc('month', occurred_at)::DATE AS month, count(*) FROM events
-            WHERE ((occurred_at >= ? AND occurred_at < ?) OR (occurred_at >= ? AND occurred_at < ?)) AND {where}
+        f"""SELECT date_trunc('month', day)::DATE AS month, coalesce(sum(n), 0)::BIGINT FROM event_counts
+            WHERE ((day >= ? AND day < ?) OR (day >= ? AND day < ?)) AND {where}
             GROUP BY 1""",
         [window.start, window.end, previous.start, previous.end, *params],
     ).fetchall()
@@ -198,7 +198,7 @@ def _areas(con: duckdb.DuckDBPyConnection, window: Window, districts: tuple[str,
         base = Window(window.start.replace(year=window.start.year - shift),
                       window.end.replace(year=window.end.year - shift))
         n = con.execute(
-            f"""SELECT count(*) FROM events WHERE occurred_at >= ? AND occurred_at < ?
+            f"""SELECT coalesce(sum(n), 0)::BIGINT FROM event_counts WHERE day >= ? AND day < ?
                 AND category IN ({', '.join('?' for _ in indicators)}) AND {where}""",
             [base.start, base.end, *indicators, *params],
         ).fetchone()[0]
@@ -265,7 +265,7 @@ def _survey(con: duckdb.DuckDBPyConnection, districts: tuple[str, ...]) -> pd.Da
 def report_data(con: duckdb.DuckDBPyConnection, period: ReportPeriod, districts: tuple[str, ...] = (),
                 today: dt.date | None = None) -> ReportData:
     today = today or dt.date.today()
-    last = con.execute("SELECT max(occurred_at)::DATE FROM events").fetchone()[0]
+    last = con.execute("SELECT max(day)::DATE FROM event_counts").fetchone()[0]
     window = period.window
     complete = last is not None and last >= window.end - dt.timedelta(days=1)
     if last is not None and not complete and last >= window.start:
