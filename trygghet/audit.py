@@ -9,7 +9,7 @@ import duckdb
 import pandas as pd
 
 from .access import Actor
-from .db import AUDIT_LOG_DDL
+from .db import AUDIT_LOG_DDL, table_names
 
 
 def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
@@ -35,10 +35,7 @@ def record(
 
 
 def entries(con: duckdb.DuckDBPyConnection, limit: int = 1000) -> pd.DataFrame:
-    exists = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'audit_log'"
-    ).fetchone()[0]
-    if not exists:
+    if "audit_log" not in table_names(con):
         return pd.DataFrame(columns=["Nr", "Tid", "Vem", "Roll", "Händelse", "Gäller", "Detaljer"])
     return con.execute(
         """SELECT id AS "Nr", logged_at AS "Tid", actor AS "Vem", role AS "Roll", action AS "Händelse",

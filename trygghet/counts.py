@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import duckdb
 
-from .db import EVENT_COUNTS_DDL, Database
+from .db import EVENT_COUNTS_DDL, Database, table_names
 from .geo import in_sweden_sql
 
 IN_SWEDEN_SQL = in_sweden_sql()
@@ -28,10 +28,7 @@ _AGGREGATE = f"""
 
 
 def has_table(con: duckdb.DuckDBPyConnection) -> bool:
-    return con.execute(
-        "SELECT count(*) FROM information_schema.tables "
-        "WHERE table_schema = current_schema() AND table_name = 'event_counts'"
-    ).fetchone()[0] == 1
+    return "event_counts" in table_names(con)
 
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:

@@ -22,7 +22,7 @@ import pandas as pd
 
 from . import access, audit, compstat, privacy, queries, stats
 from .access import Actor
-from .db import MEETING_DDL, Database
+from .db import MEETING_DDL, Database, table_names
 from .defaults import OPEN_STATUSES, STATUSES
 from .filters import Filters
 from .formatting import fmt_change_int, fmt_change_pct, fmt_date, fmt_dec
@@ -49,9 +49,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def has_schema(con: duckdb.DuckDBPyConnection) -> bool:
-    found = {r[0] for r in con.execute(
-        "SELECT table_name FROM information_schema.tables WHERE table_schema = current_schema()").fetchall()}
-    return all(t in found for t in TABLES)
+    return set(TABLES) <= table_names(con)
 
 
 class MeetingError(ValueError):

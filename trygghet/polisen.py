@@ -186,9 +186,7 @@ def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def _has_type_table(con: duckdb.DuckDBPyConnection) -> bool:
-    return bool(con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_name = 'police_type_map'"
-    ).fetchone()[0])
+    return "police_type_map" in dbmod.table_names(con)
 
 
 def stored_type_map(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str | None, bool]]:
