@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field, replace
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from . import stats
@@ -185,8 +186,8 @@ class EffectData:
 
     @property
     def weeks(self) -> dict[str, int]:
-        counts = self.frame["period"].value_counts()
-        return {p: int(counts.get(p, 0)) for p in (PERIOD_BEFORE, PERIOD_DURING, PERIOD_AFTER)}
+        periods = self.frame["period"].tolist()
+        return {p: periods.count(p) for p in (PERIOD_BEFORE, PERIOD_DURING, PERIOD_AFTER)}
 
 
 def no_effect_reason(district: object, start: object) -> str | None:
@@ -211,6 +212,7 @@ def effect_data(
     weeks_before: int = 8,
     weeks_after: int = 8,
     today: dt.date | None = None,
+    data_range: tuple[dt.date | None, dt.date | None] | None = None,
 ) -> EffectData | None:
     """Weekly counts from `weeks_before` weeks before the start to `weeks_after` after the end.
 
@@ -219,6 +221,8 @@ def effect_data(
     inside the data are used: a week before the first event or after the last one would show
     zero events that were never reported, not events that did not happen.
     None when the intervention is unknown or has no district or start date (see no_effect_reason).
+    `data_range` is queries.event_date_range, for callers that already have it (the report asks for
+    every intervention's effect).
     """
     today = today or dt.date.today()
     row = con.execute(
@@ -239,7 +243,8 @@ def effect_data(
     end = max(start, today if end is None else end)
     categories = tuple(categories or ())
 
-    first_day, last_day = con.execute("SELECT min(day)::DATE, max(day)::DATE FROM event_counts").fetchone()
+    first_day, last_day = data_range if data_range is not None else con.execute(
+        "SELECT min(day)::DATE, max(day)::DATE FROM event_counts").fetchone()
     first_week = IsoWeek.of(start).shift(-weeks_before)
     last_week = min(IsoWeek.of(end).shift(weeks_after), latest_complete_week(today))
     if first_day is not None:
@@ -252,7 +257,7 @@ def effect_data(
         weeks.append(week.monday())
         week = week.shift(1)
 
-    counts = pd.DataFrame(columns=["week", "treated", "control"])
+    by_week: dict[dt.date, tuple[int, int]] = {}
     if weeks:
         category_sql, category_params = "TRUE", []
         if categories:
@@ -268,19 +273,21 @@ def effect_data(
             GROUP BY 1
             """,
             [district, district, weeks[0], weeks[-1] + dt.timedelta(days=7), *category_params],
-        ).df()
-    frame = pd.DataFrame({"week": weeks})
-    by_week = {pd.Timestamp(w).date(): (int(t), int(c)) for w, t, c in counts.itertuples(index=False)}
+        ).fetchall()
+        by_week = {w: (int(t), int(c)) for w, t, c in counts}
     start_monday, end_monday = IsoWeek.of(start).monday(), IsoWeek.of(end).monday()
-    frame["period"] = [
-        PERIOD_BEFORE if w < start_monday else PERIOD_DURING if w <= end_monday else PERIOD_AFTER for w in weeks
-    ]
-    frame["treated"] = [by_week.get(w, (0, 0))[0] for w in weeks]
-    frame["control"] = [by_week.get(w, (0, 0))[1] for w in weeks]
+    # Built from plain lists in one go: the report asks this for every intervention.
+    frame = pd.DataFrame({
+        "week": weeks,
+        "period": [PERIOD_BEFORE if w < start_monday else PERIOD_DURING if w <= end_monday else PERIOD_AFTER
+                   for w in weeks],
+        "treated": np.array([by_week.get(w, (0, 0))[0] for w in weeks], dtype=np.int64),
+        "control": np.array([by_week.get(w, (0, 0))[1] for w in weeks], dtype=np.int64),
+    })
     return EffectData(
         intervention_id=iid, title=title, district=district, status=status, start=start, end=end,
         open_ended=open_ended, categories=categories, priority_area=area, weeks_before_asked=weeks_before,
-        frame=frame.astype({"treated": "int64", "control": "int64"}),
+        frame=frame,
     )
 
 

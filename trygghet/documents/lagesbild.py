@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import interventions as ivs
-from .. import meetings, stats
+from .. import meetings, queries, stats
 from ..defaults import OPEN_STATUSES
 from ..formatting import fmt_change_int, fmt_change_pct, fmt_date, fmt_int
 from ..periods import MONTHS_SHORT_SV, MONTHS_SV, Window
@@ -221,9 +221,10 @@ def _interventions(con: duckdb.DuckDBPyConnection, window: Window, districts: tu
         [window.end, window.end, window.start, *params],
     ).df()
     effects = []
+    data_range = queries.event_date_range(con)
     for iid, status in zip(frame["id"], frame["status"], strict=True):
         text = "Effekt kan inte bedömas: insatsen har ingen stadsdel."
-        data = ivs.effect_data(con, iid, 8, 8, today=as_of) if status != "Planerad" else None
+        data = ivs.effect_data(con, iid, 8, 8, today=as_of, data_range=data_range) if status != "Planerad" else None
         if status == "Planerad":
             text = "Ej påbörjad."
         elif data is not None:
