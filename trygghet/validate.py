@@ -539,20 +539,27 @@ def parse_sheet(
     first = recognition.header_index + 1
     data_rows: list[tuple[int, list[object]]] = []
     skipped_examples = skipped_headers = 0
-    for offset, row in enumerate(sheet.rows[first:]):
-        lead = row[0] if row else None
-        # Most rows start with a filled cell; only the others need the full blank check.
-        if (lead is None or lead == "" or (type(lead) is str and not lead.strip())) and _is_blank_row(row):
+    rows = sheet.rows
+    offset = first
+    # A second header row or the template's example row can only stand right under the header.
+    while offset < len(rows) and len(data_rows) < 3:
+        row = rows[offset]
+        offset += 1
+        if _is_blank_row(row):
             continue
-        # A second header row or the template's example row can only stand right under the header.
-        if len(data_rows) < 3:
-            if is_header(row):
-                skipped_headers += 1
-                continue
-            if is_example(row):
-                skipped_examples += 1
-                continue
-        data_rows.append((first + 1 + offset, row))
+        if is_header(row):
+            skipped_headers += 1
+        elif is_example(row):
+            skipped_examples += 1
+        else:
+            data_rows.append((offset, row))
+    # The rest in one comprehension (a sheet can have a million rows). Most rows start with a
+    # filled cell; only the others need the full blank check.
+    data_rows += [
+        (number, row) for number, row in enumerate(rows[offset:], start=offset + 1)
+        if (row and (lead := row[0]) is not None and lead != "" and (type(lead) is not str or lead.strip()))
+        or not _is_blank_row(row)
+    ]
     if skipped_examples:
         parsed.notes.append("Mallens exempelrad hoppades över.")
     if skipped_headers:
@@ -560,9 +567,10 @@ def parse_sheet(
     parsed.rows = len(data_rows)
 
     parsers = _field_parsers(spec, vocab)
-    width = max((len(row) for _, row in data_rows), default=0)
     rows_only = [row for _, row in data_rows]
-    if any(len(row) != width for row in rows_only):
+    lengths = list(map(len, rows_only))
+    width = max(lengths, default=0)
+    if lengths.count(width) != len(lengths):
         rows_only = [row + [None] * (width - len(row)) for row in rows_only]
     transposed = list(zip(*rows_only, strict=True))
     columns: dict[str, ParsedColumn] = {}
@@ -615,8 +623,10 @@ def _guard_personal_data(
             continue
         header = recognition.headers[name]
         found: dict[int, Counter[str]] = {}
-        for index, value in enumerate(column.results):
-            if isinstance(value, str):
+        texts = [(index, value) for index, value in enumerate(column.results) if isinstance(value, str)]
+        flagged = privacy.suspects([value for _, value in texts])
+        for (index, value), suspect in zip(texts, flagged, strict=True):
+            if suspect:
                 cleaned, findings = privacy.scrub(value)
                 if findings:
                     found[index] = findings.counts
