@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 from pathlib import Path
 
@@ -182,3 +183,12 @@ def test_every_page_renders_on_a_database_filled_only_by_uploads(
     at.switch_page(page).run()
     assert not at.exception, [e.value for e in at.exception]
     assert not any("Demodata" in i.value for i in at.info)
+
+
+def test_open_interventions_show_their_dates_without_a_time_of_day(app: AppTest) -> None:
+    at = app.run()
+    shown = next(df for df in at.dataframe if "Insats-ID" in df.value.columns)
+    assert shown.value["Slut"].notna().any()
+    config = json.loads(shown.proto.columns)
+    assert {name: config[name]["type_config"] for name in ("Start", "Slut")} == {
+        "Start": {"type": "date", "format": "YYYY-MM-DD"}, "Slut": {"type": "date", "format": "YYYY-MM-DD"}}

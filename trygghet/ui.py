@@ -192,9 +192,25 @@ def table_height(rows: int) -> int:
     return 3 + 38 * (rows + 1)
 
 
+def date_only_columns(frame: pd.DataFrame) -> list[str]:
+    """Timestamp columns that hold whole days only (DuckDB's DATE arrives in pandas as a timestamp),
+    to be shown as 2026-11-16 rather than 2026-11-16 00:00:00."""
+    columns = []
+    for name in frame.columns:
+        values = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            known = values.dropna()
+            if (known == known.dt.normalize()).all():
+                columns.append(name)
+    return columns
+
+
 def table(frame: pd.DataFrame, name: str, styler: object | None = None, **kwargs: object) -> None:
     """A table with an Excel download of exactly what is shown."""
-    st.dataframe(styler if styler is not None else frame, hide_index=True, width="stretch", **kwargs)
+    config = {c: st.column_config.DateColumn(format="YYYY-MM-DD") for c in date_only_columns(frame)}
+    config.update(kwargs.pop("column_config", None) or {})  # type: ignore[arg-type]
+    st.dataframe(styler if styler is not None else frame, hide_index=True, width="stretch",
+                 column_config=config or None, **kwargs)
     if not frame.empty:
         st.download_button(
             "Ladda ned som Excel",
