@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
 
 from . import privacy
 from . import values as V
@@ -306,13 +308,33 @@ def _text(value: object) -> str | None:
     return text or None
 
 
+# _NEEDS_CLEANING for a whole column in Arrow's RE2, whose \s is ASCII only: Python's \s in a str
+# pattern is every character for which str.isspace() holds, listed here (tests/test_values.py
+# checks the list against str.isspace over all of Unicode). Also flags what _text treats apart:
+# a leading '#' (an Excel error value) and the empty string.
+_WHITESPACE_BUT_SPACE = r"\t\n\v\f\r\x1c-\x1f\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+_NEEDS_CLEANING_RE2 = rf"^[ #]| $|  |[{_WHITESPACE_BUT_SPACE}\x00-\x1f\x7f]|^$"
+
+
+def _clean_strings(uniques: list[object]) -> list[bool]:
+    """Which values are strings that _text would return unchanged, decided for the column at once."""
+    strings = [i for i, v in enumerate(uniques) if type(v) is str]
+    as_is = [False] * len(uniques)
+    if strings:
+        array = pa.array([uniques[i] for i in strings], type=pa.large_string())
+        dirty = pc.or_(pc.match_substring_regex(array, _NEEDS_CLEANING_RE2),
+                       pc.greater(pc.utf8_length(array), MAX_TEXT)).to_pylist()
+        for i, bad in zip(strings, dirty, strict=True):
+            as_is[i] = not bad
+    return as_is
+
+
 def _text_batch(uniques: list[object]) -> tuple[np.ndarray, list[str | None]]:
     """Optional text for a whole column: clean strings pass as they are, the rest go one by one."""
     results = np.empty(len(uniques), dtype=object)
     messages: list[str | None] = [None] * len(uniques)
-    search = _NEEDS_CLEANING.search
-    for i, value in enumerate(uniques):
-        if type(value) is str and value and value[0] != "#" and len(value) <= MAX_TEXT and not search(value):
+    for i, (value, as_is) in enumerate(zip(uniques, _clean_strings(uniques), strict=True)):
+        if as_is:
             results[i] = value
             continue
         try:
