@@ -28,9 +28,7 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9åäö]+", "-", name.casefold()).strip("-")[:40]
 
 
-def trend_section(area: interventions.AreaOverview) -> None:
-    trend: pd.DataFrame = ui.query(interventions.indicator_trend, db, filters, area.name,
-                                   ui.query(queries.event_date_range, db))
+def trend_section(area: interventions.AreaOverview, trend: pd.DataFrame) -> None:
     if trend.empty:
         st.write("Området har inga indikatorer (händelsekategorier) att följa.")
         return
@@ -153,6 +151,9 @@ if not current:
     st.stop()
 
 listed: pd.DataFrame = ui.query(interventions.intervention_list, db, filters, today)
+# Every area's trend in one scan of the daily counts.
+trends: dict[str, pd.DataFrame] = ui.query(interventions.indicator_trends, db, filters,
+                                           tuple(a.name for a in current), ui.query(queries.event_date_range, db))
 
 for area in current:
     with st.container(border=True):
@@ -167,7 +168,7 @@ for area in current:
         st.caption(f"Gäller {valid} · Följs upp med händelserna: {indicators}")
         # The trend spans up to three years of months and needs the full width to stay readable.
         st.markdown("#### Händelser mot året före")
-        trend_section(area)
+        trend_section(area, trends[area.name])
         left, right = st.columns([3, 2], gap="large")
         with left:
             intervention_section(area, listed)

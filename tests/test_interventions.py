@@ -365,6 +365,17 @@ def test_indicator_trend_of_an_area_without_indicators_is_empty(con: duckdb.Duck
     assert iv.indicator_trend(con, _filters(), "Finns inte").empty
 
 
+def test_all_areas_at_once_give_each_area_its_own_trend(con: duckdb.DuckDBPyConnection) -> None:
+    names = (OTR, VNR, REKR, "Finns inte")
+    together = iv.indicator_trends(con, _filters(districts=("Norrby",)), names)
+    assert set(together) == set(names)
+    # OTR's hand-counted Norrby figures (above) are not mixed with VNR's categories in one scan.
+    assert together[OTR]["count"].tolist() == [21, 8, 11]
+    assert together[REKR].empty and together["Finns inte"].empty
+    for name in names:
+        assert together[name].equals(iv.indicator_trend(con, _filters(districts=("Norrby",)), name))
+
+
 def test_linked_indicators() -> None:
     known = [TRYGG, "Oroar sig för brott i området", DAMAGE, "Har förtroende för polisen i området"]
     assert iv.linked_indicators(OTR, known) == [TRYGG, DAMAGE]

@@ -381,44 +381,63 @@ def indicator_trend(con: duckdb.DuckDBPyConnection, filters: Filters, area_name:
     not wholly inside the data is missing (NaN), not zero; so is a month after the last event.
     Columns: month (first day, date), days (days of the month in the period), count, baseline.
     """
-    row = con.execute("SELECT indicator_categories FROM priority_areas WHERE name = ?", [area_name]).fetchone()
+    return indicator_trends(con, filters, (area_name,), data_range)[area_name]
+
+
+def indicator_trends(con: duckdb.DuckDBPyConnection, filters: Filters, area_names: tuple[str, ...],
+                     data_range: tuple[dt.date | None, dt.date | None] | None = None) -> dict[str, pd.DataFrame]:
+    """indicator_trend for several areas in one scan (the Prioriterade områden page shows them all)."""
     columns = ["month", "days", "count", "baseline"]
-    if row is None or not row[0]:
-        return pd.DataFrame(columns=columns)
-    scoped = replace(filters, categories=tuple(row[0]))
-    conditions, params = event_conditions(scoped)
+    empty = {name: pd.DataFrame(columns=columns) for name in area_names}
+    if not area_names:
+        return empty
+    with_indicators = {name for name, categories in con.execute(
+        f"SELECT name, indicator_categories FROM priority_areas WHERE name IN ({_placeholders(area_names)})",
+        list(area_names),
+    ).fetchall() if categories}
+    if not with_indicators:
+        return empty
+    # The areas' own categories replace the sidebar's; districts and sources still apply.
+    conditions, params = event_conditions(replace(filters, categories=()), alias="e")
     period = Window(filters.start, filters.end_exclusive)
     earlier = period.last_year()
     # One scan for both windows; with a period longer than a year they overlap and an event counts in both.
     counted = con.execute(
         f"""
-        SELECT date_trunc('month', day)::DATE AS month,
-               coalesce(sum(n) FILTER (WHERE day >= ? AND day < ?), 0)::BIGINT AS current,
-               coalesce(sum(n) FILTER (WHERE day >= ? AND day < ?), 0)::BIGINT AS baseline
-        FROM event_counts
-        WHERE ((day >= ? AND day < ?) OR (day >= ? AND day < ?)) AND {conditions}
+        WITH indicators AS (
+            SELECT DISTINCT name AS area, unnest(indicator_categories) AS category
+            FROM priority_areas WHERE name IN ({_placeholders(with_indicators)})
+        )
+        SELECT i.area, date_trunc('month', e.day)::DATE AS month,
+               coalesce(sum(e.n) FILTER (WHERE e.day >= ? AND e.day < ?), 0)::BIGINT AS current,
+               coalesce(sum(e.n) FILTER (WHERE e.day >= ? AND e.day < ?), 0)::BIGINT AS baseline
+        FROM event_counts e JOIN indicators i ON i.category = e.category
+        WHERE ((e.day >= ? AND e.day < ?) OR (e.day >= ? AND e.day < ?)) AND {conditions}
         GROUP BY ALL
         """,
-        [period.start, period.end, earlier.start, earlier.end,
+        [*sorted(with_indicators), period.start, period.end, earlier.start, earlier.end,
          period.start, period.end, earlier.start, earlier.end, *params],
     ).fetchall()
-    current = {m: int(c) for m, c, _ in counted if c}
-    baseline = {m: int(b) for m, _, b in counted if b}
-    # The page passes queries.event_date_range (cached per data version) instead of a scan per area.
+    # The page passes queries.event_date_range (cached per data version) instead of a scan.
     first_day, last_day = data_range if data_range is not None else con.execute(
         "SELECT min(day)::DATE, max(day)::DATE FROM event_counts").fetchone()
 
-    records = []
-    for month in _month_starts(filters.start, filters.end):
-        next_month = (month + dt.timedelta(days=32)).replace(day=1)
-        covered = Window(max(month, period.start), min(next_month, period.end))
-        back = covered.last_year()
-        before_data = first_day is None or back.start < first_day
-        after_data = last_day is None or covered.start > last_day
-        count = float("nan") if after_data else float(current.get(month, 0))
-        base = float("nan") if before_data else float(baseline.get(back.start.replace(day=1), 0))
-        records.append((month, covered.days, count, base))
-    return pd.DataFrame.from_records(records, columns=columns)
+    trends = dict(empty)
+    for name in with_indicators:
+        current = {m: int(c) for area, m, c, _ in counted if area == name and c}
+        baseline = {m: int(b) for area, m, _, b in counted if area == name and b}
+        records = []
+        for month in _month_starts(filters.start, filters.end):
+            next_month = (month + dt.timedelta(days=32)).replace(day=1)
+            covered = Window(max(month, period.start), min(next_month, period.end))
+            back = covered.last_year()
+            before_data = first_day is None or back.start < first_day
+            after_data = last_day is None or covered.start > last_day
+            count = float("nan") if after_data else float(current.get(month, 0))
+            base = float("nan") if before_data else float(baseline.get(back.start.replace(day=1), 0))
+            records.append((month, covered.days, count, base))
+        trends[name] = pd.DataFrame.from_records(records, columns=columns)
+    return trends
 
 
 # Which survey questions speak to which priority area. The schema has no link between the two,
