@@ -58,7 +58,8 @@ with map_col:
     elif polygons:
         fig = geo_ui.choropleth_figure(counts, polygons, points)
     else:
-        fig = geo_ui.bubble_figure(counts, centres, points)
+        # The theme the browser reports; None (light) in tests and before the first report.
+        fig = geo_ui.bubble_figure(counts, centres, points, dark=st.context.theme.type == "dark")
     ranked = counts.sort_values(["count", "district"], ascending=[False, True])
     listed = ", ".join(f"{d} {fmt_int(c)}" for d, c in zip(ranked["district"], ranked["count"], strict=True))
     how = ("Stadsdelarna är färgade efter antalet händelser; mörkare blå betyder fler."

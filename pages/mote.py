@@ -445,6 +445,27 @@ def decisions_section(agenda: meetings.Agenda, editable: bool) -> None:
             _fail(exc)
         else:
             st.rerun()
+    own = frame[~frame["carried"]]
+    if not presenting and not own.empty:
+        delete_decision(m, own)
+
+
+def delete_decision(m: meetings.Meeting, own: pd.DataFrame) -> None:
+    """A decision typed by mistake is removed here; earlier meetings' decisions are only marked done."""
+    with st.expander("Ta bort ett beslut som blev fel"):
+        labels = {int(i): (t if len(t) <= 90 else t[:89] + "…") for i, t in zip(own["id"], own["text"], strict=True)}
+        chosen = st.selectbox("Beslut från det här mötet", list(labels), format_func=labels.__getitem__,
+                              index=None, placeholder="Välj beslut", key=f"ta_bort_beslut_{m.id}")
+        st.caption("En insats som beslutet skapade eller ändrade finns kvar; ändra den under Insatser att följa upp.")
+        if st.button("Ta bort beslutet", icon=":material/delete:", disabled=chosen is None,
+                     key=f"ta_bort_beslut_knapp_{m.id}"):
+            try:
+                text = meetings.delete_decision(db, m.id, int(chosen), actor=actor)
+            except (meetings.MeetingError, AccessDenied) as exc:
+                _fail(exc)
+            else:
+                st.toast(f"Beslutet togs bort: {labels.get(int(chosen), text)}", icon=":material/delete:")
+                st.rerun()
 
 
 LINK_NONE, LINK_NEW, LINK_CHANGE = "Ingen insats", "Ny insats", "Ändra en insats"

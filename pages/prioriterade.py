@@ -91,7 +91,7 @@ def intervention_section(area: interventions.AreaOverview, listed: pd.DataFrame)
         lambda row: [OVERDUE_FILL if row["Status"].endswith("försenad") else "" for _ in row], axis=1
     )
     ui.table(
-        compact, f"insatser-{slug(area.name)}", styler=styler, height=min(38 + 35 * len(compact), 320),
+        compact, f"insatser-{slug(area.name)}", styler=styler, height=min(ui.table_height(len(compact)), 360),
         column_config={"Insats": st.column_config.TextColumn(width="large"),
                        "Status": st.column_config.TextColumn(width=170),
                        "Slut": st.column_config.TextColumn(width=105)},

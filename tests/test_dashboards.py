@@ -8,11 +8,15 @@ from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
+import numpy as np
+import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from trygghet import survey, ui
 from trygghet.db import Database, init_database
 from trygghet.demo import build_demo
+from trygghet.formatting import MISSING, fmt_dec
 from trygghet.importer import import_file
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
@@ -192,3 +196,28 @@ def test_open_interventions_show_their_dates_without_a_time_of_day(app: AppTest)
     config = json.loads(shown.proto.columns)
     assert {name: config[name]["type_config"] for name in ("Start", "Slut")} == {
         "Start": {"type": "date", "format": "YYYY-MM-DD"}, "Slut": {"type": "date", "format": "YYYY-MM-DD"}}
+
+
+def test_a_missing_figure_in_a_styled_table_shows_a_dash_and_the_download_keeps_it_empty() -> None:
+    frame = pd.DataFrame({"Stadsdel": ["Norrby", "Kommunen (snitt)"], "2025": [63.5, 71.25],
+                          "2025 mot snitt": [-7.75, np.nan]})
+    styler = frame.style.format(lambda v: fmt_dec(v, 1), subset=["2025"]).format(
+        survey.fmt_points, subset=["2025 mot snitt"])
+    assert ui.missing_as_dash(styler) == ["2025 mot snitt"]
+    assert styler.data["2025 mot snitt"].tolist() == [-7.75, MISSING]
+    assert np.isnan(frame.loc[1, "2025 mot snitt"])  # the Excel download's frame is untouched
+    shown = styler.to_html()
+    assert ">−7,8<" in shown and ">71,3<" in shown and f">{MISSING}<" in shown
+    assert ui.missing_as_dash(pd.DataFrame({"n": [1.0, 2.0]}).style) == []
+
+
+def test_the_survey_average_row_shows_dashes_not_none(app: AppTest) -> None:
+    at = app.run()
+    at.switch_page("pages/trygghetsmatning.py").run()
+    assert not at.exception, [e.value for e in at.exception]
+    shown = next(df for df in at.dataframe if "Stadsdel" in df.value.columns)
+    average = shown.value[shown.value["Stadsdel"] == survey.AVERAGE_LABEL].iloc[0]
+    differences = [c for c in shown.value.columns if c.endswith(" mot snitt")]
+    assert differences and all(average[c] == MISSING for c in differences)
+    config = json.loads(shown.proto.columns)
+    assert all(config[c]["alignment"] == "right" for c in differences)

@@ -312,3 +312,33 @@ def test_presentation_url_parameters() -> None:
         "presentation": "1", "vy": "2"}
     # The injected CSS and script are constants: nothing from a user or the database is put into them.
     assert "{" in M.PRESENTATION_CSS and "<script>" in M.PRESENTATION_KEYS_JS
+
+
+def test_a_decision_made_by_mistake_is_removed_but_only_from_its_own_open_meeting(db: Database) -> None:
+    first = M.create_meeting(db, MONDAY - dt.timedelta(days=7), actor=EDITOR)
+    earlier = M.record_decision(db, first, "Beslut förra veckan", actor=EDITOR).decision_id
+    mid = M.create_meeting(db, MONDAY, actor=EDITOR)
+    keep = M.record_decision(db, mid, "Rätt beslut", actor=EDITOR).decision_id
+    wrong = M.record_decision(db, mid, "Fel beslut", new_intervention={"title": "Ny insats från mötet"},
+                              actor=EDITOR)
+
+    with pytest.raises(AccessDenied):
+        M.delete_decision(db, mid, wrong.decision_id, actor=READER)
+    with pytest.raises(M.MeetingError, match="tidigare möte"):
+        M.delete_decision(db, mid, earlier, actor=EDITOR)
+    M.close_meeting(db, mid, now=NOW, actor=EDITOR)
+    with pytest.raises(M.MeetingError, match="avslutat"):
+        M.delete_decision(db, mid, wrong.decision_id, actor=EDITOR)
+    M.reopen_meeting(db, mid, actor=EDITOR)
+
+    assert M.delete_decision(db, mid, wrong.decision_id, actor=EDITOR) == "Fel beslut"
+    assert rows(db, "SELECT id, text FROM decisions ORDER BY id") == [(earlier, "Beslut förra veckan"),
+                                                                     (keep, "Rätt beslut")]
+    # The intervention it created stays, with its history; the audit log keeps what was removed.
+    assert rows(db, "SELECT title FROM interventions WHERE id = ?", [wrong.intervention_id]) == [
+        ("Ny insats från mötet",)]
+    assert rows(db, "SELECT action, details FROM audit_log WHERE action = 'beslut borttaget'") == [
+        ("beslut borttaget", f'{{"beslut": {wrong.decision_id}, "text": "Fel beslut", '
+                             f'"insats": "{wrong.intervention_id}"}}')]
+    with pytest.raises(M.MeetingError, match="finns inte längre"):
+        M.delete_decision(db, mid, wrong.decision_id, actor=EDITOR)

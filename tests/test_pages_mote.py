@@ -116,6 +116,14 @@ def test_a_meeting_and_its_decisions_are_made_through_the_page(demo_db: Database
     decisions = at.dataframe[-2].value if len(at.dataframe) > 1 else at.dataframe[0].value
     assert "Trygghetsvandring i Norrby nästa vecka" in set(decisions["Beslut"])
 
+    # The first one was a mistake: it is removed; the intervention of the second stays.
+    first_id = _rows(demo_db, "SELECT min(id) FROM decisions")[0][0]
+    at.selectbox(key="ta_bort_beslut_1").set_value(first_id).run()
+    _click(at, "Ta bort beslutet")
+    assert any(t.value.startswith("Beslutet togs bort: Fältarna går kvällsrunda") for t in at.toast)
+    assert _rows(demo_db, "SELECT text FROM decisions") == [("Trygghetsvandring i Norrby nästa vecka",)]
+    assert _rows(demo_db, "SELECT count(*) FROM interventions WHERE id = ?", [new_id]) == [(1,)]
+
 
 def test_presentation_mode_shows_one_view_and_steps_with_nasta(demo_db: Database) -> None:
     with demo_db.read() as con:

@@ -18,7 +18,7 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from trygghet import access, geo, polisen, retention, snapshots, undo
+from trygghet import access, geo, meetings, polisen, retention, snapshots, undo
 from trygghet.access import AccessDenied, Actor
 from trygghet.db import Database, damage_message
 from trygghet.importer import apply, import_file, prepare
@@ -64,6 +64,19 @@ def test_no_write_path_works_without_the_right_role(
         "typer": lambda: polisen.save_type_map(database, pd.DataFrame(), who),
         "ångra": lambda: undo.undo_upload(database, 1, who),
         "rensa": lambda: retention.purge_archive(database, who),
+        # The meeting's writes; the access check comes before the meeting is even looked up.
+        "möte": lambda: meetings.create_meeting(database, dt.date(2026, 11, 16), actor=who),
+        "ändra möte": lambda: meetings.update_meeting(database, 1, title="x", actor=who),
+        "avsluta möte": lambda: meetings.close_meeting(database, 1, actor=who),
+        "öppna möte": lambda: meetings.reopen_meeting(database, 1, actor=who),
+        "beslut": lambda: meetings.record_decision(database, 1, "Beslut", actor=who),
+        "beslut klara": lambda: meetings.set_decisions_done(database, 1, [1], actor=who),
+        "ta bort beslut": lambda: meetings.delete_decision(database, 1, 1, actor=who),
+        "insatser i mötet": lambda: meetings.update_interventions(database, 1, {"X": {"status": "Avslutad"}},
+                                                                  actor=who),
+        "ny insats i mötet": lambda: meetings.create_intervention(database, 1, {"title": "x"}, actor=who),
+        "fokusplatser": lambda: meetings.save_focus_places(database, 1, [], actor=who),
+        "rapportens analys": lambda: meetings.save_report_text(database, "rapport", "Text", actor=who),
     }
     for name, attempt in attempts.items():
         with pytest.raises(AccessDenied) as caught:

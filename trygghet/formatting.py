@@ -21,7 +21,8 @@ MINUS = "\u2212"
 
 
 def _is_missing(value: object) -> bool:
-    if value is None:
+    # MISSING itself counts: ui.table puts it in place of NaN before a Styler formats the cells.
+    if value is None or (type(value) is str and value == MISSING):
         return True
     if isinstance(value, numbers.Number) and not isinstance(value, numbers.Integral):
         try:

@@ -21,9 +21,14 @@ from .db import Database, DatabaseBusy
 from .formatting import fmt_int
 
 COLORSCALE = "Blues"  # sequential and colour-blind safe; darker = more
-OUTSIDE_FILL = "#EEEEEE"  # districts outside the sidebar's choice: context, not data
+# Mid greys, half transparent where they fill, read on the light and the dark theme alike.
+OUTSIDE_FILL = "rgba(128, 128, 128, 0.22)"  # districts outside the sidebar's choice: context, not data
 OUTLINE = "#1F2D3D"
-POINT_COLOR = "#222222"
+POINT_COLOR = "#808080"
+SCALE_COLOR = "#808080"
+# The themes' text colours (.streamlit/config.toml): a label on the map reads like the page's text.
+LABEL_ON_LIGHT = "#111111"
+LABEL_ON_DARK = "#F5F5F5"
 MAX_BUBBLE_PX = 75
 TILES_ENV = "TRYGGHET_MAP_TILES"
 ATTRIBUTION_ENV = "TRYGGHET_MAP_ATTRIBUTION"
@@ -106,11 +111,13 @@ def _frame_axes(fig: go.Figure, box: tuple[float, float, float, float]) -> None:
     bar_x0 = x0 + (x1 - x0) * 0.03
     bar_x1 = bar_x0 + km / (111.32 * k)
     bar_y = y0 + pad_y * 0.5
-    fig.add_shape(type="line", x0=bar_x0, x1=bar_x1, y0=bar_y, y1=bar_y, line={"color": "#333333", "width": 4})
+    fig.add_shape(type="line", x0=bar_x0, x1=bar_x1, y0=bar_y, y1=bar_y, line={"color": SCALE_COLOR, "width": 4})
     fig.add_annotation(x=(bar_x0 + bar_x1) / 2, y=bar_y, text=_km_label(km), showarrow=False, yshift=16,
-                       font={"size": 16, "color": "#333333"})
-    fig.update_layout(plot_bgcolor="#FFFFFF", paper_bgcolor="#FFFFFF", showlegend=False, dragmode="pan",
-                      hovermode="closest")
+                       font={"size": 16})
+    # Transparent, with no font colour of our own: the map takes the theme's background and text
+    # colour, so it is no white box on the dark theme.
+    fig.update_layout(plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)", showlegend=False,
+                      dragmode="pan", hovermode="closest")
 
 
 def _points_trace(points: pd.DataFrame | None) -> go.Scatter | None:
@@ -119,7 +126,7 @@ def _points_trace(points: pd.DataFrame | None) -> go.Scatter | None:
     return go.Scatter(
         x=points["lon"], y=points["lat"], mode="markers", name="Händelser",
         # Fainter the more there are, so that thousands of points do not bury the labels.
-        marker={"size": 5, "color": POINT_COLOR, "opacity": min(0.35, max(0.08, 6 / math.sqrt(len(points))))},
+        marker={"size": 5, "color": POINT_COLOR, "opacity": min(0.45, max(0.12, 8 / math.sqrt(len(points))))},
         customdata=points[["district", "category", "day"]].astype(str).to_numpy(),
         hovertemplate="%{customdata[1]}<br>%{customdata[0]}, %{customdata[2]}<extra></extra>",
     )
@@ -190,8 +197,12 @@ def choropleth_figure(counts: pd.DataFrame, geometries: Mapping[str, dict[str, o
     return fig
 
 
-def bubble_figure(counts: pd.DataFrame, centres: pd.DataFrame, points: pd.DataFrame | None = None) -> go.Figure:
-    """A bubble per district at the mean of its events' positions; area ∝ count, in the district's colour."""
+def bubble_figure(counts: pd.DataFrame, centres: pd.DataFrame, points: pd.DataFrame | None = None,
+                  dark: bool = False) -> go.Figure:
+    """A bubble per district at the mean of its events' positions; area ∝ count, in the district's colour.
+
+    `dark`: the labels in the dark theme's text colour (the map itself is transparent).
+    """
     frame = counts.merge(centres[["district", "lat", "lon"]], on="district", how="inner").dropna(subset=["lat", "lon"])
     high = float(frame["count"].max()) if not frame.empty else 0.0
     fig = go.Figure()
@@ -204,7 +215,8 @@ def bubble_figure(counts: pd.DataFrame, centres: pd.DataFrame, points: pd.DataFr
                 "sizemin": 6, "color": frame["color"], "opacity": 0.8, "line": {"color": "#FFFFFF", "width": 2}},
         text=[_label(d, c) for d, c in zip(frame["district"], frame["count"], strict=True)],
         # A halo keeps a label readable where it overlaps a neighbour's bubble.
-        textposition="top center", textfont={"size": 17, "color": "#111111", "shadow": "auto"},
+        textposition="top center", textfont={"size": 17, "color": LABEL_ON_DARK if dark else LABEL_ON_LIGHT,
+                                             "shadow": "auto"},
         customdata=frame[["district", "count"]].to_numpy(),
         hovertemplate="%{customdata[0]}: %{customdata[1]} händelser<extra></extra>",
     ))

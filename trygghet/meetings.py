@@ -529,6 +529,31 @@ def set_decisions_done(db: Database, meeting_id: int, decision_ids: Iterable[int
     return len(rows)
 
 
+def delete_decision(db: Database, meeting_id: int, decision_id: int, *, actor: Actor) -> str:
+    """Removes a decision recorded by mistake at this meeting; returns its text for the confirmation.
+
+    Only the meeting's own decisions, and only while it is open: an earlier meeting's decision is
+    closed by marking it done, and closed minutes stay as they were sent. An intervention the
+    decision created or changed stays as it is, with its history; the audit log keeps the text.
+    """
+    access.require(actor, access.RUN_MEETINGS, "ta bort beslut")
+    with db.write() as con:
+        ensure_schema(con)
+        meeting = _load(con, meeting_id)
+        if meeting.closed:
+            raise MeetingError("Mötet är avslutat, så dess beslut kan inte tas bort. Öppna mötet igen först.")
+        row = con.execute("SELECT meeting_id, text, intervention_id FROM decisions WHERE id = ?",
+                          [int(decision_id)]).fetchone()
+        if row is None:
+            raise MeetingError("Beslutet finns inte längre. Ladda om sidan.")
+        if row[0] != meeting_id:
+            raise MeetingError("Beslutet fattades på ett tidigare möte och kan bara markeras som klart här.")
+        con.execute("DELETE FROM decisions WHERE id = ?", [int(decision_id)])
+        audit.record(con, actor, "beslut borttaget", f"möte {meeting_id}",
+                     {"beslut": int(decision_id), "text": row[1], "insats": row[2]})
+    return str(row[1])
+
+
 def save_focus_places(db: Database, meeting_id: int, places: Sequence[FocusPlace], *, actor: Actor) -> Removed:
     """Replaces the meeting's focus places for next week."""
     access.require(actor, access.RUN_MEETINGS, "spara fokusplatser")

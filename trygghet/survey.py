@@ -31,7 +31,7 @@ def _parts(period: str) -> tuple[int, str | None, int | None] | None:
 
 def fmt_points(value: float | None) -> str:
     """A difference in percentage points with one decimal: 3.14 -> '+3,1', -0.04 -> '±0,0'."""
-    if value is None or value != value:
+    if value is None or (type(value) is str and value == MISSING) or value != value:
         return MISSING
     text = fmt_dec(abs(value), 1)
     if text == fmt_dec(0, 1):

@@ -7,6 +7,7 @@ import logging
 import os
 import threading
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -14,7 +15,11 @@ import streamlit as st
 
 from . import export, history
 from .db import Database, damage_message, resolve_db_path
+from .formatting import MISSING
 from .periods import MONTHS_SHORT_SV
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
 
 _build_lock = threading.Lock()
 log = logging.getLogger("trygghet")
@@ -186,10 +191,16 @@ FLAG_STYLES = {
 }
 
 
+ROW_PX = 42
+
+
 def table_height(rows: int) -> int:
-    """Pixels for a dataframe that shows every row (and the header) without an inner scroll bar;
-    rows are about 37 px high at the theme's 17 px base font."""
-    return 3 + 38 * (rows + 1)
+    """Pixels for a dataframe that shows every row (and the header) without an inner scroll bar.
+
+    The grid's rows are 42 px high at the theme's 19 px base font (.streamlit/config.toml), measured
+    in Chromium at 1920×1080 and 1280×720; the 3 px are the frame's border.
+    """
+    return 3 + ROW_PX * (rows + 1)
 
 
 def date_only_columns(frame: pd.DataFrame) -> list[str]:
@@ -205,9 +216,28 @@ def date_only_columns(frame: pd.DataFrame) -> list[str]:
     return columns
 
 
-def table(frame: pd.DataFrame, name: str, styler: object | None = None, **kwargs: object) -> None:
+def missing_as_dash(styler: Styler) -> list[str]:
+    """Puts MISSING in place of NaN in the styled copy of a table; returns the columns changed.
+
+    The data grid shows a null cell as a grey "None" whatever the Styler formats for it, which on
+    the wall reads as an error. The table's own frame (the Excel download) keeps its empty cells.
+    """
+    data = styler.data
+    gaps = [c for c in data.columns if pd.api.types.is_float_dtype(data[c]) and bool(data[c].isna().any())]
+    if gaps:
+        data = data.copy()
+        for column in gaps:
+            data[column] = data[column].astype(object).where(data[column].notna(), MISSING)
+        styler.data = data
+    return gaps
+
+
+def table(frame: pd.DataFrame, name: str, styler: Styler | None = None, **kwargs: object) -> None:
     """A table with an Excel download of exactly what is shown."""
     config = {c: st.column_config.DateColumn(format="YYYY-MM-DD") for c in date_only_columns(frame)}
+    if styler is not None:
+        # Text now, but still numbers to read: aligned as the numbers around them.
+        config.update({c: st.column_config.TextColumn(alignment="right") for c in missing_as_dash(styler)})
     config.update(kwargs.pop("column_config", None) or {})  # type: ignore[arg-type]
     st.dataframe(styler if styler is not None else frame, hide_index=True, width="stretch",
                  column_config=config or None, **kwargs)
