@@ -133,11 +133,16 @@ def _highlighted(frame: pd.DataFrame, highlight: list[bool] | None) -> object | 
     return frame.style.apply(styles, axis=None)
 
 
-def _static_table(frame: pd.DataFrame, name: str, highlight: list[bool] | None = None, **kwargs: object) -> None:
+def _static_table(frame: pd.DataFrame, name: str, highlight: list[bool] | None = None,
+                  cell_flags: pd.DataFrame | None = None, **kwargs: object) -> None:
     """A read-only table: a plain table in presentation mode (its text grows with the page, and
-    long texts wrap), otherwise the usual dataframe with an Excel download."""
+    long texts wrap), otherwise the usual dataframe with an Excel download. `highlight` marks
+    whole rows; `cell_flags` ('upp'/'ned' per cell) colours single cells as Översikt does."""
     frame = frame.reset_index(drop=True)
     styler = _highlighted(frame, highlight)
+    if cell_flags is not None and (cell_flags != "").any().any():
+        flags = cell_flags.reset_index(drop=True)
+        styler = frame.style.apply(lambda _: flags.map(lambda f: ui.FLAG_STYLES.get(f, "")), axis=None)
     if presenting:
         st.table(styler if styler is not None else frame, hide_index=True)
     else:
@@ -255,13 +260,12 @@ def view_lagesbild(agenda: meetings.Agenda) -> None:
             st.markdown("\n".join(f"- {'▲' if n.change.direction == 'upp' else '▼'} {n.sentence}" for n in notable))
         else:
             st.write("Inga statistiskt säkra förändringar mot de fyra veckorna före i någon stadsdel och kategori.")
-        shown, flagged = tables.compstat_rows(
+        shown, flags = tables.compstat_cells(
             agenda.compstat, limit=4 if presenting else 8,
             columns=["Kategori", "Vecka", "Snitt 4 v. före", "± vecka"] if presenting else None)
         if not shown.empty:
             st.markdown("**Kategorier med flest händelser**")
-            _static_table(shown, f"mote-compstat-{m.id}", highlight=flagged,
-                          height=ui.table_height(len(shown)))
+            _static_table(shown, f"mote-compstat-{m.id}", cell_flags=flags, height=ui.table_height(len(shown)))
     with right:
         fig = _style(figures.weekly_figure(agenda.weekly, week.monday()), 300 if presenting else 380)
         if presenting:

@@ -46,3 +46,23 @@ def test_notable_changes_are_sentences_in_plain_swedish_ordered_increases_first(
         "Skadegörelse i Norrby: 20 händelser, snitt 6,0 de senaste 4 veckorna – ovanligt högt",
         "Klotter i Hamnen: 0 händelser, snitt 10,0 de senaste 4 veckorna – ovanligt lågt",
     ]
+
+
+def test_the_meetings_table_keeps_the_busiest_categories_and_flags_cells_by_direction() -> None:
+    from trygghet.documents import tables
+
+    frame = counts([
+        ("Rån", 3, 4, 5, 5, 40, 40),
+        ("Klotter", 20, 20, 40, 38, 400, 390),  # a sure increase this week
+        ("Stöld", 2, 48, 30, 31, 300, 310),  # 2 against a mean of 12: a sure decrease
+    ])
+    shown, flags = tables.compstat_cells(frame, limit=2)
+    assert shown["Kategori"].tolist() == ["Klotter", "Rån", "Totalt"]  # most events this week, total last
+    assert list(flags.columns) == list(shown.columns) and len(flags) == len(shown)
+    assert flags.loc[0, "± vecka"] == "upp" and flags.loc[1, "± vecka"] == ""
+    everything, every_flag = tables.compstat_cells(frame, limit=None)
+    assert every_flag.loc[everything["Kategori"] == "Stöld", "± vecka"].tolist() == ["ned"]
+    # A document marks whole rows: those with a sure change in any cell.
+    _, rows = tables.compstat_rows(frame, limit=None)
+    assert rows == [bool((every_flag.loc[i] != "").any()) for i in every_flag.index]
+    assert rows[everything["Kategori"].tolist().index("Rån")] is False

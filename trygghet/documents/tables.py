@@ -48,23 +48,30 @@ def key_figures(figures: dict[str, float], meeting: Meeting) -> pd.DataFrame:
     }])
 
 
-def compstat_rows(counts: pd.DataFrame, limit: int | None = 8,
-                  columns: list[str] | None = None) -> tuple[pd.DataFrame, list[bool]]:
+def compstat_cells(counts: pd.DataFrame, limit: int | None = 8,
+                   columns: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The CompStat table with the categories of the most events this week (all with limit=None),
-    and the total last; beside it which rows carry a statistically sure change. With `columns`,
-    only those columns are kept, and only their changes mark a row."""
+    and the total last; beside it, per cell, 'upp'/'ned' where the change is statistically sure.
+    With `columns`, only those columns are kept."""
     table, flags = compstat.compstat_table(counts)
     if table.empty:
-        return table, []
+        return table, flags
     body = table.iloc[:-1].assign(_n=counts["week"].to_numpy())
     if limit is not None:
         body = body.sort_values("_n", ascending=False, kind="stable").head(limit)
     keep = [*body.index, table.index[-1]]
-    shown = table.loc[keep].reset_index(drop=True)
+    shown, flags = table.loc[keep].reset_index(drop=True), flags.loc[keep].reset_index(drop=True)
     if columns is not None:
         shown, flags = shown[columns], flags[columns]
-    flagged = [bool((flags.loc[i] != "").any()) for i in keep]
-    return shown, flagged
+    return shown, flags
+
+
+def compstat_rows(counts: pd.DataFrame, limit: int | None = 8,
+                  columns: list[str] | None = None) -> tuple[pd.DataFrame, list[bool]]:
+    """compstat_cells for a document's table, which marks whole rows: those with a sure change in
+    any of the kept columns (the cell's ▲/▼ says which way)."""
+    shown, flags = compstat_cells(counts, limit, columns)
+    return shown, [bool((flags.loc[i] != "").any()) for i in flags.index]
 
 
 def followup(frame: pd.DataFrame) -> pd.DataFrame:
