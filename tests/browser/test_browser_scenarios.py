@@ -301,3 +301,41 @@ def test_the_excel_download_under_the_compstat_table_holds_what_is_shown(
         assert category in in_file, f"{category} is missing from the download"
         assert number(in_file[category][1]) == count, category
     assert number(in_file["Totalt"][1]) == sum(week_by_category.values())
+
+
+def test_the_minutes_pdf_holds_the_meeting_its_figures_and_its_decisions(
+    demo_server: StreamlitServer, page: Page
+) -> None:
+    from pypdf import PdfReader
+
+    from trygghet import meetings
+    from trygghet.access import OPEN_DEMO
+    from trygghet.db import Database
+
+    db = Database(demo_server.db_path)
+    with db.read() as con:
+        held = meetings.meeting_in_week(con, dt.date.today())
+    mid = held.id if held else meetings.create_meeting(db, dt.date.today(), actor=OPEN_DEMO)
+    decision = f"Fältarna går kvällsrunda vid torget {uuid.uuid4().hex[:6]}"
+    meetings.record_decision(db, mid, decision, "Fritid/fältare", actor=OPEN_DEMO)
+    with db.read() as con:
+        meeting = meetings.get_meeting(con, mid)
+    assert meeting is not None
+
+    open_page(page, f"{demo_server.url.rstrip('/')}/mote?mote={mid}")
+    with page.expect_download(timeout=120_000) as info:
+        page.get_by_role("button", name="Protokoll som PDF").first.click()
+    download = info.value
+    assert download.suggested_filename == f"protokoll-{meeting.held_on:%Y-%m-%d}.pdf"
+    data = Path(download.path()).read_bytes()
+    assert data.startswith(b"%PDF-")
+    words = " ".join(" ".join((p.extract_text() or "").split()) for p in PdfReader(io.BytesIO(data)).pages)
+
+    week = meeting.week
+    this_week = events_in(demo_server.db_path, week.monday(), week.sunday() + dt.timedelta(days=1), meeting.districts)
+    week_before = events_in(demo_server.db_path, week.shift(-1).monday(), week.monday(), meeting.districts)
+    assert f"Protokoll – {meeting.title}" in words
+    assert f"1. Lägesbild {week.label}" in words
+    # The key figures' row: this week's events, then the week before's, as counted here in SQL.
+    assert f"{this_week} {week_before}" in words, words[:800]
+    assert decision in words
