@@ -201,7 +201,9 @@ def record(db_path: Path, out_file: Path, page_files: list[str] | None, variant_
               "pages": [p.__dict__ for p in pages], "calls": calls, "unreplayed": unreplayed, "errors": errors}
     out_file.write_bytes(pickle.dumps(result))
     return {
-        "file": str(out_file),
+        # Relative to the project: results.json is committed and names no machine's folders.
+        "file": out_file.resolve().relative_to(ROOT).as_posix() if out_file.resolve().is_relative_to(ROOT)
+        else out_file.name,
         "pages": len(pages),
         "variants": len(chosen),
         "calls": {p: max((len(c) for c in v.values()), default=0) for p, v in calls.items()},
