@@ -86,7 +86,7 @@ st.caption("Försenad: slutdatumet har passerat men insatsen står fortfarande s
 
 # ---------------------------------------------------------------- the timeline
 
-st.subheader("Tidslinje")
+st.header("Tidslinje")
 timed = listed[listed["Start"].notna()].copy()
 if timed.empty:
     st.write("Ingen av insatserna har ett startdatum.")
@@ -148,7 +148,7 @@ else:
 
 # ---------------------------------------------------------------- one intervention
 
-st.subheader("Följ upp en insats")
+st.header("Följ upp en insats")
 titles = dict(zip(listed["Insats-ID"], listed["Insats"], strict=True))
 selected = st.selectbox("Insats", list(titles), format_func=lambda i: f"{i} – {titles[i]}", key="ins_selected")
 row = listed[listed["Insats-ID"] == selected].iloc[0]
@@ -245,7 +245,7 @@ def effect_chart(data: interventions.EffectData) -> None:
              summary="Händelser i snitt " + "; ".join(described) + ".")
 
 
-st.markdown("#### Effekt")
+st.markdown("### Effekt")
 reason = interventions.no_effect_reason(row["Stadsdel"], row["Start"])
 data = None if reason else ui.query(interventions.effect_data, db, selected, 8, 8, today)
 if reason:
@@ -297,7 +297,7 @@ else:
     with chart_column:
         effect_chart(data)
 
-st.markdown("#### Ändringar")
+st.markdown("### Ändringar")
 changes = ui.query(interventions.history, db, selected)
 if changes.empty:
     st.write("Inga ändringar är registrerade.")

@@ -81,7 +81,7 @@ with map_col:
             st.caption("Inga händelser med koordinater i urvalet.")
 
 with table_col:
-    st.subheader("Per stadsdel")
+    st.header("Per stadsdel")
     table = pd.DataFrame({
         "Stadsdel": ranked["district"],
         "Händelser": ranked["count"].astype(int),
@@ -102,7 +102,7 @@ with table_col:
         unplaced = counts[counts["district"].isin(no_centre) | ~counts["district"].isin(centres["district"])]
         reason = "Har inga händelser med koordinater och kan därför inte placeras på kartan."
     if not unplaced.empty:
-        st.subheader("Inte på kartan")
+        st.header("Inte på kartan")
         st.caption(reason)
         ui.table(
             pd.DataFrame({"Stadsdel": unplaced["district"], "Händelser": unplaced["count"].astype(int)}),

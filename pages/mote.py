@@ -203,7 +203,7 @@ PARTICIPANT_COLUMNS = {
 
 def start_form() -> None:
     latest = all_meetings[0] if all_meetings else None
-    st.subheader("Starta veckans möte" if not this_week else "Nytt möte")
+    st.header("Starta veckans möte" if not this_week else "Nytt möte")
     if not can_write:
         st.info("Du kan se tidigare möten men inte starta ett nytt: det kräver rollen redigerare.",
                 icon=":material/lock:")
@@ -243,7 +243,7 @@ def start_form() -> None:
 def view_lagesbild(agenda: meetings.Agenda) -> None:
     m, week, figures_ = agenda.meeting, agenda.meeting.week, agenda.key_figures
     since = f" · förra mötet {fmt_date(agenda.previous.held_on)}" if agenda.previous else ""
-    st.subheader(f"1. Lägesbild {week.label} ({fmt_date(week.monday())} – {fmt_date(week.sunday())}){since}")
+    st.header(f"1. Lägesbild {week.label} ({fmt_date(week.monday())} – {fmt_date(week.sunday())}){since}")
     cols = st.columns(4)
     cols[0].metric(f"Händelser {week.label}", fmt_int(figures_["week"]),
                    delta=f"{figures_['week'] - figures_['previous_week']:+d} mot veckan före".replace("+0", "±0"),
@@ -281,7 +281,7 @@ FOLLOWUP_EDIT = ["Insats-ID", "Insats", "Stadsdel", "Att följa upp", "Status", 
 
 def view_insatser(agenda: meetings.Agenda, editable: bool) -> None:
     m = agenda.meeting
-    st.subheader("2. Insatser att följa upp")
+    st.header("2. Insatser att följa upp")
     followup = agenda.followup
     if followup.empty:
         st.write("Inga insatser slutar inom två veckor, är försenade eller har stått stilla i mer än fyra veckor.")
@@ -369,7 +369,7 @@ def _followup_edits(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, dict
 
 def view_omraden(agenda: meetings.Agenda) -> None:
     m, window = agenda.meeting, agenda.areas_window
-    st.subheader("3. Prioriterade områden")
+    st.header("3. Prioriterade områden")
     if agenda.areas.empty:
         st.write("Inga prioriterade områden gäller just nu. De läses in under Data.")
         return
@@ -397,7 +397,7 @@ def view_omraden(agenda: meetings.Agenda) -> None:
 
 def view_beslut(agenda: meetings.Agenda, editable: bool) -> None:
     m = agenda.meeting
-    st.subheader("4. Beslut och veckans fokusplatser")
+    st.header("4. Beslut och veckans fokusplatser")
     left, right = st.columns([7, 5], gap="large")
     with left:
         decisions_section(agenda, editable)

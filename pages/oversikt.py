@@ -33,7 +33,7 @@ cols[1].metric(f"Föregående vecka (v. {week.shift(-1).week})", fmt_int(figures
 cols[2].metric("Snitt 4 veckor före", fmt_dec(figures["previous_4_mean"], 1))
 cols[3].metric(f"Samma vecka i fjol (v. {week.same_week_last_year().week})", fmt_int(figures["last_year"]))
 
-st.subheader("Det här sticker ut")
+st.header("Det här sticker ut")
 cells = ui.query(queries.district_category_week, db, filters)
 notable = compstat.notable_changes(cells)
 if notable:
@@ -43,7 +43,7 @@ if notable:
 else:
     st.write("Inga statistiskt säkra förändringar mot de fyra veckorna före i någon stadsdel och kategori.")
 
-st.subheader("Jämförelse per kategori")
+st.header("Jämförelse per kategori")
 counts = ui.query(queries.compstat_counts, db, filters, "category")
 table, flags = compstat.compstat_table(counts)
 if table.empty:
@@ -59,14 +59,14 @@ else:
 
 left, right = st.columns(2)
 with left:
-    st.subheader("Platser med flest händelser")
+    st.header("Platser med flest händelser")
     places = ui.query(queries.top_places, db, filters)
     if places.empty:
         st.write("Inga händelser med plats den här veckan.")
     else:
         ui.table(places, f"platser-v{week.week}-{week.year}")
 with right:
-    st.subheader("De senaste tolv veckorna")
+    st.header("De senaste tolv veckorna")
     # Only the twelve weeks shown, not the trend period's weekly series.
     twelve = replace(filters, start=week.shift(-11).monday(), end=week.sunday())
     series = ui.query(queries.weekly_series, db, twelve, None, 0)
@@ -92,7 +92,7 @@ with right:
         + ".",
     )
 
-st.subheader("Öppna insatser")
+st.header("Öppna insatser")
 interventions = ui.query(queries.open_interventions, db, filters, today)
 if interventions.empty:
     st.write("Inga öppna insatser i urvalet.")

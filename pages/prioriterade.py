@@ -75,7 +75,7 @@ def intervention_section(area: interventions.AreaOverview, listed: pd.DataFrame)
     parts = [f"**{fmt_int(n)}** {interventions.status_word(status, n)}" for status, n in counts.items() if n]
     if area.overdue:
         parts.append(f"**{fmt_int(area.overdue)} {interventions.status_word('Försenad', area.overdue)}**")
-    st.markdown("#### Insatser")
+    st.markdown("### Insatser")
     if not parts:
         st.write("Inga insatser i urvalet.")
         return
@@ -100,7 +100,7 @@ def intervention_section(area: interventions.AreaOverview, listed: pd.DataFrame)
 
 def survey_section(area: interventions.AreaOverview) -> None:
     survey: pd.DataFrame = ui.query(interventions.related_survey, db, area.name, filters.districts)
-    st.markdown("#### Trygghetsmätningen")
+    st.markdown("### Trygghetsmätningen")
     if survey.empty:
         st.write("Ingen fråga i trygghetsmätningen hör till området.")
         return
@@ -157,7 +157,7 @@ trends: dict[str, pd.DataFrame] = ui.query(interventions.indicator_trends, db, f
 
 for area in current:
     with st.container(border=True):
-        st.subheader(area.name, anchor=slug(area.name))
+        st.header(area.name, anchor=slug(area.name))
         if area.goal:
             st.markdown(f"**Mål:** {ui.md_escape(area.goal)}")
         if area.description:
@@ -167,7 +167,7 @@ for area in current:
         indicators = ", ".join(area.indicators) if area.indicators else "inga"
         st.caption(f"Gäller {valid} · Följs upp med händelserna: {indicators}")
         # The trend spans up to three years of months and needs the full width to stay readable.
-        st.markdown("#### Händelser mot året före")
+        st.markdown("### Händelser mot året före")
         trend_section(area, trends[area.name])
         left, right = st.columns([3, 2], gap="large")
         with left:

@@ -72,10 +72,10 @@ dl[1].download_button("Rapport som PDF", data=lambda: _document("pdf"), file_nam
                       key="rapport_pdf", width="stretch")
 dl[2].caption("Diagrammen ritas på servern och blir bilder i dokumentet; det tar några sekunder.")
 
-st.subheader("Sammanfattning")
+st.header("Sammanfattning")
 st.markdown("\n".join(f"- {line}" for line in rep.summary_sentences(data)))
 
-st.subheader("Utveckling per stadsdel och kategori")
+st.header("Utveckling per stadsdel och kategori")
 left, right = st.columns(2, gap="large")
 with left:
     if data.by_district.empty:
@@ -93,7 +93,7 @@ with right:
 fig = ui.style_figure(rep.monthly_figure(data), height=400)
 ui.chart(fig, f"rapport-manad-{period.key}", summary="Händelser per månad under perioden mot året före.")
 
-st.subheader("Prioriterade områden och mål")
+st.header("Prioriterade områden och mål")
 if data.areas.empty:
     st.write("Inga prioriterade områden gäller under perioden.")
 else:
@@ -106,7 +106,7 @@ else:
     })
     ui.table(shown, f"rapport-omraden-{period.key}")
 
-st.subheader("Insatser och uppmätt effekt")
+st.header("Insatser och uppmätt effekt")
 if data.interventions.empty:
     st.write("Inga insatser pågick under perioden i de valda stadsdelarna.")
 else:
@@ -116,7 +116,7 @@ else:
         "Status": frame["status"], "Uppmätt effekt": frame["effect"],
     }), f"rapport-insatser-{period.key}", column_config={"Uppmätt effekt": st.column_config.TextColumn(width="large")})
 
-st.subheader("Trygghetsmätning")
+st.header("Trygghetsmätning")
 survey = rep.survey_frame(data)
 if survey.empty:
     st.write("Det finns inga resultat från trygghetsmätningar för de valda stadsdelarna.")
@@ -125,7 +125,7 @@ else:
     ui.chart(fig, f"rapport-trygghet-{period.key}", summary="Snitt för de valda stadsdelarna, de två senaste "
              "mätningarna.")
 
-st.subheader("Analys")
+st.header("Analys")
 key = rep.analysis_key(period, districts)
 stored = ui.query(meetings.report_text, db, key)
 if can_write:

@@ -112,7 +112,7 @@ else:
         if not frame["complete"].all():
             st.caption("* Tertialen ligger bara delvis inom perioden och är inte jämförbar med hela tertialer.")
 
-st.subheader("När händer det?")
+st.header("När händer det?")
 heat = ui.query(queries.weekday_hour, db, filters)
 if heat.empty:
     st.write("Inga händelser med känt klockslag i urvalet.")

@@ -96,7 +96,7 @@ ui.chart(
     summary=summary + " Den tjocka streckade linjen är kommunens snitt över alla stadsdelar.",
 )
 
-st.subheader("Skillnad mot kommunens snitt")
+st.header("Skillnad mot kommunens snitt")
 diffs = survey.differences(everyone, average)
 shown_districts = districts if filters.districts else list(dict.fromkeys(everyone["district"]))
 table, flags = survey.difference_table(diffs, average, shown_districts)

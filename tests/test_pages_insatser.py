@@ -59,7 +59,7 @@ def test_insatser_lists_what_the_status_filter_asks_for(demo_db: Database) -> No
     assert (table["Läge"] == "Försenad").sum() == overdue
     # The effect view of the first listed intervention speaks of its period and gives an interval.
     assert any(m.value.startswith("**Under insatsen:") for m in at.markdown)
-    assert [s.value for s in at.subheader] == ["Tidslinje", "Följ upp en insats"]
+    assert [s.value for s in at.header] == ["Tidslinje", "Följ upp en insats"]
 
 
 def test_insatser_says_why_a_planned_intervention_has_no_effect(demo_db: Database) -> None:
@@ -85,5 +85,5 @@ def test_prioriterade_has_one_section_per_priority_area(demo_db: Database) -> No
         ).fetchall()]
         total = con.execute("SELECT count(*) FROM priority_areas").fetchone()[0]
     assert len(names) == total  # the demo's areas are all valid today
-    assert sorted(s.value for s in at.subheader) == sorted(names)
+    assert sorted(s.value for s in at.header) == sorted(names)
     assert [t.value for t in at.title] == ["Prioriterade områden"]

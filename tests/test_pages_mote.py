@@ -74,10 +74,10 @@ def test_a_meeting_and_its_decisions_are_made_through_the_page(demo_db: Database
     today = dt.date.today()
     at = _page()
     assert [t.value for t in at.title] == ["Samverkansmöte"]
-    assert [s.value for s in at.subheader] == ["Starta veckans möte"]
+    assert [s.value for s in at.header] == ["Starta veckans möte"]
     _click(at, "Starta mötet")
-    assert at.subheader[0].value.startswith("1. Lägesbild v. ")
-    assert at.metric[0].label == f"Händelser v. {at.subheader[0].value.split()[3]}"
+    assert at.header[0].value.startswith("1. Lägesbild v. ")
+    assert at.metric[0].label == f"Händelser v. {at.header[0].value.split()[3]}"
     assert _rows(demo_db, "SELECT held_on, participants FROM meetings") == [
         (today, '[{"organisation": "Kommun", "role": "Trygghetssamordnare"}, {"organisation": "Polis", '
                 '"role": "Kommunpolis"}, {"organisation": "Bostadsbolag", "role": "Områdeschef"}, '
@@ -88,9 +88,9 @@ def test_a_meeting_and_its_decisions_are_made_through_the_page(demo_db: Database
                                                                           "3. Prioriterade områden")):
         at.segmented_control(key="mote_vy_ctl").set_value(label).run()
         assert not at.exception, at.exception
-        assert heading in [s.value for s in at.subheader]
+        assert heading in [s.value for s in at.header]
     at.segmented_control(key="mote_vy_ctl").set_value("4 Beslut och fokus").run()
-    assert "4. Beslut och veckans fokusplatser" in [s.value for s in at.subheader]
+    assert "4. Beslut och veckans fokusplatser" in [s.value for s in at.header]
 
     # A decision of its own, with a personnummer that must not be stored.
     at.text_area[0].input("Fältarna går kvällsrunda vid torget; anmälare 19121212-1212")
@@ -131,15 +131,15 @@ def test_presentation_mode_shows_one_view_and_steps_with_nasta(demo_db: Database
     if this_week is None:  # the other test made one; this one must also run alone
         meetings.create_meeting(demo_db, dt.date.today(), actor=OPEN_DEMO)
     at = _page(presentation=True)
-    assert at.subheader[0].value.startswith("1. Lägesbild")
-    assert len(at.subheader) == 1  # one agenda view at a time
+    assert at.header[0].value.startswith("1. Lägesbild")
+    assert len(at.header) == 1  # one agenda view at a time
     assert [b.label for b in at.button][:2] == ["◀ Föregående", "Nästa ▶"]
     assert at.button(key="pres_prev").disabled
     _click(at, "Nästa ▶")
-    assert [s.value for s in at.subheader] == ["2. Insatser att följa upp"]
+    assert [s.value for s in at.header] == ["2. Insatser att följa upp"]
     assert at.query_params["vy"] == "2" and at.query_params["presentation"] == "1"
     _click(at, "◀ Föregående")
-    assert at.subheader[0].value.startswith("1. Lägesbild")
+    assert at.header[0].value.startswith("1. Lägesbild")
     _click(at, "Avsluta presentation")
     assert "presentation" not in at.query_params
     assert [t.value for t in at.title] == ["Samverkansmöte"]
@@ -150,7 +150,7 @@ def test_the_report_page_shows_the_report_and_saves_the_analysis(demo_db: Databa
     at.switch_page("pages/rapport.py").run()
     assert not at.exception, at.exception
     assert [t.value for t in at.title] == ["Lägesbildsrapport"]
-    assert [s.value for s in at.subheader] == [
+    assert [s.value for s in at.header] == [
         "Sammanfattning", "Utveckling per stadsdel och kategori", "Prioriterade områden och mål",
         "Insatser och uppmätt effekt", "Trygghetsmätning", "Analys"]
     period = at.selectbox(key="rapport_period_tertial").value

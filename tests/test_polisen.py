@@ -631,7 +631,7 @@ def test_data_page_shows_the_police_settings(database: Database, monkeypatch: py
     at = AppTest.from_file(str(ROOT / "app.py"), default_timeout=60).run()
     at.switch_page("pages/data.py").run()
     assert not at.exception
-    assert "Polisens händelser" in [s.value for s in at.subheader]
+    assert "Polisens händelser" in [s.value for s in at.header]
     assert [b.label for b in at.button if b.label.startswith("Spara")] == ["Spara kommun", "Spara typerna"]
 
 

@@ -333,7 +333,7 @@ def render_geojson_upload(db: Database) -> None:
     """Upload district boundaries: preview what matched, then save on confirmation."""
     state = st.session_state
     state.setdefault("geo_round", 0)
-    st.markdown("#### Stadsdelarnas gränser för kartan")
+    st.markdown("### Stadsdelarnas gränser för kartan")
     st.write(
         "Ladda upp en GeoJSON-fil (WGS 84, ett objekt per stadsdel) så visar kartan stadsdelarna som "
         "ytor färgade efter antalet händelser. Utan gränser visas en cirkel per stadsdel."

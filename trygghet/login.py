@@ -60,7 +60,7 @@ def _gate_local() -> Actor:
         return actor()
     st.title("Lägesbild")
     with st.form("inloggning"):
-        st.subheader("Logga in")
+        st.header("Logga in")
         name = st.text_input("Användarnamn", autocomplete="username")
         password = st.text_input("Lösenord", type="password", autocomplete="current-password")
         if st.form_submit_button("Logga in", type="primary"):

@@ -859,7 +859,7 @@ def render_settings(db: Database) -> None:
     from . import login
 
     state = st.session_state
-    st.subheader("Polisens händelser")
+    st.header("Polisens händelser")
     st.write(
         "Polisens öppna händelsedata (JSON från polisen.se/api/events) laddas upp under **Ladda upp** som andra "
         "filer. Bara den valda kommunens händelser tas med; sammanfattningar och trafik hoppas över."

@@ -218,7 +218,7 @@ def presented(page: Page) -> None:
     page.wait_for_timeout(300)
     page.wait_for_selector("[data-testid='stApp'][data-test-script-state='notRunning']", state="attached",
                            timeout=60_000)
-    page.locator("[data-testid='stMain'] h3").first.wait_for(timeout=60_000)
+    page.locator("[data-testid='stMain'] h2").first.wait_for(timeout=60_000)
     # Streamlit mounts a widget's component lazily: its keyed container can be on the page before
     # the button inside it. A presenter presses a key once the buttons are on the wall.
     page.locator(".st-key-pres_next button").wait_for(state="visible", timeout=60_000)
@@ -240,19 +240,19 @@ def test_presentation_mode_hides_the_sidebar_and_steps_through_the_agenda_with_t
     page.goto(f"{demo_server.url.rstrip('/')}/mote?presentation=1")  # no page title (h1) in presentation mode
     presented(page)
     assert not page.locator("[data-testid='stSidebar']").is_visible()
-    heading = page.locator("[data-testid='stMain'] h3").first
+    heading = page.locator("[data-testid='stMain'] h2").first
     assert heading.inner_text().startswith("1. Lägesbild")
 
     page.keyboard.press("ArrowRight")  # what a presenter clicker sends
     page.wait_for_function("() => new URLSearchParams(location.search).get('vy') === '2'", timeout=30_000)
     presented(page)
-    assert page.locator("[data-testid='stMain'] h3").first.inner_text() == "2. Insatser att följa upp"
+    assert page.locator("[data-testid='stMain'] h2").first.inner_text() == "2. Insatser att följa upp"
     assert not page.locator("[data-testid='stSidebar']").is_visible()
 
     page.keyboard.press("PageUp")
     page.wait_for_function("() => new URLSearchParams(location.search).get('vy') !== '2'", timeout=30_000)
     presented(page)
-    assert page.locator("[data-testid='stMain'] h3").first.inner_text().startswith("1. Lägesbild")
+    assert page.locator("[data-testid='stMain'] h2").first.inner_text().startswith("1. Lägesbild")
 
 
 # ---------------------------------------------------------------- 6. a download
