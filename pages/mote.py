@@ -139,10 +139,10 @@ def _static_table(frame: pd.DataFrame, name: str, highlight: list[bool] | None =
     long texts wrap), otherwise the usual dataframe with an Excel download. `highlight` marks
     whole rows; `cell_flags` ('upp'/'ned' per cell) colours single cells as Översikt does."""
     frame = frame.reset_index(drop=True)
-    styler = _highlighted(frame, highlight)
-    if cell_flags is not None and (cell_flags != "").any().any():
-        flags = cell_flags.reset_index(drop=True)
-        styler = frame.style.apply(lambda _: flags.map(lambda f: ui.FLAG_STYLES.get(f, "")), axis=None)
+    if cell_flags is not None:
+        styler = ui.flag_styler(frame, cell_flags.reset_index(drop=True)) if (cell_flags != "").any().any() else None
+    else:
+        styler = _highlighted(frame, highlight)
     if presenting:
         st.table(styler if styler is not None else frame, hide_index=True)
     else:

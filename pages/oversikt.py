@@ -49,8 +49,8 @@ table, flags = compstat.compstat_table(counts)
 if table.empty:
     st.write("Inga händelser i urvalet.")
 else:
-    styler = table.style.apply(lambda _: flags.map(lambda f: ui.FLAG_STYLES.get(f, "")), axis=None)
-    ui.table(table, f"compstat-v{week.week}-{week.year}", styler=styler, height=ui.table_height(len(table)))
+    ui.table(table, f"compstat-v{week.week}-{week.year}", styler=ui.flag_styler(table, flags),
+             height=ui.table_height(len(table)))
     st.caption(
         "▲/▼ och färg bara där förändringen är statistiskt säker (exakt Poissontest, p < 0,01, minst 3 händelser "
         "i skillnad). Vecka jämförs med snittet av de fyra veckorna före; 28 dagar och hittills i år med samma "

@@ -105,8 +105,7 @@ colours = {"över": ui.FLAG_STYLES["ned"],
 value_columns = [c for c in table.columns if c != "Stadsdel" and not c.endswith(" mot snitt")]
 change_columns = [c for c in table.columns if c.endswith(" mot snitt")]
 styler = (
-    table.style
-    .apply(lambda _: flags.map(lambda f: colours.get(f, "")), axis=None)
+    ui.flag_styler(table, flags, colours)
     .apply(lambda row: ["font-weight: 700" if row["Stadsdel"] == survey.AVERAGE_LABEL else "" for _ in row], axis=1)
     .format(lambda v: fmt_dec(v, 1), subset=value_columns)
     .format(survey.fmt_points, subset=change_columns)

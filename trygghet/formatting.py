@@ -20,7 +20,8 @@ NBSP = "\u00a0"
 MINUS = "\u2212"
 
 
-def _is_missing(value: object) -> bool:
+def is_missing(value: object) -> bool:
+    """None, NaN, infinity, pd.NA, and MISSING itself."""
     # MISSING itself counts: ui.table puts it in place of NaN before a Styler formats the cells.
     if value is None or (type(value) is str and value == MISSING):
         return True
@@ -58,21 +59,21 @@ def _number(value: Decimal, decimals: int) -> str:
 
 def fmt_int(value: float | int | None) -> str:
     """1234567 -> '1 234 567'; floats are rounded to whole numbers."""
-    if value is None or _is_missing(value):
+    if value is None or is_missing(value):
         return MISSING
     return _number(_rounded(value, 0), 0)
 
 
 def fmt_dec(value: float | int | None, decimals: int = 1) -> str:
     """12.5 -> '12,5' (decimal comma, no-break thousands separator)."""
-    if value is None or _is_missing(value):
+    if value is None or is_missing(value):
         return MISSING
     return _number(_rounded(value, decimals), decimals)
 
 
 def fmt_pct(value: float | int | None, decimals: int = 0) -> str:
     """A value already in per cent: 12.5 -> '12 %' or, with decimals=1, '12,5 %'."""
-    if value is None or _is_missing(value):
+    if value is None or is_missing(value):
         return MISSING
     return f"{fmt_dec(value, decimals)}{NBSP}%"
 
@@ -87,14 +88,14 @@ def _signed(value: float | int, decimals: int) -> str:
 
 def fmt_change_int(value: float | int | None) -> str:
     """A change in number of events: 3 -> '+3', -3 -> '−3', 0 -> '±0'."""
-    if value is None or _is_missing(value):
+    if value is None or is_missing(value):
         return MISSING
     return _signed(value, 0)
 
 
 def fmt_change_pct(value: float | int | None, decimals: int = 0) -> str:
     """A change in per cent: -25.0 -> '−25 %', 12.0 -> '+12 %', 0 -> '±0 %'."""
-    if value is None or _is_missing(value):
+    if value is None or is_missing(value):
         return MISSING
     return f"{_signed(value, decimals)}{NBSP}%"
 

@@ -13,7 +13,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from .formatting import MINUS, MISSING, fmt_dec
+from .formatting import MINUS, MISSING, fmt_dec, is_missing
 
 AVERAGE_LABEL = "Kommunen (snitt)"
 _PERIOD = re.compile(r"^(\d{4})(?:-([QT])([1-4]))?$")
@@ -31,7 +31,7 @@ def _parts(period: str) -> tuple[int, str | None, int | None] | None:
 
 def fmt_points(value: float | None) -> str:
     """A difference in percentage points with one decimal: 3.14 -> '+3,1', -0.04 -> '±0,0'."""
-    if value is None or (type(value) is str and value == MISSING) or value != value:
+    if is_missing(value):
         return MISSING
     text = fmt_dec(abs(value), 1)
     if text == fmt_dec(0, 1):

@@ -221,6 +221,11 @@ FLAG_STYLES = {
 }
 
 
+def flag_styler(frame: pd.DataFrame, flags: pd.DataFrame, styles: dict[str, str] = FLAG_STYLES) -> Styler:
+    """`frame` with each cell filled by its flag in `flags` (same shape: 'upp', 'ned' or '')."""
+    return frame.style.apply(lambda _: flags.map(lambda f: styles.get(f, "")), axis=None)
+
+
 ROW_PX = 42
 
 

@@ -225,18 +225,22 @@ def presented(page: Page) -> None:
     page.wait_for_timeout(500)
 
 
-def test_presentation_mode_hides_the_sidebar_and_steps_through_the_agenda_with_the_keyboard(
-    demo_server: StreamlitServer, page: Page
-) -> None:
+def this_weeks_meeting(db_path: Path) -> int:
+    """The id of this week's meeting in the server's database, started here when there is none."""
     from trygghet import meetings
     from trygghet.access import OPEN_DEMO
     from trygghet.db import Database
 
-    db = Database(demo_server.db_path)
+    db = Database(db_path)
     with db.read() as con:
         held = meetings.meeting_in_week(con, dt.date.today())
-    if held is None:
-        meetings.create_meeting(db, dt.date.today(), actor=OPEN_DEMO)
+    return held.id if held else meetings.create_meeting(db, dt.date.today(), actor=OPEN_DEMO)
+
+
+def test_presentation_mode_hides_the_sidebar_and_steps_through_the_agenda_with_the_keyboard(
+    demo_server: StreamlitServer, page: Page
+) -> None:
+    this_weeks_meeting(demo_server.db_path)
     page.goto(f"{demo_server.url.rstrip('/')}/mote?presentation=1")  # no page title (h1) in presentation mode
     presented(page)
     assert not page.locator("[data-testid='stSidebar']").is_visible()
@@ -313,9 +317,7 @@ def test_the_minutes_pdf_holds_the_meeting_its_figures_and_its_decisions(
     from trygghet.db import Database
 
     db = Database(demo_server.db_path)
-    with db.read() as con:
-        held = meetings.meeting_in_week(con, dt.date.today())
-    mid = held.id if held else meetings.create_meeting(db, dt.date.today(), actor=OPEN_DEMO)
+    mid = this_weeks_meeting(demo_server.db_path)
     decision = f"Fältarna går kvällsrunda vid torget {uuid.uuid4().hex[:6]}"
     meetings.record_decision(db, mid, decision, "Fritid/fältare", actor=OPEN_DEMO)
     with db.read() as con:
