@@ -3,19 +3,17 @@ change history and what happened to its events compared with the other districts
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from trygghet import interventions, queries, sidebar, ui
+from trygghet import clock, interventions, queries, sidebar, ui
 from trygghet.formatting import fmt_date, fmt_dec, fmt_int
 
 db = ui.database()
 filters = sidebar.current()
-today = dt.date.today()
+today = clock.today()
 
 # Colour-blind-safe (Okabe–Ito): the two open statuses far apart, the closed ones muted.
 STATUS_COLORS = {"Pågående": "#0072B2", "Planerad": "#E69F00", "Avslutad": "#8C8C8C", "Inställd": "#CC79A7"}

@@ -14,7 +14,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from trygghet import documents, login, meetings, ui
+from trygghet import clock, documents, login, meetings, ui
 from trygghet.access import AccessDenied, allowed
 from trygghet.db import Database
 from trygghet.documents import figures, tables
@@ -24,7 +24,7 @@ from trygghet.periods import IsoWeek
 db = ui.database()
 actor = login.actor()
 can_write = allowed(actor, "redigerare") and not login.display_only()
-today = dt.date.today()
+today = clock.today()
 presenting = meetings.presentation_on(st.query_params)
 state = st.session_state
 

@@ -2,20 +2,19 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import replace
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from trygghet import compstat, queries, sidebar, ui
+from trygghet import clock, compstat, queries, sidebar, ui
 from trygghet.formatting import fmt_dec, fmt_int
 
 db = ui.database()
 filters = sidebar.current()
 week = filters.week
-today = dt.date.today()
+today = clock.today()
 
 st.title(f"Veckans lägesbild – v. {week.week} {week.year}")
 st.caption(f"{filters.district_label} · {week.monday():%Y-%m-%d} – {week.sunday():%Y-%m-%d}")

@@ -3,20 +3,19 @@ its interventions and, where the survey asks about it, what the residents answer
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from trygghet import interventions, queries, sidebar, ui
+from trygghet import clock, interventions, queries, sidebar, ui
 from trygghet.formatting import fmt_change_pct, fmt_date, fmt_int, fmt_pct
 from trygghet.periods import month_label
 
 db = ui.database()
 filters = sidebar.current()
-today = dt.date.today()
+today = clock.today()
 
 OVERDUE_FILL = ui.FLAG_STYLES["upp"]  # the same fill as on Översikt and Insatser
 PERIOD_COLOUR, BASELINE_COLOUR = "#0072B2", "#595959"

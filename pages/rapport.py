@@ -9,7 +9,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from trygghet import documents, login, meetings, queries, sidebar, ui
+from trygghet import clock, documents, login, meetings, queries, sidebar, ui
 from trygghet.access import AccessDenied, allowed
 from trygghet.db import Database
 from trygghet.documents import figures
@@ -20,7 +20,7 @@ db = ui.database()
 filters = sidebar.current()
 actor = login.actor()
 can_write = allowed(actor, "redigerare") and not login.display_only()
-today = dt.date.today()
+today = clock.today()
 
 st.title("Lägesbildsrapport")
 st.caption("Ett utkast till kommunens lägesbild (lag 2023:196): utveckling per stadsdel och kategori, de "

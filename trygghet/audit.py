@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import duckdb
 import pandas as pd
 
+from . import clock
 from .access import Actor
 from .db import AUDIT_LOG_DDL, table_names
 
@@ -29,7 +29,7 @@ def record(
     next_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM audit_log").fetchone()[0]
     con.execute(
         "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [next_id, dt.datetime.now().replace(microsecond=0), actor.name, actor.role, action, target,
+        [next_id, clock.now().replace(microsecond=0), actor.name, actor.role, action, target,
          json.dumps(details, ensure_ascii=False, default=str) if details is not None else None],
     )
 

@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import access, retention, snapshots, undo
+from . import access, clock, retention, snapshots, undo
 from .access import COMMAND_LINE, Actor
 from .db import Database, DatabaseBusy, damage_message, init_database, resolve_db_path
 from .importer import FileReport, import_path
@@ -209,7 +209,7 @@ def _polisen(args: argparse.Namespace, db: Database) -> int:
     except polisen.FetchError as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 1
-    stamp = dt.datetime.now().strftime("%Y%m%d-%H%M%S")
+    stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     target = args.save or db.path.parent / "polisen" / f"polisen-{stamp}.json"
     target.parent.mkdir(parents=True, exist_ok=True)
     target.write_bytes(data)

@@ -20,8 +20,8 @@ import duckdb
 import numpy as np
 import pyarrow as pa
 
+from . import clock, db, defaults
 from . import counts as event_counts
-from . import db, defaults
 
 MUNICIPALITY = "Solviks kommun"
 POLICE_AREA = "Solvik"
@@ -527,7 +527,7 @@ def build_demo(
     """Writes a fresh demo database for Solviks kommun to path, replacing any file there."""
     started = time.perf_counter()
     path = Path(path)
-    end = end or date.today()
+    end = end or clock.today()
     if years < 0:
         raise ValueError("years must be zero or more")
     if events is not None and events < 0:

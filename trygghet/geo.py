@@ -6,7 +6,6 @@ The map must work without internet access, so the boundaries travel inside the d
 
 from __future__ import annotations
 
-import datetime as dt
 import itertools
 import json
 import math
@@ -16,7 +15,7 @@ from dataclasses import dataclass, field
 import duckdb
 import pandas as pd
 
-from . import access, audit
+from . import access, audit, clock
 from .access import Actor
 from .db import Database
 from .filters import Filters, event_conditions
@@ -325,7 +324,7 @@ def store_geojson(db: Database, result: GeoResult, actor: Actor, *, replace: boo
     access.require(actor, access.SETUP_LISTS, "spara stadsdelsgränser")
     if not result.ok:
         raise ValueError("Filen har fel och kan inte sparas.")
-    now = dt.datetime.now().replace(microsecond=0)
+    now = clock.now().replace(microsecond=0)
     with db.write() as con:
         ensure_schema(con)
         if replace:

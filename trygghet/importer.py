@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import access, audit, counts, polisen, settings, snapshots
+from . import access, audit, clock, counts, polisen, settings, snapshots
 from . import db as dbmod
 from .access import Actor
 from .config import Limits
@@ -136,7 +136,7 @@ def prepare(
     name = safe_file_name(file_name)
     digest = hashlib.sha256(data).hexdigest()
     report = FileReport(name, "preview", sha256=digest, size=len(data))
-    today = today or dt.date.today()
+    today = today or clock.today()
     try:
         raw = read_file(data, name, limits)
         report.file_kind = raw.file_kind
@@ -263,7 +263,7 @@ def apply(
     context = db.dry_run() if dry_run else db.write()
     with context as con:
         upload_id = dbmod.next_id(con, "uploads")
-        now = dt.datetime.now().replace(microsecond=0)
+        now = clock.now().replace(microsecond=0)
         con.execute(
             """INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 'pågår', ?)""",
             [

@@ -16,7 +16,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from . import stats
+from . import clock, stats
 from .defaults import OPEN_STATUSES, STATUSES
 from .filters import Filters, event_conditions
 from .periods import IsoWeek, Window, latest_complete_week
@@ -224,7 +224,7 @@ def effect_data(
     `data_range` is queries.event_date_range, for callers that already have it (the report asks for
     every intervention's effect).
     """
-    today = today or dt.date.today()
+    today = today or clock.today()
     row = con.execute(
         """
         SELECT i.id, i.title, i.district, i.status, i.start_date, i.end_date, i.priority_area,

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field, replace
 import duckdb
 import pandas as pd
 
-from . import access, audit, compstat, privacy, queries, stats
+from . import access, audit, clock, compstat, privacy, queries, stats
 from .access import Actor
 from .db import MEETING_DDL, Database, table_names
 from .defaults import OPEN_STATUSES, STATUSES
@@ -218,7 +218,7 @@ def _as_date(value: object) -> dt.date | None:
 
 
 def _now(now: dt.datetime | None) -> dt.datetime:
-    return (now or dt.datetime.now()).replace(microsecond=0)
+    return (now or clock.now()).replace(microsecond=0)
 
 
 def _known_districts(con: duckdb.DuckDBPyConnection) -> list[str]:

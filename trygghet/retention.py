@@ -6,7 +6,7 @@ import datetime as dt
 import os
 from dataclasses import dataclass
 
-from . import access, audit
+from . import access, audit, clock
 from .access import Actor
 from .db import Database
 
@@ -35,7 +35,7 @@ def purge_archive(db: Database, actor: Actor, days: int | None = None, now: dt.d
     """
     access.require(actor, access.SETTINGS, "rensa arkiverade filer")
     days = days or retention_days()
-    cutoff = (now or dt.datetime.now()) - dt.timedelta(days=days)
+    cutoff = (now or clock.now()) - dt.timedelta(days=days)
     removed, freed = 0, 0
     with db.write() as con:
         rows = con.execute(

@@ -11,8 +11,8 @@ import datetime as dt
 
 import streamlit as st
 
+from . import clock, queries, ui
 from . import filters as F
-from . import queries, ui
 from .db import Database
 from .periods import IsoWeek, latest_complete_week
 
@@ -44,7 +44,7 @@ def current() -> F.Filters:
 
 
 def render(db: Database, today: dt.date | None = None) -> F.Filters:
-    today = today or dt.date.today()
+    today = today or clock.today()
     lists = ui.query(queries.reference_lists, db)
     first, last = ui.query(queries.event_date_range, db)
     defaults = F.default_filters(today, first)

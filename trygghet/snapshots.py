@@ -9,6 +9,7 @@ import shutil
 from dataclasses import dataclass
 from pathlib import Path
 
+from . import clock
 from . import db as dbmod
 from .db import Database
 
@@ -45,7 +46,7 @@ def take(db: Database, reason: str) -> Snapshot | None:
         return None
     directory = snapshot_dir(db)
     directory.mkdir(parents=True, exist_ok=True)
-    now = dt.datetime.now()
+    now = clock.now()
     safe_reason = re.sub(r"[^\w.-]+", "_", reason)[:60] or "kopia"
     target = directory / f"{now:%Y%m%d-%H%M%S-%f}-{safe_reason}.duckdb"
     with db.exclusive() as con:
@@ -82,7 +83,7 @@ def restore(db: Database, snapshot: Snapshot) -> Snapshot | None:
         try:
             safety = take(db, "fore-aterstallning")
         except Exception:  # a damaged file cannot be opened to copy; keep it aside as it is
-            aside = snapshot_dir(db) / f"{dt.datetime.now():%Y%m%d-%H%M%S-%f}-skadad.duckdb.bad"
+            aside = snapshot_dir(db) / f"{clock.now():%Y%m%d-%H%M%S-%f}-skadad.duckdb.bad"
             shutil.copyfile(db.path, aside)
     with dbmod.file_lock(db.path):
         tmp = db.path.with_name(db.path.name + ".restore")

@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
-from . import defaults
+from . import clock, defaults
 from .db import Database
 from .sheetspec import (
     ALL_SPECS,
@@ -214,7 +214,7 @@ def build_template(lists: TemplateLists) -> bytes:
     last few results are kept; the key includes today's date, which the instructions show.
     """
     key = tuple(tuple(getattr(lists, f.name)) for f in fields(TemplateLists))
-    return _build_cached(key, dt.date.today())
+    return _build_cached(key, clock.today())
 
 
 @functools.lru_cache(maxsize=8)

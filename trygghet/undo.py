@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from dataclasses import dataclass, field
 
-from . import access, audit, counts, snapshots
+from . import access, audit, clock, counts, snapshots
 from .access import Actor
 from .db import Database
 
@@ -45,7 +44,7 @@ class UndoReport:
 def undo_upload(db: Database, upload_id: int, actor: Actor) -> UndoReport:
     access.require(actor, access.UNDO, "ångra en uppladdning")
     snapshots.take(db, f"fore-angra-{upload_id}")
-    now = dt.datetime.now().replace(microsecond=0)
+    now = clock.now().replace(microsecond=0)
     with db.write() as con:
         row = con.execute("SELECT file_name, status FROM uploads WHERE id = ?", [upload_id]).fetchone()
         if row is None:

@@ -16,8 +16,8 @@ import duckdb
 import pandas as pd
 import plotly.graph_objects as go
 
+from .. import clock, meetings, queries, stats
 from .. import interventions as ivs
-from .. import meetings, queries, stats
 from ..defaults import OPEN_STATUSES
 from ..formatting import fmt_change_int, fmt_change_pct, fmt_date, fmt_int
 from ..periods import MONTHS_SHORT_SV, MONTHS_SV, Window
@@ -265,7 +265,7 @@ def _survey(con: duckdb.DuckDBPyConnection, districts: tuple[str, ...]) -> pd.Da
 
 def report_data(con: duckdb.DuckDBPyConnection, period: ReportPeriod, districts: tuple[str, ...] = (),
                 today: dt.date | None = None) -> ReportData:
-    today = today or dt.date.today()
+    today = today or clock.today()
     last = con.execute("SELECT max(day)::DATE FROM event_counts").fetchone()[0]
     window = period.window
     complete = last is not None and last >= window.end - dt.timedelta(days=1)
@@ -399,7 +399,7 @@ def summary_sentences(data: ReportData) -> list[str]:
 
 def report(con: duckdb.DuckDBPyConnection, period: ReportPeriod, districts: tuple[str, ...] = (),
            now: dt.datetime | None = None, today: dt.date | None = None) -> Document:
-    now = now or dt.datetime.now()
+    now = now or clock.now()
     data = report_data(con, period, districts, today=today or now.date())
     return report_document(data, now)
 

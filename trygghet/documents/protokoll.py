@@ -9,7 +9,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from .. import meetings
+from .. import clock, meetings
 from ..db import get_meta
 from ..formatting import fmt_date, fmt_int
 from . import figures, tables
@@ -28,7 +28,7 @@ def minutes(con: duckdb.DuckDBPyConnection, meeting_id: int, now: dt.datetime | 
     agenda = meetings.agenda(con, meeting_id)
     if agenda is None:
         raise meetings.MeetingError(f"Mötet {meeting_id} finns inte.")
-    now = now or dt.datetime.now()
+    now = now or clock.now()
     m = agenda.meeting
     week = m.week
     kommun = municipality(con)

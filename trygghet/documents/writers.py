@@ -7,12 +7,12 @@ thing. Text is always passed as text: python-docx stores it as XML text nodes, a
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 import re
 from xml.sax.saxutils import escape
 
+from .. import clock
 from .charts import FALLBACK_NOTE
 from .model import Bullets, Document, Figure, Heading, PageBreak, Paragraph, Table
 
@@ -91,7 +91,7 @@ def to_docx(doc: Document, images: list[bytes] | None) -> bytes:
     props.subject = clean(doc.subtitle)
     props.author = "Lägesbild"
     props.language = "sv-SE"
-    props.created = dt.datetime.now()
+    props.created = clock.now()
 
     if doc.footer:
         footer = section.footer.paragraphs[0]
