@@ -44,6 +44,33 @@ def sheet_table(report: importer.FileReport, final: bool) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def rejected_rows_download(upload_id: int, key: str | None = None) -> None:
+    """The rejected rows as Excel. If the file cannot be built, a message takes the button's place
+    and the rest of the page is shown as usual."""
+    try:
+        content = export.rejected_rows_xlsx(db, upload_id)
+    except DatabaseBusy as exc:
+        st.warning(str(exc))
+        return
+    except Exception:
+        ui.log.exception("Excelfilen med avvisade rader för uppladdning %s kunde inte skapas", upload_id)
+        st.warning(
+            "Excelfilen med de avvisade raderna kunde inte skapas. Raderna och felen syns i tabellerna här "
+            "och under fliken Uppladdningar; felet är loggat för den som förvaltar appen.",
+            icon=":material/warning:",
+        )
+        return
+    if content:
+        st.download_button(
+            "Ladda ned avvisade rader (Excel)",
+            content,
+            file_name=f"avvisade-rader-{upload_id}.xlsx",
+            mime=XLSX,
+            key=key,
+            help="Originalraderna med en kolumn Fel. Rätta dem och ladda upp filen igen.",
+        )
+
+
 def show_report(report: importer.FileReport, prepared: importer.PreparedFile | None, final: bool) -> None:
     label, icon = STATUS[report.status]
     with st.container(border=True):
@@ -68,16 +95,7 @@ def show_report(report: importer.FileReport, prepared: importer.PreparedFile | N
                 with st.expander(f"{ui.md_escape(sheet.sheet)}: förhandsvisning av de första raderna"):
                     st.dataframe(importer.preview(prepared.parsed[index]), hide_index=True, width="stretch")
         if final and report.upload_id and report.totals()["rejected"]:
-            content = export.rejected_rows_xlsx(db, report.upload_id)
-            if content:
-                st.download_button(
-                    "Ladda ned avvisade rader (Excel)",
-                    content,
-                    file_name=f"avvisade-rader-{report.upload_id}.xlsx",
-                    mime=XLSX,
-                    key=f"rejected_{report.upload_id}",
-                    help="Originalraderna med en kolumn Fel. Rätta dem och ladda upp filen igen.",
-                )
+            rejected_rows_download(report.upload_id, key=f"rejected_{report.upload_id}")
 
 
 upload_tab, history_tab, template_tab, settings_tab = st.tabs(["Ladda upp", "Uppladdningar", "Mall", "Inställningar"])
@@ -148,11 +166,7 @@ with history_tab:
                 format_func=lambda n: f"{n}: {uploads.loc[uploads['Nr'] == n, 'Fil'].iloc[0]}",
             )
             st.dataframe(history.rejected_rows(db, int(choice)), hide_index=True, width="stretch")
-            content = export.rejected_rows_xlsx(db, int(choice))
-            if content:
-                st.download_button(
-                    "Ladda ned avvisade rader (Excel)", content, file_name=f"avvisade-rader-{choice}.xlsx", mime=XLSX
-                )
+            rejected_rows_download(int(choice))
 
 with template_tab:
     st.write(

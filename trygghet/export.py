@@ -8,6 +8,7 @@ from collections.abc import Iterable
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
@@ -72,6 +73,19 @@ def _sheet_title(title: str) -> str:
     return (cleaned or "Blad")[:31]
 
 
+_EXCEL_CELL_MAX = 32_767  # characters; Excel refuses to open a file with a longer cell
+
+
+def _readable(value: object) -> object:
+    """A value kept from a rejected row as one cell: nested JSON (the police feed's `location`
+    object) as JSON text, and text without the control characters openpyxl refuses to write."""
+    if isinstance(value, (dict, list)):
+        value = json.dumps(value, ensure_ascii=False)
+    if isinstance(value, str):
+        return ILLEGAL_CHARACTERS_RE.sub("", value)[:_EXCEL_CELL_MAX]
+    return value
+
+
 def rejected_rows_xlsx(db: Database, upload_id: int) -> bytes | None:
     """The rejected rows of an upload as they were, plus a column 'Fel', one sheet per original sheet.
 
@@ -92,7 +106,9 @@ def rejected_rows_xlsx(db: Database, upload_id: int) -> bytes | None:
     wb.remove(wb.active)
     by_sheet: dict[str, list[tuple[int, str, dict[str, object]]]] = {}
     for sheet, row_number, fel, original in records:
-        by_sheet.setdefault(sheet, []).append((row_number, fel, json.loads(original or "{}")))
+        values = json.loads(original or "{}")
+        by_sheet.setdefault(sheet, []).append(
+            (row_number, str(_readable(fel)), {str(_readable(k)): _readable(v) for k, v in values.items()}))
     for sheet, rows in by_sheet.items():
         header: list[str] = []
         for _, _, original in rows:
