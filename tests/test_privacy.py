@@ -6,10 +6,14 @@ import random
 
 import pytest
 
-from trygghet.privacy import describe, luhn_ok, scrub, suspects
+from trygghet.privacy import describe, identity_kind, scrub, scrub_json, suspects
 
 # Valid test numbers (Skatteverket's published test series pass Luhn): 811218-9876 and 19121212-1212.
-VALID_PNR = ["811218-9876", "8112189876", "19811218-9876", "198112189876", "121212+1212", "811218 9876"]
+VALID_PNR = ["811218-9876", "8112189876", "19811218-9876", "198112189876", "121212+1212", "811218 9876",
+             # What Word and Excel's autocorrect make of the dash, and other ways people write it.
+             "811218–9876", "811218—9876", "811218 – 9876", "811218.9876", "(19)811218-9876",
+             "811218‑9876", "811218−9876", "77 07 07-2224", "660606-5552", "19 81 12 18-9876",
+             "８１１２１８-９８７６"]
 
 
 @pytest.mark.parametrize("pnr", VALID_PNR)
@@ -20,8 +24,10 @@ def test_personnummer_in_all_usual_spellings_is_removed(pnr: str) -> None:
 
 
 def test_samordningsnummer_has_day_plus_sixty() -> None:
-    # 701063-2391: day 63 = the 3rd, Luhn-valid
-    assert luhn_ok("7010632391")
+    # 701063-2391: day 63 = the 3rd, Luhn-valid; the same with a wrong check digit is kept.
+    assert identity_kind("", "701063", "-", "2391") == "samordningsnummer"
+    assert identity_kind("", "701063", "-", "2392") is None
+    assert identity_kind("", "701093", "-", "2391") is None  # day 93 - 60 = 33
     text, found = scrub("Anmälare 701063-2391 ringde")
     assert text == "Anmälare [samordningsnummer borttaget] ringde"
     assert found.counts == {"samordningsnummer": 1}
@@ -35,6 +41,17 @@ def test_samordningsnummer_has_day_plus_sixty() -> None:
         "Fakturanummer 201313-1234",  # month 13
         "Mellan 20 och 30 personer",
         "Adress Storgatan 12, 41234 Göteborg",
+        "Händelse-ID BB-2026-0153 och INS-2026-01",
+        "Koordinat 57.7901, 11.9962",
+        "Den 03.11.2026 kl. 21.30",
+        "Öppet 08.30-09.45 och 10.00–12.00",
+        "Tider 08.30 09.45 10.15",
+        "Tidpunkt 2026-11-03 21:30:00",
+        "Antal 1 234 567 besökare",
+        "Period 2026-T3, 64,5 procent av 1200 svar",
+        "Kl 08.00–16.00 09.00–12.00",
+        "Vi ses på platsen vid gatan",
+        "Träffas at 8",
     ],
 )
 def test_numbers_that_are_not_identities_are_kept(text: str) -> None:
@@ -44,7 +61,9 @@ def test_numbers_that_are_not_identities_are_kept(text: str) -> None:
 
 @pytest.mark.parametrize(
     "phone",
-    ["070-123 45 67", "0701234567", "+46 70 123 45 67", "+46701234567", "08-123 456 78", "031-12 34 56", "0046 31 123456"],
+    ["070-123 45 67", "0701234567", "+46 70 123 45 67", "+46701234567", "08-123 456 78", "031-12 34 56", "0046 31 123456",
+     "(08) 123 456 70", "070.123.45.60", "070–123 45 67", "070 — 123 45 67", "+46 (0)70-123 45 67", "+46-70-1234567",
+     "0771-123 456", "08/123 456 78"],
 )
 def test_phone_numbers_are_removed(phone: str) -> None:
     text, found = scrub(f"Ring fastighetsskötaren på {phone} vid behov")
@@ -56,6 +75,27 @@ def test_email_addresses_are_removed() -> None:
     text, found = scrub("Kontakt: anna.andersson@example.se eller kalle+x@kommun.example.com.")
     assert text == "Kontakt: [e-post borttagen] eller [e-post borttagen]."
     assert found.counts == {"e-post": 2}
+
+
+@pytest.mark.parametrize(
+    "email", ["namn(at)domän.se", "namn (at) domän.se", "namn[at]domän.se", "namn [at] kommun.example.se",
+              "namn at domän.se", "namn AT domän.se", "namn＠domän.se", "namn (at) domän (dot) se",
+              "förnamn.efternamn@stadsdel.göteborg.se"],
+)
+def test_email_addresses_written_to_fool_harvesters_are_removed(email: str) -> None:
+    text, found = scrub(f"Skicka till {email} i dag")
+    assert text == "Skicka till [e-post borttagen] i dag"
+    assert found.counts == {"e-post": 1}
+
+
+def test_a_phone_number_running_into_a_date_is_cut_at_the_number() -> None:
+    assert scrub("Ring 070-123 45 67 2026-11-03")[0] == "Ring [telefonnummer borttaget] 2026-11-03"
+
+
+def test_json_of_audit_details_is_scrubbed_in_keys_values_and_lists() -> None:
+    text = scrub_json({"fil": "811218-9876.xlsx", "blad": ["Ring 0701234567"], "811218-9876": 1})
+    assert "9876" not in text and "0701234567" not in text
+    assert text.count("[personnummer borttaget]") == 2
 
 
 def test_several_kinds_in_one_text_and_the_summary() -> None:

@@ -1,18 +1,26 @@
 """The personal-data guard: personnummer, samordningsnummer, phone numbers and e-mail addresses
 are found in free text and replaced by a marker before anything is stored.
 
-The app is about places and situations, not individuals, so none of these belong in it.
+The app is about places and situations, not individuals, so none of these belong in it. The
+patterns are deliberately generous about how a number is written (the separators Word and Excel
+put in, spaces, dots, parentheses) and strict about what it is: an identity number must pass
+python-stdnum's check, a phone number must have a Swedish number's length, so that dates, times,
+ids like "BB-2026-0153", coordinates and counts are left alone.
 """
 
 from __future__ import annotations
 
+import json
 import re
+import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import pyarrow as pa
 import pyarrow.compute as pc
+from stdnum import luhn
+from stdnum.se import personnummer
 
 MARKERS = {
     "personnummer": "[personnummer borttaget]",
@@ -21,36 +29,66 @@ MARKERS = {
     "e-post": "[e-post borttagen]",
 }
 
-# YYMMDD or YYYYMMDD, an optional - or + (+ for people over 100) or space, and four digits.
-_IDENTITY = re.compile(r"(?<![\d\w])((?:19|20)?\d{2})(\d{2})(\d{2})\s?([-+]?)\s?(\d{4})(?![\d])")
-_EMAIL = re.compile(r"(?<![\w.+-])[\w.+-]+@[\w-]+(?:\.[\w-]+)+", re.UNICODE)
-# Swedish numbers: +46/0046/0, then 7–10 more digits in groups split by spaces or hyphens.
-_PHONE = re.compile(r"(?<![\d\w+])(?:\+46|0046|0)[\s-]?(?:\(0\)\s?)?\d(?:[\s-]?\d){6,10}(?![\d])")
+# Hyphen, non-breaking hyphen, figure dash, en dash, em dash, horizontal bar and minus: what Word and
+# Excel's autocorrect make of a typed '-'.
+_DASHES = "\\-\u2010\u2011\u2012\u2013\u2014\u2015\u2212"
+
+# An optional century (also as "(19)"), YYMMDD whose pairs may be split by a space or a dot, then
+# the separator (any dash, '+' for people over 100, a dot, or none) with spaces around it allowed,
+# and the four last digits (also as "NN NN"). The date part never holds a dash, which keeps
+# "2026-11-03 1234" a date and a number.
+_IDENTITY = re.compile(
+    rf"(?<!\d)(?:\((?P<pc>19|20)\)\s?|(?P<c>19|20)[ .]?(?=\d\d[ .]?\d\d[ .]?\d\d))?"
+    rf"(?P<y>\d\d)[ .]?(?P<m>\d\d)[ .]?(?P<d>\d\d)"
+    rf"\s*(?P<sep>[{_DASHES}+.]?)\s*(?P<n>\d\d ?\d\d)(?!\d)"
+)
+
+_AT = r"(?:@|\uff20|\s*[(\[]\s*at\s*[)\]]\s*|\s+at\s+)"
+_DOT = r"(?:\.|\s*[(\[]\s*(?:dot|punkt)\s*[)\]]\s*)"
+_EMAIL = re.compile(
+    rf"(?<![\w.+-])[\w.+-]+{_AT}[\w-]+(?:{_DOT}[\w-]+)*{_DOT}[^\W\d_]{{2,}}(?![\w-])",
+    re.IGNORECASE,
+)
+
+# A Swedish number: +46 / 0046 (with an optional "(0)"), an area code in parentheses, or a 0;
+# then digits split by spaces, dots, slashes or dashes. The length is checked in code.
+_PHONE_SEP = rf"[ \t\u00a0.{_DASHES}/]"
+_PHONE = re.compile(
+    rf"(?<![\w+])(?:(?:\+|00)\s?46\s?(?:\(0\)\s?)?[{_DASHES}]?\s?|\(0\d{{1,3}}\)\s?|0)"
+    rf"\d(?:{_PHONE_SEP}{{0,3}}\d){{5,12}}(?!\d)"
+)
+# Numbers a phone pattern would take but which start as a date or as two times: 03.11.2026,
+# 08.30-09.45, "08.30 09.45".
+_NOT_PHONE = re.compile(
+    rf"^(?:\d{{1,2}}[./{_DASHES}]\d{{1,2}}[./{_DASHES}]\d{{2,4}}"
+    rf"|\d{{1,2}}[.:]\d\d\s*[{_DASHES}]?\s*\d{{1,2}}[.:]\d\d)(?!\d)"
+)
+# Digits after the trunk 0 or +46: 7 for the shortest landline numbers, 9 for mobiles.
+_NATIONAL_DIGITS = (7, 9)
 
 
-def luhn_ok(digits: str) -> bool:
-    """The Luhn checksum of a ten-digit personnummer (YYMMDDNNNN)."""
-    total = 0
-    for i, char in enumerate(digits):
-        n = int(char) * (2 if i % 2 == 0 else 1)
-        total += n - 9 if n > 9 else n
-    return total % 10 == 0
+def _ascii_digits(text: str) -> str:
+    return "".join(str(unicodedata.digit(c)) for c in text if c.isdigit())
 
 
-def _identity_kind(match: re.Match[str]) -> str | None:
-    year, month, day, _, rest = match.groups()
-    month_n, day_n = int(month), int(day)
-    if not 1 <= month_n <= 12:
-        return None
-    if 1 <= day_n <= 31:
-        kind = "personnummer"
-    elif 61 <= day_n <= 91:
-        kind = "samordningsnummer"
+def identity_kind(century: str, date: str, separator: str, serial: str) -> str | None:
+    """'personnummer', 'samordningsnummer' or None, checked by python-stdnum.
+
+    `date` is YYMMDD; a samordningsnummer has 60 added to the day, so its date is checked with
+    the day taken back and its checksum over the digits as written."""
+    day = int(date[4:6])
+    if 61 <= day <= 91:
+        kind, real_date = "samordningsnummer", f"{date[:4]}{day - 60:02d}"
     else:
+        kind, real_date = "personnummer", date
+    sign = "+" if separator == "+" else "-"
+    try:
+        personnummer.get_birth_date(f"{century}{real_date}{sign}{serial}")
+    except Exception:  # stdnum's InvalidComponent and the like: no such date
         return None
-    if not luhn_ok(year[-2:] + month + day + rest):
-        return None
-    return kind
+    if kind == "personnummer":
+        return kind if personnummer.is_valid(f"{century}{date}{sign}{serial}") else None
+    return kind if luhn.is_valid(date + serial) else None
 
 
 @dataclass
@@ -63,37 +101,97 @@ class Findings:
         return bool(self.counts)
 
 
+def _phone_prefix(candidate: str) -> int:
+    """The length of the longest start of `candidate` that is a whole phone number, or 0.
+
+    The pattern may run on into a following number ("070-123 45 67 2026"), so the number ends at
+    the last group boundary that keeps a Swedish number's length."""
+    international = candidate.startswith(("+", "00"))
+    best = 0
+    digits = 0
+    for i, char in enumerate(candidate):
+        if not char.isdigit():
+            continue
+        digits += 1
+        national = digits - (2 + (2 if candidate.startswith("00") else 0)) if international else digits - 1
+        if international and "(0)" in candidate[: i + 1]:
+            national -= 1
+        at_boundary = i + 1 == len(candidate) or not candidate[i + 1].isdigit()
+        if at_boundary and _NATIONAL_DIGITS[0] <= national <= _NATIONAL_DIGITS[1]:
+            best = i + 1
+    return best
+
+
 def scrub(text: str) -> tuple[str, Findings]:
     """The text with every personal identifier replaced by its marker, and what was found."""
     findings = Findings()
-    if not text or (not any(c.isdigit() for c in text) and "@" not in text):
+    if not text or (not any(c.isdigit() for c in text) and not _maybe_email(text)):
         return text, findings
 
+    def email(match: re.Match[str]) -> str:
+        findings.counts["e-post"] += 1
+        return MARKERS["e-post"]
+
     def identity(match: re.Match[str]) -> str:
-        kind = _identity_kind(match)
+        century = _ascii_digits(match.group("pc") or match.group("c") or "")
+        date = _ascii_digits(match.group("y") + match.group("m") + match.group("d"))
+        kind = identity_kind(century, date, match.group("sep"), _ascii_digits(match.group("n")))
         if kind is None:
             return match.group(0)
         findings.counts[kind] += 1
         return MARKERS[kind]
 
-    def replace(kind: str) -> object:
-        def sub(match: re.Match[str]) -> str:
-            findings.counts[kind] += 1
-            return MARKERS[kind]
+    def phone(match: re.Match[str]) -> str:
+        candidate = match.group(0)
+        end = _phone_prefix(candidate)
+        if end == 0 or _NOT_PHONE.match(candidate):
+            return candidate
+        findings.counts["telefonnummer"] += 1
+        return MARKERS["telefonnummer"] + _PHONE.sub(phone, candidate[end:])
 
-        return sub
-
-    text = _EMAIL.sub(replace("e-post"), text)
+    text = _EMAIL.sub(email, text)
     text = _IDENTITY.sub(identity, text)
-    text = _PHONE.sub(replace("telefonnummer"), text)
+    text = _PHONE.sub(phone, text)
     return text, findings
+
+
+_EMAIL_HINT = re.compile(r"[@\uff20]|(?<![^\s(\[])at(?![^\s)\]])", re.IGNORECASE)
+
+
+def _maybe_email(text: str) -> bool:
+    return _EMAIL_HINT.search(text) is not None
+
+
+def scrub_value(value: object, counts: Counter[str] | None = None) -> object:
+    """Strings, and the strings inside lists and dicts (a JSON item, a row), scrubbed; the rest as is."""
+    if isinstance(value, str):
+        cleaned, found = scrub(value)
+        if counts is not None:
+            counts.update(found.counts)
+        return cleaned
+    if isinstance(value, list | tuple):
+        return [scrub_value(v, counts) for v in value]
+    if isinstance(value, dict):
+        return {scrub_value(k, counts) if isinstance(k, str) else k: scrub_value(v, counts) for k, v in value.items()}
+    return value
+
+
+def scrub_json(details: object) -> str:
+    """JSON of a value with every string in it scrubbed (the audit log's details)."""
+    return json.dumps(scrub_value(details), ensure_ascii=False, default=lambda v: scrub(str(v))[0])
+
+
+# _EMAIL_HINT in RE2 (Arrow), whose \s is ASCII only: Python's \s also holds the Unicode spaces
+# (\pZ) and \x1c-\x1f, \x85.
+_SPACE_RE2 = r"\s\pZ\x{1c}-\x{1f}\x{85}"
+_EMAIL_HINT_RE2 = rf"[@\x{{ff20}}]|(?i:(?:^|[{_SPACE_RE2}(\[])at(?:$|[{_SPACE_RE2})\]]))"
 
 
 def suspects(texts: Sequence[str]) -> list[bool]:
     """Which texts could hold something scrub removes, decided for a whole column at once in Arrow,
     so that scrub's regular expressions run only on the few that need them.
 
-    Every pattern needs an '@' (e-mail) or at least eight decimal digits: a phone number is 0 and
+    Every pattern needs an e-mail's "at" or at least eight decimal digits: a phone number is 0 and
     seven digits or more, a personnummer ten. Python's \\d in these patterns is Unicode category Nd,
     the same class as RE2's \\p{Nd} here.
     """
@@ -101,7 +199,7 @@ def suspects(texts: Sequence[str]) -> list[bool]:
         return []
     array = pa.array(texts, type=pa.large_string())
     many_digits = pc.greater_equal(pc.count_substring_regex(array, r"\p{Nd}"), 8)
-    return pc.or_(many_digits, pc.match_substring(array, "@")).to_pylist()
+    return pc.or_(many_digits, pc.match_substring_regex(array, _EMAIL_HINT_RE2)).to_pylist()
 
 
 def describe(counts: Counter[str]) -> str:
