@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from trygghet import login, meetings, sidebar, ui
+from trygghet import clock, login, meetings, sidebar, ui
 
 # An emoji icon: a Material icon would make the browser fetch the favicon from a font server.
 st.set_page_config(page_title="Lägesbild", page_icon="🛡️", layout="wide")
@@ -12,6 +12,11 @@ st.html("<style>button[kind='primary'], button[kind='primaryFormSubmit'] {backgr
         " border-color: #0b5cad !important; color: #ffffff !important}</style>")
 
 ui.start_app()
+try:
+    clock.today()
+except clock.ClockError as exc:  # a mistyped TRYGGHET_TODAY: say so instead of failing on every page
+    st.error(ui.md_escape(exc), icon=":material/error:")
+    st.stop()
 # Presentation mode (?presentation=1): no sidebar or Streamlit chrome, larger type. The meeting page's own
 # URL parameters are read now, because sidebar.render rewrites the URL from its filters.
 presenting = meetings.presentation_on(st.query_params)

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from trygghet import clock
 from trygghet.db import Database
 from trygghet.importer import import_file
 from trygghet.periods import latest_complete_week
@@ -58,7 +59,7 @@ def test_new_upload_appears_on_next_rerun_without_restart(
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert metric(at, "Händelser v.") == "0"
     assert not any("Demodata" in i.value for i in at.info)
-    monday = latest_complete_week(dt.date.today()).monday()
+    monday = latest_complete_week(clock.today()).monday()
     rows = [["Datum", "Stadsdel", "Kategori", "Plats"]] + [
         [monday + dt.timedelta(days=d % 7), "Norrby", "Klotter", f"Plats {d}"] for d in range(12)
     ]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from trygghet import counts, queries, undo
+from trygghet import clock, counts, queries, undo
 from trygghet.access import Actor
 from trygghet.db import Database, create_schema
 from trygghet.demo import build_demo
@@ -145,7 +145,7 @@ def test_the_app_opens_a_database_from_before_the_counts(
         first, last = queries.event_date_range(con)
         assert con.execute("SELECT sum(n) FROM event_counts").fetchone()[0] == expected
     assert (first, last) != (None, None)
-    assert default_filters(dt.date.today(), first).start >= first
+    assert default_filters(clock.today(), first).start >= first
 
 
 @pytest.fixture(scope="module")

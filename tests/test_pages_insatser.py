@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -10,6 +9,7 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from trygghet import clock
 from trygghet.db import Database
 from trygghet.demo import build_demo
 from trygghet.filters import default_filters
@@ -46,7 +46,7 @@ def test_insatser_lists_what_the_status_filter_asks_for(demo_db: Database) -> No
         total = con.execute("SELECT count(*) FROM interventions").fetchone()[0]
         running, overdue = con.execute(
             "SELECT count(*), count(*) FILTER (WHERE end_date < ?) FROM interventions WHERE status = 'Pågående'",
-            [dt.date.today()],
+            [clock.today()],
         ).fetchone()
     assert len(at.dataframe[0].value) == total
     assert at.markdown[0].value.startswith(f"**{total} insatser** visas")
@@ -68,7 +68,7 @@ def test_insatser_says_why_a_planned_intervention_has_no_effect(demo_db: Databas
     with demo_db.read() as con:
         future = con.execute(
             "SELECT id FROM interventions WHERE status = 'Planerad' AND start_date > ? ORDER BY id LIMIT 1",
-            [dt.date.today()],
+            [clock.today()],
         ).fetchone()[0]
     at.selectbox(key="ins_selected").set_value(future).run()
     assert not at.exception, at.exception
@@ -77,7 +77,7 @@ def test_insatser_says_why_a_planned_intervention_has_no_effect(demo_db: Databas
 
 def test_prioriterade_has_one_section_per_priority_area(demo_db: Database) -> None:
     at = _page("prioriterade")
-    end = default_filters(dt.date.today()).end
+    end = default_filters(clock.today()).end
     with demo_db.read() as con:
         names = [r[0] for r in con.execute(
             "SELECT name FROM priority_areas WHERE coalesce(valid_from <= ?, TRUE) AND coalesce(valid_to >= ?, TRUE)",

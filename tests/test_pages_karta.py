@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import base64
-import datetime as dt
 import json
 import shutil
 from pathlib import Path
@@ -12,7 +11,7 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from trygghet import counts, geo
+from trygghet import clock, counts, geo
 from trygghet.access import COMMAND_LINE as ADMIN
 from trygghet.db import Database
 from trygghet.demo import build_demo
@@ -76,7 +75,7 @@ def sql_counts(db: Database, f: Filters, window: str) -> dict[str, int]:
 def squares(db: Database) -> tuple[bytes, list[str]]:
     """GeoJSON with a square around each district's centre, except the last district, and one unknown name."""
     with db.read() as con:
-        centres = geo.district_centres(con, default_filters(dt.date.today()))
+        centres = geo.district_centres(con, default_filters(clock.today()))
     rows = [*[(r.district, r.lon, r.lat) for r in centres.itertuples()][:-1], ("Atlantis", 12.3, 58.3)]
     features = [
         {"type": "Feature", "properties": {"namn": name.upper(), "kod": f"SD{i}"},

@@ -3,7 +3,6 @@ through the page, and presentation mode steps through the agenda."""
 
 from __future__ import annotations
 
-import datetime as dt
 import os
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,7 +11,7 @@ import pytest
 from streamlit.runtime import pages_manager
 from streamlit.testing.v1 import AppTest
 
-from trygghet import meetings
+from trygghet import clock, meetings
 from trygghet.access import OPEN_DEMO
 from trygghet.db import Database
 from trygghet.demo import build_demo
@@ -71,7 +70,7 @@ def _rows(db: Database, sql: str, params: list[object] | None = None) -> list[tu
 
 
 def test_a_meeting_and_its_decisions_are_made_through_the_page(demo_db: Database) -> None:
-    today = dt.date.today()
+    today = clock.today()
     at = _page()
     assert [t.value for t in at.title] == ["Samverkansmöte"]
     assert [s.value for s in at.header] == ["Starta veckans möte"]
@@ -127,9 +126,9 @@ def test_a_meeting_and_its_decisions_are_made_through_the_page(demo_db: Database
 
 def test_presentation_mode_shows_one_view_and_steps_with_nasta(demo_db: Database) -> None:
     with demo_db.read() as con:
-        this_week = meetings.meeting_in_week(con, dt.date.today())
+        this_week = meetings.meeting_in_week(con, clock.today())
     if this_week is None:  # the other test made one; this one must also run alone
-        meetings.create_meeting(demo_db, dt.date.today(), actor=OPEN_DEMO)
+        meetings.create_meeting(demo_db, clock.today(), actor=OPEN_DEMO)
     at = _page(presentation=True)
     assert at.header[0].value.startswith("1. Lägesbild")
     assert len(at.header) == 1  # one agenda view at a time

@@ -100,7 +100,7 @@ def main(argv: list[str] | None = None) -> int:
     db = Database(resolve_db_path(args.db))
     try:
         return _run(args, db)
-    except (DatabaseBusy, access.AccessDenied) as exc:
+    except (DatabaseBusy, access.AccessDenied, clock.ClockError) as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 1
     except duckdb.Error:

@@ -24,6 +24,8 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
+from trygghet import clock
+
 if TYPE_CHECKING:  # playwright may be missing on a developer's machine: the tests then skip
     from playwright.sync_api import Browser, BrowserContext, Locator, Page
 
@@ -374,8 +376,9 @@ def sql(path: Path, query: str, params: Sequence[object] = (), attempts: int = 4
 
 
 def last_complete_week(today: dt.date | None = None) -> tuple[dt.date, dt.date]:
-    """Monday of the latest complete ISO week and the Monday after it (exclusive end)."""
-    today = today or dt.date.today()
+    """Monday of the latest complete ISO week and the Monday after it (exclusive end), by default for
+    the suite's day (TRYGGHET_TODAY, which the server sees too)."""
+    today = today or clock.today()
     sunday = today - dt.timedelta(days=today.isoweekday())
     return sunday - dt.timedelta(days=6), sunday + dt.timedelta(days=1)
 

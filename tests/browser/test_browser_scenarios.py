@@ -227,14 +227,14 @@ def presented(page: Page) -> None:
 
 def this_weeks_meeting(db_path: Path) -> int:
     """The id of this week's meeting in the server's database, started here when there is none."""
-    from trygghet import meetings
+    from trygghet import clock, meetings
     from trygghet.access import OPEN_DEMO
     from trygghet.db import Database
 
     db = Database(db_path)
     with db.read() as con:
-        held = meetings.meeting_in_week(con, dt.date.today())
-    return held.id if held else meetings.create_meeting(db, dt.date.today(), actor=OPEN_DEMO)
+        held = meetings.meeting_in_week(con, clock.today())
+    return held.id if held else meetings.create_meeting(db, clock.today(), actor=OPEN_DEMO)
 
 
 def test_presentation_mode_hides_the_sidebar_and_steps_through_the_agenda_with_the_keyboard(
