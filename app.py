@@ -11,7 +11,8 @@ st.set_page_config(page_title="Lägesbild", page_icon="🛡️", layout="wide")
 st.html("<style>button[kind='primary'], button[kind='primaryFormSubmit'] {background-color: #0b5cad !important;"
         " border-color: #0b5cad !important; color: #ffffff !important}</style>")
 
-ui.start_app()
+# The first app code of the process: no session started after this runs a page file alone.
+login.clear_old_pages_mode()
 try:
     clock.today()
 except clock.ClockError as exc:  # a mistyped TRYGGHET_TODAY: say so instead of failing on every page
@@ -22,7 +23,7 @@ except clock.ClockError as exc:  # a mistyped TRYGGHET_TODAY: say so instead of 
 presenting = meetings.presentation_on(st.query_params)
 kept_params = meetings.keep_params(st.query_params)
 db = ui.database()
-login.gate()
+login.gate(db)
 navigation = st.navigation(
     [
         st.Page("pages/oversikt.py", title="Översikt", icon=":material/dashboard:", url_path="oversikt", default=True),
@@ -47,7 +48,7 @@ sidebar.render(db)
 if kept_params:
     st.query_params.update(kept_params)
 login.sidebar_account()
-ui.run_page(navigation)
+with login.through_gate():
+    ui.run_page(navigation)
 ui.footer(db)
 ui.watch_for_new_data(db, int(ui.status(db)["version"]))
-ui.end_app()

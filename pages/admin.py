@@ -9,6 +9,7 @@ from trygghet import access, audit, history, login, retention, settings, snapsho
 from trygghet.db import DatabaseBusy
 from trygghet.formatting import fmt_int
 
+login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = ui.database()
 actor = login.actor()
 

@@ -10,6 +10,7 @@ from trygghet.db import DatabaseBusy
 from trygghet.sheetspec import KIND_LABELS
 from trygghet.templates import TEMPLATE_FILE_NAME, build_template, lists_from_database
 
+login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = ui.database()
 actor = login.actor()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -8,9 +8,10 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from trygghet import clock, interventions, queries, sidebar, ui
+from trygghet import clock, interventions, login, queries, sidebar, ui
 from trygghet.formatting import fmt_date, fmt_dec, fmt_int
 
+login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = ui.database()
 filters = sidebar.current()
 today = clock.today()

@@ -7,9 +7,10 @@ import os
 import pandas as pd
 import streamlit as st
 
-from trygghet import geo, geo_ui, sidebar, ui
+from trygghet import geo, geo_ui, login, sidebar, ui
 from trygghet.formatting import fmt_dec, fmt_int
 
+login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = ui.database()
 filters = sidebar.current()
 week = filters.week

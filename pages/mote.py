@@ -21,6 +21,7 @@ from trygghet.documents import figures, tables
 from trygghet.formatting import fmt_date, fmt_dec, fmt_int
 from trygghet.periods import IsoWeek
 
+login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = ui.database()
 actor = login.actor()
 can_write = allowed(actor, "redigerare") and not login.display_only()

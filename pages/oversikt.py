@@ -8,9 +8,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from trygghet import clock, compstat, queries, sidebar, ui
+from trygghet import clock, compstat, login, queries, sidebar, ui
 from trygghet.formatting import fmt_dec, fmt_int
 
+login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = ui.database()
 filters = sidebar.current()
 week = filters.week

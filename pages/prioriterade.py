@@ -9,10 +9,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from trygghet import clock, interventions, queries, sidebar, ui
+from trygghet import clock, interventions, login, queries, sidebar, ui
 from trygghet.formatting import fmt_change_pct, fmt_date, fmt_int, fmt_pct
 from trygghet.periods import month_label
 
+login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = ui.database()
 filters = sidebar.current()
 today = clock.today()

@@ -16,6 +16,7 @@ from trygghet.documents import figures
 from trygghet.documents import lagesbild as rep
 from trygghet.formatting import fmt_int
 
+login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = ui.database()
 filters = sidebar.current()
 actor = login.actor()

@@ -8,10 +8,11 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from trygghet import queries, sidebar, trends, ui
+from trygghet import login, queries, sidebar, trends, ui
 from trygghet.formatting import fmt_int
 from trygghet.periods import WEEKDAYS_SHORT_SV
 
+login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = ui.database()
 filters = sidebar.current()
 colors = ui.query(queries.district_colors, db)

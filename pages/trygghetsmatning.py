@@ -6,9 +6,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from trygghet import sidebar, survey, ui
+from trygghet import login, sidebar, survey, ui
 from trygghet.formatting import fmt_dec, fmt_int, fmt_pct
 
+login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = ui.database()
 filters = sidebar.current()
 

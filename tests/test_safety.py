@@ -102,7 +102,7 @@ def test_local_accounts_store_only_argon2_hashes(tmp_path: Path) -> None:
     text = path.read_text()
     assert "ett långt lösenord" not in text and "$argon2id$" in text
     assert oct(path.stat().st_mode & 0o777) == "0o600"
-    assert access.verify_login("anna", "ett långt lösenord", path) == Actor("anna", "redigerare")
+    assert access.verify_login("anna", "ett långt lösenord", path) == Actor("anna", "redigerare", access.LOCAL)
     assert access.verify_login("anna", "fel lösenord!!", path) is None
     assert access.verify_login("okänd", "ett långt lösenord", path) is None
     with pytest.raises(ValueError, match="minst 10"):
@@ -117,7 +117,7 @@ def test_cli_adds_an_account_with_the_password_from_stdin(tmp_path: Path) -> Non
         env={**os.environ, "TRYGGHET_USERS": str(path)}, timeout=60,
     )
     assert result.returncode == 0, result.stderr
-    assert access.verify_login("projektor", "visning på väggen", path) == Actor("projektor", "läsare")
+    assert access.verify_login("projektor", "visning på väggen", path) == Actor("projektor", "läsare", access.LOCAL)
 
 
 def test_openid_claims_map_to_the_highest_matching_role() -> None:

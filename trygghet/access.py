@@ -6,14 +6,21 @@ settings, undo of uploads, the audit log). Log-in is either OpenID Connect throu
 Streamlit's st.login (configured in .streamlit/secrets.toml) or local accounts in a TOML
 file with argon2 password hashes. With neither configured the app is an open demo:
 everyone may write, and the app says so.
+
+`require` judges the actor as things are at the moment of the write, not as they were when
+the session logged in: a local account that has been removed or given another role counts at
+once, an open-demo actor is refused as soon as a log-in is configured, and an actor in the
+projector's display mode is refused every write.
 """
 
 from __future__ import annotations
 
 import contextlib
 import os
+import threading
 import tomllib
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from argon2 import PasswordHasher
@@ -40,39 +47,107 @@ class AccessDenied(PermissionError):
     """A write was attempted without the role it needs; the message is Swedish."""
 
 
+# Where an actor's rights come from, and so how `require` re-checks them.
+INTERNAL = "internal"  # the command line, tests, the demo builder: trusted as given
+LOCAL = "local"  # a local account: re-read from the accounts file at every write
+OIDC = "oidc"  # OpenID Connect: the role the gate mapped from the provider's claims this run
+OPEN = "open"  # the open demo: only while no log-in is configured
+
+
 @dataclass(frozen=True)
 class Actor:
     """The person (or process) behind an action."""
 
     name: str
     role: str | None  # None: not logged in
+    source: str = INTERNAL
+    display_only: bool = False  # the projector's read-only display (?visning=1)
 
     @property
     def label(self) -> str:
         return f"{self.name} ({ROLE_LABELS.get(self.role or '', 'ej inloggad')})"
 
+    def on_display(self) -> Actor:
+        return replace(self, display_only=True)
+
 
 NOBODY = Actor("ej inloggad", None)
-OPEN_DEMO = Actor("öppen installation", "administratör")
+OPEN_DEMO = Actor("öppen installation", "administratör", OPEN)
 COMMAND_LINE = Actor("kommandoraden", "administratör")  # whoever can run it can also open the file
 
 
 def allowed(actor: Actor | None, needed: str) -> bool:
-    if actor is None or actor.role not in ROLES:
+    """Whether the page may offer the write; `require` decides when it is made."""
+    if actor is None or actor.role not in ROLES or actor.display_only:
         return False
     return ROLES.index(actor.role) >= ROLES.index(needed)
 
 
 def require(actor: Actor | None, needed: str, what: str) -> None:
-    """Raises AccessDenied unless the actor has at least the role `needed` for `what`."""
-    if allowed(actor, needed):
+    """Raises AccessDenied unless the actor, as things are now, has at least the role `needed`."""
+    if actor is not None and actor.display_only:
+        raise AccessDenied(
+            f"I visningsläget går det inte att {what}: det visar bara. Logga ut och logga in igen "
+            "utan ?visning=1 i adressen för att ändra något."
+        )
+    now = current(actor) if actor is not None else None
+    if allowed(now, needed):
         return
-    if actor is None or actor.role is None:
+    if now is None or now.role is None:
+        if actor is not None and actor.source == OPEN:
+            raise AccessDenied(
+                f"Appen kräver nu inloggning, så du kan inte {what} utan att logga in. Ladda om sidan och logga in."
+            )
+        if actor is not None and actor.role is not None:
+            raise AccessDenied(
+                f"Ditt konto gäller inte längre, så du kan inte {what}. Ladda om sidan och logga in igen, "
+                "eller be en administratör om ett konto."
+            )
         raise AccessDenied(f"Du måste logga in för att {what}.")
     raise AccessDenied(
-        f"Din roll ({ROLE_LABELS.get(actor.role, actor.role)}) räcker inte för att {what}; "
+        f"Din roll ({ROLE_LABELS.get(now.role, now.role)}) räcker inte för att {what}; "
         f"det kräver rollen {ROLE_LABELS[needed].lower()}."
     )
+
+
+def current(actor: Actor) -> Actor:
+    """The actor with the rights it has now; NOBODY when it has none left.
+
+    A local account is looked up in the accounts file as it is now (a removed account is
+    logged out, a changed role applies at once); the open demo ends as soon as accounts
+    exist or another log-in is configured. An unreadable accounts file lets nobody in.
+    """
+    if actor.source == LOCAL:
+        try:
+            account = accounts_now().get(actor.name.casefold())
+        except AccountsUnreadable:
+            return NOBODY
+        if account is None:
+            return NOBODY
+        return replace(actor, role=account["role"])
+    if actor.source == OPEN:
+        return NOBODY if login_configured() else actor
+    return actor
+
+
+# Log-in methods configured outside this module (OpenID Connect in secrets.toml): the UI layer
+# registers a check, so that the open demo ends the moment one is configured.
+_login_checks: dict[str, Callable[[], bool]] = {}
+
+
+def register_login_check(name: str, check: Callable[[], bool]) -> None:
+    _login_checks[name] = check
+
+
+def login_configured() -> bool:
+    """True when anyone must log in: accounts in the file (or a file that cannot be read), or a
+    registered log-in method that is configured."""
+    try:
+        if accounts_now():
+            return True
+    except AccountsUnreadable:
+        return True
+    return any(check() for check in list(_login_checks.values()))
 
 
 # ---------------------------------------------------------------- local accounts
@@ -86,6 +161,40 @@ def hash_password(password: str) -> str:
     if len(password) < 10:
         raise ValueError("Lösenordet måste ha minst 10 tecken.")
     return _hasher.hash(password)
+
+
+class AccountsUnreadable(RuntimeError):
+    """The accounts file exists but is not valid TOML; the message is Swedish."""
+
+
+_accounts_cache: dict[str, tuple[tuple[int, int, int, int], dict[str, dict[str, str]]]] = {}
+_accounts_lock = threading.Lock()
+
+
+def accounts_now(path: Path | None = None) -> dict[str, dict[str, str]]:
+    """The accounts file as it is now. Parsed again only when its inode, size or mtime has
+    changed, so every write and every page run can afford to ask."""
+    path = path or users_file()
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return {}
+    token = (stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns)
+    key = str(path)
+    with _accounts_lock:
+        cached = _accounts_cache.get(key)
+        if cached is not None and cached[0] == token:
+            return cached[1]
+    try:
+        accounts = load_accounts(path)
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, OSError) as exc:
+        raise AccountsUnreadable(
+            f"Kontofilen {path.name} kan inte läsas ({exc}). Rätta eller återskapa den med "
+            "kommandot 'python -m trygghet user add'."
+        ) from exc
+    with _accounts_lock:
+        _accounts_cache[key] = (token, accounts)
+    return accounts
 
 
 def load_accounts(path: Path | None = None) -> dict[str, dict[str, str]]:
@@ -139,7 +248,7 @@ def _toml_escape(text: str) -> str:
 
 def verify_login(name: str, password: str, path: Path | None = None) -> Actor | None:
     """The actor for a correct name and password, else None (same answer for unknown names)."""
-    account = load_accounts(path).get(name.strip().casefold())
+    account = accounts_now(path).get(name.strip().casefold())
     if account is None:
         # Hash anyway, so a wrong name costs as long as a wrong password.
         with contextlib.suppress(VerificationError, InvalidHashError):
@@ -149,7 +258,7 @@ def verify_login(name: str, password: str, path: Path | None = None) -> Actor | 
         _hasher.verify(account["password_hash"], password)
     except (VerificationError, InvalidHashError):
         return None
-    return Actor(name.strip().casefold(), account["role"])
+    return Actor(name.strip().casefold(), account["role"], LOCAL)
 
 
 _DUMMY_HASH = _hasher.hash("ingen-sådan-användare")

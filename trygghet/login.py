@@ -2,16 +2,28 @@
 
 The page code asks `login.actor()` who is there; the trygghet write paths check the role
 again themselves, so hiding a button is a courtesy, never the protection.
+
+No page renders for a session that has not passed the gate: app.py runs the chosen page
+inside `through_gate`, and every page's first call, `page_guard`, stops the run otherwise.
 """
 
 from __future__ import annotations
 
+import logging
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+
 import streamlit as st
 
-from . import access
+from . import access, login_throttle
 from .access import Actor
+from .db import Database
 
 _ACTOR = "login_actor"
+_DISPLAY = "login_display_only"
+DISPLAY_PARAM = "visning"
+log = logging.getLogger("trygghet")
 
 
 def _secrets() -> dict[str, object]:
@@ -21,57 +33,134 @@ def _secrets() -> dict[str, object]:
         return {}
 
 
+def _oidc_configured() -> bool:
+    return "auth" in _secrets()
+
+
+access.register_login_check("oidc", _oidc_configured)
+
+
 def mode() -> str:
     """'oidc' when [auth] is configured in secrets.toml, 'local' when the accounts file has
-    accounts, otherwise 'open'."""
-    if "auth" in _secrets():
+    accounts (or cannot be read: then nobody gets in), otherwise 'open'."""
+    if _oidc_configured():
         return "oidc"
-    if access.load_accounts():
+    try:
+        return "local" if access.accounts_now() else "open"
+    except access.AccountsUnreadable:
         return "local"
-    return "open"
+
+
+# ---------------------------------------------------------------- the projector's display mode
 
 
 def display_only() -> bool:
-    """The projector's read-only display: ?visning=1 shows everything and changes nothing."""
-    return st.query_params.get("visning") == "1"
+    """The projector's read-only display. ?visning=1 turns it on, and it stays on for the session
+    (whatever the URL later says) until someone logs out and in again."""
+    if st.query_params.get(DISPLAY_PARAM) == "1":
+        st.session_state[_DISPLAY] = True
+    return bool(st.session_state.get(_DISPLAY, False))
+
+
+def _keep_display_in_url() -> None:
+    """A reload or a copied link of a display session stays a display."""
+    if display_only() and st.query_params.get(DISPLAY_PARAM) != "1":
+        st.query_params[DISPLAY_PARAM] = "1"
+
+
+def _leave_display() -> None:
+    st.session_state.pop(_DISPLAY, None)
+    if DISPLAY_PARAM in st.query_params:
+        del st.query_params[DISPLAY_PARAM]
+
+
+# ---------------------------------------------------------------- who is there
 
 
 def actor() -> Actor:
-    """Who is using the app in this session (after `gate` has run)."""
+    """Who is using the app in this session, with the rights the account has now: a removed local
+    account is logged out on its next run, a changed role applies at once, and the open demo ends
+    as soon as a log-in is configured."""
     found = st.session_state.get(_ACTOR, access.NOBODY)
-    if display_only() and found.role is not None:
-        return Actor(found.name, "läsare")
-    return found
+    now = access.current(found)
+    if now.role is None and found.role is not None:
+        st.session_state.pop(_ACTOR, None)
+    return now.on_display() if display_only() and now.role is not None else now
 
 
-def gate() -> Actor:
+def gate(db: Database) -> Actor:
     """Lets the session in or stops the script at a log-in form."""
+    _keep_display_in_url()
     current = mode()
     if current == "open":
         st.session_state[_ACTOR] = access.OPEN_DEMO
         return actor()
     if current == "oidc":
         return _gate_oidc()
-    return _gate_local()
+    return _gate_local(db)
 
 
-def _gate_local() -> Actor:
-    if st.session_state.get(_ACTOR, access.NOBODY).role is not None:
+def _gate_local(db: Database) -> Actor:
+    if actor().role is not None:
         return actor()
     st.title("Lägesbild")
+    try:
+        access.accounts_now()
+    except access.AccountsUnreadable:
+        log.exception("Kontofilen kan inte läsas")
+        st.error("Inloggningen fungerar inte just nu: kontofilen kan inte läsas. "
+                 "Be den som förvaltar appen att rätta den.", icon=":material/error:")
+        st.stop()
     with st.form("inloggning"):
         st.header("Logga in")
         name = st.text_input("Användarnamn", autocomplete="username")
         password = st.text_input("Lösenord", type="password", autocomplete="current-password")
         if st.form_submit_button("Logga in", type="primary"):
-            found = access.verify_login(name, password)
+            found, message = attempt_login(db, name, password)
             if found is None:
-                st.error("Fel användarnamn eller lösenord.")
+                st.error(message)
             else:
                 st.session_state[_ACTOR] = found
                 st.rerun()
     st.stop()
     raise AssertionError("unreachable")
+
+
+def _wait_words(seconds: float) -> str:
+    whole = max(1, round(seconds + 0.49))
+    if whole < 120:
+        return f"{whole} sekund" + ("" if whole == 1 else "er")
+    return f"{round(whole / 60)} minuter"
+
+
+def attempt_login(db: Database, name: str, password: str) -> tuple[Actor | None, str]:
+    """The actor for a right name and password, or None and a message that is the same whether
+    the account exists or not. Repeated failures make the next try wait (login_throttle)."""
+    throttle = login_throttle.shared()
+    known = access.accounts_now().get(throttle.key(name)) is not None
+    wait = throttle.wait_seconds(name)
+    if wait > 0:
+        return None, (f"För många misslyckade inloggningar. Vänta {_wait_words(wait)} och försök igen.")
+    found = access.verify_login(name, password)
+    if found is not None:
+        throttle.succeeded(name)
+        _audit(db, name, True, "inloggning", {})
+        return found, ""
+    failures = throttle.failed(name)
+    wait = throttle.wait_seconds(name)
+    _audit(db, name, known, "inloggning misslyckad",
+           {"misslyckade i följd": failures, "väntetid i sekunder": round(wait)})
+    message = "Fel användarnamn eller lösenord."
+    if wait > 0:
+        message += f" Vänta {_wait_words(wait)} innan du försöker igen."
+    return None, message
+
+
+def _audit(db: Database, name: str, known: bool, action: str, details: dict[str, object]) -> None:
+    try:
+        login_throttle.record(db, name, known, action, details)
+    except Exception:  # a busy or damaged database must not decide who gets in
+        log.exception("Inloggningen kunde inte skrivas i granskningsloggen")
 
 
 def _gate_oidc() -> Actor:
@@ -83,26 +172,36 @@ def _gate_oidc() -> Actor:
         st.stop()
     claims = user.to_dict()
     roles = _secrets().get("roller", {})
-    role = access.role_from_claims(claims, dict(roles) if roles else {})
+    role = access.role_from_claims(claims, dict(roles) if roles else {})  # type: ignore[call-overload]
     if role is None:
+        st.session_state.pop(_ACTOR, None)
         st.title("Lägesbild")
         st.error("Ditt konto har ingen roll i Lägesbild. Be en administratör om behörighet.")
-        st.button("Logga ut", on_click=st.logout)
+        st.button("Logga ut", on_click=_logout_oidc)
         st.stop()
-    st.session_state[_ACTOR] = Actor(str(claims.get("email") or claims.get("name") or "okänd"), role)
+    # Mapped again on every run, so a changed [roller] list applies to open sessions too.
+    st.session_state[_ACTOR] = Actor(str(claims.get("email") or claims.get("name") or "okänd"), role, access.OIDC)
     return actor()
+
+
+def _logout_oidc() -> None:
+    _leave_display()
+    st.logout()
 
 
 def sidebar_account() -> None:
     """Who is logged in, and the way out."""
     current = actor()
     if mode() == "open":
+        if display_only():
+            st.sidebar.caption("Visningsläge: inget kan ändras i den här fliken.")
         return
     st.sidebar.caption(f"Inloggad: {current.label}" + (" · visningsläge" if display_only() else ""))
     if mode() == "oidc":
-        st.sidebar.button("Logga ut", on_click=st.logout)
+        st.sidebar.button("Logga ut", on_click=_logout_oidc)
     elif st.sidebar.button("Logga ut"):
         st.session_state.pop(_ACTOR, None)
+        _leave_display()
         st.rerun()
 
 
@@ -113,3 +212,42 @@ def open_mode_banner() -> None:
             "Kör den bara så på den egna datorn (localhost). Se README, avsnittet Säkerhet och dataskydd.",
             icon=":material/lock_open:",
         )
+
+
+# ---------------------------------------------------------------- pages only through app.py
+
+_run = threading.local()
+
+
+def clear_old_pages_mode() -> None:
+    """Streamlit runs an app with a pages/ folder the old way (each page file alone, without app.py
+    and so without this gate) until st.navigation has been called once in the process. The first
+    session's first run clears that at once, so that no later session starts the old way."""
+    try:
+        from streamlit.runtime.pages_manager import PagesManager
+    except ImportError:  # a Streamlit without the old multipage mode
+        return
+    PagesManager.uses_pages_directory = False
+
+
+@contextmanager
+def through_gate() -> Iterator[None]:
+    """app.py runs the chosen page inside this, after `gate` has let the session in. Reset on every
+    way out (st.stop, st.rerun, an error), because one script thread serves a session's reruns."""
+    _run.passed = True
+    try:
+        yield
+    finally:
+        _run.passed = False
+
+
+def page_guard() -> None:
+    """The first call of every page: unless this run came through app.py and its gate, nothing of
+    the page runs. A page file run alone (Streamlit's old multipage mode, right after a restart)
+    is started over through app.py, which shows the log-in form."""
+    if getattr(_run, "passed", False) and actor().role is not None:
+        return
+    clear_old_pages_mode()
+    if getattr(_run, "passed", False):
+        st.stop()  # through app.py but without an actor: the gate let nobody in
+    st.rerun()

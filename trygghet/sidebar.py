@@ -11,7 +11,7 @@ import datetime as dt
 
 import streamlit as st
 
-from . import clock, queries, ui
+from . import clock, login, queries, ui
 from . import filters as F
 from .db import Database
 from .periods import IsoWeek, latest_complete_week
@@ -110,6 +110,7 @@ def render(db: Database, today: dt.date | None = None) -> F.Filters:
     query = current_filters.to_query(defaults)
     query["vecka"] = [str(current_filters.week)]
     if query != url:
-        st.query_params.from_dict(query)
+        # The projector's display mode belongs to the session, not to the filters: it stays in the URL.
+        st.query_params.from_dict({**query, **({login.DISPLAY_PARAM: "1"} if login.display_only() else {})})
     st.session_state[_LAST_QUERY] = query
     return current_filters

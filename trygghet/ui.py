@@ -25,44 +25,6 @@ _build_lock = threading.Lock()
 log = logging.getLogger("trygghet")
 
 
-_script = threading.local()
-
-
-def _old_pages_mode_flag() -> type | None:
-    try:
-        from streamlit.runtime.pages_manager import PagesManager
-    except ImportError:  # a Streamlit without the old multipage mode
-        return None
-    return PagesManager
-
-
-def start_app() -> None:
-    """Called first in app.py. Streamlit treats an app with a pages/ folder as an old-style
-    multipage app until st.navigation has been called once in the process; app.py is about
-    to, so the flag can be cleared right away."""
-    _script.in_app = True
-    manager = _old_pages_mode_flag()
-    if manager is not None:
-        manager.uses_pages_directory = False
-
-
-def end_app() -> None:
-    _script.in_app = False
-
-
-def _insist_on_app_navigation() -> None:
-    """A first visit straight to /oversikt, before app.py has ever run in this process, makes
-    Streamlit run the page file alone (no sidebar filters, file names as menu). Clear the flag
-    and start over through app.py. Never reruns a page that app.py itself is running, so
-    widget clicks are not lost."""
-    if getattr(_script, "in_app", False):
-        return
-    manager = _old_pages_mode_flag()
-    if manager is not None and manager.uses_pages_directory:
-        manager.uses_pages_directory = False
-        st.rerun()
-
-
 @st.cache_data(show_spinner=False, max_entries=4)
 def _damage(path: str, token: tuple[int, int, int]) -> str | None:
     return damage_message(Database(Path(path)))
@@ -71,7 +33,6 @@ def _damage(path: str, token: tuple[int, int, int]) -> str | None:
 def database() -> Database:
     """The app's database; a first start builds the demo database so there is something to show.
     A damaged file stops the page with the way back, never a traceback."""
-    _insist_on_app_navigation()
     db = Database(resolve_db_path())
     if db.exists():
         problem = _damage(str(db.path), db.change_token())
