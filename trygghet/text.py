@@ -79,3 +79,30 @@ def split_list(value: str) -> list[str]:
     """'a, b; c' -> ['a', 'b', 'c'] (commas, semicolons or line breaks)."""
     parts = re.split(r"[,;\n]", value)
     return [clean(p) for p in parts if clean(p)]
+
+
+# Every ASCII punctuation character: CommonMark lets a backslash make any of them literal, and
+# together they start every construct Streamlit's Markdown parses (emphasis, links, images, code,
+# HTML and entities, LaTeX in $, :colour[…] directives, tables, headings, lists, block quotes).
+_MARKDOWN_PUNCTUATION = str.maketrans({c: "\\" + c for c in "!\"#$%&'()*+,-./:;<=>?@[\\]^_`{|}~"})
+_LINE_BREAK = re.compile(r"\r\n|[\r\n\u2028\u2029]")
+# Some of Streamlit's Markdown works on the text after parsing, where the backslashes are gone:
+# bare web and e-mail addresses become links, :name: shortcodes emoji or icons, and -> -- >= <=
+# arrows and dashes. An invisible word joiner inside each pattern keeps the characters as typed.
+WORD_JOINER = "\u2060"
+_AFTER_PARSING = re.compile(r"(?<=:)(?=[\w/+-])|(?<=www)(?=\.)|(?=@)|(?<=[-<>~=])(?=[-<>=])", re.IGNORECASE)
+
+
+def md_literal(value: object) -> str:
+    """User text to put into Markdown so that it shows as the characters typed: no formatting,
+    links, images, HTML, LaTeX, emoji or Streamlit directives. Line breaks stay line breaks;
+    white space at the ends of a line is dropped, since Markdown would read indentation as code."""
+    text = _AFTER_PARSING.sub(WORD_JOINER, _CONTROL.sub("", str(value)))
+    lines = [line.strip().translate(_MARKDOWN_PUNCTUATION) for line in _LINE_BREAK.split(text)]
+    return "  \n".join(line for line in lines if line)
+
+
+def plotly_literal(value: object) -> str:
+    """User text for a Plotly label, legend or hover text, which read a subset of HTML (<a href>,
+    <b>, <br>, entities): as entities, the tags show as typed."""
+    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
