@@ -238,7 +238,7 @@ def test_workbook_with_garbage_inside(refused: Callable[..., FileReport]) -> Non
 
 def test_sheet_too_wide_and_tall_for_the_cell_limit(refused: Callable[..., FileReport]) -> None:
     rows = [HEADER, GOOD_ROW, [None] * 300 + ["x"]]
-    report = refused(workbook(rows), limits=Limits(max_cells_per_sheet=500))
+    report = refused(workbook(rows), limits=Limits(max_area_cells=500))
     assert "för stort" in report.error
 
 

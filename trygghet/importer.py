@@ -21,7 +21,8 @@ from . import db as dbmod
 from .access import Actor
 from .config import Limits
 from .db import Database
-from .reader import FileError, RawFile, read_file
+from .read_worker import read_isolated
+from .reader import FileError, RawFile
 from .sheetspec import BY_KIND, KIND_LABELS
 from .text import Vocabulary
 from .validate import ParsedSheet, RowError, SheetError, Vocabularies, is_ignored_sheet, parse_sheet, recognise
@@ -138,7 +139,8 @@ def prepare(
     report = FileReport(name, "preview", sha256=digest, size=len(data))
     today = today or clock.today()
     try:
-        raw = read_file(data, name, limits)
+        # Parsed in a separate process under hard limits: a hostile file fails alone, not the server.
+        raw = read_isolated(data, name, limits)
         report.file_kind = raw.file_kind
         report.notes.extend(raw.notes)
         if raw.file_kind == "json":
@@ -167,7 +169,10 @@ def prepare(
                 placement=dict(getattr(sheet, "placement", {})),
             )
         )
-    return PreparedFile(name, data, digest, raw, parsed, report)
+    # The raw cells are not kept: `parsed` holds all that apply needs, and a full sheet's raw cells
+    # would stay in memory beside it.
+    del raw
+    return PreparedFile(name, data, digest, None, parsed, report)
 
 
 def _parse_all(raw: RawFile, db: Database, today: dt.date, report: FileReport) -> list[ParsedSheet]:

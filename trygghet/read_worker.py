@@ -1,0 +1,182 @@
+"""Reading an uploaded file in a separate process under hard limits.
+
+The workbook reader is native code: a hostile file can make it ask for hundreds of
+gigabytes and abort, which in the app's own process would stop the server for everyone.
+So the file is parsed in a fresh Python process (`python -m trygghet.read_worker`) that
+limits its own address space and CPU time; the caller waits for it with a wall-time
+limit and kills it when that runs out. Whatever happens to the child (a signal, an
+exhausted limit, an exception) becomes a FileError with a Swedish message, and the
+caller goes on.
+
+A fresh interpreter rather than multiprocessing: the server is multithreaded, so forking
+it is unsafe, and multiprocessing's spawn and forkserver children re-import the parent's
+__main__ (Streamlit's command line) before they start. The file and the job go to the
+child through a private temporary folder, the result comes back as one pickle written
+there (without pickle's memo, which would cost as much memory as the cells again).
+"""
+
+from __future__ import annotations
+
+import importlib
+import json
+import logging
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import tempfile
+import traceback
+from collections.abc import Callable
+from pathlib import Path
+
+from .config import Limits
+from .reader import FileError, RawFile, check_size
+
+log = logging.getLogger(__name__)
+
+READ_FILE = "trygghet.reader:read_file"
+_ROOT = Path(__file__).resolve().parent.parent
+_EXIT_MEMORY = 3
+_EXIT_FAILED = 4
+_RESAVE = "Öppna filen i Excel, spara om den som .xlsx och ladda upp den igen."
+
+
+def read_isolated(data: bytes, file_name: str, limits: Limits | None = None, *, entry: str = READ_FILE) -> RawFile:
+    """`entry` ("module:function", called as function(data, file_name, limits)) run in a child
+    process under `limits`; its RawFile, or FileError with a Swedish message for any failure."""
+    limits = limits or Limits.from_env()
+    check_size(data, limits)
+    with tempfile.TemporaryDirectory(prefix="trygghet-read-") as tmp:
+        folder = Path(tmp)
+        (folder / "input").write_bytes(data)
+        job = {"entry": entry, "file_name": file_name, "limits": limits.as_dict()}
+        (folder / "job.json").write_text(json.dumps(job), encoding="utf-8")
+        with open(folder / "stderr", "wb") as errors:
+            process = subprocess.Popen(
+                [sys.executable, "-m", "trygghet.read_worker", str(folder)],
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=errors,
+                cwd=_ROOT,
+                env=_child_environment(),
+            )
+            try:
+                code = process.wait(timeout=limits.read_wall_seconds)
+            except subprocess.TimeoutExpired:
+                code = None
+            finally:
+                if process.poll() is None:  # timed out, or the caller was interrupted
+                    process.kill()
+                    process.wait()
+        if code is None:
+            raise FileError(
+                f"Filen kunde inte läsas: läsningen tog längre än tillåtna {limits.read_wall_seconds} sekunder "
+                f"och avbröts. Dela upp filen i flera mindre filer, eller {_RESAVE[0].lower()}{_RESAVE[1:]}"
+            )
+        return _outcome(folder, code, limits, file_name)
+
+
+def _child_environment() -> dict[str, str]:
+    env = dict(os.environ)
+    env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH", "")) if p)
+    return env
+
+
+def _outcome(folder: Path, code: int, limits: Limits, file_name: str) -> RawFile:
+    if code == 0:
+        with open(folder / "result.pickle", "rb") as stream:
+            status, value = pickle.load(stream)  # written by our own child a moment ago
+        if status == "error":
+            raise FileError(value)
+        return value
+    errors = _tail(folder / "stderr")
+    if code > 0 and code != _EXIT_MEMORY:
+        log.error("Reading %s failed in the worker (exit %s):\n%s", file_name, code, errors)
+        raise FileError(f"Filen kunde inte läsas: ett oväntat fel uppstod när den lästes. {_RESAVE}")
+    signal_number = -code
+    if signal_number == signal.SIGXCPU:
+        raise FileError(
+            f"Filen kunde inte läsas: den kräver mer än tillåtna {limits.read_cpu_seconds} sekunders "
+            f"beräkningstid. Dela upp filen i flera mindre filer, eller {_RESAVE[0].lower()}{_RESAVE[1:]}"
+        )
+    # Rust reports a failed allocation on stderr and aborts; the kernel's OOM killer sends SIGKILL.
+    if code == _EXIT_MEMORY or signal_number == signal.SIGKILL or "memory allocation" in errors:
+        raise FileError(
+            f"Filen kunde inte läsas: den kräver mer minne än tillåtet ({limits.read_memory_mb} MB). "
+            "Oftast har ett blad celler långt ut till höger eller långt ned, eller så är filen mycket stor. "
+            "Spara om den i Excel efter att ha tagit bort tomma rader och kolumner efter dina data, eller "
+            "dela upp den i flera filer, och ladda upp den igen."
+        )
+    log.error("Reading %s crashed the worker (signal %s):\n%s", file_name, signal_number, errors)
+    raise FileError(
+        "Filen kunde inte läsas: läsaren kraschade på den, troligen för att filen är skadad. "
+        f"Ingenting har sparats. {_RESAVE}"
+    )
+
+
+def _tail(path: Path, size: int = 4000) -> str:
+    try:
+        with open(path, "rb") as stream:
+            stream.seek(max(0, path.stat().st_size - size))
+            return stream.read().decode("utf-8", errors="replace")
+    except OSError:
+        return ""
+
+
+# ---------------------------------------------------------------- the child
+
+
+def _limit_self(limits: Limits) -> None:
+    try:
+        import resource
+    except ImportError:  # Windows: only the wall-time limit holds there
+        return
+
+    def lower(kind: int, soft: int, hard: int) -> None:
+        _, current = resource.getrlimit(kind)
+        if current != resource.RLIM_INFINITY:
+            soft, hard = min(soft, current), min(hard, current)
+        resource.setrlimit(kind, (soft, hard))
+
+    memory = limits.read_memory_mb * 2**20
+    lower(resource.RLIMIT_AS, memory, memory)
+    # The soft limit sends SIGXCPU, which we name; the hard one kills a child that ignores it.
+    lower(resource.RLIMIT_CPU, limits.read_cpu_seconds, limits.read_cpu_seconds + 5)
+    lower(resource.RLIMIT_CORE, 0, 0)  # an aborting reader leaves no core file with the upload in it
+
+
+def _resolve(entry: str) -> Callable[[bytes, str, Limits], RawFile]:
+    module, _, name = entry.partition(":")
+    return getattr(importlib.import_module(module), name)
+
+
+def main(folder: Path) -> None:
+    job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
+    limits = Limits(**job["limits"])
+    _limit_self(limits)
+    try:
+        reader = _resolve(job["entry"])
+        data = (folder / "input").read_bytes()
+        outcome: tuple[str, object] = ("ok", reader(data, job["file_name"], limits))
+        del data
+    except FileError as exc:
+        outcome = ("error", str(exc))
+    except MemoryError:
+        os._exit(_EXIT_MEMORY)
+    except BaseException:
+        traceback.print_exc()
+        sys.stderr.flush()
+        os._exit(_EXIT_FAILED)
+    try:
+        with open(folder / "result.tmp", "wb") as stream:
+            pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
+            pickler.fast = True  # no memo: the sheets hold no cycles, and the memo would double the memory
+            pickler.dump(outcome)
+        os.replace(folder / "result.tmp", folder / "result.pickle")
+    except MemoryError:
+        os._exit(_EXIT_MEMORY)
+
+
+if __name__ == "__main__":
+    main(Path(sys.argv[1]))
