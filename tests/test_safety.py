@@ -267,20 +267,20 @@ def test_two_sessions_and_the_cli_uploading_at_once_all_land(database: Database,
 def test_a_killed_import_leaves_a_database_without_that_upload(database: Database, tmp_path: Path) -> None:
     big = tmp_path / "stor.csv"
     big.write_bytes(csv_bytes(300_000, "K"))
-    request = database.path.with_name(database.path.name + ".write-request")
+    queue = database.path.with_name(database.path.name + ".write-queue")
     process = subprocess.Popen(
         [sys.executable, "-m", "trygghet", "--db", str(database.path), "import", str(big)],
         cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
     )
     # The file is taken twice: for the snapshot, then for the import's transaction, which holds
-    # the write request for as long as it runs. Kill as soon as that second request appears.
+    # its ticket in the writer queue for as long as it runs. Kill as soon as that second ticket appears.
     snapshot_dir = database.path.parent / "snapshots"
     deadline = time.monotonic() + 120
     while time.monotonic() < deadline and not any(snapshot_dir.glob("*.duckdb")):
         time.sleep(0.005)
-    while time.monotonic() < deadline and not request.exists() and process.poll() is None:
+    while time.monotonic() < deadline and not any(queue.glob("*")) and process.poll() is None:
         time.sleep(0.001)
-    assert process.poll() is None and request.exists(), "the import never started its transaction"
+    assert process.poll() is None and any(queue.glob("*")), "the import never started its transaction"
     time.sleep(0.1)
     process.send_signal(signal.SIGKILL)
     process.wait(timeout=30)

@@ -6,11 +6,13 @@ read it. So:
 - Reads share one read-only connection per process (a cursor per read, so threads
   never share a cursor); opening a DuckDB file costs tens of milliseconds, far more
   than the dashboards' queries.
-- A writer (the app's own upload, or the CLI in another process) first leaves a
-  `<file>.write-request` beside the database. Every process that holds the shared
-  reader closes it within a tenth of a second when it sees the request (or after ten
-  idle seconds), and opens no new one until the request is gone, so the writer gets
-  the file promptly and is never starved.
+- A writer (the app's own upload, or the CLI in another process) first takes a ticket
+  in `<file>.write-queue/`, one file per waiting writer, and writers go in ticket order,
+  so none is starved by the others. While the queue is not empty every process that
+  holds the shared reader closes it within a tenth of a second (or after ten idle
+  seconds) and new reads wait, so the writer at the head gets the file promptly.
+  Tickets of processes that died are removed by whoever looks next; the directory
+  exists only while someone is in line.
 - Writes are short transactions that bump the data version, which the app caches on.
 - Inside one process a readers–writer lock keeps read-only and read-write connections
   apart, because DuckDB refuses two configurations of the same file in one process.
@@ -19,6 +21,8 @@ read it. So:
 from __future__ import annotations
 
 import atexit
+import contextlib
+import itertools
 import os
 import threading
 import time
@@ -292,28 +296,53 @@ def _is_lock_conflict(exc: Exception) -> bool:
     return "lock" in text and ("conflicting" in text or "could not set" in text)
 
 
-REQUEST_MAX_AGE = 300.0  # a request older than this was left by a writer that died
+REQUEST_MAX_AGE = 300.0  # seconds; where a process's liveness cannot be asked, an older ticket is stale
 IDLE_CLOSE = 10.0  # seconds; a file nobody reads is let go even without a request
 JANITOR_TICK = 0.05
+QUEUE_POLL = 0.02  # seconds between a waiting writer's looks at the queue
+
+# A ticket is an empty file in <file>.write-queue/ named number-pid-start-serial: its place in
+# line, the process (and, on Linux, that process's start time, so a reused pid is not taken for
+# the writer that died), and a serial that keeps two threads of one process apart.
+_TICKET_DIGITS = 12
+_ticket_serial = itertools.count(1)
+_CAN_SIGNAL = os.name == "posix"  # elsewhere os.kill(pid, 0) would end the process, not ask about it
 
 
-def _request_path(path: Path) -> Path:
-    return path.with_name(path.name + ".write-request")
+@dataclass(frozen=True, order=True)
+class _Ticket:
+    number: int
+    pid: int
+    start: int
+    serial: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.number:0{_TICKET_DIGITS}d}-{self.pid}-{self.start}-{self.serial}"
+
+    @staticmethod
+    def parse(name: str) -> _Ticket | None:
+        parts = name.split("-")
+        if len(parts) != 4 or not all(p.isdigit() for p in parts):
+            return None  # not a ticket (an editor's or a copy tool's file): not in line
+        return _Ticket(*(int(p) for p in parts))
 
 
-def _write_requested(path: Path) -> bool:
-    """True while a live writer waits for or holds the file. A request left behind by a writer
-    that was killed (its process is gone) is removed, so it cannot hold up readers."""
-    request = _request_path(path)
+def _queue_dir(path: Path) -> Path:
+    return path.with_name(path.name + ".write-queue")
+
+
+def _process_state(pid: int) -> tuple[str, int] | None:
+    """The process's state letter and start time (clock ticks since boot) from Linux's /proc."""
     try:
-        age = time.time() - request.stat().st_mtime
-        pid = int(request.read_text() or 0)
-    except (FileNotFoundError, ValueError):
-        return False
-    if age > REQUEST_MAX_AGE or (pid and not _process_alive(pid)):
-        request.unlink(missing_ok=True)
-        return False
-    return True
+        with open(f"/proc/{pid}/stat", "rb") as f:
+            fields = f.read().rsplit(b")", 1)[1].split()  # the command name may hold spaces and ')'
+        return fields[0].decode(), int(fields[19])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
+_OWN_START = (_process_state(os.getpid()) or ("", 0))[1]
 
 
 def _process_alive(pid: int) -> bool:
@@ -325,15 +354,104 @@ def _process_alive(pid: int) -> bool:
         return False
     except PermissionError:  # alive, owned by someone else
         return True
-    except OSError:  # not supported on this platform: assume alive, the age limit still applies
+    except OSError:  # not supported on this platform: assume alive
         return True
     return True
 
 
-def _announce_write(path: Path) -> Path:
-    request = _request_path(path)
-    request.write_text(str(os.getpid()))
-    return request
+def _ticket_alive(queue: Path, ticket: _Ticket) -> bool:
+    if ticket.pid == os.getpid() and ticket.start == _OWN_START:
+        return True
+    if not _CAN_SIGNAL:
+        try:
+            return time.time() - (queue / ticket.name).stat().st_mtime < REQUEST_MAX_AGE
+        except FileNotFoundError:
+            return False
+    if not _process_alive(ticket.pid):
+        return False
+    if ticket.start:
+        state = _process_state(ticket.pid)
+        if state is not None:
+            return state[0] != "Z" and state[1] == ticket.start  # a zombie or a reused pid: the writer died
+    return True
+
+
+def _live_tickets(queue: Path) -> list[_Ticket]:
+    """The tickets in line, first first. Tickets of dead processes are removed on the way."""
+    try:
+        names = os.listdir(queue)
+    except (FileNotFoundError, NotADirectoryError):
+        return []
+    live = []
+    for name in names:
+        ticket = _Ticket.parse(name)
+        if ticket is None:
+            continue
+        if _ticket_alive(queue, ticket):
+            live.append(ticket)
+        else:
+            (queue / name).unlink(missing_ok=True)
+    if not live:
+        _remove_empty(queue)
+    return sorted(live)
+
+
+def _remove_empty(queue: Path) -> None:
+    with contextlib.suppress(OSError):  # gone already, or a writer has just put a ticket in
+        queue.rmdir()
+
+
+def _write_requested(path: Path) -> bool:
+    """True while a live writer waits for or holds the file. Costs one failed listdir when no
+    writer is about, since the queue's directory exists only while someone is in it."""
+    return bool(_live_tickets(_queue_dir(path)))
+
+
+def _take_ticket(path: Path) -> tuple[Path, _Ticket]:
+    """A place at the end of the line for the file."""
+    queue = _queue_dir(path)
+    serial = next(_ticket_serial)
+    while True:
+        try:
+            queue.mkdir(exist_ok=True)
+            names = [t for t in map(_Ticket.parse, os.listdir(queue)) if t is not None]
+            ticket = _Ticket(max((t.number for t in names), default=0) + 1, os.getpid(), _OWN_START, serial)
+            # Two writers that looked at once draw the same number; the pid in the name keeps both
+            # tickets apart and orders them the same way for everyone.
+            os.close(os.open(queue / ticket.name, os.O_CREAT | os.O_EXCL | os.O_WRONLY, 0o644))
+            return queue, ticket
+        except FileNotFoundError:
+            continue  # the last writer out removed the directory between our mkdir and open
+
+
+def _leave_queue(queue: Path, ticket: _Ticket) -> None:
+    (queue / ticket.name).unlink(missing_ok=True)
+    _live_tickets(queue)  # the last one out removes the directory
+
+
+@contextmanager
+def _writer_turn(path: Path, timeout: float) -> Iterator[float]:
+    """Waits in the file's writer queue until every writer before this one is done; yields the
+    time left of `timeout`. Readers in every process stand aside while the queue is not empty."""
+    deadline = time.monotonic() + timeout
+    queue, ticket = _take_ticket(path)
+    try:
+        while True:
+            live = _live_tickets(queue)
+            if live and live[0] == ticket:
+                break
+            if ticket not in live:  # our ticket was removed from outside: join the line again
+                queue, ticket = _take_ticket(path)
+                continue
+            if time.monotonic() > deadline:
+                raise DatabaseBusy(
+                    f"Databasen är upptagen: {live.index(ticket)} andra ändringar (till exempel en import "
+                    "från kommandoraden) väntade före den här. Inget har ändrats; försök igen om en stund."
+                )
+            time.sleep(QUEUE_POLL)
+        yield max(0.0, deadline - time.monotonic())
+    finally:
+        _leave_queue(queue, ticket)
 
 
 class _SharedReader:
@@ -382,14 +500,10 @@ _readers: dict[str, _SharedReader] = {}
 def file_lock(path: Path, settle: float = 0.3) -> Iterator[None]:
     """The file itself, with no connection at all (to replace it): this process lets go, and
     others are asked to and given a moment to do so."""
-    with _lock_for(path).writing():
+    with _writer_turn(path, Database.write_timeout), _lock_for(path).writing():
         _reader_for(path).close()
-        request = _announce_write(path)
-        try:
-            time.sleep(settle)
-            yield
-        finally:
-            request.unlink(missing_ok=True)
+        time.sleep(settle)
+        yield
 
 
 @atexit.register
@@ -453,17 +567,15 @@ class Database:
     def exclusive(self) -> Iterator[duckdb.DuckDBPyConnection]:
         """The file for writing: other processes are asked to let go, this one lets go itself."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with _lock_for(self.path).writing():
+        with _writer_turn(self.path, self.write_timeout) as left, _lock_for(self.path).writing():
             _reader_for(self.path).close()
-            request = _announce_write(self.path)
+            # First in line, readers elsewhere let go within a janitor tick; a little time is
+            # kept even for a writer that used its whole wait in the queue.
+            con = _connect(self.path, read_only=False, timeout=max(left, 5.0))
             try:
-                con = _connect(self.path, read_only=False, timeout=self.write_timeout)
-                try:
-                    yield con
-                finally:
-                    con.close()
+                yield con
             finally:
-                request.unlink(missing_ok=True)
+                con.close()
 
     @contextmanager
     def write(self) -> Iterator[duckdb.DuckDBPyConnection]:
