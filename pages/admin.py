@@ -20,7 +20,7 @@ if not access.allowed(actor, access.AUDIT):
 
 message = st.session_state.pop("admin_message", None)
 if message:
-    st.success(message)
+    st.success(ui.plain(message))
 
 uploads_tab, audit_tab, snapshot_tab, settings_tab, accounts_tab = st.tabs(
     ["Ångra uppladdning", "Granskningslogg", "Säkerhetskopior", "Personuppgifter och arkiv", "Konton"]
@@ -32,7 +32,7 @@ def run(action, done: str) -> None:  # type: ignore[no-untyped-def]
     try:
         result = action()
     except (access.AccessDenied, undo.UndoError, DatabaseBusy, ValueError) as exc:
-        st.error(str(exc))
+        st.error(ui.plain(exc))
         return
     st.session_state["admin_message"] = result if isinstance(result, str) else done
     st.rerun()

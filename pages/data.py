@@ -75,25 +75,25 @@ def rejected_rows_download(upload_id: int, key: str | None = None) -> None:
 def show_report(report: importer.FileReport, prepared: importer.PreparedFile | None, final: bool) -> None:
     label, icon = STATUS[report.status]
     with st.container(border=True):
-        st.markdown(f"**{ui.md_escape(report.file)}** – {label}")
+        st.markdown(f"**{ui.plain(report.file)}** – {label}")
         st.caption(f"{report.size / 1024:.0f} kB · sha256 {report.sha256[:12]}…")
         if report.error:
-            st.error(report.error, icon=icon)
+            st.error(ui.plain(report.error), icon=icon)
             return
         for note in report.notes:
-            st.caption(note)
+            st.caption(ui.plain(note))
         st.dataframe(sheet_table(report, final), hide_index=True, width="stretch")
         for index, sheet in enumerate(report.sheets):
             for note in sheet.notes:
-                st.caption(f"{sheet.sheet}: {note}")
+                st.caption(ui.plain(f"{sheet.sheet}: {note}"))
             if sheet.errors:
-                with st.expander(f"{ui.md_escape(sheet.sheet)}: {len(sheet.errors)} fel på {sheet.rejected} rader", expanded=not final):
+                with st.expander(f"{ui.plain(sheet.sheet)}: {len(sheet.errors)} fel på {sheet.rejected} rader", expanded=not final):
                     errors = pd.DataFrame(
                         [{"Rad": e.row, "Kolumn": e.column, "Fel": e.message} for e in sheet.errors]
                     )
                     st.dataframe(errors, hide_index=True, width="stretch")
             if prepared is not None and not final:
-                with st.expander(f"{ui.md_escape(sheet.sheet)}: förhandsvisning av de första raderna"):
+                with st.expander(f"{ui.plain(sheet.sheet)}: förhandsvisning av de första raderna"):
                     st.dataframe(importer.preview(prepared.parsed[index]), hide_index=True, width="stretch")
         if final and report.upload_id and report.totals()["rejected"]:
             rejected_rows_download(report.upload_id, key=f"rejected_{report.upload_id}")
@@ -122,7 +122,7 @@ with upload_tab:
         key = (upload.name, len(data), hash(data))
         if key not in state["prepared"]:
             try:
-                with st.spinner(f"Läser {upload.name} …"):
+                with st.spinner(f"Läser {ui.plain(upload.name)} …"):
                     prepared = importer.prepare(db, data, upload.name)
                     if prepared.report.status != "rejected":
                         importer.apply(db, prepared, actor=actor, dry_run=True)
@@ -145,7 +145,7 @@ with upload_tab:
                     fresh = importer.prepare(db, prepared.data, prepared.file_name)
                     results.append(importer.apply(db, fresh, actor=actor))
                 except (DatabaseBusy, access.AccessDenied) as exc:
-                    st.error(f"{prepared.file_name}: {exc}")
+                    st.error(ui.plain(f"{prepared.file_name}: {exc}"))
             state["results"] = results + [p.report for p in prepared_files if p.report.status == "rejected"]
             state["prepared"] = {}
             state["uploader_round"] += 1

@@ -23,7 +23,7 @@ OVERDUE = "Försenad"
 
 st.title("Insatser")
 st.caption(
-    f"{filters.district_label} · läget {fmt_date(today)} · Insatser utan stadsdel gäller hela kommunen och "
+    f"{ui.plain(filters.district_label)} · läget {fmt_date(today)} · Insatser utan stadsdel gäller hela kommunen och "
     "visas alltid."
 )
 
@@ -46,7 +46,7 @@ counts = listed["Status"].value_counts()
 overdue = int(listed["Försenad"].sum())
 order = [s for s in interventions.LIST_STATUS_ORDER if counts.get(s, 0)]
 order += [s for s in counts.index if s not in interventions.LIST_STATUS_ORDER]
-parts = [f"{fmt_int(counts[s])} {interventions.status_word(s, int(counts[s]))}" for s in order]
+parts = [f"{fmt_int(counts[s])} {ui.plain(interventions.status_word(s, int(counts[s])))}" for s in order]
 st.markdown(f"**{fmt_int(len(listed))} insatser** visas: {', '.join(parts)}.")
 if overdue:
     st.warning(f"{fmt_int(overdue)} insatser har passerat sitt slutdatum utan att vara avslutade.",
@@ -154,16 +154,16 @@ row = listed[listed["Insats-ID"] == selected].iloc[0]
 
 
 def text(value: object) -> str | None:
-    """A cell as text for Markdown, escaped; pandas gives missing text as NaN, which would read as
-    'nan' (and is truthy)."""
-    return ui.md_escape(value) if isinstance(value, str) and value.strip() else None
+    """A cell as text for Markdown, shown as typed; pandas gives missing text as NaN, which would
+    read as 'nan' (and is truthy)."""
+    return ui.plain(value) if isinstance(value, str) and value.strip() else None
 
 
 end_text = fmt_date(row["Slut"]) if pd.notna(row["Slut"]) else "inget slutdatum"
 start_text = fmt_date(row["Start"]) if pd.notna(row["Start"]) else "inget startdatum"
 contact = text(row["Ansvarig"])
 facts = [
-    f"**Status:** {row['Status']}" + (" – **försenad**" if row["Försenad"] else ""),
+    f"**Status:** {text(row['Status'])}" + (" – **försenad**" if row["Försenad"] else ""),
     f"**Stadsdel:** {text(row['Stadsdel']) or 'hela kommunen'}",
     f"**Period:** {start_text} – {end_text}",
     f"**Ansvarig:** {text(row['Ansvarig aktör']) or '–'}" + (f" ({contact})" if contact else ""),
@@ -268,10 +268,10 @@ else:
         for period in (interventions.PERIOD_DURING, interventions.PERIOD_AFTER):
             effect = interventions.effect_summary(data.frame, period)
             if effect is not None:
-                st.markdown(f"**{effect.text}**")
+                st.markdown(f"**{effect.text}**")  # generated: numbers and fixed words only
                 if effect.ratio is not None:
                     st.caption(
-                        f"{data.district}: {fmt_int(effect.treated_before)} händelser på "
+                        f"{ui.plain(data.district)}: {fmt_int(effect.treated_before)} händelser på "
                         f"{fmt_int(effect.weeks_before)} veckor före, {fmt_int(effect.treated_during)} på "
                         f"{fmt_int(effect.weeks_during)} veckor {period}. Övriga stadsdelar: "
                         f"{fmt_int(effect.control_before)} och {fmt_int(effect.control_during)}."
@@ -292,7 +292,7 @@ else:
                          "finns i händelsedatan.")
         if data.open_ended:
             notes.append("Insatsen har inget slutdatum, så under-perioden räknas fram till senaste hela vecka.")
-        st.caption(" ".join(notes))
+        st.caption(ui.plain(" ".join(notes)))
     with chart_column:
         effect_chart(data)
 

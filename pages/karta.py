@@ -42,7 +42,7 @@ if filters.categories:
                      f"{len(filters.categories)} kategorier")
 if filters.sources:
     selection.append(", ".join(filters.sources) if len(filters.sources) <= 3 else f"{len(filters.sources)} källor")
-st.caption(" · ".join([span.label, *selection]))
+st.caption(ui.plain(" · ".join([span.label, *selection])))
 
 counts = ui.query(geo.district_counts, db, filters, window)
 points = ui.query(geo.event_points, db, filters, 5000, window) if show_points else None

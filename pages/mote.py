@@ -105,12 +105,12 @@ def _start_presentation() -> None:
 
 def _show_removed(removed: meetings.Removed) -> None:
     if removed:
-        st.toast(removed.message + " Personuppgifter hör inte hemma i mötets anteckningar.",
+        st.toast(ui.plain(removed.message) + " Personuppgifter hör inte hemma i mötets anteckningar.",
                  icon=":material/privacy_tip:")
 
 
 def _fail(exc: Exception) -> None:
-    st.error(str(exc), icon=":material/error:")
+    st.error(ui.plain(exc), icon=":material/error:")
 
 
 def _style(fig: object, height: int) -> object:
@@ -140,6 +140,8 @@ def _static_table(frame: pd.DataFrame, name: str, highlight: list[bool] | None =
     long texts wrap), otherwise the usual dataframe with an Excel download. `highlight` marks
     whole rows; `cell_flags` ('upp'/'ned' per cell) colours single cells as Översikt does."""
     frame = frame.reset_index(drop=True)
+    if presenting:
+        frame = ui.plain_frame(frame)  # st.table reads every cell as Markdown
     if cell_flags is not None:
         styler = ui.flag_styler(frame, cell_flags.reset_index(drop=True)) if (cell_flags != "").any().any() else None
     else:
@@ -258,7 +260,8 @@ def view_lagesbild(agenda: meetings.Agenda) -> None:
         st.markdown("**Det här sticker ut**")
         notable = agenda.notable[:4] if presenting else agenda.notable
         if notable:
-            st.markdown("\n".join(f"- {'▲' if n.change.direction == 'upp' else '▼'} {n.sentence}" for n in notable))
+            st.markdown("\n".join(f"- {'▲' if n.change.direction == 'upp' else '▼'} {ui.plain(n.sentence)}"
+                                   for n in notable))
         else:
             st.write("Inga statistiskt säkra förändringar mot de fyra veckorna före i någon stadsdel och kategori.")
         shown, flags = tables.compstat_cells(
@@ -376,7 +379,7 @@ def view_omraden(agenda: meetings.Agenda) -> None:
         return
     current, previous = f"Hittills {window.start.year}", f"Samma period {window.start.year - 1}"
     st.caption(f"Händelser i områdenas indikatorkategorier {fmt_date(window.start)} – "
-               f"{fmt_date(window.end - dt.timedelta(days=1))} mot samma datum året före ({m.district_label}). "
+               f"{fmt_date(window.end - dt.timedelta(days=1))} mot samma datum året före ({ui.plain(m.district_label)}). "
                "Orange: statistiskt säker ökning.")
     left, right = st.columns([5, 6], gap="large")
     with left:
@@ -469,7 +472,7 @@ def delete_decision(m: meetings.Meeting, own: pd.DataFrame) -> None:
             except (meetings.MeetingError, AccessDenied) as exc:
                 _fail(exc)
             else:
-                st.toast(f"Beslutet togs bort: {labels.get(int(chosen), text)}", icon=":material/delete:")
+                st.toast(f"Beslutet togs bort: {ui.plain(labels.get(int(chosen), text))}", icon=":material/delete:")
                 st.rerun()
 
 
@@ -546,9 +549,9 @@ def decision_form(agenda: meetings.Agenda) -> None:
             _show_removed(result.removed)
             message = "Beslutet är sparat"
             if result.intervention_id and link == LINK_NEW:
-                message += f" och insatsen {result.intervention_id} skapad"
+                message += f" och insatsen {ui.plain(result.intervention_id)} skapad"
             elif result.intervention_id and result.changed_fields:
-                message += f"; insatsen {result.intervention_id} ändrad"
+                message += f"; insatsen {ui.plain(result.intervention_id)} ändrad"
             st.toast(message + ".", icon=":material/check_circle:")
             state["beslut_runda"] = round_ + 1
             st.rerun()
@@ -595,7 +598,7 @@ def focus_section(agenda: meetings.Agenda, editable: bool) -> None:
     if not agenda.top_places.empty:
         suggestions = ", ".join(f"{p} ({d}, {fmt_int(n)})" for p, d, n in
                                 agenda.top_places[["Plats", "Stadsdel", "Händelser"]].head(5).itertuples(index=False))
-        st.caption(f"Flest händelser {m.week.label}: {suggestions}.")
+        st.caption(f"Flest händelser {m.week.label}: {ui.plain(suggestions)}.")
 
 
 def render_view(view: int, agenda: meetings.Agenda) -> None:
@@ -649,8 +652,8 @@ def meeting_caption(meeting: meetings.Meeting) -> str:
     week = meeting.week
     people = "; ".join(p.label for p in meeting.participants) or "inga deltagare antecknade"
     closed = f" · avslutat {meeting.closed_at:%Y-%m-%d %H:%M}" if meeting.closed_at else ""
-    return (f"{fmt_date(meeting.held_on)} · lägesbild {week.label} {week.year} · {meeting.district_label} · "
-            f"Deltagare: {people}{closed}")
+    return ui.plain(f"{fmt_date(meeting.held_on)} · lägesbild {week.label} {week.year} · {meeting.district_label} · "
+                    f"Deltagare: {people}{closed}")
 
 
 # ---------------------------------------------------------------- presentation mode
@@ -663,7 +666,8 @@ def presentation(meeting: meetings.Meeting | None) -> None:
         start_form()
         if all_meetings:
             latest = all_meetings[0]
-            if st.button(f"Visa senaste mötet ({latest.label})", icon=":material/history:", key="pres_latest"):
+            if st.button(f"Visa senaste mötet ({ui.plain(latest.label)})", icon=":material/history:",
+                         key="pres_latest"):
                 _choose_meeting(latest.id)
                 st.rerun()
         st.button("Avsluta presentationsläget", key="pres_exit", on_click=_exit_presentation,
@@ -687,7 +691,7 @@ def presentation(meeting: meetings.Meeting | None) -> None:
     render_view(view, agenda)
     timer = _url_int("timer")
     foot = st.columns([6, 2, 2], vertical_alignment="center")
-    foot[0].caption(f"{meeting.title} · {fmt_date(meeting.held_on)} · {meeting.district_label}. "
+    foot[0].caption(ui.plain(f"{meeting.title} · {fmt_date(meeting.held_on)} · {meeting.district_label}. ") +
                     "Tangenter: → PgDn mellanslag = nästa · ← PgUp = föregående · Esc = avsluta. "
                     + (f"Byter vy var {timer}:e sekund och stannar på sista vyn." if timer else
                        "Lägg till &timer=60 i adressen för automatisk bläddring."))

@@ -18,7 +18,7 @@ week = filters.week
 today = clock.today()
 
 st.title(f"Veckans lägesbild – v. {week.week} {week.year}")
-st.caption(f"{filters.district_label} · {week.monday():%Y-%m-%d} – {week.sunday():%Y-%m-%d}")
+st.caption(f"{ui.plain(filters.district_label)} · {week.monday():%Y-%m-%d} – {week.sunday():%Y-%m-%d}")
 
 figures = ui.query(queries.key_figures, db, filters)
 cols = st.columns(4)
@@ -38,7 +38,7 @@ cells = ui.query(queries.district_category_week, db, filters)
 notable = compstat.notable_changes(cells)
 if notable:
     st.markdown(
-        "\n".join(f"- {'▲' if n.change.direction == 'upp' else '▼'} {n.sentence}" for n in notable),
+        "\n".join(f"- {'▲' if n.change.direction == 'upp' else '▼'} {ui.plain(n.sentence)}" for n in notable),
     )
 else:
     st.write("Inga statistiskt säkra förändringar mot de fyra veckorna före i någon stadsdel och kategori.")

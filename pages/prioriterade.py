@@ -72,7 +72,7 @@ def trend_section(area: interventions.AreaOverview, trend: pd.DataFrame) -> None
 
 def intervention_section(area: interventions.AreaOverview, listed: pd.DataFrame) -> None:
     counts = dict(area.status_counts)
-    parts = [f"**{fmt_int(n)}** {interventions.status_word(status, n)}" for status, n in counts.items() if n]
+    parts = [f"**{fmt_int(n)}** {ui.plain(interventions.status_word(status, n))}" for status, n in counts.items() if n]
     if area.overdue:
         parts.append(f"**{fmt_int(area.overdue)} {interventions.status_word('Försenad', area.overdue)}**")
     st.markdown("### Insatser")
@@ -133,7 +133,7 @@ def survey_section(area: interventions.AreaOverview) -> None:
 
 st.title("Prioriterade områden")
 st.caption(
-    f"{filters.district_label} · trender {fmt_date(filters.start)} – {fmt_date(filters.end)} · "
+    f"{ui.plain(filters.district_label)} · trender {fmt_date(filters.start)} – {fmt_date(filters.end)} · "
     f"Visar de områden som gäller {fmt_date(filters.end)} (periodens sista dag)."
 )
 
@@ -145,7 +145,8 @@ if not areas:
             icon=":material/flag:")
     st.stop()
 if others:
-    st.caption(f"Gäller inte {fmt_date(filters.end)} och visas därför inte: " + ", ".join(a.name for a in others) + ".")
+    st.caption(f"Gäller inte {fmt_date(filters.end)} och visas därför inte: " + ui.plain(", ".join(a.name for a in others))
+               + ".")
 if not current:
     st.write("Inget prioriterat område gäller periodens sista dag. Välj en annan period i sidofältet.")
     st.stop()
@@ -157,15 +158,15 @@ trends: dict[str, pd.DataFrame] = ui.query(interventions.indicator_trends, db, f
 
 for area in current:
     with st.container(border=True):
-        st.header(area.name, anchor=slug(area.name))
+        st.header(ui.plain(area.name), anchor=slug(area.name))
         if area.goal:
-            st.markdown(f"**Mål:** {ui.md_escape(area.goal)}")
+            st.markdown(f"**Mål:** {ui.plain(area.goal)}")
         if area.description:
-            st.write(area.description)
+            st.markdown(ui.plain(area.description))
         valid = f"{fmt_date(area.valid_from) if area.valid_from else 'tills vidare'} – " + (
             fmt_date(area.valid_to) if area.valid_to else "tills vidare")
         indicators = ", ".join(area.indicators) if area.indicators else "inga"
-        st.caption(f"Gäller {valid} · Följs upp med händelserna: {indicators}")
+        st.caption(f"Gäller {valid} · Följs upp med händelserna: {ui.plain(indicators)}")
         # The trend spans up to three years of months and needs the full width to stay readable.
         st.markdown("### Händelser mot året före")
         trend_section(area, trends[area.name])

@@ -74,7 +74,7 @@ dl[1].download_button("Rapport som PDF", data=lambda: _document("pdf"), file_nam
 dl[2].caption("Diagrammen ritas på servern och blir bilder i dokumentet; det tar några sekunder.")
 
 st.header("Sammanfattning")
-st.markdown("\n".join(f"- {line}" for line in rep.summary_sentences(data)))
+st.markdown("\n".join(f"- {ui.plain(line)}" for line in rep.summary_sentences(data)))
 
 st.header("Utveckling per stadsdel och kategori")
 left, right = st.columns(2, gap="large")
@@ -139,14 +139,14 @@ if can_write:
             try:
                 removed = meetings.save_report_text(db, key, text, actor=actor)
             except AccessDenied as exc:
-                st.error(str(exc))
+                st.error(ui.plain(exc))
             else:
                 if removed:
-                    st.toast(removed.message, icon=":material/privacy_tip:")
+                    st.toast(ui.plain(removed.message), icon=":material/privacy_tip:")
                 st.toast("Analysen är sparad.", icon=":material/check_circle:")
                 st.rerun()
 elif stored:
-    st.write(stored)
+    st.markdown(ui.plain(stored))
 else:
     st.caption("Ingen analys skriven ännu.")
 st.caption("Åtgärdsplanen i dokumentet listar pågående och planerade insatser och öppna beslut från mötena.")

@@ -25,7 +25,7 @@ if not names:
 
 indicator = st.columns([2, 3])[0].selectbox("Indikator", names, key="survey_indicator")
 st.caption(
-    f"{filters.district_label} · Andel i procent per stadsdel och mätning. Stadsdelsvalet i sidomenyn gäller här; "
+    f"{ui.plain(filters.district_label)} · Andel i procent per stadsdel och mätning. Stadsdelsvalet i sidomenyn gäller här; "
     "vecka, period, kategori och källa gäller händelser och påverkar inte mätningen."
 )
 
@@ -118,5 +118,5 @@ answered = f" I {latest_label} svarade {fmt_int(respondents.sum())} personer." i
 st.caption(
     "Värden i procent; *mot snitt* är skillnaden mot kommunens snitt i procentenheter. Blå = över snittet, "
     "orange = under, och färg bara där skillnaden är större än slumpen i en enkät med så många svarande "
-    f"(95 %, stadsdelens egen andel av snittet medräknad). Kommunens snitt: {method}.{answered}"
+    f"(95 %, stadsdelens egen andel av snittet medräknad). Kommunens snitt: {ui.plain(method)}.{answered}"
 )

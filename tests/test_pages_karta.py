@@ -16,6 +16,7 @@ from trygghet.access import COMMAND_LINE as ADMIN
 from trygghet.db import Database
 from trygghet.demo import build_demo
 from trygghet.filters import Filters, default_filters
+from trygghet.text import md_literal
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -229,7 +230,7 @@ def test_geojson_upload_block_previews_and_saves(demo_db: Database) -> None:
     preview = at.dataframe[0].value
     assert preview.loc[preview["Status"] == "Finns i filen", "Stadsdel"].tolist() == names
     assert (preview["Status"] != "Finns i filen").sum() == 1
-    assert any("Okänd stadsdel 'ATLANTIS'" in w.value for w in at.warning)
+    assert any(md_literal("Okänd stadsdel 'ATLANTIS'") in w.value for w in at.warning)  # quoted as typed
     assert at.selectbox[0].value == "namn"  # found automatically, 'kod' offered as the alternative
     with demo_db.read() as con:
         assert geo.geometries(con) == {}  # nothing is stored before the button

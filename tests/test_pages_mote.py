@@ -15,6 +15,7 @@ from trygghet import clock, meetings
 from trygghet.access import OPEN_DEMO
 from trygghet.db import Database
 from trygghet.demo import build_demo
+from trygghet.text import md_literal
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -106,7 +107,8 @@ def test_a_meeting_and_its_decisions_are_made_through_the_page(demo_db: Database
     next(s for s in at.selectbox if s.label == "Stadsdel").set_value("Norrby")
     _click(at, "Spara beslutet")
     new_id = f"M-{today.isoformat()}-1"
-    assert f"Beslutet är sparat och insatsen {new_id} skapad." in [t.value for t in at.toast]
+    # The ID is user text, shown as typed through the Markdown escape.
+    assert f"Beslutet är sparat och insatsen {md_literal(new_id)} skapad." in [t.value for t in at.toast]
     assert _rows(demo_db, "SELECT title, district, status FROM interventions WHERE id = ?", [new_id]) == [
         ("Trygghetsvandring Norrby centrum", "Norrby", "Pågående")]
     assert _rows(demo_db, "SELECT DISTINCT origin, changed_by FROM intervention_history WHERE intervention_id = ?",

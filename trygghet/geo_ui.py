@@ -343,7 +343,8 @@ def render_geojson_upload(db: Database) -> None:
     lists = ui.query(queries.reference_lists, db)
     stored = ui.query(geo.geometries, db)
     if stored:
-        st.caption(f"Sparade gränser för {len(stored)} av {len(lists['districts'])} stadsdelar: {', '.join(stored)}.")
+        st.caption(f"Sparade gränser för {len(stored)} av {len(lists['districts'])} stadsdelar: "
+                   f"{ui.plain(', '.join(stored))}.")
 
     upload = st.file_uploader("GeoJSON-fil", type=["geojson", "json"], key=f"geo_upload_{state['geo_round']}",
                               max_upload_size=geo.MAX_FILE_BYTES // (1024 * 1024),
@@ -359,9 +360,9 @@ def render_geojson_upload(db: Database) -> None:
             if chosen != result.name_property:
                 result = _parse_cached(data, tuple(lists["districts"]), chosen)
         for error in result.errors:
-            st.error(error, icon=":material/error:")
+            st.error(ui.plain(error), icon=":material/error:")
         if result.warnings:
-            st.warning("\n".join(f"- {w}" for w in result.warnings), icon=":material/warning:")
+            st.warning("\n".join(f"- {ui.plain(w)}" for w in result.warnings), icon=":material/warning:")
         if result.features or result.missing:
             preview = pd.DataFrame(
                 [{"Stadsdel": d, "Namn i filen": result.names_in_file[d], "Punkter": result.vertices[d],

@@ -58,7 +58,7 @@ def render(db: Database, today: dt.date | None = None) -> F.Filters:
             known_sources=lists["sources"],
         )
         for note in notes:
-            st.toast(note, icon=":material/link_off:")
+            st.toast(ui.plain(note), icon=":material/link_off:")  # a note quotes the link, which anyone can write
         st.session_state["f_districts"] = list(wanted.districts)
         st.session_state["f_week"] = str(wanted.week) if str(wanted.week) in week_options else week_options[0]
         st.session_state["f_period"] = (wanted.start, wanted.end)
@@ -79,6 +79,7 @@ def render(db: Database, today: dt.date | None = None) -> F.Filters:
         "Stadsdel",
         lists["districts"],
         selection_mode="multi",
+        format_func=ui.plain,  # pills read their labels as Markdown
         key="f_districts",
         help="Ingen vald betyder alla stadsdelar. Klicka igen för att ta bort en stadsdel.",
     )

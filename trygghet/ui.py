@@ -17,6 +17,7 @@ from . import export, history
 from .db import Database, damage_message, resolve_db_path
 from .formatting import MISSING
 from .periods import MONTHS_SHORT_SV
+from .text import md_literal
 
 if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
@@ -37,7 +38,7 @@ def database() -> Database:
     if db.exists():
         problem = _damage(str(db.path), db.change_token())
         if problem:
-            st.error(problem, icon=":material/warning:")
+            st.error(plain(problem), icon=":material/warning:")
             st.stop()
         _upgrade(str(db.path), db.change_token())
         return db
@@ -172,7 +173,8 @@ def chart(fig: go.Figure, name: str, summary: str | None = None) -> None:
         key=f"chart_{name}",
     )
     if summary:
-        st.caption(summary)
+        # Summaries name districts, categories and interventions, and hold no Markdown of their own.
+        st.caption(plain(summary))
 
 
 # Cell highlights that stay readable in both themes: the text colour is set with the fill.
@@ -293,9 +295,17 @@ def run_page(navigation: object) -> None:
         )
 
 
-_MARKDOWN_SPECIAL = str.maketrans({c: "\\" + c for c in "\\`*_{}[]()#+-.!|<>~$:"})
+def plain(text: object) -> str:
+    """User or data text inside any Markdown Streamlit renders (st.markdown, captions, headings,
+    alerts, toasts, widget labels, pills and radio options, st.table cells): shown as typed."""
+    return md_literal(text)
 
 
-def md_escape(text: object) -> str:
-    """User text inside Markdown, shown as the characters typed: no links, images or formatting."""
-    return str(text).translate(_MARKDOWN_SPECIAL)
+def plain_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """A copy for st.table, which reads every cell as Markdown (st.dataframe reads none). The
+    headers are the app's own and stay as they are, so that a Styler's labels still match."""
+    out = frame.copy()
+    for column in out.columns:
+        if out[column].dtype == object or pd.api.types.is_string_dtype(out[column]):
+            out[column] = out[column].map(lambda v: plain(v) if isinstance(v, str) else v)
+    return out
