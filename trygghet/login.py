@@ -19,6 +19,7 @@ import streamlit as st
 from . import access, login_throttle
 from .access import Actor
 from .db import Database
+from .text import md_literal
 
 _ACTOR = "login_actor"
 _DISPLAY = "login_display_only"
@@ -196,7 +197,7 @@ def sidebar_account() -> None:
         if display_only():
             st.sidebar.caption("Visningsläge: inget kan ändras i den här fliken.")
         return
-    st.sidebar.caption(f"Inloggad: {current.label}" + (" · visningsläge" if display_only() else ""))
+    st.sidebar.caption(f"Inloggad: {md_literal(current.label)}" + (" · visningsläge" if display_only() else ""))
     if mode() == "oidc":
         st.sidebar.button("Logga ut", on_click=_logout_oidc)
     elif st.sidebar.button("Logga ut"):

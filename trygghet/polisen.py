@@ -38,7 +38,7 @@ from . import db as dbmod
 from .access import Actor
 from .db import Database
 from .reader import FileError
-from .text import Vocabulary, clean, fold
+from .text import Vocabulary, clean, fold, md_literal
 from .validate import ParsedSheet, Rejection, RowError
 
 SOURCE = "Polisen (öppna data)"
@@ -868,7 +868,7 @@ def render_settings(db: Database) -> None:
         # Saving bumps the data version, which reruns the app: the confirmation waits in the session.
         message = state.pop("polisen_saved", None)
         if message:
-            st.success(message)
+            st.success(md_literal(message))  # it names the municipality as typed
         kommun = st.text_input("Kommun", value=get_kommun(db) or "", placeholder="t.ex. Göteborg",
                                help="Som kommunen skrivs i polisens händelser, t.ex. Göteborg eller Malmö.")
         if st.button("Spara kommun"):
