@@ -48,10 +48,29 @@ def csv_bytes(n: int, prefix: str) -> bytes:
 # ---------------------------------------------------------------- access
 
 
-@pytest.mark.parametrize("who", [access.NOBODY, READER], ids=["nobody", "läsare"])
+# Who tries, and the words the refusal must use. The accounts file (see the test) holds one
+# account, "kvar", a redigerare; "borttagen" was removed after it logged in.
+REFUSED = {
+    "nobody": (access.NOBODY, "logga in"),
+    "läsare": (READER, "räcker inte"),
+    "visningsläge": (ADMIN.on_display(), "visningsläget"),
+    "visningsläge, lokalt konto": (Actor("kvar", "redigerare", access.LOCAL).on_display(), "visningsläget"),
+    "borttaget konto": (Actor("borttagen", "administratör", access.LOCAL), "gäller inte längre"),
+    # Logged in as an administratör; the file says läsare now.
+    "ändrad roll": (Actor("kvar", "administratör", access.LOCAL), "räcker inte"),
+    "öppen demo när konton finns": (access.OPEN_DEMO, "kräver nu inloggning"),
+}
+
+
+@pytest.mark.parametrize("case", list(REFUSED))
 def test_no_write_path_works_without_the_right_role(
-    who: Actor, database: Database, make_xlsx: Callable[..., bytes], table_counts: Callable
+    case: str, database: Database, make_xlsx: Callable[..., bytes], table_counts: Callable,
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
 ) -> None:
+    who, words = REFUSED[case]
+    path = tmp_path / "konton.toml"
+    access.save_account("kvar", "läsare", "ett långt lösenord", path)
+    monkeypatch.setenv("TRYGGHET_USERS", str(path))
     data = make_xlsx({"Händelser": events_rows(3)})
     before = table_counts(database)
     attempts = {
@@ -81,7 +100,7 @@ def test_no_write_path_works_without_the_right_role(
     for name, attempt in attempts.items():
         with pytest.raises(AccessDenied) as caught:
             attempt()
-        assert ("logga in" if who.role is None else "räcker inte") in str(caught.value), name
+        assert words in str(caught.value), name
     assert table_counts(database) == before
     assert not (database.path.parent / "uploads").exists()
 

@@ -23,6 +23,7 @@ from .text import md_literal
 
 _ACTOR = "login_actor"
 _DISPLAY = "login_display_only"
+_RESTARTED = "login_page_restarted"
 DISPLAY_PARAM = "visning"
 log = logging.getLogger("trygghet")
 
@@ -91,6 +92,7 @@ def actor() -> Actor:
 
 def gate(db: Database) -> Actor:
     """Lets the session in or stops the script at a log-in form."""
+    st.session_state.pop(_RESTARTED, None)
     _keep_display_in_url()
     current = mode()
     if current == "open":
@@ -200,10 +202,13 @@ def sidebar_account() -> None:
     st.sidebar.caption(f"Inloggad: {md_literal(current.label)}" + (" · visningsläge" if display_only() else ""))
     if mode() == "oidc":
         st.sidebar.button("Logga ut", on_click=_logout_oidc)
-    elif st.sidebar.button("Logga ut"):
-        st.session_state.pop(_ACTOR, None)
-        _leave_display()
-        st.rerun()
+    else:
+        st.sidebar.button("Logga ut", on_click=_logout_local, key="logga_ut")
+
+
+def _logout_local() -> None:
+    st.session_state.pop(_ACTOR, None)
+    _leave_display()
 
 
 def open_mode_banner() -> None:
@@ -249,6 +254,8 @@ def page_guard() -> None:
     if getattr(_run, "passed", False) and actor().role is not None:
         return
     clear_old_pages_mode()
-    if getattr(_run, "passed", False):
-        st.stop()  # through app.py but without an actor: the gate let nobody in
-    st.rerun()
+    # Once: should the page file itself be the main script, starting over would run it alone again.
+    if not getattr(_run, "passed", False) and not st.session_state.get(_RESTARTED):
+        st.session_state[_RESTARTED] = True
+        st.rerun()
+    st.stop()
