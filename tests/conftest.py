@@ -52,8 +52,13 @@ def _database_template(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 
 @pytest.fixture
-def database(_database_template: Path, tmp_path: Path) -> Database:
-    """A fresh database with the default categories and the districts in DISTRICTS."""
+def database(_database_template: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Database:
+    """A fresh database with the default categories and the districts in DISTRICTS.
+
+    Tests on it import hand-written samples dated up to TODAY, so the product's clock stands at TODAY
+    for them (imports, the app under AppTest, subprocesses), whichever day the suite runs for.
+    """
+    monkeypatch.setenv(clock.ENV, TODAY.isoformat())
     path = tmp_path / "t.duckdb"
     shutil.copyfile(_database_template, path)
     return Database(path)
