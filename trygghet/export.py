@@ -8,9 +8,10 @@ from collections.abc import Iterable
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.worksheet import Worksheet
 
 from .db import Database
 
@@ -26,18 +27,34 @@ def neutralise(value: object) -> object:
     return value
 
 
+def as_text(cell: Cell) -> Cell:
+    """A cell whose value is already set, made safe: text that a spreadsheet would run as a formula
+    (OWASP's list: = + - @ tab CR) gets its apostrophe, and all text is typed as text, since openpyxl
+    stores any text beginning with '=' as a formula. Numbers, dates and empty cells stay as they are.
+    Every workbook the app writes (downloads, rejected rows, the template) goes through here."""
+    if isinstance(cell.value, str):
+        cell.value = neutralise(cell.value)
+        cell.data_type = "s"
+    return cell
+
+
+def put(ws: Worksheet, row: int, column: int, value: object = None) -> Cell:
+    """ws.cell(row, column, value) written through as_text."""
+    cell = ws.cell(row=row, column=column)
+    cell.value = value
+    return as_text(cell)
+
+
 def _write_rows(ws, header: list[str], rows: Iterable[list[object]]) -> None:  # type: ignore[no-untyped-def]
-    ws.append([neutralise(h) for h in header])
+    ws.append(list(header))
     for cell in ws[1]:
         cell.font = Font(bold=True)
         cell.fill = _HEADER_FILL
     for row in rows:
-        ws.append([neutralise(v) for v in row])
-    for cell_row in ws.iter_rows(min_row=2):
+        ws.append(list(row))
+    for cell_row in ws.iter_rows():
         for cell in cell_row:
-            # openpyxl treats any text beginning with '=' as a formula; force plain text.
-            if isinstance(cell.value, str):
-                cell.data_type = "s"
+            as_text(cell)
     for index, title in enumerate(header, start=1):
         ws.column_dimensions[get_column_letter(index)].width = min(60, max(10, len(str(title)) + 4))
     ws.freeze_panes = "A2"

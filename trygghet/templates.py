@@ -27,6 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from . import clock, defaults
 from .db import Database
+from .export import put
 from .sheetspec import (
     ALL_SPECS,
     BY_KIND,
@@ -350,7 +351,7 @@ def _display_width(value: object) -> int:
 
 def _write_data_sheet(ws: Worksheet, spec: SheetSpec) -> None:
     for col, f in enumerate(spec.template_fields, start=1):
-        head = ws.cell(row=1, column=col, value=f.header)
+        head = put(ws, 1, col, f.header)
         head.font = _REQUIRED_FONT if f.required else _OPTIONAL_FONT
         head.fill = _REQUIRED_FILL if f.required else _OPTIONAL_FILL
         head.border = _BORDER
@@ -358,7 +359,7 @@ def _write_data_sheet(ws: Worksheet, spec: SheetSpec) -> None:
         head.comment = _comment_for(spec, f)
 
         value = example_value(f)
-        example = ws.cell(row=2, column=col, value=value)
+        example = put(ws, 2, col, value)
         example.font = _EXAMPLE_FONT
         fmt = _number_format(f)
         if fmt:
@@ -379,11 +380,12 @@ def _write_data_sheet(ws: Worksheet, spec: SheetSpec) -> None:
 def _write_lists_sheet(ws: Worksheet, lists: TemplateLists) -> None:
     ws.sheet_state = "hidden"
     for col, column in enumerate(LIST_COLUMNS, start=1):
-        head = ws.cell(row=1, column=col, value=column.header)
+        head = put(ws, 1, col, column.header)
         head.font = Font(bold=True)
         values: list[str] = getattr(lists, column.attr)
         for row, value in enumerate(values, start=2):
-            ws.cell(row=row, column=col, value=value)
+            # Names come from uploads: '=HYPERLINK(…)' as a district must stay text in the list and the drop-downs.
+            put(ws, row, col, value)
         width = max([len(column.header), *(len(v) for v in values)]) + 2
         ws.column_dimensions[column.letter].width = min(max(width, 14), 60)
     ws.freeze_panes = "A2"
@@ -448,7 +450,7 @@ class _InstructionWriter:
         self, text: str, font: Font | None, fill: PatternFill | None, size: float = 11
     ) -> None:
         ws = self.ws
-        cell = ws.cell(row=self.row, column=1, value=text)
+        cell = put(ws, self.row, 1, text)
         cell.alignment = _WRAP_TOP
         if font is not None:
             cell.font = font
@@ -490,7 +492,7 @@ class _InstructionWriter:
     ) -> None:
         ws = self.ws
         for col, value in enumerate(header, start=1):
-            cell = ws.cell(row=self.row, column=col, value=value)
+            cell = put(ws, self.row, col, value)
             cell.font = Font(bold=True)
             cell.fill = _TABLE_HEAD_FILL
             cell.border = _BORDER
@@ -500,7 +502,7 @@ class _InstructionWriter:
         for values, fill in zip(rows, fills, strict=True):
             lines = 1
             for col, value in enumerate(values, start=1):
-                cell = ws.cell(row=self.row, column=col, value=value)
+                cell = put(ws, self.row, col, value)
                 cell.border = _BORDER
                 cell.alignment = _WRAP_TOP
                 lines = max(lines, _estimated_lines(value, widths[col - 1]))
