@@ -7,6 +7,7 @@ import datetime as dt
 import pandas as pd
 
 from trygghet import trends
+from trygghet.periods import IsoWeek
 
 
 def test_weekly_frame_fills_missing_weeks_with_zero_and_computes_rolling_mean() -> None:
@@ -29,6 +30,20 @@ def test_weekly_frame_aligns_the_same_week_last_year_and_cuts_to_the_period() ->
     assert frame["week"].iloc[0] == pd.Timestamp(period_start)
     assert frame["count"].tolist() == [55, 56, 57, 58, 59]
     assert frame["last_year"].tolist() == [3, 4, 5, 6, 7]
+
+
+def test_the_same_week_last_year_is_the_iso_week_across_a_year_with_week_53() -> None:
+    # 2026 has 53 ISO weeks: 52 weeks before 2027-W01 is 2026-W02, not the week Översikt compares with.
+    start = dt.date(2025, 12, 1)  # 2025-W49
+    weeks = [start + dt.timedelta(weeks=i) for i in range(62)]
+    counts = pd.DataFrame({"week": weeks, "series": "Totalt", "count": range(62)})
+    frame = trends.weekly_frame(counts, dt.date(2026, 12, 21), dt.date(2027, 1, 17)).set_index("week")
+    position = {IsoWeek.of(w): i for i, w in enumerate(weeks)}
+    for monday in (dt.date(2026, 12, 21), dt.date(2026, 12, 28), dt.date(2027, 1, 4), dt.date(2027, 1, 11)):
+        twin = IsoWeek.of(monday).same_week_last_year()
+        assert frame.loc[pd.Timestamp(monday), "last_year"] == position[twin], monday
+    assert frame.loc[pd.Timestamp("2026-12-28"), "last_year"] == position[IsoWeek(2025, 52)]
+    assert frame.loc[pd.Timestamp("2027-01-04"), "last_year"] == position[IsoWeek(2026, 1)]
 
 
 def test_keep_largest_sums_the_rest_as_ovriga_without_losing_events() -> None:

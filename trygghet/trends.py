@@ -7,7 +7,7 @@ import datetime as dt
 
 import pandas as pd
 
-from .periods import MONTHS_SHORT_SV, tertial_window
+from .periods import MONTHS_SHORT_SV, IsoWeek, tertial_window
 
 OTHER = "Övriga"
 
@@ -26,6 +26,9 @@ def weekly_frame(counts: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataF
     first = pd.Timestamp(frame["week"].min())
     last_monday = pd.Timestamp(end - dt.timedelta(days=end.weekday()))
     all_weeks = pd.date_range(min(first, last_monday), last_monday, freq="7D")
+    # The same ISO week a year earlier, as Översikt compares: after a year with a week 53, 52 weeks
+    # back is one week off, and week 53 itself is compared with week 52.
+    twins = pd.DatetimeIndex([IsoWeek.of(w.date()).same_week_last_year().monday() for w in all_weeks])
     out = []
     for name, group in frame.groupby("series", sort=False):
         series = group.set_index("week")["count"].reindex(all_weeks, fill_value=0).astype(float)
@@ -35,7 +38,7 @@ def weekly_frame(counts: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataF
                 "series": name,
                 "count": series.values,
                 "rolling4": series.rolling(4, min_periods=4).mean().values,
-                "last_year": series.shift(52).values,
+                "last_year": series.reindex(twins).values,
             }
         )
         out.append(shaped)
