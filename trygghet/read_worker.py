@@ -115,13 +115,19 @@ def _outcome(folder: Path, code: int, limits: Limits, file_name: str) -> RawFile
     )
 
 
-def _tail(path: Path, size: int = 4000) -> str:
+def _tail(path: Path, size: int = 8000) -> str:
+    """The start and the end of the child's stderr: a Rust backtrace puts the reason before it."""
     try:
         with open(path, "rb") as stream:
-            stream.seek(max(0, path.stat().st_size - size))
-            return stream.read().decode("utf-8", errors="replace")
+            text = stream.read(size)
+            length = path.stat().st_size
+            if length > 2 * size:
+                stream.seek(length - size)
+                text += b"\n[...]\n"
+            text += stream.read(size)
     except OSError:
         return ""
+    return text.decode("utf-8", errors="replace")
 
 
 # ---------------------------------------------------------------- the child

@@ -339,6 +339,7 @@ def _ods_sheet_stats(archive: zipfile.ZipFile) -> Iterator[_SheetStats]:
     stats: _SheetStats | None = None
     stack: list[object] = []
     row = col = row_cells = row_last = 0
+    widest = deepest = ""
     try:
         with archive.open("content.xml") as stream:
             for event, elem in iterparse(stream, events=("start", "end")):
@@ -347,7 +348,7 @@ def _ods_sheet_stats(archive: zipfile.ZipFile) -> Iterator[_SheetStats]:
                     stack.append(elem)
                     if tag == table:
                         stats = _SheetStats(elem.get(_ODS_TABLE + "name") or "?")
-                        row = 0
+                        row, widest, deepest = 0, "", ""
                     elif tag == row_tag:
                         col = row_cells = row_last = 0
                     continue
@@ -366,16 +367,16 @@ def _ods_sheet_stats(archive: zipfile.ZipFile) -> Iterator[_SheetStats]:
                     if row_cells:
                         stats.cells += row_cells * repeat
                         stats.max_row = row + repeat
+                        deepest = _cell_ref(row + repeat, row_last)
                         if row_last > stats.max_col:
                             stats.max_col = row_last
-                            stats.far = [_cell_ref(row + 1, row_last)]
+                            widest = _cell_ref(row + 1, row_last)
                     row += repeat
                     elem.clear()
                     if stack:
                         del stack[-1][-1]  # the finished row, so the table does not grow with the file
                 elif tag == table:
-                    if stats.area > 1_000_000:
-                        stats.far = list(dict.fromkeys([*stats.far, _cell_ref(stats.max_row, 1)]))
+                    stats.far = list(dict.fromkeys([widest, deepest]))
                     yield stats
                     stats = None
                     elem.clear()
