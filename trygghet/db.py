@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import atexit
 import contextlib
+import functools
 import itertools
 import os
 import threading
@@ -328,6 +329,7 @@ class _Ticket:
         return _Ticket(*(int(p) for p in parts))
 
 
+@functools.lru_cache(maxsize=64)  # asked on every read; building the path costs more than looking
 def _queue_dir(path: Path) -> Path:
     return path.with_name(path.name + ".write-queue")
 
@@ -554,8 +556,13 @@ class Database:
         if not self.path.exists():
             raise FileNotFoundError(f"Databasen {self.path.name} finns inte.")
         deadline = time.monotonic() + self.read_timeout
-        while _write_requested(self.path) and time.monotonic() < deadline:
-            time.sleep(0.02)  # let the waiting writer in first
+        # Writers already in line go first; those who line up later do not hold this read up,
+        # so a steady stream of imports cannot starve the readers either.
+        queue = _queue_dir(self.path)
+        ahead = set(_live_tickets(queue))
+        while ahead and time.monotonic() < deadline:
+            time.sleep(QUEUE_POLL)
+            ahead &= set(_live_tickets(queue))
         with _lock_for(self.path).reading():
             cursor = _reader_for(self.path).cursor(self.read_timeout)
             try:
