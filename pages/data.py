@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import gc
+
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from trygghet import access, export, geo_ui, history, importer, login, polisen, ui
 from trygghet.db import DatabaseBusy
 from trygghet.sheetspec import KIND_LABELS
 from trygghet.templates import TEMPLATE_FILE_NAME, build_template, lists_from_database
+from trygghet.upload_stash import UploadStash
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = ui.database()
@@ -30,8 +34,11 @@ st.write(
 
 state = st.session_state
 state.setdefault("uploader_round", 0)
-state.setdefault("prepared", {})
+state.setdefault("prepared", {})  # upload key -> (report, preview frames): small things only
 state.setdefault("results", [])
+if "upload_stash" not in state:
+    state["upload_stash"] = UploadStash()
+stash: UploadStash = state["upload_stash"]
 
 
 def sheet_table(report: importer.FileReport, final: bool) -> pd.DataFrame:
@@ -72,7 +79,7 @@ def rejected_rows_download(upload_id: int, key: str | None = None) -> None:
         )
 
 
-def show_report(report: importer.FileReport, prepared: importer.PreparedFile | None, final: bool) -> None:
+def show_report(report: importer.FileReport, previews: list[pd.DataFrame] | None, final: bool) -> None:
     label, icon = STATUS[report.status]
     with st.container(border=True):
         st.markdown(f"**{ui.plain(report.file)}** – {label}")
@@ -92,9 +99,9 @@ def show_report(report: importer.FileReport, prepared: importer.PreparedFile | N
                         [{"Rad": e.row, "Kolumn": e.column, "Fel": e.message} for e in sheet.errors]
                     )
                     st.dataframe(errors, hide_index=True, width="stretch")
-            if prepared is not None and not final:
+            if previews is not None and not final:
                 with st.expander(f"{ui.plain(sheet.sheet)}: förhandsvisning av de första raderna"):
-                    st.dataframe(importer.preview(prepared.parsed[index]), hide_index=True, width="stretch")
+                    st.dataframe(previews[index], hide_index=True, width="stretch")
         if final and report.upload_id and report.totals()["rejected"]:
             rejected_rows_download(report.upload_id, key=f"rejected_{report.upload_id}")
 
@@ -116,14 +123,16 @@ with upload_tab:
             key=f"uploader_{state['uploader_round']}",
             help="Filtypen avgörs av innehållet. Största filstorlek styrs av installationen.",
         )
-    prepared_files: list[importer.PreparedFile] = []
+    # Each file is parsed once, for the preview; the import writes that result, kept on disk in the
+    # stash meanwhile. The session holds only the report and ten preview rows per sheet, and the
+    # file's bytes stay with the upload widget, which lets go of them after the import.
+    staged: list[tuple[str, UploadedFile, importer.FileReport, list[pd.DataFrame]]] = []
     for upload in files or []:
-        data = upload.getvalue()
-        key = (upload.name, len(data), hash(data))
+        key = f"{upload.file_id}:{upload.size}"
         if key not in state["prepared"]:
             try:
                 with st.spinner(f"Läser {ui.plain(upload.name)} …"):
-                    prepared = importer.prepare(db, data, upload.name)
+                    prepared = importer.prepare(db, upload.getvalue(), upload.name)
                     if prepared.report.status != "rejected":
                         importer.apply(db, prepared, actor=actor, dry_run=True)
             except DatabaseBusy as exc:
@@ -131,26 +140,37 @@ with upload_tab:
                 continue
             except access.AccessDenied as exc:
                 prepared.report.status, prepared.report.error = "rejected", f"{prepared.file_name}: {exc}"
-            state["prepared"][key] = prepared
-        prepared_files.append(state["prepared"][key])
-    for prepared in prepared_files:
-        show_report(prepared.report, prepared, final=False)
-    importable = [p for p in prepared_files if p.report.status != "rejected"]
+            if prepared.report.status != "rejected":
+                stash.put(key, prepared)
+            state["prepared"][key] = (prepared.report, [importer.preview(sheet) for sheet in prepared.parsed])
+            del prepared
+            gc.collect()
+        staged.append((key, upload, *state["prepared"][key]))
+    current = {key for key, *_ in staged}
+    state["prepared"] = {key: value for key, value in state["prepared"].items() if key in current}
+    stash.keep_only(current)
+    for _, _, report, previews in staged:
+        show_report(report, previews, final=False)
+    importable = [(key, upload, report) for key, upload, report, _ in staged if report.status != "rejected"]
     if importable:
         label = "Importera filen" if len(importable) == 1 else f"Importera {len(importable)} filer"
         if st.button(label, type="primary", icon=":material/upload:"):
             results = []
-            for prepared in importable:
+            for key, upload, report in importable:
                 try:
-                    fresh = importer.prepare(db, prepared.data, prepared.file_name)
-                    results.append(importer.apply(db, fresh, actor=actor))
+                    prepared = stash.take(key, upload.getvalue())
+                    if prepared is None:  # the stash lost it (a cleaned temporary folder): read it once more
+                        prepared = importer.prepare(db, upload.getvalue(), upload.name)
+                    results.append(importer.apply(db, prepared, actor=actor))
+                    del prepared
                 except (DatabaseBusy, access.AccessDenied) as exc:
-                    st.error(ui.plain(f"{prepared.file_name}: {exc}"))
-            state["results"] = results + [p.report for p in prepared_files if p.report.status == "rejected"]
+                    st.error(ui.plain(f"{report.file}: {exc}"))
+            state["results"] = results + [report for _, _, report, _ in staged if report.status == "rejected"]
             state["prepared"] = {}
             state["uploader_round"] += 1
+            gc.collect()
             st.rerun()
-    elif prepared_files:
+    elif staged:
         st.warning("Ingen av filerna kan importeras. Rätta felen ovan och ladda upp igen.")
 
 with history_tab:
