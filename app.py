@@ -23,23 +23,22 @@ except clock.ClockError as exc:  # a mistyped TRYGGHET_TODAY: say so instead of 
 presenting = meetings.presentation_on(st.query_params)
 kept_params = meetings.keep_params(st.query_params)
 db = ui.database()
-login.gate(db)
-navigation = st.navigation(
-    [
-        st.Page("pages/oversikt.py", title="Översikt", icon=":material/dashboard:", url_path="oversikt", default=True),
-        st.Page("pages/mote.py", title="Möte", icon=":material/groups:", url_path="mote"),
-        st.Page("pages/trender.py", title="Trender", icon=":material/show_chart:", url_path="trender"),
-        st.Page("pages/insatser.py", title="Insatser", icon=":material/task_alt:", url_path="insatser"),
-        st.Page("pages/prioriterade.py", title="Prioriterade områden", icon=":material/flag:",
-                url_path="prioriterade"),
-        st.Page("pages/karta.py", title="Karta", icon=":material/map:", url_path="karta"),
-        st.Page("pages/trygghetsmatning.py", title="Trygghetsmätning", icon=":material/sentiment_satisfied:",
-                url_path="trygghetsmatning"),
-        st.Page("pages/rapport.py", title="Rapport", icon=":material/article:", url_path="rapport"),
-        st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
-        st.Page("pages/admin.py", title="Administration", icon=":material/admin_panel_settings:", url_path="admin"),
-    ]
-)
+pages = [
+    st.Page("pages/oversikt.py", title="Översikt", icon=":material/dashboard:", url_path="oversikt", default=True),
+    st.Page("pages/mote.py", title="Möte", icon=":material/groups:", url_path="mote"),
+    st.Page("pages/trender.py", title="Trender", icon=":material/show_chart:", url_path="trender"),
+    st.Page("pages/insatser.py", title="Insatser", icon=":material/task_alt:", url_path="insatser"),
+    st.Page("pages/prioriterade.py", title="Prioriterade områden", icon=":material/flag:",
+            url_path="prioriterade"),
+    st.Page("pages/karta.py", title="Karta", icon=":material/map:", url_path="karta"),
+    st.Page("pages/trygghetsmatning.py", title="Trygghetsmätning", icon=":material/sentiment_satisfied:",
+            url_path="trygghetsmatning"),
+    st.Page("pages/rapport.py", title="Rapport", icon=":material/article:", url_path="rapport"),
+    st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
+    st.Page("pages/admin.py", title="Administration", icon=":material/admin_panel_settings:", url_path="admin"),
+]
+login.gate(db, pages)
+navigation = st.navigation(pages)
 if presenting:
     st.html(meetings.PRESENTATION_CSS)  # static CSS only
 ui.banners(db)

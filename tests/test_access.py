@@ -92,6 +92,21 @@ def test_the_open_demo_ends_when_accounts_are_created_or_another_log_in_is_confi
         access.require(Actor("ny", "läsare", access.LOCAL), access.RUN_MEETINGS, "skapa ett möte")
 
 
+def test_removing_the_last_account_opens_nothing(accounts: Path, database: Database) -> None:
+    editor = access.verify_login("red", PASSWORD)
+    assert editor is not None
+    access.remove_account("red", accounts)
+    access.remove_account("las", accounts)
+    assert access.accounts_now() == {}
+    for who, words in ((editor, "gäller inte längre"), (access.OPEN_DEMO, "kräver nu inloggning")):
+        with pytest.raises(AccessDenied, match=words):
+            access.require(who, access.UPLOAD, "ladda upp filer")
+    at = AppTest.from_file(APP, default_timeout=60).run()
+    assert not at.exception
+    assert [t.label for t in at.text_input] == ["Användarnamn", "Lösenord"]
+    assert not any("Ingen inloggning är konfigurerad" in w.value for w in at.warning)
+
+
 def test_the_accounts_file_is_parsed_again_only_when_it_changes(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -140,14 +140,10 @@ def register_login_check(name: str, check: Callable[[], bool]) -> None:
 
 
 def login_configured() -> bool:
-    """True when anyone must log in: accounts in the file (or a file that cannot be read), or a
-    registered log-in method that is configured."""
-    try:
-        if accounts_now():
-            return True
-    except AccountsUnreadable:
-        return True
-    return any(check() for check in list(_login_checks.values()))
+    """True when anyone must log in: an accounts file (even one whose last account was removed,
+    so that removing accounts never opens the app to everyone), or a registered log-in method
+    that is configured."""
+    return users_file().exists() or any(check() for check in list(_login_checks.values()))
 
 
 # ---------------------------------------------------------------- local accounts

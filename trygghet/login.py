@@ -11,8 +11,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
+from typing import TYPE_CHECKING
 
 import streamlit as st
 
@@ -20,6 +21,9 @@ from . import access, login_throttle
 from .access import Actor
 from .db import Database
 from .text import md_literal
+
+if TYPE_CHECKING:
+    from streamlit.navigation.page import StreamlitPage
 
 _ACTOR = "login_actor"
 _DISPLAY = "login_display_only"
@@ -43,14 +47,11 @@ access.register_login_check("oidc", _oidc_configured)
 
 
 def mode() -> str:
-    """'oidc' when [auth] is configured in secrets.toml, 'local' when the accounts file has
-    accounts (or cannot be read: then nobody gets in), otherwise 'open'."""
+    """'oidc' when [auth] is configured in secrets.toml, 'local' when the accounts file exists
+    (with no accounts left, or unreadable, nobody gets in), otherwise 'open'."""
     if _oidc_configured():
         return "oidc"
-    try:
-        return "local" if access.accounts_now() else "open"
-    except access.AccountsUnreadable:
-        return "local"
+    return "local" if access.users_file().exists() else "open"
 
 
 # ---------------------------------------------------------------- the projector's display mode
@@ -90,8 +91,10 @@ def actor() -> Actor:
     return now.on_display() if display_only() and now.role is not None else now
 
 
-def gate(db: Database) -> Actor:
-    """Lets the session in or stops the script at a log-in form."""
+def gate(db: Database, pages: Sequence[StreamlitPage]) -> Actor:
+    """Lets the session in or stops the script at a log-in form. `pages` are app.py's pages: while
+    the form shows they are registered with a hidden menu, so that the address keeps its page and
+    no menu from before (Streamlit's old multipage mode lists the page files) stays on screen."""
     st.session_state.pop(_RESTARTED, None)
     _keep_display_in_url()
     current = mode()
@@ -99,14 +102,19 @@ def gate(db: Database) -> Actor:
         st.session_state[_ACTOR] = access.OPEN_DEMO
         return actor()
     if current == "oidc":
-        return _gate_oidc()
-    return _gate_local(db)
+        return _gate_oidc(pages)
+    return _gate_local(db, pages)
 
 
-def _gate_local(db: Database) -> Actor:
+def _log_in_screen(pages: Sequence[StreamlitPage]) -> None:
+    st.navigation(list(pages), position="hidden")
+    st.title("Lägesbild")
+
+
+def _gate_local(db: Database, pages: Sequence[StreamlitPage]) -> Actor:
     if actor().role is not None:
         return actor()
-    st.title("Lägesbild")
+    _log_in_screen(pages)
     try:
         access.accounts_now()
     except access.AccountsUnreadable:
@@ -166,10 +174,10 @@ def _audit(db: Database, name: str, known: bool, action: str, details: dict[str,
         log.exception("Inloggningen kunde inte skrivas i granskningsloggen")
 
 
-def _gate_oidc() -> Actor:
+def _gate_oidc(pages: Sequence[StreamlitPage]) -> Actor:
     user = st.user
     if not user.is_logged_in:
-        st.title("Lägesbild")
+        _log_in_screen(pages)
         st.write("Logga in med ditt konto i organisationen.")
         st.button("Logga in", type="primary", on_click=st.login)
         st.stop()
@@ -178,7 +186,7 @@ def _gate_oidc() -> Actor:
     role = access.role_from_claims(claims, dict(roles) if roles else {})  # type: ignore[call-overload]
     if role is None:
         st.session_state.pop(_ACTOR, None)
-        st.title("Lägesbild")
+        _log_in_screen(pages)
         st.error("Ditt konto har ingen roll i Lägesbild. Be en administratör om behörighet.")
         st.button("Logga ut", on_click=_logout_oidc)
         st.stop()
