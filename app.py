@@ -16,7 +16,7 @@ login.clear_old_pages_mode()
 try:
     clock.today()
 except clock.ClockError as exc:  # a mistyped TRYGGHET_TODAY: say so instead of failing on every page
-    st.error(ui.md_escape(exc), icon=":material/error:")
+    st.error(ui.plain(exc), icon=":material/error:")
     st.stop()
 # Presentation mode (?presentation=1): no sidebar or Streamlit chrome, larger type. The meeting page's own
 # URL parameters are read now, because sidebar.render rewrites the URL from its filters.
