@@ -1,4 +1,5 @@
-"""User text put into Streamlit's Markdown shows as typed: text.md_literal and text.plotly_literal.
+"""User text put into Streamlit's Markdown or Plotly's labels shows as typed: text.md_literal and
+text.plotly_literal.
 
 The browser test (tests/browser/test_browser_hostile_names.py) checks the same in Streamlit's real
 renderer; these tests pin the escaping itself, case by case."""
@@ -7,8 +8,10 @@ from __future__ import annotations
 
 import re
 
+import pandas as pd
 import pytest
 
+from trygghet import geo_ui
 from trygghet.text import WORD_JOINER, md_literal, plotly_literal
 
 HOSTILE = [
@@ -79,3 +82,12 @@ def test_plotly_literal_keeps_tags_as_text() -> None:
         "&lt;a href='http://127.0.0.1:9/x'&gt;x&lt;/a&gt; &amp; &lt;b&gt;"
     )
     assert plotly_literal("Ångered") == "Ångered"
+
+
+def test_map_labels_keep_a_district_name_as_text() -> None:
+    name = "<a href='http://127.0.0.1:9/x'>Länkby</a>"
+    counts = pd.DataFrame({"district": [name], "count": [3]})
+    centres = pd.DataFrame({"district": [name], "lat": [57.7], "lon": [11.9], "color": ["#0072B2"]})
+    fig = geo_ui.bubble_figure(counts.assign(color="#0072B2"), centres)
+    labels = [text for trace in fig.data for text in (trace.text or ())]
+    assert labels == ["<b>&lt;a href='http://127.0.0.1:9/x'&gt;Länkby&lt;/a&gt;</b><br>3"]

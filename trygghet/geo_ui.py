@@ -19,6 +19,7 @@ from plotly.colors import sample_colorscale
 from . import geo, login, queries, ui
 from .db import Database, DatabaseBusy
 from .formatting import fmt_int
+from .text import plotly_literal
 
 COLORSCALE = "Blues"  # sequential and colour-blind safe; darker = more
 # Mid greys, half transparent where they fill, read on the light and the dark theme alike.
@@ -146,7 +147,8 @@ def _colorbar_trace(high: float) -> go.Scatter:
 
 
 def _label(name: str, count: int) -> str:
-    return f"<b>{name}</b><br>{fmt_int(count)}"
+    # Plotly reads its text as HTML (<a href> makes a link): the name goes in as entities.
+    return f"<b>{plotly_literal(name)}</b><br>{fmt_int(count)}"
 
 
 def style_map(fig: go.Figure, height: int = 680) -> go.Figure:
@@ -239,7 +241,7 @@ def outline_figure(geometries: Mapping[str, dict[str, object]], colors: Mapping[
                                  hoverinfo="name"))
     anchors = {d: geo.label_point(g) for d, g in geometries.items()}
     fig.add_trace(go.Scatter(x=[a[0] for a in anchors.values()], y=[a[1] for a in anchors.values()],
-                             mode="text", text=[f"<b>{d}</b>" for d in anchors], textfont={"size": 16},
+                             mode="text", text=[f"<b>{plotly_literal(d)}</b>" for d in anchors], textfont={"size": 16},
                              hoverinfo="skip"))
     box = geo.bounds(geometries.values())
     if box:
