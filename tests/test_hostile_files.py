@@ -434,3 +434,14 @@ def test_an_unclosed_quote_gives_the_field_limit_in_swedish(refused: Callable[..
     error = refused(data, "citat.csv").error
     assert f"Rad 3: ett fält är längre än {fmt_int(131_072)} tecken" in error and "citattecken" in error
     assert "field" not in error and "limit" not in error
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [(b'[{"id": 1,}]', "ett fältnamn saknar citattecken"), (b"[1, 2", "ett kommatecken saknas"),
+     (b'[{"id": "abc', "en text saknar sitt avslutande citattecken")],
+)
+def test_broken_json_is_named_in_swedish(refused: Callable[..., FileReport], text: bytes, expected: str) -> None:
+    error = refused(text, "polisen.json").error
+    assert "går inte att läsa (rad 1, tecken" in error and expected in error
+    assert "Expecting" not in error and "delimiter" not in error

@@ -455,15 +455,38 @@ def _calamine_message(exc: Exception) -> str:
 # ---------------------------------------------------------------- JSON
 
 
+_JSON_ERRORS = {
+    "Expecting value": "ett värde saknas",
+    "Unterminated string": "en text saknar sitt avslutande citattecken",
+    "Expecting ',' delimiter": "ett kommatecken saknas",
+    "Expecting ':' delimiter": "ett kolon saknas",
+    "Expecting property name": "ett fältnamn saknar citattecken",
+    "Extra data": "det finns mer text efter slutet",
+    "Invalid control character": "ett otillåtet styrtecken",
+    "Invalid \\escape": "ett ogiltigt omvänt snedstreck (\\)",
+}
+
+
 def _read_json(data: bytes, limits: Limits) -> RawFile:
     text = _decode_text(data)[0]
+    bad = _BAD_BYTE.search(text)
+    if bad:
+        line = text.count("\n", 0, bad.start()) + 1
+        raise FileError(
+            f"JSON-filen har ett ogiltigt tecken på rad {fmt_int(line)} (byte 0x{ord(bad.group()) - 0xDC00:02X}); "
+            "den är inte sparad som UTF-8. Hämta filen från polisen.se/api/events på nytt."
+        )
     try:
         parsed = json.loads(text)
     except RecursionError:
         parsed = None
         depth = limits.max_json_depth + 1
-    except ValueError:
-        return RawFile("json", text=text)  # the police feed's parser names the JSON error in Swedish
+    except json.JSONDecodeError as exc:
+        what = next((sv for en, sv in _JSON_ERRORS.items() if exc.msg.startswith(en)), "ett syntaxfel")
+        raise FileError(
+            f"Filen ser ut som JSON men går inte att läsa (rad {fmt_int(exc.lineno)}, tecken "
+            f"{fmt_int(exc.colno)}): {what}. Hämta filen från polisen.se/api/events på nytt."
+        ) from None
     else:
         depth = _json_depth(parsed, limits.max_json_depth)
     if depth > limits.max_json_depth:
