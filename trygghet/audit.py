@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import json
-
 import duckdb
 import pandas as pd
 
-from . import clock
+from . import clock, privacy
 from .access import Actor
 from .db import AUDIT_LOG_DDL, table_names
 
@@ -24,13 +22,17 @@ def record(
     target: str | None = None,
     details: dict[str, object] | None = None,
 ) -> None:
-    """One row in the same transaction as the write it describes, so both land or neither."""
+    """One row in the same transaction as the write it describes, so both land or neither.
+
+    The target and the details can quote user text (a file name, a removed decision): they pass
+    the personal-data guard like everything else stored."""
     ensure_schema(con)
     next_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM audit_log").fetchone()[0]
     con.execute(
         "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?)",
-        [next_id, clock.now().replace(microsecond=0), actor.name, actor.role, action, target,
-         json.dumps(details, ensure_ascii=False, default=str) if details is not None else None],
+        [next_id, clock.now().replace(microsecond=0), actor.name, actor.role, action,
+         privacy.scrub(target)[0] if target is not None else None,
+         privacy.scrub_json(details) if details is not None else None],
     )
 
 

@@ -5,13 +5,12 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
-import json
 import sys
 from pathlib import Path
 
 import duckdb
 
-from . import access, clock, retention, snapshots, undo
+from . import access, clock, privacy, retention, snapshots, undo
 from .access import COMMAND_LINE, Actor
 from .db import Database, DatabaseBusy, damage_message, init_database, resolve_db_path
 from .importer import FileReport, import_path
@@ -86,9 +85,12 @@ def build_parser() -> argparse.ArgumentParser:
     p_undo = sub.add_parser("undo", help="ångra en uppladdning")
     p_undo.add_argument("upload_id", type=int, metavar="NR")
 
-    p_purge = sub.add_parser("purge-uploads", help="ta bort arkiverade originalfiler äldre än gränsen")
+    p_purge = sub.add_parser("purge-uploads", help="ta bort arkiverade originalfiler och kopior av databasen "
+                             "äldre än gränserna")
     p_purge.add_argument("--days", type=_positive, help=f"antal dagar (standard {retention.DEFAULT_DAYS} "
                          "eller TRYGGHET_ARCHIVE_DAYS)")
+    p_purge.add_argument("--snapshot-days", type=_positive, help=f"antal dagar för kopiorna (standard "
+                         f"{snapshots.DEFAULT_DAYS} eller TRYGGHET_SNAPSHOT_DAYS)")
     return parser
 
 
@@ -148,9 +150,8 @@ def _run(args: argparse.Namespace, db: Database) -> int:
             return 1
         return 0
     if args.command == "purge-uploads":
-        result = retention.purge_archive(db, _actor(args), args.days)
-        print(f"{result.files_removed} arkiverade filer äldre än {result.days} dagar borttagna "
-              f"({result.bytes_freed / 2**20:.1f} MB).")
+        result = retention.purge_archive(db, _actor(args), args.days, snapshot_days=args.snapshot_days)
+        print(result.summary())
         return 0
     raise AssertionError(args.command)
 
@@ -216,7 +217,7 @@ def _polisen(args: argparse.Namespace, db: Database) -> int:
     print(f"Hämtat från polisen.se: {target}", file=sys.stderr)
     # The database's municipality decides what is kept; --ort only chooses what to fetch when none is set.
     report = import_path(db, target, actor=_actor(args), kommun=stored or ort)
-    print(json.dumps(report.as_json(), ensure_ascii=False) if args.json else format_report(report), flush=True)
+    print(privacy.scrub_json(report.as_json()) if args.json else format_report(report), flush=True)
     return 1 if report.status == "rejected" else 0
 
 
@@ -229,17 +230,16 @@ def _import(args: argparse.Namespace, db: Database) -> int:
     any_rejected = False
     for path in args.files:
         if not path.is_file():
-            report = FileReport(path.name, "rejected", error=f"{path.name}: Filen finns inte.")
+            name = privacy.scrub(path.name)[0]
+            report = FileReport(name, "rejected", error=f"{name}: Filen finns inte.")
         else:
             try:
                 report = import_path(db, path, actor=_actor(args), kommun=args.kommun)
             except DatabaseBusy as exc:
-                report = FileReport(path.name, "rejected", error=f"{path.name}: {exc}")
+                name = privacy.scrub(path.name)[0]
+                report = FileReport(name, "rejected", error=f"{name}: {exc}")
         any_rejected |= report.status == "rejected"
-        if args.json:
-            print(json.dumps(report.as_json(), ensure_ascii=False), flush=True)
-        else:
-            print(format_report(report), flush=True)
+        print(privacy.scrub_json(report.as_json()) if args.json else format_report(report), flush=True)
     return 1 if any_rejected else 0
 
 
@@ -247,7 +247,8 @@ STATUS_TEXT = {"imported": "importerad", "unchanged": "oförändrad (inget nytt)
 
 
 def format_report(report: FileReport) -> str:
-    """A readable Swedish summary of one file's import."""
+    """A readable Swedish summary of one file's import. The report holds masked texts only; the
+    summary passes the guard once more, as it may end up in a scheduler's mail or log."""
     lines = [f"{report.file}: {STATUS_TEXT.get(report.status, report.status)}"]
     if report.error:
         lines.append(f"  {report.error}")
@@ -265,4 +266,4 @@ def format_report(report: FileReport) -> str:
             lines.append(f"    {where}: {error.message}")
         if len(sheet.errors) > MAX_ERRORS_SHOWN:
             lines.append(f"    … och {len(sheet.errors) - MAX_ERRORS_SHOWN} fel till (se uppladdningen på sidan Data)")
-    return "\n".join(lines)
+    return privacy.scrub("\n".join(lines))[0]

@@ -16,7 +16,7 @@ from pathlib import Path
 import duckdb
 import pandas as pd
 
-from . import access, audit, clock, counts, polisen, settings, snapshots
+from . import access, audit, clock, counts, polisen, privacy, settings, snapshots
 from . import db as dbmod
 from .access import Actor
 from .config import Limits
@@ -104,10 +104,11 @@ class PreparedFile:
 
 
 def safe_file_name(name: str) -> str:
-    """The file's own name without any folder part, for display and archiving."""
+    """The file's own name without any folder part and without personal data, for display and
+    the upload history (the archive names the file by its sha256)."""
     base = re.split(r"[\\/]", name or "")[-1].strip().lstrip(".")
     base = re.sub(r"[\x00-\x1f]", "", base)
-    return base[:200] or "namnlös fil"
+    return privacy.scrub(base[:200])[0] or "namnlös fil"
 
 
 def load_vocabularies(db: Database) -> Vocabularies:
@@ -137,6 +138,9 @@ def prepare(
     name = safe_file_name(file_name)
     digest = hashlib.sha256(data).hexdigest()
     report = FileReport(name, "preview", sha256=digest, size=len(data))
+    in_name = privacy.scrub(re.split(r"[\\/]", file_name or "")[-1][:200])[1]
+    if in_name:
+        report.notes.append(f"Personuppgifter togs bort i filnamnet: {privacy.describe(in_name.counts)}.")
     today = today or clock.today()
     try:
         # Parsed in a separate process under hard limits: a hostile file fails alone, not the server.
@@ -179,6 +183,10 @@ def _parse_all(raw: RawFile, db: Database, today: dt.date, report: FileReport) -
     policy = settings.pii_policy(db)
     recognised = []
     for sheet in raw.sheets:
+        # Sheet names reach notes, errors, the upload history and rejected rows: masked first.
+        sheet.name, in_name = privacy.scrub(sheet.name)
+        if in_name:
+            report.notes.append(f"Personuppgifter togs bort i ett bladnamn: {privacy.describe(in_name.counts)}.")
         if is_ignored_sheet(sheet.name):
             continue
         if not sheet.visible:
@@ -263,7 +271,7 @@ def apply(
     archive_path = None
     if not dry_run:
         archive_path = archive_upload(prepared, archive_dir or db.path.parent / "uploads")
-        snapshots.take(db, f"fore-{prepared.file_name}")
+        snapshots.take(db, snapshots.BEFORE_IMPORT)
     user = actor.name
     context = db.dry_run() if dry_run else db.write()
     with context as con:
@@ -327,9 +335,16 @@ def archive_upload(prepared: PreparedFile, directory: Path) -> Path:
 def _store_rejections(con: duckdb.DuckDBPyConnection, sheet: ParsedSheet, upload_id: int) -> None:
     rows = []
     for rejection in sheet.rejections:
-        original = json.dumps(rejection.original, ensure_ascii=False)
+        original = json.dumps(privacy.scrub_value(rejection.original), ensure_ascii=False, default=str)
         for error in rejection.errors:
-            rows.append((upload_id, sheet.sheet, rejection.row, error.column, error.message, original))
+            rows.append([upload_id, sheet.sheet, rejection.row, error.column, error.message, original])
+    # The parsers quote masked cells already; this is the last check before the rows are stored,
+    # whatever built the message.
+    for position in (1, 3, 4):
+        texts = [r[position] if isinstance(r[position], str) else "" for r in rows]
+        for row, suspect in zip(rows, privacy.suspects(texts), strict=True):
+            if suspect:
+                row[position] = privacy.scrub(row[position])[0]
     if rows:
         con.executemany("INSERT INTO rejected_rows VALUES (?, ?, ?, ?, ?, ?)", rows)
 

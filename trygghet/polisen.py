@@ -33,13 +33,14 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from . import access, audit, defaults
+from . import access, audit, defaults, privacy
 from . import db as dbmod
 from .access import Actor
 from .db import Database
+from .formatting import fmt_int
 from .reader import FileError
 from .text import Vocabulary, clean, fold, md_literal
-from .validate import ParsedSheet, Rejection, RowError
+from .validate import MAX_TEXT, ParsedSheet, Rejection, RowError
 
 SOURCE = "Polisen (öppna data)"
 SHEET_NAME = "Polisens händelser"
@@ -227,9 +228,9 @@ def save_type_map(db: Database, frame: pd.DataFrame, actor: Actor) -> int:
         police_type = record.get("Polisens typ")
         if not isinstance(police_type, str) or not police_type.strip():
             continue  # an empty row added in the editor
-        police_type = clean(police_type)
+        police_type = privacy.scrub(clean(police_type))[0]
         category = record.get("Kategori")
-        category = clean(str(category)) if isinstance(category, str) and category.strip() else None
+        category = privacy.scrub(clean(str(category)))[0] if isinstance(category, str) and category.strip() else None
         if category == OTHER_CATEGORY:
             category = None
         include = record.get("Ta med")
@@ -267,8 +268,9 @@ def set_kommun(db: Database, name: str, actor: Actor) -> None:
         dbmod.init_database(db)
     with db.write() as con:
         before = dbmod.get_meta(con, META_KOMMUN)
-        dbmod.set_meta(con, META_KOMMUN, clean(name))
-        audit.record(con, actor, "inställning", "kommun för polisens händelser", {"före": before, "efter": clean(name)})
+        name = privacy.scrub(clean(name))[0]
+        dbmod.set_meta(con, META_KOMMUN, name)
+        audit.record(con, actor, "inställning", "kommun för polisens händelser", {"före": before, "efter": name})
 
 
 _SUFFIX = re.compile(r"\s+(kommun|stad|municipality)$")
@@ -551,7 +553,7 @@ def _context(db: Database, kommun: str | None) -> _Context:
             "Ange kommunen på sidan Data (fliken Mall, Polisens händelser) eller vid importen från kommandoraden: "
             "python -m trygghet import --kommun Göteborg FIL.json"
         )
-    kommun = clean(kommun)
+    kommun = privacy.scrub(clean(kommun))[0]
     return _Context(kommun, origin, gazetteer_for(districts, kommun), Vocabulary(categories), overrides)
 
 
@@ -606,14 +608,24 @@ def parse_feed(db: Database, text: str, *, kommun: str | None = None) -> PoliceS
     out: dict[str, list[object]] = {k: [] for k in (
         "rownum", "occurred_at", "district", "place", "category", "description", "external_id")}
 
-    for index, item in enumerate(items):
+    masked: Counter[str] = Counter()
+    for index, raw_item in enumerate(items):
         row = index + 1
+        # Everything below (stored texts, messages, the stored original of a rejected event) sees
+        # the item only with long texts cut and personal data masked.
+        too_long: dict[str, int] = {}
+        item = _guarded(raw_item, masked, too_long)
         if not isinstance(item, dict):
             sheet.rejections.append(Rejection(row, [RowError(
                 row, None, f"Händelse nr {row} i listan är inget objekt och hoppades över.")], {"värde": item}))
             continue
         original = {k: v for k, v in item.items() if isinstance(k, str)}
         label = f"Händelse nr {row}" + (f" (id {item['id']})" if item.get("id") not in (None, "") else "")
+        if too_long:
+            sheet.rejections.append(Rejection(row, [RowError(
+                row, where, f"{label}: texten i fältet {where} är för lång ({fmt_int(length)} tecken; högst "
+                f"{fmt_int(MAX_TEXT)}). Händelsen hoppades över.") for where, length in too_long.items()], original))
+            continue
         police_type = item.get("type")
         if not isinstance(police_type, str) or not police_type.strip():
             sheet.rejections.append(Rejection(row, [RowError(
@@ -638,6 +650,8 @@ def parse_feed(db: Database, text: str, *, kommun: str | None = None) -> PoliceS
         errors = []
         try:
             external_id = _event_id(item.get("id"))
+            if privacy.scrub(external_id)[1]:
+                raise ValueError("id har formen av ett personnummer eller telefonnummer och sparas inte")
         except ValueError as exc:
             errors.append(RowError(row, "id", f"{label}: {exc}. Utan polisens id kan händelsen inte kännas igen."))
         try:
@@ -646,6 +660,14 @@ def parse_feed(db: Database, text: str, *, kommun: str | None = None) -> PoliceS
             errors.append(RowError(row, "datetime", f"{label}: {exc}."))
         if errors:
             sheet.rejections.append(Rejection(row, errors, original))
+            continue
+        summary = item.get("summary")
+        summary = clean(summary) if isinstance(summary, str) else ""
+        description = f"{police_type}: {summary}" if summary else police_type
+        if len(description) > MAX_TEXT:
+            sheet.rejections.append(Rejection(row, [RowError(
+                row, "summary", f"{label}: typ och sammanfattning är tillsammans för långa ({fmt_int(len(description))} "
+                f"tecken; högst {fmt_int(MAX_TEXT)}). Händelsen hoppades över.")], original))
             continue
         occurred = time_from_name(item.get("name"), published)
         if occurred is None:
@@ -659,8 +681,6 @@ def parse_feed(db: Database, text: str, *, kommun: str | None = None) -> PoliceS
         if category is None:
             category = OTHER_CATEGORY
             other_types[police_type] += 1
-        summary = item.get("summary")
-        summary = clean(summary) if isinstance(summary, str) else ""
         name_place = place_from_name(item.get("name"), police_type)
         extra = name_place if name_place and not same_municipality(name_place, ctx.kommun) else None
         where = ctx.gazetteer.place(summary, extra)
@@ -671,7 +691,7 @@ def parse_feed(db: Database, text: str, *, kommun: str | None = None) -> PoliceS
         out["district"].append(where.district or UNKNOWN_DISTRICT)
         out["place"].append(where.term)
         out["category"].append(category)
-        out["description"].append(f"{police_type}: {summary}" if summary else police_type)
+        out["description"].append(description)
         out["external_id"].append(external_id)
 
     n = len(out["rownum"])
@@ -691,7 +711,36 @@ def parse_feed(db: Database, text: str, *, kommun: str | None = None) -> PoliceS
     sheet.skipped = skipped
     sheet.placement = placement
     sheet.notes.extend(_notes(ctx, sheet, n, other_types, missing_categories, from_publication))
+    if masked:
+        sheet.notes.append(f"Personuppgifter togs bort i polisens händelser: {privacy.describe(masked)}.")
+        sheet.personal_data_removed.update(masked)
     return sheet
+
+
+_MAX_DEPTH = 8
+
+
+def _guarded(value: object, masked: Counter[str], too_long: dict[str, int], where: str = "", depth: int = 0) -> object:
+    """An item of the feed as it may be kept: texts over MAX_TEXT cut (and noted in `too_long` by
+    field), every text scrubbed, nesting beyond a few levels dropped."""
+    if isinstance(value, str):
+        if len(value) > MAX_TEXT:
+            too_long[where or "värde"] = len(value)
+            value = value[:MAX_TEXT] + "…"
+        return privacy.scrub_value(value, masked)
+    if isinstance(value, int | float):
+        return privacy.scrub_value(value, masked)
+    if depth >= _MAX_DEPTH and isinstance(value, dict | list):
+        return "…"
+    if isinstance(value, dict):
+        return {
+            _guarded(k, masked, too_long, where, depth) if isinstance(k, str) else k:
+            _guarded(v, masked, too_long, f"{where}.{k}" if where else str(k), depth + 1)
+            for k, v in value.items()
+        }
+    if isinstance(value, list):
+        return [_guarded(v, masked, too_long, where, depth + 1) for v in value]
+    return value
 
 
 def _objects(values: list[object]) -> np.ndarray:

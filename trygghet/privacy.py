@@ -17,6 +17,7 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+import duckdb
 import pyarrow as pa
 import pyarrow.compute as pc
 from stdnum import luhn
@@ -162,8 +163,27 @@ def _maybe_email(text: str) -> bool:
     return _EMAIL_HINT.search(text) is not None
 
 
+def _number_text(value: object) -> str | None:
+    """A whole number long enough to be a phone or identity number (a cell Excel kept as a number,
+    an id in JSON), as text; None for anything else."""
+    if isinstance(value, bool):
+        return None
+    if isinstance(value, int) and abs(value) >= 10_000_000:
+        return str(value)
+    if isinstance(value, float) and value.is_integer() and 1e7 <= abs(value) < 1e13:
+        return str(int(value))
+    return None
+
+
 def scrub_value(value: object, counts: Counter[str] | None = None) -> object:
-    """Strings, and the strings inside lists and dicts (a JSON item, a row), scrubbed; the rest as is."""
+    """Strings, and the strings inside lists and dicts (a JSON item, a row), scrubbed; a number that
+    is a personnummer written without its dash becomes the marker; the rest as is."""
+    number = _number_text(value)
+    if number is not None:
+        cleaned, found = scrub(number)
+        if counts is not None:
+            counts.update(found.counts)
+        return cleaned if found else value
     if isinstance(value, str):
         cleaned, found = scrub(value)
         if counts is not None:
@@ -208,3 +228,54 @@ def describe(counts: Counter[str]) -> str:
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " och " + parts[-1]
+
+
+# ---------------------------------------------------------------- stored data
+
+# Raised when what the guard finds changes; a database swept with an older guard is swept again.
+GUARD_VERSION = "2"
+META_GUARD = "privacy_guard"
+
+# The SQL side of suspects(): rows worth a look, decided by DuckDB (RE2) in one scan.
+_SQL_SUSPECT = (
+    "(length(regexp_replace(COL, '\\P{Nd}', '', 'g')) >= 8 OR regexp_matches(COL, '" + _EMAIL_HINT_RE2 + "'))"
+)
+
+
+def sweep(con: duckdb.DuckDBPyConnection) -> Counter[str]:
+    """Scrubs every text column of every table in place (the tables read from the catalogue, so a
+    table added later is covered too); returns what was removed. Run inside the caller's transaction.
+
+    For data stored before the guard caught what it catches now: old databases and their snapshots.
+    An events row whose text changed gets its de-duplication key again, as the importer computes it
+    from the masked values."""
+    from .db import DEDUP_KEY_SQL
+
+    found: Counter[str] = Counter()
+    columns = con.execute(
+        """SELECT table_name, column_name, data_type FROM information_schema.columns
+           WHERE table_schema = 'main' AND data_type IN ('VARCHAR', 'VARCHAR[]')
+             AND table_name IN (SELECT table_name FROM information_schema.tables
+                                WHERE table_schema = 'main' AND table_type = 'BASE TABLE')
+           ORDER BY table_name, ordinal_position"""
+    ).fetchall()
+    changed_events: set[int] = set()
+    for table, column, data_type in columns:
+        quoted = f'"{table}"."{column}"'
+        text = f"array_to_string({quoted}, ' ')" if data_type.endswith("[]") else quoted
+        rows = con.execute(
+            f'SELECT rowid, {quoted} FROM "{table}" WHERE {_SQL_SUSPECT.replace("COL", text)}'
+        ).fetchall()
+        for rowid, value in rows:
+            counts: Counter[str] = Counter()
+            cleaned = scrub_value(value, counts)
+            if not counts:
+                continue
+            con.execute(f'UPDATE "{table}" SET "{column}" = ? WHERE rowid = ?', [cleaned, rowid])
+            found.update(counts)
+            if table == "events":
+                changed_events.add(int(rowid))
+    if changed_events:
+        con.execute(f"UPDATE events SET dedup_key = {DEDUP_KEY_SQL} WHERE rowid IN (SELECT unnest(?))",
+                    [sorted(changed_events)])
+    return found

@@ -43,7 +43,7 @@ class UndoReport:
 
 def undo_upload(db: Database, upload_id: int, actor: Actor) -> UndoReport:
     access.require(actor, access.UNDO, "ångra en uppladdning")
-    snapshots.take(db, f"fore-angra-{upload_id}")
+    snapshots.take(db, snapshots.BEFORE_UNDO)
     now = clock.now().replace(microsecond=0)
     with db.write() as con:
         row = con.execute("SELECT file_name, status FROM uploads WHERE id = ?", [upload_id]).fetchone()

@@ -175,9 +175,9 @@ def recognise(sheet: RawSheet) -> Recognition | None:
     ):
         _, spec, index, columns, duplicates = best
         row = sheet.rows[index]
-        headers = {name: clean(str(row[i])) for name, i in columns.items()}
+        headers = {name: _header_text(row[i]) for name, i in columns.items()}
         ignored = [
-            clean(str(c)) for i, c in enumerate(row) if i not in columns.values() and isinstance(c, str) and c.strip()
+            _header_text(c) for i, c in enumerate(row) if i not in columns.values() and isinstance(c, str) and c.strip()
         ]
         return Recognition(spec, index, columns, headers, ignored, duplicates)
     if partial is not None:
@@ -190,6 +190,14 @@ def recognise(sheet: RawSheet) -> Recognition | None:
             "Lägg till kolumnen (rubriken ska stå i en av de 15 första raderna) och ladda upp igen."
         )
     return None
+
+
+def _header_text(value: object, counts: Counter[str] | None = None) -> str:
+    """A header as the report, the upload history and rejected rows show it: personal data masked."""
+    text, findings = privacy.scrub(clean(str(value)))
+    if counts is not None:
+        counts.update(findings.counts)
+    return text
 
 
 def is_ignored_sheet(name: str) -> bool:
@@ -206,6 +214,8 @@ class ParsedColumn:
     codes: np.ndarray  # int64, one per data row
     results: np.ndarray  # object array, parsed value per distinct value (last slot: blank cell)
     messages: list[str | None]  # error message per distinct value
+    # What the personal-data guard took out of a distinct value before it was parsed (by its index).
+    masked: dict[int, Counter[str]] = field(default_factory=dict)
 
     def values(self) -> np.ndarray:
         return self.results[self.codes]
@@ -222,6 +232,28 @@ class ParsedColumn:
         return per_value[self.codes]
 
 
+def _mask_uniques(uniques: list[object]) -> dict[int, Counter[str]]:
+    """Scrubs the distinct text values in place, before any parser sees them, so that nothing
+    stored or quoted later (a record, an error message, a rejected row) holds the raw text."""
+    strings = [(i, v) for i, v in enumerate(uniques) if type(v) is str]
+    masked: dict[int, Counter[str]] = {}
+    for (index, value), suspect in zip(strings, privacy.suspects([v for _, v in strings]), strict=True):
+        if suspect:
+            cleaned, findings = privacy.scrub(value)
+            if findings:
+                uniques[index] = cleaned
+                masked[index] = findings.counts
+    # A personnummer typed without its dash is kept by Excel as a number.
+    for index, value in enumerate(uniques):
+        if type(value) in (int, float) and abs(value) >= 10_000_000:  # type: ignore[arg-type]
+            found: Counter[str] = Counter()
+            cleaned = privacy.scrub_value(value, found)
+            if found:
+                uniques[index] = cleaned
+                masked[index] = found
+    return masked
+
+
 def parse_column(values: list[object], parser: Callable[[object], object]) -> ParsedColumn:
     array = np.empty(len(values), dtype=object)
     array[:] = values
@@ -232,11 +264,12 @@ def parse_column(values: list[object], parser: Callable[[object], object]) -> Pa
         codes, uniques = pd.factorize(array, use_na_sentinel=True)
     uniques = [*list(uniques), None]
     codes = np.where(codes < 0, len(uniques) - 1, codes).astype(np.int64)
+    masked = _mask_uniques(uniques)
     batch = getattr(parser, "batch", None)
     if batch is not None:
         fast = batch(uniques)
         if fast is not None:
-            return ParsedColumn(codes, fast[0], fast[1])
+            return ParsedColumn(codes, fast[0], fast[1], masked)
     results = np.empty(len(uniques), dtype=object)
     messages: list[str | None] = []
     for i, value in enumerate(uniques):
@@ -248,7 +281,7 @@ def parse_column(values: list[object], parser: Callable[[object], object]) -> Pa
         except ValueError as exc:
             results[i] = None
             messages.append(str(exc))
-    return ParsedColumn(codes, results, messages)
+    return ParsedColumn(codes, results, messages, masked)
 
 
 def _optional(parser: Callable[[object], object]) -> Callable[[object], object]:
@@ -543,14 +576,20 @@ def parse_sheet(
 ) -> ParsedSheet:
     spec = recognition.spec
     header_row = sheet.rows[recognition.header_index]
+    in_headers: Counter[str] = Counter()
     parsed = ParsedSheet(
         sheet=sheet.name,
         kind=spec.kind,
         header_row=recognition.header_index + 1,
         headers=recognition.headers,
         ignored_columns=recognition.ignored,
-        original_headers=[clean(str(h)) if not V.is_blank(h) else f"Kolumn {i + 1}" for i, h in enumerate(header_row)],
+        original_headers=[_header_text(h, in_headers) if not V.is_blank(h) else f"Kolumn {i + 1}"
+                          for i, h in enumerate(header_row)],
     )
+    if in_headers:
+        parsed.notes.append(f"Personuppgifter togs bort i rubrikraden (rad {parsed.header_row}): "
+                            f"{privacy.describe(in_headers)}.")
+        parsed.personal_data_removed.update(in_headers)
     for dup in recognition.duplicate_headers:
         parsed.notes.append(f"Kolumnen '{dup}' finns flera gånger; den första används.")
     if recognition.ignored:
@@ -620,13 +659,6 @@ def parse_sheet(
     return parsed
 
 
-FREE_TEXT_FIELDS = {
-    "events": ("place", "description"),
-    "interventions": ("title", "contact", "comment"),
-    "priority_areas": ("description", "goal"),
-}
-
-
 def _guard_personal_data(
     parsed: ParsedSheet,
     columns: dict[str, ParsedColumn],
@@ -635,27 +667,15 @@ def _guard_personal_data(
     recognition: Recognition,
     policy: str,
 ) -> None:
-    """Masks (or, by the administrator's choice, rejects) personal identifiers in free text.
-
-    Each distinct text is scanned once; the rows holding it share the result.
+    """Reports (or, by the administrator's choice, rejects) the rows whose cells held personal
+    identifiers. The values were masked in every column before parsing (parse_column); here each
+    column says where, once per distinct value.
     """
-    for name in FREE_TEXT_FIELDS.get(parsed.kind, ()):
-        column = columns.get(name)
-        if column is None:
-            continue
-        header = recognition.headers[name]
-        found: dict[int, Counter[str]] = {}
-        texts = [(index, value) for index, value in enumerate(column.results) if isinstance(value, str)]
-        flagged = privacy.suspects([value for _, value in texts])
-        for (index, value), suspect in zip(texts, flagged, strict=True):
-            if suspect:
-                cleaned, findings = privacy.scrub(value)
-                if findings:
-                    found[index] = findings.counts
-                    if policy == "mask":
-                        column.results[index] = cleaned
+    for name, column in columns.items():
+        found = column.masked
         if not found:
             continue
+        header = recognition.headers[name]
         positions = np.flatnonzero(np.isin(column.codes, list(found))).tolist()
         total: Counter[str] = Counter()
         for position in positions:
@@ -682,7 +702,7 @@ def _original(headers: list[str], row: list[object]) -> dict[str, object]:
             continue
         value = None if V.is_blank(value) else V.json_safe(value)
         # Rejected rows are stored too, so they must not keep what the guard removes.
-        result[key] = privacy.scrub(value)[0] if isinstance(value, str) else value
+        result[key] = privacy.scrub_value(value)
     return result
 
 

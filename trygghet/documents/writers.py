@@ -87,8 +87,9 @@ def to_docx(doc: Document, images: list[bytes] | None) -> bytes:
             rpr.append(lang)
         lang.set(qn("w:val"), "sv-SE")
     props = word.core_properties
-    props.title = clean(doc.title)
-    props.subject = clean(doc.subtitle)
+    # Word's core properties hold at most 255 characters; a meeting's title can be longer.
+    props.title = clean(doc.title)[:255]
+    props.subject = clean(doc.subtitle)[:255]
     props.author = "Lägesbild"
     props.language = "sv-SE"
     props.created = clock.now()
