@@ -203,8 +203,8 @@ def effect_chart(data: interventions.EffectData) -> None:
         # Points sit on a week's Monday; the band covers half a week on either side of them.
         x0, x1 = part["week"].min() - half_week, part["week"].max() + half_week
         fig.add_vrect(x0=x0, x1=x1, fillcolor=fill, opacity=1, layer="below", line_width=0)
-        fig.add_annotation(x=x0 + (x1 - x0) / 2, y=1, yref="paper", text=f"<b>{label}</b>", showarrow=False,
-                           yanchor="bottom", font={"size": 16})
+        fig.add_annotation(x=x0 + (x1 - x0) / 2, y=1, yref="paper", text=label, showarrow=False,
+                           yanchor="bottom", font={"size": 16, "weight": "bold"})
         for group in ("treated", "control"):
             xs, ys = steps[group]
             level = part[f"{group}_index"].mean()
@@ -217,8 +217,8 @@ def effect_chart(data: interventions.EffectData) -> None:
         fig.add_trace(go.Scatter(
             x=frame["week"], y=frame[f"{group}_index"], name=f"{name}, per vecka", mode="lines",
             line={"color": line_colour, "width": 1.5, "dash": dash}, opacity=0.45, legendgroup=group,
-            showlegend=False, customdata=list(zip(week_labels, counts, strict=True)),
-            hovertemplate="%{customdata[0]}: %{customdata[1]} händelser (index %{y:.0f})<extra>" + name + "</extra>",
+            showlegend=False, customdata=list(zip(week_labels, counts, strict=True)), meta=name,
+            hovertemplate="%{customdata[0]}: %{customdata[1]} händelser (index %{y:.0f})<extra>%{meta}</extra>",
         ))
         fig.add_trace(go.Scatter(
             x=steps[group][0], y=steps[group][1], name=f"{name}, snitt per period", mode="lines",

@@ -110,7 +110,7 @@ def survey_section(area: interventions.AreaOverview) -> None:
             x=rows["year"], y=rows["value"], name=indicator, mode="lines+markers+text",
             line={"color": SURVEY_COLOURS[i % len(SURVEY_COLOURS)], "width": 3}, marker={"size": 10},
             text=[fmt_pct(v, 0) for v in rows["value"]], textposition="top center",
-            hovertemplate="%{x}: %{text}<extra>" + indicator + "</extra>",
+            hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>",
         ))
     fig.update_xaxes(title=None, type="category")
     fig.update_yaxes(title="Andel (%)", range=[0, 100])

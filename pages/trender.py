@@ -61,8 +61,8 @@ if resolution == "Vecka":
                 color = colors.get(item.district, "#666666")
                 fig.add_trace(go.Scatter(
                     x=[item.start_date, item.end_date], y=[i, i], mode="lines", showlegend=False,
-                    line={"color": color, "width": 10},
-                    hovertemplate=f"{item.title} ({item.district}): %{{x}}<extra></extra>",
+                    line={"color": color, "width": 10}, meta=[item.title, item.district],
+                    hovertemplate="%{meta[0]} (%{meta[1]}): %{x}<extra></extra>",
                 ), row=2, col=1)
             fig.update_yaxes(tickvals=list(range(len(shown))), ticktext=[t if len(t) <= 34 else t[:33] + "…" for t in shown["title"]],
                              autorange="reversed", row=2, col=1, title_text="Insatser")

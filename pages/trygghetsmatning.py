@@ -65,7 +65,7 @@ for district in districts:
         x=x_values(rows), y=rows["value"], name=district, mode="lines+markers",
         line={"color": rows["color"].iloc[0], "width": 3}, marker={"size": 10},
         customdata=list(zip(rows["label"], rows["respondents"].map(fmt_int), strict=True)),
-        hovertemplate=f"{district}, %{{customdata[0]}}: %{{y:.1f}} % (svar: %{{customdata[1]}})<extra></extra>",
+        hovertemplate="%{fullData.name}, %{customdata[0]}: %{y:.1f} % (svar: %{customdata[1]})<extra></extra>",
     ))
 fig.add_trace(go.Scatter(
     x=x_values(average), y=average["value"], name=survey.AVERAGE_LABEL, mode="lines+markers",

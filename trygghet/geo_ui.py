@@ -17,9 +17,9 @@ import streamlit as st
 from plotly.colors import sample_colorscale
 
 from . import geo, login, queries, ui
+from .chart_text import plain_figure
 from .db import Database, DatabaseBusy
 from .formatting import fmt_int
-from .text import plotly_literal
 
 COLORSCALE = "Blues"  # sequential and colour-blind safe; darker = more
 # Mid greys, half transparent where they fill, read on the light and the dark theme alike.
@@ -146,9 +146,9 @@ def _colorbar_trace(high: float) -> go.Scatter:
     )
 
 
-def _label(name: str, count: int) -> str:
-    # Plotly reads its text as HTML (<a href> makes a link): the name goes in as entities.
-    return f"<b>{plotly_literal(name)}</b><br>{fmt_int(count)}"
+# A label's name comes from customdata[0] (made plain with the rest of the figure, see chart_text);
+# only the bold and the line break are the template's.
+_LABEL_TEMPLATE = "<b>%{customdata[0]}</b><br>%{text}"
 
 
 def style_map(fig: go.Figure, height: int = 680) -> go.Figure:
@@ -187,7 +187,7 @@ def choropleth_figure(counts: pd.DataFrame, geometries: Mapping[str, dict[str, o
     anchors = [geo.label_point(geometries[d]) for d in shown]
     fig.add_trace(go.Scatter(
         x=[a[0] for a in anchors], y=[a[1] for a in anchors], mode="text", name="Antal",
-        text=[_label(d, by_district[d]) for d in shown],
+        text=[fmt_int(by_district[d]) for d in shown], texttemplate=_LABEL_TEMPLATE,
         textfont={"size": 17, "color": [_text_on(fills[d]) for d in shown], "shadow": "auto"},
         customdata=[[d, by_district[d]] for d in shown],
         hovertemplate="%{customdata[0]}: %{customdata[1]} händelser<extra></extra>",
@@ -215,7 +215,7 @@ def bubble_figure(counts: pd.DataFrame, centres: pd.DataFrame, points: pd.DataFr
         x=frame["lon"], y=frame["lat"], mode="markers+text", name="Stadsdelar",
         marker={"size": frame["count"], "sizemode": "area", "sizeref": 2 * max(high, 1) / MAX_BUBBLE_PX**2,
                 "sizemin": 6, "color": frame["color"], "opacity": 0.8, "line": {"color": "#FFFFFF", "width": 2}},
-        text=[_label(d, c) for d, c in zip(frame["district"], frame["count"], strict=True)],
+        text=[fmt_int(c) for c in frame["count"]], texttemplate=_LABEL_TEMPLATE,
         # A halo keeps a label readable where it overlaps a neighbour's bubble.
         textposition="top center", textfont={"size": 17, "color": LABEL_ON_DARK if dark else LABEL_ON_LIGHT,
                                              "shadow": "auto"},
@@ -241,7 +241,7 @@ def outline_figure(geometries: Mapping[str, dict[str, object]], colors: Mapping[
                                  hoverinfo="name"))
     anchors = {d: geo.label_point(g) for d, g in geometries.items()}
     fig.add_trace(go.Scatter(x=[a[0] for a in anchors.values()], y=[a[1] for a in anchors.values()],
-                             mode="text", text=[f"<b>{plotly_literal(d)}</b>" for d in anchors], textfont={"size": 16},
+                             mode="text", text=list(anchors), texttemplate="<b>%{text}</b>", textfont={"size": 16},
                              hoverinfo="skip"))
     box = geo.bounds(geometries.values())
     if box:
@@ -376,7 +376,7 @@ def render_geojson_upload(db: Database) -> None:
         if result.ok:
             colors = ui.query(queries.district_colors, db)
             fig = outline_figure(result.features, colors)
-            st.plotly_chart(ui.style_figure(fig, height=420), width="stretch", key="geo_preview",
+            st.plotly_chart(plain_figure(ui.style_figure(fig, height=420)), width="stretch", key="geo_preview",
                             config={"displaylogo": False})
             note = " Sparade gränser för stadsdelar som inte finns i filen tas bort." if stored else ""
             if st.button(f"Spara gränserna för {len(result.features)} stadsdelar", type="primary",

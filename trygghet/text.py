@@ -102,7 +102,26 @@ def md_literal(value: object) -> str:
     return "  \n".join(line for line in lines if line)
 
 
+# What Plotly's text drawing takes as markup and plotly_literal keeps: a line break, and an entity
+# by Plotly's own pattern (so that text already escaped is not escaped again).
+_PLOTLY_KEPT = re.compile(r"(<br>|&(?:#\d+|#x[\da-fA-F]+|[a-z]+);)")
+_PLOTLY_MARKUP = re.compile(r"[&<>\r\n\u2028\u2029]")
+
+
 def plotly_literal(value: object) -> str:
-    """User text for a Plotly label, legend or hover text, which read a subset of HTML (<a href>,
-    <b>, <br>, entities): as entities, the tags show as typed."""
-    return str(value).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+    """User text for a Plotly label, legend, axis or hover text, which read a subset of HTML (<a
+    href>, <b>, <span style>, entities): as entities, the tags show as typed.
+
+    Idempotent, so a text that passes twice is not shown as '&amp;lt;': entities are kept, and so is
+    <br>, the one tag let through (a line break links, styles and loads nothing; the app wraps long
+    labels with it). A typed line break becomes <br>, since Plotly would draw it as a space."""
+    text = str(value)
+    if not _PLOTLY_MARKUP.search(text):
+        return text
+    parts = _PLOTLY_KEPT.split(text)
+    # split() with one group: the kept pieces sit at the odd positions.
+    escaped = "".join(
+        part if i % 2 else part.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+        for i, part in enumerate(parts)
+    )
+    return _LINE_BREAK.sub("<br>", escaped)

@@ -14,6 +14,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from . import export, history
+from .chart_text import plain_figure
 from .db import Database, damage_message, resolve_db_path
 from .formatting import MISSING
 from .periods import MONTHS_SHORT_SV
@@ -160,9 +161,12 @@ def style_figure(fig: go.Figure, title: str | None = None, height: int = 420) ->
 
 
 def chart(fig: go.Figure, name: str, summary: str | None = None) -> None:
-    """A chart with a PNG download in its toolbar and a text alternative for screen readers."""
+    """A chart with a PNG download in its toolbar and a text alternative for screen readers.
+
+    Its names are made plain here, the last step before the browser, since pages still change a
+    figure after style_figure."""
     st.plotly_chart(
-        fig,
+        plain_figure(fig),
         width="stretch",
         config={
             "displaylogo": False,

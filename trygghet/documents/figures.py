@@ -12,6 +12,7 @@ import datetime as dt
 import pandas as pd
 import plotly.graph_objects as go
 
+from ..chart_text import plain_figure
 from ..formatting import fmt_int
 
 HIGHLIGHT, MUTED, PREVIOUS = "#0072B2", "#9DB7CF", "#8C8C8C"
@@ -120,15 +121,17 @@ def _wrap(text: str, width: int = 28) -> str:
         else:
             line = f"{line} {word}".strip()
     lines.append(line)
-    return "<br>".join(lines[:3])
+    # A line break, not <br>: chart_text turns it into one after escaping the name around it.
+    return "\n".join(lines[:3])
 
 
 PRINT_FONT = 19  # px in a 1000 px wide image: about 8–9 pt on a 16 cm wide A4 column
 
 
 def print_style(fig: go.Figure, height: int = 520) -> go.Figure:
-    """A copy of the figure styled for paper: white background, dark text, no hover."""
-    out = go.Figure(fig)
+    """A copy of the figure styled for paper: white background, dark text, no hover, and its names
+    shown as typed (Kaleido draws them with the same plotly.js as the browser)."""
+    out = plain_figure(go.Figure(fig))
     out.update_layout(
         template="plotly_white",
         font={"size": PRINT_FONT, "color": "#111111", "family": "DejaVu Sans, Verdana, Arial, sans-serif"},
