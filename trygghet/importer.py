@@ -22,7 +22,7 @@ from .access import Actor
 from .config import Limits
 from .db import Database
 from .read_worker import read_isolated
-from .reader import FileError, RawFile
+from .reader import FileError, RawFile, read_file
 from .sheetspec import BY_KIND, KIND_LABELS
 from .text import Vocabulary
 from .validate import ParsedSheet, RowError, SheetError, Vocabularies, is_ignored_sheet, parse_sheet, recognise
@@ -130,11 +130,13 @@ def prepare(
     limits: Limits | None = None,
     today: dt.date | None = None,
     kommun: str | None = None,
+    isolated: bool = True,
 ) -> PreparedFile:
     """Reads and validates a file without writing anything.
 
     `kommun` chooses the municipality whose events a police feed (JSON) gives; without it the
-    database's setting is used."""
+    database's setting is used. `isolated=False` reads in this process: only for a caller that
+    is itself the limited child process (trygghet.import_worker)."""
     name = safe_file_name(file_name)
     digest = hashlib.sha256(data).hexdigest()
     report = FileReport(name, "preview", sha256=digest, size=len(data))
@@ -144,7 +146,7 @@ def prepare(
     today = today or clock.today()
     try:
         # Parsed in a separate process under hard limits: a hostile file fails alone, not the server.
-        raw = read_isolated(data, name, limits)
+        raw = read_isolated(data, name, limits) if isolated else read_file(data, name, limits)
         report.file_kind = raw.file_kind
         report.notes.extend(raw.notes)
         if raw.file_kind == "json":

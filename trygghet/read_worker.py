@@ -13,6 +13,10 @@ it is unsafe, and multiprocessing's spawn and forkserver children re-import the 
 __main__ (Streamlit's command line) before they start. The file and the job go to the
 child through a private temporary folder, the result comes back as one pickle written
 there (without pickle's memo, which would cost as much memory as the cells again).
+
+`run_child`, `limit_self` and `write_result` are shared with trygghet.import_worker, which
+runs a whole upload (read, validate, preview, import) in such a child, so that the server
+never holds the file's cells at all.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ import tempfile
 import traceback
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any, NoReturn
 
 from .config import Limits
 from .reader import FileError, RawFile, check_size
@@ -37,8 +42,8 @@ log = logging.getLogger(__name__)
 
 READ_FILE = "trygghet.reader:read_file"
 _ROOT = Path(__file__).resolve().parent.parent
-_EXIT_MEMORY = 3
-_EXIT_FAILED = 4
+EXIT_MEMORY = 3
+EXIT_FAILED = 4
 _RESAVE = "Öppna filen i Excel, spara om den som .xlsx och ladda upp den igen."
 
 
@@ -52,46 +57,59 @@ def read_isolated(data: bytes, file_name: str, limits: Limits | None = None, *, 
         (folder / "input").write_bytes(data)
         job = {"entry": entry, "file_name": file_name, "limits": limits.as_dict()}
         (folder / "job.json").write_text(json.dumps(job), encoding="utf-8")
-        with open(folder / "stderr", "wb") as errors:
-            process = subprocess.Popen(
-                [sys.executable, "-m", "trygghet.read_worker", str(folder)],
-                stdin=subprocess.DEVNULL,
-                stdout=subprocess.DEVNULL,
-                stderr=errors,
-                cwd=_ROOT,
-                env=_child_environment(),
-            )
-            try:
-                code = process.wait(timeout=limits.read_wall_seconds)
-            except subprocess.TimeoutExpired:
-                code = None
-            finally:
-                if process.poll() is None:  # timed out, or the caller was interrupted
-                    process.kill()
-                    process.wait()
-        if code is None:
-            raise FileError(
-                f"Filen kunde inte läsas: läsningen tog längre än tillåtna {limits.read_wall_seconds} sekunder "
-                f"och avbröts. Dela upp filen i flera mindre filer, eller {_RESAVE[0].lower()}{_RESAVE[1:]}"
-            )
-        return _outcome(folder, code, limits, file_name)
+        run_child("trygghet.read_worker", folder, limits, file_name)
+        status, value = load_result(folder)
+        if status == "error":
+            raise FileError(value)
+        return value
 
 
-def _child_environment() -> dict[str, str]:
+def run_child(module: str, folder: Path, limits: Limits, file_name: str, env: dict[str, str] | None = None) -> int:
+    """Runs `python -m module folder` and waits at most the wall-time limit. Returns 0 when the
+    child finished; raises FileError with a Swedish message for any other end (the child's
+    stderr is kept in the folder and logged)."""
+    with open(folder / "stderr", "wb") as errors:
+        process = subprocess.Popen(
+            [sys.executable, "-m", module, str(folder)],
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            stderr=errors,
+            cwd=_ROOT,
+            env=env or child_environment(),
+        )
+        try:
+            code = process.wait(timeout=limits.read_wall_seconds)
+        except subprocess.TimeoutExpired:
+            code = None
+        finally:
+            if process.poll() is None:  # timed out, or the caller was interrupted
+                process.kill()
+                process.wait()
+    if code is None:
+        raise FileError(
+            f"Filen kunde inte läsas: läsningen tog längre än tillåtna {limits.read_wall_seconds} sekunder "
+            f"och avbröts. Dela upp filen i flera mindre filer, eller {_RESAVE[0].lower()}{_RESAVE[1:]}"
+        )
+    if code != 0:
+        _failure(folder, code, limits, file_name)
+    return code
+
+
+def load_result(folder: Path) -> tuple[str, Any]:
+    """The (status, value) pair a child that ended normally wrote with `write_result`."""
+    with open(folder / "result.pickle", "rb") as stream:
+        return pickle.load(stream)  # written by our own child a moment ago
+
+
+def child_environment() -> dict[str, str]:
     env = dict(os.environ)
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH", "")) if p)
     return env
 
 
-def _outcome(folder: Path, code: int, limits: Limits, file_name: str) -> RawFile:
-    if code == 0:
-        with open(folder / "result.pickle", "rb") as stream:
-            status, value = pickle.load(stream)  # written by our own child a moment ago
-        if status == "error":
-            raise FileError(value)
-        return value
+def _failure(folder: Path, code: int, limits: Limits, file_name: str) -> NoReturn:
     errors = _tail(folder / "stderr")
-    if code > 0 and code != _EXIT_MEMORY:
+    if code > 0 and code != EXIT_MEMORY:
         log.error("Reading %s failed in the worker (exit %s):\n%s", file_name, code, errors)
         raise FileError(f"Filen kunde inte läsas: ett oväntat fel uppstod när den lästes. {_RESAVE}")
     signal_number = -code
@@ -101,7 +119,7 @@ def _outcome(folder: Path, code: int, limits: Limits, file_name: str) -> RawFile
             f"beräkningstid. Dela upp filen i flera mindre filer, eller {_RESAVE[0].lower()}{_RESAVE[1:]}"
         )
     # Rust reports a failed allocation on stderr and aborts; the kernel's OOM killer sends SIGKILL.
-    if code == _EXIT_MEMORY or signal_number == signal.SIGKILL or "memory allocation" in errors:
+    if code == EXIT_MEMORY or signal_number == signal.SIGKILL or "memory allocation" in errors:
         raise FileError(
             f"Filen kunde inte läsas: den kräver mer minne än tillåtet ({limits.read_memory_mb} MB). "
             "Oftast har ett blad celler långt ut till höger eller långt ned, eller så är filen mycket stor. "
@@ -133,7 +151,7 @@ def _tail(path: Path, size: int = 8000) -> str:
 # ---------------------------------------------------------------- the child
 
 
-def _limit_self(limits: Limits) -> None:
+def limit_self(limits: Limits) -> None:
     try:
         import resource
     except ImportError:  # Windows: only the wall-time limit holds there
@@ -160,7 +178,7 @@ def _resolve(entry: str) -> Callable[[bytes, str, Limits], RawFile]:
 def main(folder: Path) -> None:
     job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
     limits = Limits(**job["limits"])
-    _limit_self(limits)
+    limit_self(limits)
     try:
         reader = _resolve(job["entry"])
         data = (folder / "input").read_bytes()
@@ -169,19 +187,24 @@ def main(folder: Path) -> None:
     except FileError as exc:
         outcome = ("error", str(exc))
     except MemoryError:
-        os._exit(_EXIT_MEMORY)
+        os._exit(EXIT_MEMORY)
     except BaseException:
         traceback.print_exc()
         sys.stderr.flush()
-        os._exit(_EXIT_FAILED)
+        os._exit(EXIT_FAILED)
+    write_result(folder, outcome)
+
+
+def write_result(folder: Path, outcome: tuple[str, object]) -> None:
+    """The child's answer, written whole or not at all; a MemoryError ends the child as out of memory."""
     try:
         with open(folder / "result.tmp", "wb") as stream:
             pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
-            pickler.fast = True  # no memo: the sheets hold no cycles, and the memo would double the memory
+            pickler.fast = True  # no memo: the results hold no cycles, and the memo would double the memory
             pickler.dump(outcome)
         os.replace(folder / "result.tmp", folder / "result.pickle")
     except MemoryError:
-        os._exit(_EXIT_MEMORY)
+        os._exit(EXIT_MEMORY)
 
 
 if __name__ == "__main__":
