@@ -16,6 +16,7 @@ projector's display mode is refused every write.
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import threading
 import tomllib
@@ -248,7 +249,7 @@ def verify_login(name: str, password: str, path: Path | None = None) -> Actor | 
     if account is None:
         # Hash anyway, so a wrong name costs as long as a wrong password.
         with contextlib.suppress(VerificationError, InvalidHashError):
-            _hasher.verify(_DUMMY_HASH, password)
+            _hasher.verify(_dummy_hash(), password)
         return None
     try:
         _hasher.verify(account["password_hash"], password)
@@ -257,7 +258,9 @@ def verify_login(name: str, password: str, path: Path | None = None) -> Actor | 
     return Actor(name.strip().casefold(), account["role"], LOCAL)
 
 
-_DUMMY_HASH = _hasher.hash("ingen-sådan-användare")
+@functools.cache  # hashed at the first log-in, not at import: every import worker imports this module
+def _dummy_hash() -> str:
+    return _hasher.hash("ingen-sådan-användare")
 
 
 # ---------------------------------------------------------------- OpenID Connect role mapping

@@ -13,6 +13,7 @@ import duckdb
 from . import access, clock, privacy, retention, snapshots, undo
 from .access import COMMAND_LINE, Actor
 from .db import Database, DatabaseBusy, damage_message, init_database, resolve_db_path
+from .import_worker import JobOptions, import_job
 from .importer import FileReport, import_path
 from .sheetspec import KIND_LABELS
 
@@ -234,7 +235,8 @@ def _import(args: argparse.Namespace, db: Database) -> int:
             report = FileReport(name, "rejected", error=f"{name}: Filen finns inte.")
         else:
             try:
-                report = import_path(db, path, actor=_actor(args), kommun=args.kommun)
+                # The whole import runs in a limited child process that reads the file itself.
+                report = import_job(db, path, _actor(args), JobOptions(kommun=args.kommun))
             except DatabaseBusy as exc:
                 name = privacy.scrub(path.name)[0]
                 report = FileReport(name, "rejected", error=f"{name}: {exc}")
