@@ -27,6 +27,7 @@ from browser_support import (
     settle,
     start_server,
     stop_server,
+    wait_for_charts,
 )
 
 from trygghet import clock, meetings
@@ -59,11 +60,17 @@ OWNER = ":orange-badge[Märkesägare]"
 ROLE = "**Fetroll**"
 DECISION = f"[Beslutslänk](http://{TRAP}/beslut) **Fetbeslut**"
 FILE_NAME = "**Fetfil** _kursiv_ $y$.xlsx"
+# HTML that Plotly itself reads in chart labels, legends and hovers (an <a> becomes an SVG link).
+ANCHOR_DISTRICT = f'<a href="http://{TRAP}/stadsdel">Ankarby</a>'
+BOLD_CATEGORY = "<b>Fetkategori</b>"
+ANCHOR_AREA = f'<b>Fetområde</b> <a href="http://{TRAP}/omrade">Ankarområde</a>'
+ANCHOR_INTERVENTION = f'<b>Fetinsats</b> <a href="http://{TRAP}/insats">Ankarinsats</a>'
 
 # What each would show as once its markup had been read: no element may hold exactly this text.
 MARKUP_READ = ["Fetby", "Länkby", "Bildby", "Rödkategori", "Källformel", "Rubrikplats", "Rubrikområde",
                "Kursivmål", "Strukentext", "Blåtext", "Bildinsats", "Länkkommentar", "Fetkommentar",
-               "Märkesägare", "Fetroll", "Beslutslänk", "Fetbeslut", "Fetfil", "kursiv", "Fetmöte"]
+               "Märkesägare", "Fetroll", "Beslutslänk", "Fetbeslut", "Fetfil", "kursiv", "Fetmöte",
+               "Ankarby", "Fetkategori", "Fetområde", "Ankarområde", "Fetinsats", "Ankarinsats"]
 
 FOUND_MARKUP = """(bare) => {
   const bad = [];
@@ -108,23 +115,27 @@ def hostile_workbook(today: dt.date) -> bytes:
     # notable changes, the top places and every chart.
     for week_back, per_district in ((1, 9), (2, 1), (3, 1), (4, 1), (5, 1)):
         day = monday - dt.timedelta(weeks=week_back)
-        for district in (BOLD_DISTRICT, LINK_DISTRICT, IMAGE_DISTRICT):
+        for district in (BOLD_DISTRICT, LINK_DISTRICT, IMAGE_DISTRICT, ANCHOR_DISTRICT):
             for i in range(per_district):
-                category = HTML_CATEGORY if i % 2 else COLOUR_CATEGORY
+                category = (HTML_CATEGORY, COLOUR_CATEGORY, BOLD_CATEGORY)[i % 3]
                 events.append([day + dt.timedelta(days=i % 7), "21:30", district, category, SOURCE, PLACE,
                                DESCRIPTION])
     start = monday - dt.timedelta(weeks=8)
     return text_workbook({
-        "Stadsdelar": [["Stadsdel"], [BOLD_DISTRICT], [LINK_DISTRICT], [IMAGE_DISTRICT]],
-        "Kategorier": [["Kategori", "Beskrivning"], [HTML_CATEGORY, DESCRIPTION], [COLOUR_CATEGORY, DESCRIPTION]],
+        "Stadsdelar": [["Stadsdel"], [BOLD_DISTRICT], [LINK_DISTRICT], [IMAGE_DISTRICT], [ANCHOR_DISTRICT]],
+        "Kategorier": [["Kategori", "Beskrivning"], [HTML_CATEGORY, DESCRIPTION], [COLOUR_CATEGORY, DESCRIPTION],
+                       [BOLD_CATEGORY, DESCRIPTION]],
         "Prioriterade områden": [
             ["Område", "Beskrivning", "Mål", "Indikatorer", "Giltig från"],
             [AREA, DESCRIPTION, GOAL, f"{COLOUR_CATEGORY}; {HTML_CATEGORY}", start - dt.timedelta(days=400)],
+            [ANCHOR_AREA, DESCRIPTION, GOAL, BOLD_CATEGORY, start - dt.timedelta(days=400)],
         ],
         "Insatser": [
             ["Insats-ID", "Insats", "Stadsdel", "Ansvarig aktör", "Prioriterat område", "Status", "Startdatum",
              "Slutdatum", "Kommentar"],
             ["FIENTLIG-1", INTERVENTION, BOLD_DISTRICT, OWNER, AREA, "Pågående", start, today, COMMENT],
+            ["FIENTLIG-2", ANCHOR_INTERVENTION, ANCHOR_DISTRICT, OWNER, ANCHOR_AREA, "Pågående", start, today,
+             BOLD_CATEGORY],
         ],
         "Händelser": events,
     })
@@ -230,3 +241,47 @@ def test_uploaded_file_name_is_shown_as_typed(watched: tuple[Page, list[str]], h
     settle(page)
     assert_plain(page, seen, "Data, after the upload")
     assert FILE_NAME in visible_text(page)
+
+
+CHART_TEXTS = """() => [...document.querySelectorAll("[data-testid='stMain'] [data-testid='stPlotlyChart'] svg text")]
+  .map(t => (t.textContent || '').replace(/\\s+/g, ''))"""
+
+
+def squeezed(text: str) -> str:
+    """As CHART_TEXTS gives a label: Plotly draws a wrapped one as lines with no space between."""
+    return "".join(text.split())
+
+
+def chart_texts(page: Page, where: str, seen: list[str]) -> list[str]:
+    settle(page)
+    wait_for_charts(page)
+    assert_plain(page, seen, f"{where}, charts")
+    return page.evaluate(CHART_TEXTS)
+
+
+def test_charts_show_html_names_as_typed(watched: tuple[Page, list[str]], hostile_server: StreamlitServer) -> None:
+    """Plotly reads HTML in every text it draws: a name must reach its SVG as text, not as an <a>
+    or a bold span, in tick labels, legends and hovers alike."""
+    page, seen = watched
+    open_page(page, hostile_server.url)
+    # Only the district named as a link: its categories and its intervention are then in the charts.
+    page.locator(".st-key-f_districts button", has_text="Ankarby").click()
+    drawn: list[str] = []
+    for app_page in app_pages():
+        navigate(page, app_page.title)
+        drawn += chart_texts(page, app_page.title, seen)
+        if app_page.title == "Trender":
+            for grouping in ("Kategori", "Stadsdel"):
+                page.locator(".st-key-trend_grouping button", has_text=grouping).click()
+                drawn += chart_texts(page, f"Trender per {grouping.lower()}", seen)
+        if app_page.title == "Insatser":
+            timeline = page.locator(".st-key-chart_insatser-tidslinje")
+            timeline.locator(".barlayer .point path").first.hover(force=True)
+            hover = timeline.locator(".hoverlayer .hovertext")
+            hover.wait_for()
+            assert_plain(page, seen, "Insatser, the timeline's hover")
+            assert hover.locator("a").count() == 0
+            shown = squeezed(hover.text_content() or "")
+            assert squeezed(ANCHOR_INTERVENTION) in shown and squeezed(ANCHOR_DISTRICT) in shown, shown
+    for name in (ANCHOR_DISTRICT, BOLD_CATEGORY, ANCHOR_AREA, ANCHOR_INTERVENTION):
+        assert any(squeezed(name) in text for text in drawn), f"{name!r} is drawn in no chart as typed"
