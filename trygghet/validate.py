@@ -262,7 +262,9 @@ def parse_column(values: list[object], parser: Callable[[object], object]) -> Pa
         # Booleans hash like 0 and 1; give them their own identity so True is not read as 1.
         array[:] = [("__bool__", v) if isinstance(v, bool) else v for v in values]
         codes, uniques = pd.factorize(array, use_na_sentinel=True)
-    uniques = [*list(uniques), None]
+    # Once per distinct value, before the guard and the parsers see it: a re-uploaded workbook of
+    # the app's own reads its formula-like names as they were typed.
+    uniques = [*map(V.unquote_formula, uniques), None]
     codes = np.where(codes < 0, len(uniques) - 1, codes).astype(np.int64)
     masked = _mask_uniques(uniques)
     batch = getattr(parser, "batch", None)

@@ -42,6 +42,19 @@ ERROR_VALUES = {
 }
 
 
+# The characters export.neutralise guards with an apostrophe in every workbook the app writes.
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def unquote_formula(value: object) -> object:
+    """A text cell as it was before the app's own workbook (the template, a download, the rejected
+    rows) guarded it: "'=HYPERLINK(…)" is read back as "=HYPERLINK(…)". Exactly one apostrophe, and
+    only before a character that starts a formula; any other apostrophe is the user's."""
+    if type(value) is str and value[:1] == "'" and value[1:2] in FORMULA_START:
+        return value[1:]
+    return value
+
+
 def is_blank(value: object) -> bool:
     if value is None:
         return True
