@@ -235,22 +235,17 @@ class ParsedColumn:
 def _mask_uniques(uniques: list[object]) -> dict[int, Counter[str]]:
     """Scrubs the distinct text values in place, before any parser sees them, so that nothing
     stored or quoted later (a record, an error message, a rejected row) holds the raw text."""
-    strings = [(i, v) for i, v in enumerate(uniques) if type(v) is str]
-    masked: dict[int, Counter[str]] = {}
-    for (index, value), suspect in zip(strings, privacy.suspects([v for _, v in strings]), strict=True):
-        if suspect:
-            cleaned, findings = privacy.scrub(value)
-            if findings:
-                uniques[index] = cleaned
-                masked[index] = findings.counts
+    strings = [i for i, v in enumerate(uniques) if type(v) is str]
     # A personnummer typed without its dash is kept by Excel as a number.
-    for index, value in enumerate(uniques):
-        if type(value) in (int, float) and abs(value) >= 10_000_000:  # type: ignore[arg-type]
-            found: Counter[str] = Counter()
-            cleaned = privacy.scrub_value(value, found)
-            if found:
-                uniques[index] = cleaned
-                masked[index] = found
+    numbers = [i for i, v in enumerate(uniques) if type(v) in (int, float) and abs(v) >= 10_000_000]  # type: ignore[arg-type]
+    masked: dict[int, Counter[str]] = {}
+    candidates = [strings[p] for p in privacy.suspect_positions([uniques[i] for i in strings])]  # type: ignore[misc]
+    for index in candidates + numbers:
+        found: Counter[str] = Counter()
+        cleaned = privacy.scrub_value(uniques[index], found)
+        if found:
+            uniques[index] = cleaned
+            masked[index] = found
     return masked
 
 
