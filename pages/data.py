@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
-import gc
+import contextlib
 
 import pandas as pd
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from trygghet import access, export, geo_ui, history, importer, login, polisen, ui
+from trygghet import access, export, geo_ui, history, import_worker, importer, login, polisen, ui
 from trygghet.db import DatabaseBusy
 from trygghet.sheetspec import KIND_LABELS
 from trygghet.templates import TEMPLATE_FILE_NAME, build_template, lists_from_database
@@ -18,6 +19,8 @@ login.page_guard()  # before anything else: nothing renders for a session the ga
 db = ui.database()
 actor = login.actor()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+# Errors listed per sheet on the page; all of them are counted, stored and in the rejected rows' Excel.
+JOB_OPTIONS = import_worker.JobOptions(max_errors=1000)
 STATUS = {
     "preview": ("Klar att importera", ":material/task_alt:"),
     "imported": ("Importerad", ":material/check_circle:"),
@@ -79,6 +82,17 @@ def rejected_rows_download(upload_id: int, key: str | None = None) -> None:
         )
 
 
+def forget_uploads(uploads: list[UploadedFile]) -> None:
+    """Lets Streamlit's store of uploaded files drop these files' bytes now: it keeps them for the
+    session's whole life otherwise, also after their uploader is gone."""
+    ctx = get_script_run_ctx()
+    if ctx is None:
+        return
+    for upload in uploads:
+        with contextlib.suppress(Exception):  # a store without remove_file keeps them until the session ends
+            ctx.uploaded_file_mgr.remove_file(session_id=ctx.session_id, file_id=upload.file_id)
+
+
 def show_report(report: importer.FileReport, previews: list[pd.DataFrame] | None, final: bool) -> None:
     label, icon = STATUS[report.status]
     with st.container(border=True):
@@ -123,28 +137,25 @@ with upload_tab:
             key=f"uploader_{state['uploader_round']}",
             help="Filtypen avgörs av innehållet. Största filstorlek styrs av installationen.",
         )
-    # Each file is parsed once, for the preview; the import writes that result, kept on disk in the
-    # stash meanwhile. The session holds only the report and ten preview rows per sheet, and the
-    # file's bytes stay with the upload widget, which lets go of them after the import.
+    # Each file is read, validated and dry-run once, for the preview, in a child process: the
+    # server never holds its cells. The child leaves the prepared result on disk in the stash,
+    # and Importera has another child write it. The session holds only the report and ten
+    # preview rows per sheet; changing the uploader's key after the import lets go of the bytes.
     staged: list[tuple[str, UploadedFile, importer.FileReport, list[pd.DataFrame]]] = []
     for upload in files or []:
         key = f"{upload.file_id}:{upload.size}"
         if key not in state["prepared"]:
             try:
                 with st.spinner(f"Läser {ui.plain(upload.name)} …"):
-                    prepared = importer.prepare(db, upload.getvalue(), upload.name)
-                    if prepared.report.status != "rejected":
-                        importer.apply(db, prepared, actor=actor, dry_run=True)
+                    result = import_worker.preview_job(
+                        db, upload, upload.name, actor, stash.folder(key), JOB_OPTIONS
+                    )
             except DatabaseBusy as exc:
                 st.warning(str(exc))
                 continue
-            except access.AccessDenied as exc:
-                prepared.report.status, prepared.report.error = "rejected", f"{prepared.file_name}: {exc}"
-            if prepared.report.status != "rejected":
-                stash.put(key, prepared)
-            state["prepared"][key] = (prepared.report, [importer.preview(sheet) for sheet in prepared.parsed])
-            del prepared
-            gc.collect()
+            state["prepared"][key] = (result.report, result.previews)
+            del result
+            import_worker.release_memory()
         staged.append((key, upload, *state["prepared"][key]))
     current = {key for key, *_ in staged}
     state["prepared"] = {key: value for key, value in state["prepared"].items() if key in current}
@@ -158,17 +169,23 @@ with upload_tab:
             results = []
             for key, upload, report in importable:
                 try:
-                    prepared = stash.take(key, upload.getvalue())
-                    if prepared is None:  # the stash lost it (a cleaned temporary folder): read it once more
-                        prepared = importer.prepare(db, upload.getvalue(), upload.name)
-                    results.append(importer.apply(db, prepared, actor=actor))
-                    del prepared
+                    if not stash.has(key):  # the stash lost it (a cleaned temporary folder): read it once more
+                        again = import_worker.preview_job(
+                            db, upload, upload.name, actor, stash.folder(key), JOB_OPTIONS
+                        )
+                        if not again.importable:
+                            results.append(again.report)
+                            continue
+                    with st.spinner(f"Importerar {ui.plain(report.file)} …"):
+                        results.append(import_worker.import_job(db, stash.folder(key), actor, JOB_OPTIONS))
                 except (DatabaseBusy, access.AccessDenied) as exc:
                     st.error(ui.plain(f"{report.file}: {exc}"))
             state["results"] = results + [report for _, _, report, _ in staged if report.status == "rejected"]
             state["prepared"] = {}
-            state["uploader_round"] += 1
-            gc.collect()
+            state["uploader_round"] += 1  # a new, empty uploader in place of the one that held the files
+            forget_uploads(files or [])
+            del files, staged, importable, upload
+            import_worker.release_memory()
             st.rerun()
     elif staged:
         st.warning("Ingen av filerna kan importeras. Rätta felen ovan och ladda upp igen.")
