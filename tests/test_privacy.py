@@ -117,18 +117,21 @@ def test_the_column_prefilter_never_lets_a_text_with_personal_data_pass() -> Non
     among them, whatever digits it is written with (Arabic-Indic and full-width digits are Nd too)."""
     digits = "0123456789" + "٠١٢٣٤٥٦٧٨٩" + "０１２３４５６７８９"
     pieces = ["070-123 45 67", "+46 70 123 45 67", "0046701234567", "811218-9876", "19121212-1212",
-              "ola@example.se", "a.b+c@kommun.se", " ", "-", "+", "Torget", "å", "7", "@", "\u00a0"]
+              "ola@example.se", "a.b+c@kommun.se", " ", "-", "+", "Torget", "å", "7", "@", "\u00a0",
+              "070.123.45.60", "(08) 123 456 70", "+46 (0)70-123 45 67", "811218\u20139876", "77 07 07-2224",
+              "701063\u2014 2391", "namn(at)x.se", "a [at] b.se", "at", "(", ")", ".", "/", "\u2013", "\u2003",
+              "BB-2026-0153", "2026-11-03", "08.30-09.45", "x", "_"]
     rng = random.Random(7)
-    texts = ["", "inga siffror", "1234567", "12345678", "a@b", *pieces]
-    for _ in range(3000):
+    texts = ["", "inga siffror", "1234567", "12345678", "a@b", "0123456789", "BB-2026-000153", *pieces]
+    for _ in range(6000):
         parts = [rng.choice(pieces) if rng.random() < 0.5 else "".join(rng.choice(digits) for _ in range(
             rng.randint(1, 12))) for _ in range(rng.randint(1, 4))]
-        texts.append(" ".join(parts))
+        texts.append(rng.choice([" ", "", "-", "(", "\u00a0"]).join(parts))
     flagged = suspects(texts)
     missed = [t for t, f in zip(texts, flagged, strict=True) if not f and scrub(t)[1]]
     assert missed == []
-    # And it does filter: text with fewer than eight digits and no @ is let through unscanned.
-    assert flagged[:5] == [False, False, False, True, True]
+    # And it does filter: few digits, or many in no shape scrub takes (an id, a date), are let through.
+    assert flagged[:7] == [False, False, False, False, True, True, False]
     assert sum(flagged) < len(texts)
 
 

@@ -210,11 +210,10 @@ _EMAIL_HINT_RE2 = rf"[@\x{{ff20}}]|(?i:(?:^|[{_SPACE_RE2}(\[])at(?:$|[{_SPACE_RE
 
 def suspects(texts: Sequence[str]) -> list[bool]:
     """Which texts could hold something scrub removes, decided for a whole column at once in Arrow,
-    so that scrub's regular expressions run only on the few that need them.
+    so that scrub's regular expressions run only on the few that need them (ids like
+    "BB-2026-000153" and dates have many digits but never the shape of a number scrub takes).
 
-    Every pattern needs an e-mail's "at" or at least eight decimal digits: a phone number is 0 and
-    seven digits or more, a personnummer ten. Python's \\d in these patterns is Unicode category Nd,
-    the same class as RE2's \\p{Nd} here.
+    Python's \\d in these patterns is Unicode category Nd, the same class as RE2's \\p{Nd} here.
     """
     if not texts:
         return []
@@ -228,8 +227,20 @@ def suspect_positions(texts: Sequence[str]) -> list[int]:
     return np.flatnonzero(_suspect_mask(texts).to_numpy(zero_copy_only=False)).tolist()
 
 
-# Eight digits with anything between them, or an e-mail's "at": one RE2 pass over the column.
-_SUSPECT_RE2 = r"(?:\p{Nd}\P{Nd}*){7}\p{Nd}|" + _EMAIL_HINT_RE2
+# What _IDENTITY and _PHONE can match, loosened to RE2 (no look-around, no century): six digits
+# in pairs, a separator, four digits; or a phone number's start (+, "(" or 0, not inside a word)
+# and seven more digits, each after at most four separators. Python's \s is every Unicode
+# space, its \w letters, numbers and "_".
+_SPACES_RE2 = r"[\s\pZ\x{0b}\x{1c}-\x{1f}\x{85}]*"
+_DASHES_RE2 = "\\-\\x{2010}-\\x{2015}\\x{2212}"
+_IDENTITY_RE2 = (rf"\p{{Nd}}{{2}}[ .]?\p{{Nd}}{{2}}[ .]?\p{{Nd}}{{2}}{_SPACES_RE2}[{_DASHES_RE2}+.]?{_SPACES_RE2}"
+                 r"\p{Nd}{2} ?\p{Nd}{2}")
+# The characters that can stand between a phone number's digits (an open class such as
+# [^\p{L}] here makes RE2's automaton a hundred times slower).
+_PHONE_GAP_RE2 = r"[\s\pZ\x{0b}\x{1c}-\x{1f}\x{85}.\-\x{2010}-\x{2015}\x{2212}/()+]"
+_PHONE_RE2 = rf"(?:^|[^\p{{L}}\p{{N}}_+])[+(0](?:{_PHONE_GAP_RE2}{{0,4}}\p{{Nd}}){{7}}"
+# One RE2 pass over the column decides which texts scrub must see.
+_SUSPECT_RE2 = f"{_IDENTITY_RE2}|{_PHONE_RE2}|{_EMAIL_HINT_RE2}"
 
 
 def _suspect_mask(texts: Sequence[str]) -> pa.ChunkedArray | pa.Array:
