@@ -20,7 +20,7 @@ from trygghet import access, importer, login, reader, validate
 from trygghet.access import Actor
 from trygghet.config import Limits
 from trygghet.db import Database
-from trygghet.import_worker import PREPARED, JobOptions, import_job, preview_job
+from trygghet.import_worker import PREPARED, JobOptions, import_files, import_job, preview_job
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -241,3 +241,19 @@ def test_the_data_page_previews_and_imports_without_parsing_in_the_server(
     assert at.session_state["prepared"] == {}
     stash_folder = Path(at.session_state["upload_stash"]._folder.name)
     assert list(stash_folder.iterdir()) == []  # the upload's bytes and prepared result are gone
+
+
+def test_a_batch_of_files_goes_on_past_one_that_kills_its_child(
+    database: Database, tmp_path: Path, make_xlsx: Callable[..., bytes]
+) -> None:
+    first, hostile, last = tmp_path / "forsta.xlsx", tmp_path / "stor.xlsx", tmp_path / "sista.xlsx"
+    first.write_bytes(mixed_workbook(make_xlsx, events=3, bad=0))
+    hostile.write_bytes(far_cell(workbook([HEADER, GOOD_ROW]), "XFD1048576"))
+    last.write_bytes(workbook([HEADER, GOOD_ROW]))
+
+    reports = list(import_files(database, [first, hostile, last], EDITOR,
+                                JobOptions(limits=NO_PRECHECK, today=TODAY)))
+
+    assert [r.status for r in reports] == ["imported", "rejected", "imported"]
+    assert "kräver mer minne än tillåtet" in reports[1].error
+    assert [r.totals()["imported"] for r in (reports[0], reports[2])] == [5, 1]  # three events, two interventions

@@ -13,7 +13,7 @@ import duckdb
 from . import access, clock, privacy, retention, snapshots, undo
 from .access import COMMAND_LINE, Actor
 from .db import Database, DatabaseBusy, damage_message, init_database, resolve_db_path
-from .import_worker import JobOptions, import_job
+from .import_worker import JobOptions, import_files
 from .importer import FileReport, import_path
 from .sheetspec import KIND_LABELS
 
@@ -229,17 +229,16 @@ def _actor(args: argparse.Namespace) -> Actor:
 
 def _import(args: argparse.Namespace, db: Database) -> int:
     any_rejected = False
+    found = {path: path.is_file() for path in args.files}
+    # The files are read, checked and imported in one limited child process, which reads them itself.
+    reports = import_files(db, [path for path in args.files if found[path]], _actor(args),
+                           JobOptions(kommun=args.kommun))
     for path in args.files:
-        if not path.is_file():
+        if not found[path]:
             name = privacy.scrub(path.name)[0]
             report = FileReport(name, "rejected", error=f"{name}: Filen finns inte.")
         else:
-            try:
-                # The whole import runs in a limited child process that reads the file itself.
-                report = import_job(db, path, _actor(args), JobOptions(kommun=args.kommun))
-            except DatabaseBusy as exc:
-                name = privacy.scrub(path.name)[0]
-                report = FileReport(name, "rejected", error=f"{name}: {exc}")
+            report = next(reports)
         any_rejected |= report.status == "rejected"
         print(privacy.scrub_json(report.as_json()) if args.json else format_report(report), flush=True)
     return 1 if any_rejected else 0

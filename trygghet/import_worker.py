@@ -31,7 +31,8 @@ import shutil
 import sys
 import tempfile
 import traceback
-from dataclasses import dataclass, field
+from collections.abc import Iterator
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
@@ -140,6 +141,44 @@ def import_job(
     return value
 
 
+def import_files(
+    db: Database, paths: list[Path], actor: Actor, options: JobOptions | None = None
+) -> Iterator[FileReport]:
+    """The command line's import: files on disk, in order, all in one child process, so that many
+    files cost one interpreter start. A file the database was too busy for comes back rejected with
+    the reason; AccessDenied is raised at the file it concerns. Should the child die, each file it
+    had not finished runs again in a child of its own, so a hostile file fails alone."""
+    options = options or JobOptions()
+    limits = options.limits or Limits.from_env()
+    if not paths:
+        return
+    # The batch may use each file's share of time; a file that then fails runs again under its own.
+    batch = replace(limits, read_cpu_seconds=limits.read_cpu_seconds * len(paths),
+                    read_wall_seconds=limits.read_wall_seconds * len(paths))
+    done: dict[int, tuple[str, Any]] = {}
+    sources = [{"source": str(path.resolve()), "file_name": path.name} for path in paths]
+    with tempfile.TemporaryDirectory(prefix="trygghet-jobb-") as tmp:
+        folder = Path(tmp)
+        job = _job(db, "import", sources, actor, options, batch)
+        (folder / "job.json").write_text(json.dumps(job), encoding="utf-8")
+        with contextlib.suppress(FileError):  # the files without a result run again below
+            run_child("trygghet.import_worker", folder, batch, paths[0].name, env=_environment())
+        for index in range(len(paths)):
+            with contextlib.suppress(OSError, EOFError, pickle.UnpicklingError):
+                done[index] = load_result(folder / str(index))
+    for index, path in enumerate(paths):
+        if index not in done:
+            try:
+                yield import_job(db, path, actor, options)
+            except DatabaseBusy as exc:
+                yield _rejected(path.name, str(exc))
+            continue
+        status, value = done[index]
+        if status == "denied":
+            raise access.AccessDenied(value)
+        yield _rejected(path.name, value) if status == "busy" else value
+
+
 def discard(upload_dir: Path) -> None:
     shutil.rmtree(upload_dir, ignore_errors=True)
 
@@ -178,10 +217,23 @@ def _rejected(file_name: str, message: str) -> FileReport:
 def _run_job(
     db: Database, action: str, source: Path, file_name: str, actor: Actor, options: JobOptions, limits: Limits
 ) -> tuple[str, Any]:
-    job = {
+    job = _job(db, action, [{"source": str(source.resolve()), "file_name": file_name}], actor, options, limits)
+    with tempfile.TemporaryDirectory(prefix="trygghet-jobb-") as tmp:
+        folder = Path(tmp)
+        (folder / "job.json").write_text(json.dumps(job), encoding="utf-8")
+        try:
+            run_child("trygghet.import_worker", folder, limits, file_name, env=_environment())
+        except FileError as exc:
+            return "failed", str(exc)
+        return load_result(folder / "0")
+
+
+def _job(
+    db: Database, action: str, sources: list[dict[str, str]], actor: Actor, options: JobOptions, limits: Limits
+) -> dict[str, Any]:
+    return {
         "action": action,
-        "source": str(source.resolve()),
-        "file_name": file_name,
+        "sources": sources,
         "db": str(db.path.resolve()),
         "read_timeout": db.read_timeout,
         "write_timeout": db.write_timeout,
@@ -195,16 +247,12 @@ def _run_job(
         "archive_dir": str(options.archive_dir.resolve()) if options.archive_dir else None,
         "max_errors": options.max_errors,
     }
+
+
+def _environment() -> dict[str, str]:
     env = child_environment()
     env["TRYGGHET_USERS"] = str(access.users_file().resolve())  # the child runs in another folder
-    with tempfile.TemporaryDirectory(prefix="trygghet-jobb-") as tmp:
-        folder = Path(tmp)
-        (folder / "job.json").write_text(json.dumps(job), encoding="utf-8")
-        try:
-            run_child("trygghet.import_worker", folder, limits, file_name, env=env)
-        except FileError as exc:
-            return "failed", str(exc)
-        return load_result(folder)
+    return env
 
 
 # ---------------------------------------------------------------- the child
@@ -214,22 +262,25 @@ def main(folder: Path) -> None:
     job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
     limits = Limits(**job["limits"])
     limit_self(limits)
-    try:
-        outcome = _child_job(job, limits)
-    except MemoryError:
-        os._exit(EXIT_MEMORY)
-    except BaseException:
-        traceback.print_exc()
-        sys.stderr.flush()
-        os._exit(EXIT_FAILED)
-    write_result(folder, outcome)
+    flag = bool(job["login_configured"])
+    access.register_login_check("server", lambda: flag)
+    for index, source in enumerate(job["sources"]):
+        try:
+            outcome = _child_job({**job, **source}, limits)
+        except MemoryError:
+            os._exit(EXIT_MEMORY)
+        except BaseException:
+            traceback.print_exc()
+            sys.stderr.flush()
+            os._exit(EXIT_FAILED)
+        (folder / str(index)).mkdir()
+        write_result(folder / str(index), outcome)
+        del outcome
 
 
 def _child_job(job: dict[str, Any], limits: Limits) -> tuple[str, object]:
     from . import importer
 
-    flag = bool(job["login_configured"])
-    access.register_login_check("server", lambda: flag)
     db = Database(Path(job["db"]), read_timeout=job["read_timeout"], write_timeout=job["write_timeout"])
     actor = Actor(**job["actor"])
     source = Path(job["source"])
@@ -287,8 +338,6 @@ def _read_input(path: Path, limits: Limits) -> bytes:
 
 
 def _write_prepared(path: Path, prepared: Any) -> None:
-    from dataclasses import replace
-
     partial = path.with_suffix(".tmp")
     with open(partial, "wb") as stream:
         pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
