@@ -353,3 +353,9 @@ def test_stale_tmp_files_of_a_killed_import_are_removed_and_live_ones_kept(datab
     assert not dead.exists() and not unowned_old.exists()
     assert mine.exists() and unowned_new.exists()
     assert [p.name.endswith("-000001-kopia.duckdb") for p in directory.glob("*.duckdb")] == [True]
+
+
+def test_a_meeting_text_cut_at_its_limit_never_keeps_part_of_a_number() -> None:
+    text = M.Removed().add("x" * (M.MAX_TEXT - 5) + " 811218-9876 mer text")
+    assert text is not None and len(text) <= M.MAX_TEXT
+    assert "8112" not in text

@@ -121,12 +121,13 @@ class Removed:
             return None
         cleaned = str(text).replace("\r\n", "\n").replace("\r", "\n")
         # Control characters are invalid in Word's XML and in PDF text; a pasted text can carry them.
-        cleaned = "".join(c for c in cleaned if c in "\n\t" or (ord(c) >= 32 and ord(c) != 127)).strip()[:MAX_TEXT]
+        cleaned = "".join(c for c in cleaned if c in "\n\t" or (ord(c) >= 32 and ord(c) != 127)).strip()
         if not cleaned:
             return None
-        scrubbed, findings = privacy.scrub(cleaned)
+        # Scrubbed a little beyond the limit before it is cut, so a number across the cut is masked whole.
+        scrubbed, findings = privacy.scrub(cleaned[: MAX_TEXT + 64])
         self.counts.update(findings.counts)
-        return scrubbed
+        return scrubbed[:MAX_TEXT].strip()
 
     def __bool__(self) -> bool:
         return bool(self.counts)
