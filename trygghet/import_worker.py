@@ -54,6 +54,7 @@ INPUT = "input"
 PREPARED = "prepared.pickle"
 UPLOAD = "upload.json"
 PREVIEW_ROWS = 10
+JOB_MEMORY_FACTOR = 2
 
 
 @dataclass(frozen=True)
@@ -86,7 +87,7 @@ def preview_job(
     result stay in `upload_dir` (created here, private) for `import_job`; a rejected file leaves
     nothing there. Raises DatabaseBusy when the database could not be had for the dry run."""
     options = options or JobOptions()
-    limits = options.limits or Limits.from_env()
+    limits = _job_limits(options)
     upload_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         _put_input(source, upload_dir / INPUT, limits)
@@ -121,7 +122,7 @@ def import_job(
     file on disk, which the child reads itself. Raises DatabaseBusy and AccessDenied as
     importer.apply does."""
     options = options or JobOptions()
-    limits = options.limits or Limits.from_env()
+    limits = _job_limits(options)
     stashed = source.is_dir()
     if stashed and file_name is None:
         with contextlib.suppress(OSError, ValueError):
@@ -149,7 +150,7 @@ def import_files(
     the reason; AccessDenied is raised at the file it concerns. Should the child die, each file it
     had not finished runs again in a child of its own, so a hostile file fails alone."""
     options = options or JobOptions()
-    limits = options.limits or Limits.from_env()
+    limits = _job_limits(options)
     if not paths:
         return
     # The batch may use each file's share of time; a file that then fails runs again under its own.
@@ -205,6 +206,14 @@ def _put_input(source: bytes | BinaryIO | Path, target: Path, limits: Limits) ->
             source.seek(0)
             shutil.copyfileobj(source, out, 2**20)
             source.seek(0)
+
+
+def _job_limits(options: JobOptions) -> Limits:
+    """The reader's limits, with room for the rest of the job: besides reading, the child holds the
+    validated rows and DuckDB's working memory for the dry run and the import, about as much again
+    as reading a full sheet takes."""
+    limits = options.limits or Limits.from_env()
+    return replace(limits, read_memory_mb=limits.read_memory_mb * JOB_MEMORY_FACTOR)
 
 
 def _rejected(file_name: str, message: str) -> FileReport:
