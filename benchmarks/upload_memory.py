@@ -6,7 +6,8 @@
 Writes a CSV of event rows of about --mb megabytes (up to Excel's 1,048,575 rows under a header),
 starts `streamlit run app.py` on an empty database with the file's districts, uploads the file on
 the Data page, waits for the preview, presses Importera and waits for the result. A sampler reads
-the server's VmRSS every 0.1 s (and the reading worker's, a child process, apart). Prints peak RSS
+the server's VmRSS every 0.1 s (and that of the import worker, the child process that reads,
+validates and imports the file, apart). Prints peak RSS
 during the preview and during the import, and RSS once the page has settled after each, then after
 ten idle seconds. --app-root measures another checkout of the app (its own trygghet package) with
 this script, for a before/after comparison.
@@ -73,7 +74,7 @@ def rss_mb(pid: int) -> float:
 
 
 def children(pid: int) -> list[int]:
-    """Child processes started by any of the server's threads (the reading worker starts from the script's)."""
+    """Child processes started by any of the server's threads (the import worker starts from the script's)."""
     found = []
     for task in Path(f"/proc/{pid}/task").glob("*"):
         with contextlib.suppress(OSError):
