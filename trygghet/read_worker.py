@@ -44,6 +44,8 @@ READ_FILE = "trygghet.reader:read_file"
 _ROOT = Path(__file__).resolve().parent.parent
 EXIT_MEMORY = 3
 EXIT_FAILED = 4
+# The child's parent, so that the child can end itself when the parent is gone (see die_with_parent).
+_PARENT_ENV = "TRYGGHET_WORKER_PARENT"
 _RESAVE = "Öppna filen i Excel, spara om den som .xlsx och ladda upp den igen."
 
 
@@ -103,6 +105,7 @@ def load_result(folder: Path) -> tuple[str, Any]:
 
 def child_environment() -> dict[str, str]:
     env = dict(os.environ)
+    env[_PARENT_ENV] = str(os.getpid())
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH", "")) if p)
     return env
 
@@ -151,7 +154,27 @@ def _tail(path: Path, size: int = 8000) -> str:
 # ---------------------------------------------------------------- the child
 
 
+def die_with_parent() -> None:
+    """A killed import (the CLI ended with SIGKILL, the server stopped) must not go on writing on
+    its own: on Linux the kernel kills the child with its parent; elsewhere the parent's wait ends it."""
+    if not sys.platform.startswith("linux"):
+        return
+    import ctypes
+
+    pr_set_pdeathsig = 1
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(pr_set_pdeathsig, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    # The parent may have died before prctl took effect; then this child now has another parent.
+    expected = os.environ.get(_PARENT_ENV)
+    if expected and expected.isdigit() and os.getppid() != int(expected):
+        os._exit(EXIT_FAILED)
+
+
 def limit_self(limits: Limits) -> None:
+    die_with_parent()
     try:
         import resource
     except ImportError:  # Windows: only the wall-time limit holds there
