@@ -7,6 +7,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from streamlit.runtime import pages_manager
 from streamlit.testing.v1 import AppTest
 
 from trygghet import access, login, login_throttle
@@ -31,6 +32,20 @@ class FakeClock:
 def events_xlsx(make_xlsx: Callable[..., bytes], prefix: str = "A") -> bytes:
     return make_xlsx({"Händelser": [["Datum", "Stadsdel", "Kategori", "Händelse-ID", "Källa"],
                                     ["2026-03-02", "Norrby", "Klotter", f"{prefix}-1", "Polisen"]]})
+
+
+@pytest.fixture(autouse=True)
+def app_navigation(monkeypatch: pytest.MonkeyPatch) -> None:
+    """AppTest resets Streamlit's old-multipage flag before every run, so a run that asks for a page
+    would first execute the page file alone and page_guard would restart it through app.py, dropping
+    a click on the way. A real server clears the flag once, on the first run; do the same."""
+    original = pages_manager.PagesManager.__init__
+
+    def init(self: pages_manager.PagesManager, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        pages_manager.PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(pages_manager.PagesManager, "__init__", init)
 
 
 @pytest.fixture

@@ -16,6 +16,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from streamlit.runtime import pages_manager
 from streamlit.testing.v1 import AppTest
 
 from trygghet import access, geo, meetings, polisen, retention, snapshots, undo
@@ -152,6 +153,15 @@ def test_openid_claims_map_to_the_highest_matching_role() -> None:
 
 @pytest.fixture
 def accounts(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, database: Database) -> Path:
+    # AppTest resets Streamlit's old-multipage flag before every run, which a real server never
+    # does; without this the page file would run alone first and be restarted, dropping a click.
+    original = pages_manager.PagesManager.__init__
+
+    def init(self: pages_manager.PagesManager, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        pages_manager.PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(pages_manager.PagesManager, "__init__", init)
     path = tmp_path / "konton.toml"
     access.save_account("las", "läsare", "läsarens lösenord", path)
     monkeypatch.setenv("TRYGGHET_USERS", str(path))

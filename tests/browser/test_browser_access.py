@@ -94,19 +94,37 @@ class Wire:
                 if t not in LOGIN_ELEMENTS or (t == "heading" and text not in LOGIN_HEADINGS)]
 
 
-def assert_only_the_log_in_form(page: Page, wire: Wire, where: str) -> None:
+def log_in_form_problems(page: Page, wire: Wire, where: str) -> list[str]:
+    """Everything that shows more than the log-in form, on the wire or on the screen."""
     main = page.locator("[data-testid='stMain']")
     # Generous: right after a restart every session's first run imports the app at once.
-    main.get_by_label("Användarnamn").wait_for(timeout=180_000)
-    settle(page, timeout=180_000)
-    assert page.locator("[data-testid='stMain'] h1").all_inner_texts() == ["Lägesbild"], where
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    try:
+        # The form's heading or, the fault, a page's heading or its error.
+        main.locator("h1, [data-testid='stException']").first.wait_for(timeout=180_000)
+        settle(page, timeout=180_000)
+    except PlaywrightTimeout:
+        return [f"{where}: no log-in form, the page never finished: {main.inner_text()[:300]!r}, "
+                f"sent: {wire.not_the_log_in_form()[:12]}"]
+    problems = []
+    if main.get_by_label("Användarnamn").count() != 1:
+        problems.append(f"{where}: no log-in form")
+    if not wire.elements:
+        problems.append(f"{where}: nothing was read off the websocket")
+    if wire.not_the_log_in_form():
+        problems.append(f"{where}: page elements sent before log-in: {wire.not_the_log_in_form()[:12]}")
+    headings = page.locator("[data-testid='stMain'] h1").all_inner_texts()
+    if headings != ["Lägesbild"]:
+        problems.append(f"{where}: headings {headings}")
     for testid in ("stFileUploader", "stMetric", "stDataFrame", "stPlotlyChart", "stTabs", "stSidebarNav"):
-        assert page.locator(f"[data-testid='{testid}']").count() == 0, f"{where}: {testid} before log-in"
-    assert wire.elements, f"{where}: nothing was read off the websocket"
-    assert wire.not_the_log_in_form() == [], f"{where}: page elements sent before log-in"
+        if page.locator(f"[data-testid='{testid}']").count():
+            problems.append(f"{where}: {testid} on screen before log-in")
     # Streamlit's old multipage mode may send its list of page files before any app code runs;
     # the gate then replaces it with the app's menu, hidden.
-    assert wire.menus and wire.menus[-1][0], f"{where}: a page menu is shown before log-in: {wire.menus}"
+    if not (wire.menus and wire.menus[-1][0]):
+        problems.append(f"{where}: a page menu is shown before log-in: {wire.menus}")
+    return problems
 
 
 def test_right_after_a_restart_no_page_shows_anything_before_log_in(
@@ -114,6 +132,7 @@ def test_right_after_a_restart_no_page_shows_anything_before_log_in(
 ) -> None:
     pages = app_pages()
     assert len(pages) >= 4
+    problems: list[str] = []
     for round_no in range(ROUNDS):
         server = server_with_accounts(tmp_path, access_db, f"streamlit-restart-{round_no}")
         contexts = [new_context(chromium) for _ in pages]
@@ -127,11 +146,12 @@ def test_right_after_a_restart_no_page_shows_anything_before_log_in(
             for tab, _, path in opened:
                 tab.evaluate("url => { setTimeout(() => { window.location.href = url; }, 0); }", server.url + path)
             for tab, wire, path in opened:
-                assert_only_the_log_in_form(tab, wire, f"round {round_no + 1}, /{path}")
+                problems += log_in_form_problems(tab, wire, f"round {round_no + 1}, /{path}")
         finally:
             for context in contexts:
                 context.close()
             stop_server(server)
+    assert not problems, "\n".join(problems)
 
 
 @pytest.fixture
@@ -147,6 +167,7 @@ def log_in(page: Page, url: str) -> None:
     main.get_by_label("Användarnamn").fill("red")
     main.get_by_label("Lösenord").fill(PASSWORD)
     main.get_by_role("button", name="Logga in").click()
+    main.get_by_label("Användarnamn").wait_for(state="detached")
     page.locator("[data-testid='stSidebarNav']").wait_for()
     settle(page)
 
