@@ -180,10 +180,18 @@ READER = textwrap.dedent(
     from trygghet.db import Database, data_version
     db = Database(Path(sys.argv[1]))
     seen = []
-    deadline = time.monotonic() + float(sys.argv[2])
+    stop = Path(sys.argv[2])
+    # Reads until the test says the imports are done (or a generous bound), then once more:
+    # the outcome must not depend on how fast this machine happens to be.
+    deadline = time.monotonic() + 300
     while time.monotonic() < deadline:
+        done = stop.exists()
         with db.read() as con:
             seen.append([data_version(con)[0], con.execute("SELECT count(*) FROM events").fetchone()[0]])
+        if done:
+            break
+        if len(seen) == 1:
+            Path(sys.argv[3]).touch()  # the first read, before any import, is in
         time.sleep(0.005)
     print(json.dumps(seen))
     """
@@ -199,12 +207,17 @@ def test_cli_import_while_app_process_reads_the_same_database(
         path.write_bytes(make_xlsx({"Händelser": event_rows(300, dt.datetime(2026, 1, 1) + dt.timedelta(days=90 * n),
                                                             prefix=f"W{n}")}))
         files.append(str(path))
+    stop, ready = tmp_path / "imports-done", tmp_path / "reader-ready"
     reader = subprocess.Popen(
-        [sys.executable, "-c", READER, str(cli_db), "6"], cwd=ROOT, stdout=subprocess.PIPE, text=True
+        [sys.executable, "-c", READER, str(cli_db), str(stop), str(ready)], cwd=ROOT, stdout=subprocess.PIPE,
+        text=True,
     )
-    time.sleep(0.5)
+    deadline = time.monotonic() + 120
+    while not ready.exists() and time.monotonic() < deadline and reader.poll() is None:
+        time.sleep(0.01)
     result = run_cli("import", *files, "--json", db=cli_db)
-    out, _ = reader.communicate(timeout=60)
+    stop.touch()
+    out, _ = reader.communicate(timeout=300)
 
     assert result.returncode == 0, result.stderr
     assert [json.loads(line)["status"] for line in result.stdout.splitlines()] == ["imported"] * 3
