@@ -337,7 +337,8 @@ def test_a_damaged_database_gives_the_way_back(database: Database, make_xlsx: Ca
     monkeypatch.setenv("TRYGGHET_DB", str(database.path))
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
-    assert any("restore --latest" in e.value for e in at.error)
+    assert at.error, "the damaged file is named in an error"
+    assert any(c.value == "python -m trygghet restore --latest" for c in at.code)
 
     result = subprocess.run([sys.executable, "-m", "trygghet", "--db", str(database.path), "restore", "--latest"],
                             cwd=ROOT, capture_output=True, text=True, timeout=60)

@@ -32,6 +32,9 @@ def _damage(path: str, token: tuple[int, int, int]) -> str | None:
     return damage_message(Database(Path(path)))
 
 
+RESTORE_COMMAND = "python -m trygghet restore --latest"
+
+
 def database() -> Database:
     """The app's database; a first start builds the demo database so there is something to show.
     A damaged file stops the page with the way back, never a traceback."""
@@ -40,6 +43,8 @@ def database() -> Database:
         problem = _damage(str(db.path), db.change_token())
         if problem:
             st.error(plain(problem), icon=":material/warning:")
+            # The way back in a code block too: the escaped message cannot be copied into a terminal as is.
+            st.code(RESTORE_COMMAND, language="bash")
             st.stop()
         _upgrade(str(db.path), db.change_token())
         return db
