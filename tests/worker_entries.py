@@ -46,3 +46,8 @@ def fail(data: bytes, file_name: str, limits: Limits) -> reader.RawFile:
 def read_workbook_unchecked(data: bytes, file_name: str, limits: Limits) -> reader.RawFile:
     """The workbook reader without the count of filled cells, as the code read every workbook before."""
     return reader._read_with_calamine(data, "xlsx", limits)
+
+
+def fail_quoting(data: bytes, file_name: str, limits: Limits) -> reader.RawFile:
+    """Fails with the file's text in the message, as a parser quoting the cell it choked on."""
+    raise ValueError(f"cannot parse {data.decode('utf-8', 'replace')!r}")

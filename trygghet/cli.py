@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import getpass
 import sys
+import tempfile
 from pathlib import Path
 
 import duckdb
@@ -13,8 +14,8 @@ import duckdb
 from . import access, clock, privacy, retention, snapshots, undo
 from .access import COMMAND_LINE, Actor
 from .db import Database, DatabaseBusy, damage_message, init_database, resolve_db_path
-from .import_worker import JobOptions, import_files
-from .importer import FileReport, import_path
+from .import_worker import JobOptions, import_files, import_job
+from .importer import FileReport
 from .sheetspec import KIND_LABELS
 
 MAX_ERRORS_SHOWN = 20
@@ -212,12 +213,20 @@ def _polisen(args: argparse.Namespace, db: Database) -> int:
         print(f"Fel: {exc}", file=sys.stderr)
         return 1
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
-    target = args.save or db.path.parent / "polisen" / f"polisen-{stamp}.json"
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_bytes(data)
-    print(f"Hämtat från polisen.se: {target}", file=sys.stderr)
+    if args.save:
+        args.save.parent.mkdir(parents=True, exist_ok=True)
+        args.save.write_bytes(data)
+        print(f"Hämtat från polisen.se: {args.save}", file=sys.stderr)
+    else:
+        print("Hämtat från polisen.se.", file=sys.stderr)
     # The database's municipality decides what is kept; --ort only chooses what to fetch when none is set.
-    report = import_path(db, target, actor=_actor(args), kommun=stored or ort)
+    # The feed as fetched is unscrubbed: without --save it lives only in the archive of uploads, whose
+    # retention rule purges it, never in a folder of its own beside the database.
+    with tempfile.TemporaryDirectory(prefix="trygghet-polisen-") as folder:
+        target = Path(folder) / f"polisen-{stamp}.json"
+        target.write_bytes(data)
+        # Through the limited worker as every other import: the feed is a file from outside too.
+        report = import_job(db, target, _actor(args), JobOptions(kommun=stored or ort))
     print(privacy.scrub_json(report.as_json()) if args.json else format_report(report), flush=True)
     return 1 if report.status == "rejected" else 0
 

@@ -91,7 +91,9 @@ def preview_job(
     upload_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         _put_input(source, upload_dir / INPUT, limits)
-        (upload_dir / UPLOAD).write_text(json.dumps({"file_name": file_name}), encoding="utf-8")
+        # The name waits on disk as long as the preview does, so only without personal data; the
+        # child gets it as uploaded, for the report to say what was masked in it.
+        (upload_dir / UPLOAD).write_text(json.dumps({"file_name": _safe_name(file_name)}), encoding="utf-8")
         status, value = _run_job(db, "preview", upload_dir, file_name, actor, options, limits)
     except BaseException:
         discard(upload_dir)
@@ -214,6 +216,12 @@ def _job_limits(options: JobOptions) -> Limits:
     as reading a full sheet takes."""
     limits = options.limits or Limits.from_env()
     return replace(limits, read_memory_mb=limits.read_memory_mb * JOB_MEMORY_FACTOR)
+
+
+def _safe_name(file_name: str) -> str:
+    from .importer import safe_file_name
+
+    return safe_file_name(file_name)
 
 
 def _rejected(file_name: str, message: str) -> FileReport:

@@ -11,6 +11,7 @@ ids like "BB-2026-0153", coordinates and counts are left alone.
 from __future__ import annotations
 
 import json
+import logging
 import re
 import unicodedata
 from collections import Counter
@@ -195,6 +196,32 @@ def scrub_value(value: object, counts: Counter[str] | None = None) -> object:
     if isinstance(value, dict):
         return {scrub_value(k, counts) if isinstance(k, str) else k: scrub_value(v, counts) for k, v in value.items()}
     return value
+
+
+class LogGuard(logging.Filter):
+    """Scrubs a log record's message and traceback before any handler writes it: an exception's text
+    can quote a cell or a typed text, and the server's log outlives every retention rule."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.msg, record.args = scrub(record.getMessage())[0], None
+        if record.exc_info and not record.exc_text:
+            record.exc_text = logging.Formatter().formatException(record.exc_info)
+        if record.exc_text:
+            record.exc_text = scrub(record.exc_text)[0]
+        if record.stack_info:
+            record.stack_info = scrub(record.stack_info)[0]
+        return True
+
+
+LOG_GUARD = LogGuard()
+
+
+def guard_logs(*names: str) -> None:
+    """Puts LOG_GUARD on these loggers (a logger's filter sees only its own records, not its children's)."""
+    for name in names:
+        logger = logging.getLogger(name)
+        if LOG_GUARD not in logger.filters:
+            logger.addFilter(LOG_GUARD)
 
 
 def scrub_json(details: object) -> str:

@@ -111,7 +111,13 @@ def child_environment() -> dict[str, str]:
 
 
 def _failure(folder: Path, code: int, limits: Limits, file_name: str) -> NoReturn:
-    errors = _tail(folder / "stderr")
+    # The server's log outlives every retention rule, and a traceback quotes cells as read and the
+    # file's name as uploaded: both are logged through the personal-data guard. Imported here, in
+    # the parent only, so the child stays light.
+    from .privacy import scrub
+
+    errors = scrub(_tail(folder / "stderr"))[0]
+    file_name = scrub(file_name)[0]
     if code > 0 and code != EXIT_MEMORY:
         log.error("Reading %s failed in the worker (exit %s):\n%s", file_name, code, errors)
         raise FileError(f"Filen kunde inte läsas: ett oväntat fel uppstod när den lästes. {_RESAVE}")

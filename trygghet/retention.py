@@ -3,12 +3,13 @@ enforces both (`python -m trygghet purge-uploads`, and the button on the Admin p
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import os
 from collections import Counter
 from dataclasses import dataclass, field
 
-from . import access, audit, clock, privacy, snapshots
+from . import access, audit, clock, privacy, snapshots, upload_stash
 from . import db as dbmod
 from .access import Actor
 from .db import Database
@@ -67,6 +68,13 @@ def purge_archive(
     cutoff = moment - dt.timedelta(days=days)
     directory = snapshots.snapshot_dir(db)
     tmp_removed = len(snapshots.remove_stale_tmp(directory))
+    upload_stash.sweep_stale()
+    # Earlier versions kept each fetched police feed, unscrubbed, beside the database; the archive of
+    # uploads has its own copy, so these go by the archive's rule.
+    for fetched in (db.path.parent / "polisen").glob("polisen-*.json"):
+        with contextlib.suppress(OSError):
+            if dt.datetime.fromtimestamp(fetched.stat().st_mtime) < cutoff:
+                fetched.unlink()
     pruned = snapshots.prune(directory, snapshots.keep_count(), snapshot_days, moment)
     masked = snapshots.sweep_copies(db).removed or Counter()
     removed, freed = 0, 0

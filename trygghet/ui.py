@@ -13,7 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from . import export, history
+from . import export, history, privacy
 from .chart_text import plain_figure
 from .db import Database, damage_message, resolve_db_path
 from .formatting import MISSING
@@ -25,6 +25,8 @@ if TYPE_CHECKING:
 
 _build_lock = threading.Lock()
 log = logging.getLogger("trygghet")
+# The app's own log and Streamlit's report of an uncaught exception, whose traceback may quote user text.
+privacy.guard_logs("trygghet", "streamlit.error_util", "streamlit.runtime.scriptrunner.script_runner")
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
