@@ -97,3 +97,11 @@ def test_upload_and_job_folders_a_killed_server_left_are_swept(tmp_path: Path) -
     assert upload_stash.sweep_stale(tmp_path, now=now) == 3
     assert not any(path.exists() for path in stale)
     assert fresh.exists() and other.exists()
+
+
+def test_a_feed_without_a_municipality_names_the_tab_where_it_is_set(database: Database) -> None:
+    from trygghet.importer import import_file
+
+    report = import_file(database, police_feed(), "polisen.json", actor=EDITOR)
+    assert report.status == "rejected"
+    assert "sidan Data (fliken Inställningar, Polisens händelser)" in report.error  # the tab is not Mall

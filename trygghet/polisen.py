@@ -550,7 +550,7 @@ def _context(db: Database, kommun: str | None) -> _Context:
     if not (kommun and kommun.strip()):
         raise FileError(
             "Ingen kommun är vald för polisens händelser, så det går inte att veta vilka händelser som ska med. "
-            "Ange kommunen på sidan Data (fliken Mall, Polisens händelser) eller vid importen från kommandoraden: "
+            "Ange kommunen på sidan Data (fliken Inställningar, Polisens händelser) eller vid importen från kommandoraden: "
             "python -m trygghet import --kommun Göteborg FIL.json"
         )
     kommun = privacy.scrub(clean(kommun))[0]
