@@ -36,6 +36,7 @@ import pandas as pd
 from . import access, audit, defaults, privacy
 from . import db as dbmod
 from .access import Actor
+from .config import Limits
 from .db import Database
 from .formatting import fmt_int
 from .reader import FileError
@@ -882,7 +883,9 @@ def fetch(
     open_url = opener or urllib.request.urlopen
     try:
         with open_url(request, timeout=timeout) as response:  # type: ignore[operator]
-            return response.read()
+            # The answer comes from outside like an upload: never more than an upload may be.
+            most = Limits.from_env().max_file_bytes
+            data = response.read(most + 1)
     except urllib.error.HTTPError as exc:
         if exc.code == 404:
             state["stopped"] = dt.datetime.fromtimestamp(now).strftime("%Y-%m-%d %H:%M")
@@ -895,6 +898,12 @@ def fetch(
     except (urllib.error.URLError, TimeoutError, OSError) as exc:
         reason = getattr(exc, "reason", exc)
         raise FetchError(f"Polisens API gick inte att nå ({reason}). Försök igen senare.") from None
+    if len(data) > most:
+        raise FetchError(
+            f"Polisens API svarade med mer än {most // 2**20} MB, långt mer än flödets 500 händelser. "
+            "Inget har sparats; försök igen senare."
+        )
+    return data
 
 
 # ---------------------------------------------------------------- settings on the Data page
