@@ -18,7 +18,7 @@ filters = sidebar.current()
 colors = ui.query(queries.district_colors, db)
 
 st.title("Trender")
-st.caption(f"{filters.district_label} · {filters.start:%Y-%m-%d} – {filters.end:%Y-%m-%d}")
+st.caption(f"{ui.plain(filters.district_label)} · {filters.start:%Y-%m-%d} – {filters.end:%Y-%m-%d}")
 
 left, right = st.columns(2)
 grouping = left.segmented_control(

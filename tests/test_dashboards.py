@@ -18,6 +18,7 @@ from trygghet.db import Database, init_database
 from trygghet.demo import build_demo
 from trygghet.formatting import MISSING, fmt_dec, fmt_int
 from trygghet.importer import import_file
+from trygghet.text import md_literal
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = [
@@ -127,10 +128,10 @@ def test_district_in_the_url_filters_the_figures_and_survives_page_switches(app:
         [monday, end],
     )[0][0]
     assert number(metric(at, "Händelser v.")) == expected
-    assert "Norrby, Hamnen" in at.caption[0].value
+    assert md_literal("Norrby, Hamnen") in at.caption[0].value  # the Markdown source, escaped
     at.switch_page("pages/trender.py").run()
     assert not at.exception
-    assert "Norrby, Hamnen" in at.caption[0].value
+    assert md_literal("Norrby, Hamnen") in at.caption[0].value  # the Markdown source, escaped
 
 
 def test_week_in_the_url_chooses_the_week(app: AppTest, demo_path: Path) -> None:
