@@ -139,7 +139,7 @@ def check_same(ours: dict[str, object], theirs: dict[str, object]) -> None:
 
 
 def run(db_path: Path, variant_count: int, repeats: int) -> dict:
-    from trygghet import queries
+    from trygghet import clock, queries
     from trygghet.db import Database
     from trygghet.filters import Filters
     from trygghet.periods import IsoWeek
@@ -151,7 +151,7 @@ def run(db_path: Path, variant_count: int, repeats: int) -> dict:
         districts = queries.reference_lists(con)["districts"]
         category_order = dict(con.execute("SELECT name, sort_order FROM categories").fetchall())
         events = int(con.execute("SELECT count(*) FROM events").fetchone()[0])
-    chosen = variants(districts, dt.date.today(), variant_count)
+    chosen = variants(districts, clock.today(), variant_count)
     filters = [Filters(week=IsoWeek.parse(v["week"]), start=dt.date.fromisoformat(v["start"]),
                        end=dt.date.fromisoformat(v["end"]), districts=tuple(v["districts"])) for v in chosen]
 

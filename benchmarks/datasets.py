@@ -36,7 +36,9 @@ def schema_tag() -> str:
 
 
 def db_path(out: Path, events: int | None, years: int, seed: int = SEED, end: dt.date | None = None) -> Path:
-    end = end or dt.date.today()
+    from trygghet import clock
+
+    end = end or clock.today()
     return out / f"demo-{label(events)}-y{years}-s{seed}-{end:%Y%m%d}-{schema_tag()}.duckdb"
 
 
@@ -68,7 +70,7 @@ def default_demo(out: Path, log: Path | None = None) -> tuple[Path, dict]:
 
 
 def _build(path: Path, events: int, years: int, seed: int) -> dict:
-    from trygghet import access, meetings
+    from trygghet import access, clock, meetings
     from trygghet.db import Database
     from trygghet.demo import build_demo
 
@@ -78,7 +80,7 @@ def _build(path: Path, events: int, years: int, seed: int) -> dict:
     rss = peak_rss_mb()
     meeting = None
     try:  # the Möte page's agenda; a change in the meetings API must not stop the benchmarks
-        meeting = meetings.create_meeting(Database(path), dt.date.today(), actor=access.COMMAND_LINE)
+        meeting = meetings.create_meeting(Database(path), clock.today(), actor=access.COMMAND_LINE)
     except Exception as exc:  # reported, not fatal: a change in the meetings API must not stop the run
         meeting = f"no meeting: {type(exc).__name__}: {exc}"
     return {

@@ -73,13 +73,13 @@ def _apply(at: object, key: str, value: object) -> object:
 
 
 def _lists(db_path: Path) -> tuple[list[str], str]:
-    from trygghet import queries
+    from trygghet import clock, queries
     from trygghet.db import Database
     from trygghet.periods import latest_complete_week
 
     with Database(db_path).read() as con:
         districts = queries.reference_lists(con)["districts"]
-    return districts, str(latest_complete_week(dt.date.today()))
+    return districts, str(latest_complete_week(clock.today()))
 
 
 def _change_filters(at: object, page: str, steps: list[tuple[str, str, object]],

@@ -170,12 +170,12 @@ def _install(recorder: _Recorder) -> None:
 def record(db_path: Path, out_file: Path, page_files: list[str] | None, variant_count: int) -> dict:
     import streamlit as st
 
-    from trygghet import queries
+    from trygghet import clock, queries
     from trygghet.db import Database
 
     with Database(db_path).read() as con:
         districts = queries.reference_lists(con)["districts"]
-    today = dt.date.today()
+    today = clock.today()
     chosen = variants(districts, today, variant_count)
     recorder = _Recorder()
     _install(recorder)
