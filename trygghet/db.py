@@ -347,7 +347,8 @@ def _process_state(pid: int) -> tuple[str, int] | None:
 _OWN_START = (_process_state(os.getpid()) or ("", 0))[1]
 
 
-def _process_alive(pid: int) -> bool:
+def process_alive(pid: int) -> bool:
+    """Whether a process with this id runs (ours or another user's); True where the system cannot tell."""
     if pid == os.getpid():
         return True
     try:
@@ -369,7 +370,7 @@ def _ticket_alive(queue: Path, ticket: _Ticket) -> bool:
             return time.time() - (queue / ticket.name).stat().st_mtime < REQUEST_MAX_AGE
         except FileNotFoundError:
             return False
-    if not _process_alive(ticket.pid):
+    if not process_alive(ticket.pid):
         return False
     if ticket.start:
         state = _process_state(ticket.pid)

@@ -158,18 +158,6 @@ def prune(directory: Path, keep: int, days: int, now: dt.datetime) -> list[Path]
     return removed
 
 
-def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True  # someone else's process, or a system that cannot tell: let the age decide
-    return True
-
-
 def remove_stale_tmp(directory: Path, max_age: float = STALE_TMP_SECONDS) -> list[Path]:
     """Removes half-written copies a killed import left: those whose process is gone, and any
     older than `max_age` seconds (a copy takes seconds, and a process id can be reused)."""
@@ -180,7 +168,7 @@ def remove_stale_tmp(directory: Path, max_age: float = STALE_TMP_SECONDS) -> lis
             age = time.time() - path.stat().st_mtime
         except FileNotFoundError:
             continue
-        if age > max_age or (m is not None and not _alive(int(m.group(1)))):
+        if age > max_age or (m is not None and not dbmod.process_alive(int(m.group(1)))):
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed
