@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import io
 import os
 import shutil
@@ -13,18 +12,13 @@ from pathlib import Path
 
 import openpyxl
 import pytest
+from suite_days import TODAY, suite_today
 
 from trygghet import clock
 from trygghet.db import Database, add_district, data_version, init_database
 from trygghet.importer import FileReport, import_file
 
 DISTRICTS = ("Norrby", "Hamnen", "Angered", "Centrum", "Östra Hamnen")
-# Imports of hand-written samples run as of this day, so their events in November 2026 are never
-# "in the future", whichever day the suite runs for.
-TODAY = dt.date(2026, 11, 30)
-# The suite's "today" unless TRYGGHET_TODAY names another: a Tuesday whose demo week has a
-# four-week mean of 184,75, exactly half a shown decimal, where a float tolerance cannot decide.
-DEFAULT_SUITE_TODAY = dt.date(2026, 12, 1)
 TABLES = (
     "events",
     "interventions",
@@ -152,14 +146,6 @@ def build_xlsx(
 def make_xlsx() -> Callable[..., bytes]:
     """`make_xlsx({"Händelser": rows, ...}, hidden=..., merged=..., logos=...)` -> xlsx bytes."""
     return build_xlsx
-
-
-def suite_today() -> dt.date:
-    """The day the suite runs for: TRYGGHET_TODAY when set, else DEFAULT_SUITE_TODAY, never the real date."""
-    try:
-        return clock.pinned_day() or DEFAULT_SUITE_TODAY
-    except clock.ClockError as exc:
-        raise pytest.UsageError(str(exc)) from None
 
 
 def pytest_configure(config: pytest.Config) -> None:

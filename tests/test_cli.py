@@ -14,7 +14,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import TODAY
+from suite_days import TODAY
 
 from trygghet import clock
 

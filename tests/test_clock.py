@@ -11,7 +11,7 @@ from pathlib import Path
 
 import duckdb
 import pytest
-from conftest import suite_today
+from suite_days import suite_today
 
 from trygghet import clock
 from trygghet.db import Database

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
-from conftest import TODAY
 from streamlit.testing.v1 import AppTest
+from suite_days import TODAY
 from test_hostile_files import GOOD_ROW, HEADER, far_cell, workbook
 
 from trygghet import access, importer, login, reader, validate
