@@ -86,8 +86,7 @@ with snapshot_tab:
             snapshot = next(s for s in found if s.name == chosen)
 
             def restore() -> str:
-                access.require(actor, access.UNDO, "återställa en kopia")
-                snapshots.restore(db, snapshot)
+                snapshots.restore(db, snapshot, actor)
                 return f"Databasen är återställd från {snapshot.name}."
 
             run(restore, "Databasen är återställd.")

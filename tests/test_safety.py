@@ -84,6 +84,8 @@ def test_no_write_path_works_without_the_right_role(
         "typer": lambda: polisen.save_type_map(database, pd.DataFrame(), who),
         "ångra": lambda: undo.undo_upload(database, 1, who),
         "rensa": lambda: retention.purge_archive(database, who),
+        "återställ": lambda: snapshots.restore(
+            database, snapshots.Snapshot(tmp_path / "kopia.duckdb", dt.datetime(2026, 11, 30), "kopia", 0), who),
         # The meeting's writes; the access check comes before the meeting is even looked up.
         "möte": lambda: meetings.create_meeting(database, dt.date(2026, 11, 16), actor=who),
         "ändra möte": lambda: meetings.update_meeting(database, 1, title="x", actor=who),
@@ -219,7 +221,7 @@ def test_a_snapshot_is_taken_before_every_import_and_restores_the_earlier_state(
     kept = snapshots.list_snapshots(database)
     assert len(kept) == 2  # only the newest two are kept
     newest = kept[0]  # taken just before the third import: 10 events
-    snapshots.restore(database, newest)
+    snapshots.restore(database, newest, access.COMMAND_LINE)
     with database.read() as con:
         assert con.execute("SELECT count(*) FROM events").fetchone()[0] == 10
         assert con.execute("SELECT count(*) FROM uploads").fetchone()[0] == 2

@@ -192,7 +192,7 @@ def _restore(args: argparse.Namespace, db: Database) -> int:
     if chosen is None:
         print("Fel: ingen sådan kopia. Visa listan med: python -m trygghet restore", file=sys.stderr)
         return 1
-    safety = snapshots.restore(db, chosen)
+    safety = snapshots.restore(db, chosen, COMMAND_LINE)
     print(f"Databasen är återställd från {chosen.name}."
           + (f" Den tidigare databasen finns kvar som {safety.name}." if safety else ""))
     return 0

@@ -19,7 +19,7 @@ from pathlib import Path
 
 import duckdb
 
-from . import clock, privacy
+from . import access, clock, privacy
 from . import db as dbmod
 from .db import Database
 
@@ -218,9 +218,10 @@ def sweep_copies(db: Database) -> SweepReport:
     return report
 
 
-def restore(db: Database, snapshot: Snapshot) -> Snapshot | None:
+def restore(db: Database, snapshot: Snapshot, actor: access.Actor | None) -> Snapshot | None:
     """Puts a snapshot back as the database; the current file is snapshotted first, so a
     restore can itself be undone. Returns that safety copy (None when there was no file)."""
+    access.require(actor, access.UNDO, "återställa en kopia av databasen")
     safety = None
     if db.exists():
         try:
