@@ -7,7 +7,6 @@ import streamlit as st
 
 from trygghet import access, audit, history, login, retention, settings, snapshots, ui, undo
 from trygghet.db import DatabaseBusy
-from trygghet.formatting import fmt_int
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = ui.database()
@@ -70,7 +69,8 @@ with snapshot_tab:
     found = snapshots.list_snapshots(db)
     st.write(
         f"En kopia av databasen tas före varje import och varje ångring; de {snapshots.keep_count()} senaste "
-        "sparas. En återställning tar först en kopia av databasen som den är nu."
+        f"sparas, ingen äldre än {snapshots.retention_days()} dagar (TRYGGHET_SNAPSHOTS, TRYGGHET_SNAPSHOT_DAYS). "
+        "En återställning tar först en kopia av databasen som den är nu."
     )
     if not found:
         st.write("Inga kopior ännu.")
@@ -108,8 +108,7 @@ with settings_tab:
         "TRYGGHET_ARCHIVE_DAYS). De importerade raderna och historiken påverkas inte av rensningen."
     )
     if st.button(f"Rensa arkiverade filer äldre än {days} dagar"):
-        run(lambda: (lambda r: f"{fmt_int(r.files_removed)} filer borttagna.")(retention.purge_archive(db, actor)),
-            "Arkivet är rensat.")
+        run(lambda: retention.purge_archive(db, actor).summary(), "Arkivet och kopiorna är rensade.")
 
 with accounts_tab:
     st.write(f"Inloggning: **{ {'oidc': 'OpenID Connect', 'local': 'lokala konton', 'open': 'ingen'}[login.mode()] }**.")
