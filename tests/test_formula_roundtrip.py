@@ -9,6 +9,7 @@ import io
 
 import openpyxl
 import pytest
+from text_workbooks import text_workbook
 
 from trygghet import export, templates
 from trygghet.db import Database
@@ -21,25 +22,8 @@ AT_DISTRICT = "@Snabelby"
 DAY = dt.date(2026, 11, 2)
 
 
-def workbook(sheets: dict[str, list[list[object]]]) -> bytes:
-    """Text cells typed as text, as Excel keeps what a user types after an apostrophe."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                cell = ws.cell(r, c)
-                cell.value = value
-                if isinstance(value, str):
-                    cell.data_type = "s"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
-
-
 def add_formula_districts(db: Database) -> None:
-    report = import_file(db, workbook({"Stadsdelar": [["Stadsdel"], [FORMULA_DISTRICT], [MINUS_DISTRICT],
+    report = import_file(db, text_workbook({"Stadsdelar": [["Stadsdel"], [FORMULA_DISTRICT], [MINUS_DISTRICT],
                                                       [AT_DISTRICT]]}), "stadsdelar.xlsx")
     assert report.status == "imported", report.error
     assert report.totals()["rejected"] == 0
@@ -93,7 +77,7 @@ def test_a_template_row_with_a_formula_like_district_imports_to_that_district(da
 
 def test_corrected_rejected_rows_import_to_the_formula_like_district(database: Database) -> None:
     add_formula_districts(database)
-    first = import_file(database, workbook({"Händelser": [["Datum", "Stadsdel", "Kategori", "Plats"],
+    first = import_file(database, text_workbook({"Händelser": [["Datum", "Stadsdel", "Kategori", "Plats"],
                                                           ["i förrgår", FORMULA_DISTRICT, "Klotter", "+Torget"]]}),
                         "handelser.xlsx")
     assert first.totals()["rejected"] == 1
@@ -118,7 +102,7 @@ def test_corrected_rejected_rows_import_to_the_formula_like_district(database: D
 
 @pytest.mark.parametrize("name", ["'Norrby", "O'Brien"])
 def test_an_apostrophe_of_the_users_own_is_kept(database: Database, name: str) -> None:
-    report = import_file(database, workbook({"Händelser": [["Datum", "Stadsdel", "Kategori", "Plats"],
+    report = import_file(database, text_workbook({"Händelser": [["Datum", "Stadsdel", "Kategori", "Plats"],
                                                            [DAY, "Norrby", "Klotter", name]]}), "h.xlsx")
     assert report.totals()["imported"] == 1
     with database.read() as con:

@@ -18,6 +18,7 @@ from pathlib import Path
 import openpyxl
 import pandas as pd
 import pytest
+from text_workbooks import text_workbook
 
 from trygghet import export
 from trygghet.db import Database
@@ -42,22 +43,6 @@ def formula_cells(content: bytes) -> list[str]:
             if name.startswith("xl/worksheets/") and re.search(rb"<(\w+:)?f[ >]", archive.read(name)):
                 found.append(name)
     return found
-
-
-def text_workbook(sheet: str, rows: list[list[object]]) -> bytes:
-    """An upload whose text cells hold the formula text as text, as a CSV or a typed cell gives it."""
-    wb = openpyxl.Workbook()
-    ws = wb.active
-    ws.title = sheet
-    for r, row in enumerate(rows, start=1):
-        for c, value in enumerate(row, start=1):
-            cell = ws.cell(r, c)
-            cell.value = value
-            if isinstance(value, str):
-                cell.data_type = "s"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def shown_as(value: str) -> str:
@@ -85,7 +70,7 @@ def test_table_download_keeps_formula_text_as_text_and_numbers_and_dates_as_they
 def test_rejected_rows_workbook_keeps_formula_text_as_text(database: Database) -> None:
     rows = [["Datum", "Stadsdel", "Kategori", "Plats"]]
     rows += [[dt.date(2026, 3, 16), value, "Klotter", value] for value in HOSTILE]
-    report = import_file(database, text_workbook("Händelser", rows), "v12.xlsx")
+    report = import_file(database, text_workbook({"Händelser": rows}), "v12.xlsx")
     assert report.totals()["rejected"] == len(HOSTILE)  # no such district
 
     content = export.rejected_rows_xlsx(database, report.upload_id)
@@ -114,7 +99,7 @@ def test_template_list_sheet_and_drop_downs_carry_no_formula() -> None:
 
 def test_template_from_uploaded_districts_carries_no_formula(database: Database) -> None:
     """The real way in: a Stadsdelar sheet names the districts the template lists."""
-    report = import_file(database, text_workbook("Stadsdelar", [["Stadsdel"], [LINK], ["=1+1"]]), "stadsdelar.xlsx")
+    report = import_file(database, text_workbook({"Stadsdelar": [["Stadsdel"], [LINK], ["=1+1"]]}), "stadsdelar.xlsx")
     assert report.status == "imported", report
     lists = lists_from_database(database)
     assert LINK in lists.districts

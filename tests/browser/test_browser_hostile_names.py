@@ -9,12 +9,10 @@ hostile name is uploaded through the Data page.
 from __future__ import annotations
 
 import datetime as dt
-import io
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-import openpyxl
 import pytest
 from browser_support import (
     StreamlitServer,
@@ -29,6 +27,7 @@ from browser_support import (
     stop_server,
     wait_for_charts,
 )
+from text_workbooks import text_workbook
 
 from trygghet import clock, meetings
 from trygghet.access import COMMAND_LINE
@@ -89,23 +88,6 @@ FOUND_MARKUP = """(bare) => {
   }
   return bad;
 }"""
-
-
-def text_workbook(sheets: dict[str, list[list[object]]]) -> bytes:
-    """A workbook whose text cells are typed as text, as a user's Excel file holds them."""
-    wb = openpyxl.Workbook()
-    wb.remove(wb.active)
-    for title, rows in sheets.items():
-        ws = wb.create_sheet(title)
-        for r, row in enumerate(rows, start=1):
-            for c, value in enumerate(row, start=1):
-                cell = ws.cell(r, c)
-                cell.value = value
-                if isinstance(value, str):
-                    cell.data_type = "s"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
 
 
 def hostile_workbook(today: dt.date) -> bytes:
