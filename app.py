@@ -2,7 +2,9 @@
 
 import streamlit as st
 
-from trygghet import clock, login, meetings, sidebar, ui
+from trygghet.core import clock
+from trygghet.meeting import records as meetings
+from trygghet.ui import login, safe_text, shell, sidebar
 
 # An emoji icon: a Material icon would make the browser fetch the favicon from a font server.
 st.set_page_config(page_title="Lägesbild", page_icon="🛡️", layout="wide")
@@ -16,13 +18,13 @@ login.clear_old_pages_mode()
 try:
     clock.today()
 except clock.ClockError as exc:  # a mistyped TRYGGHET_TODAY: say so instead of failing on every page
-    st.error(ui.plain(exc), icon=":material/error:")
+    st.error(safe_text.plain(exc), icon=":material/error:")
     st.stop()
 # Presentation mode (?presentation=1): no sidebar or Streamlit chrome, larger type. The meeting page's own
 # URL parameters are read now, because sidebar.render rewrites the URL from its filters.
 presenting = meetings.presentation_on(st.query_params)
 kept_params = meetings.keep_params(st.query_params)
-db = ui.database()
+db = shell.database()
 pages = [
     st.Page("pages/oversikt.py", title="Översikt", icon=":material/dashboard:", url_path="oversikt", default=True),
     st.Page("pages/mote.py", title="Möte", icon=":material/groups:", url_path="mote"),
@@ -41,13 +43,13 @@ login.gate(db, pages)
 navigation = st.navigation(pages)
 if presenting:
     st.html(meetings.PRESENTATION_CSS)  # static CSS only
-ui.banners(db)
+shell.banners(db)
 login.open_mode_banner()
 sidebar.render(db)
 if kept_params:
     st.query_params.update(kept_params)
 login.sidebar_account()
 with login.through_gate():
-    ui.run_page(navigation)
-ui.footer(db)
-ui.watch_for_new_data(db, int(ui.status(db)["version"]))
+    shell.run_page(navigation)
+shell.footer(db)
+shell.watch_for_new_data(db, int(shell.status(db)["version"]))

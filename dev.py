@@ -16,7 +16,7 @@ import sys
 import venv
 from pathlib import Path
 
-from trygghet import clock  # standard library only, so it loads on the system Python
+from trygghet.core import clock  # standard library only, so it loads on the system Python
 
 ROOT = Path(__file__).resolve().parent
 VENV = ROOT / ".venv"

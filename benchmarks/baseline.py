@@ -3,13 +3,13 @@
 The Översikt page's event figures – the key figures, the CompStat counts per category, the
 district × category cells for the notable changes, the top places and the last twelve weeks –
 computed with pandas from `SELECT * FROM events` read once per rerun, as many Streamlit apps
-do. The same windows (trygghet.periods) are used, and every variant's pandas result is checked
-against trygghet.queries' result before any time counts, so the comparison is between two
+do. The same windows (trygghet.core.periods) are used, and every variant's pandas result is checked
+against trygghet.analysis.queries' result before any time counts, so the comparison is between two
 ways of getting the same numbers.
 
 Measured per filter variant, in one process: `pandas_rerun` (read the table + compute),
 `pandas_cached` (compute only, the frame held in memory between reruns – the next thing people
-try, paying for it in RSS) and `ours` (the five trygghet.queries functions on the shared DuckDB
+try, paying for it in RSS) and `ours` (the five trygghet.analysis.queries functions on the shared DuckDB
 connection, warm, no Streamlit cache).
 """
 
@@ -39,8 +39,8 @@ def pandas_oversikt(frame: object, category_order: dict[str, int], filters: obje
     """Översikt's event figures from a frame of every event."""
     import pandas as pd
 
-    from trygghet import queries
-    from trygghet.periods import Window, previous_weeks, week_window
+    from trygghet.analysis import queries
+    from trygghet.core.periods import Window, previous_weeks, week_window
 
     events: pd.DataFrame = frame  # type: ignore[assignment]
     mask = pd.Series(True, index=events.index)
@@ -94,10 +94,10 @@ def pandas_oversikt(frame: object, category_order: dict[str, int], filters: obje
 
 
 def ours_oversikt(db: object, filters: object) -> dict[str, object]:
-    """The same figures from trygghet.queries, each call on its own cursor as ui.query makes it."""
+    """The same figures from trygghet.analysis.queries, each call on its own cursor as ui.query makes it."""
     import pandas as pd
 
-    from trygghet import queries
+    from trygghet.analysis import queries
 
     out: dict[str, object] = {}
     with db.read() as con:  # type: ignore[attr-defined]
@@ -139,10 +139,11 @@ def check_same(ours: dict[str, object], theirs: dict[str, object]) -> None:
 
 
 def run(db_path: Path, variant_count: int, repeats: int) -> dict:
-    from trygghet import clock, queries
-    from trygghet.db import Database
-    from trygghet.filters import Filters
-    from trygghet.periods import IsoWeek
+    from trygghet.analysis import queries
+    from trygghet.core import clock
+    from trygghet.core.filters import Filters
+    from trygghet.core.periods import IsoWeek
+    from trygghet.store.db import Database
 
     from .record import variants
 

@@ -2,7 +2,7 @@
 
     python -m benchmarks.datasets --events 1000000 [--years 2] [--out DIR]
 
-Each database is `trygghet.demo.build_demo(path, seed=, events=N, years=)` ending today (so the
+Each database is `trygghet.demo.solvik.build_demo(path, seed=, events=N, years=)` ending today (so the
 sidebar's default week has data), plus one meeting held today, so that the Möte page has an
 agenda to show and not only its empty form. The build runs in a child process so that its time
 and peak memory are its own; both are kept beside the file (`<name>.json`) so a cached database
@@ -30,13 +30,13 @@ def label(events: int | None) -> str:
 
 def schema_tag() -> str:
     """A short fingerprint of the schema, so a cached database made by an older schema is rebuilt."""
-    from trygghet.db import SCHEMA
+    from trygghet.store.db import SCHEMA
 
     return hashlib.sha256(SCHEMA.encode()).hexdigest()[:6]
 
 
 def db_path(out: Path, events: int | None, years: int, seed: int = SEED, end: dt.date | None = None) -> Path:
-    from trygghet import clock
+    from trygghet.core import clock
 
     end = end or clock.today()
     return out / f"demo-{label(events)}-y{years}-s{seed}-{end:%Y%m%d}-{schema_tag()}.duckdb"
@@ -70,9 +70,11 @@ def default_demo(out: Path, log: Path | None = None) -> tuple[Path, dict]:
 
 
 def _build(path: Path, events: int, years: int, seed: int) -> dict:
-    from trygghet import access, clock, meetings
-    from trygghet.db import Database
-    from trygghet.demo import build_demo
+    from trygghet.core import clock
+    from trygghet.demo.solvik import build_demo
+    from trygghet.meeting import records as meetings
+    from trygghet.store import access
+    from trygghet.store.db import Database
 
     started = time.perf_counter()
     summary = build_demo(path, seed=seed, events=events or None, years=years)

@@ -32,8 +32,8 @@ FULL_SHEET = EXCEL_MAX_ROWS - 1  # event rows under the header in a full sheet
 
 
 def our_import(path: Path) -> dict:
-    from trygghet.db import Database, add_district, init_database
-    from trygghet.importer import import_file
+    from trygghet.ingest.importer import import_file
+    from trygghet.store.db import Database, add_district, init_database
 
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(Path(tmp) / "bench.duckdb")

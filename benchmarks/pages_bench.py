@@ -10,7 +10,7 @@
   Every state is new, so queries that depend on the changed filter miss the cache; the others
   hit it, as in the app.
 - `filter change after a pause` (full run only): one more week change after the process's shared
-  DuckDB connection has been closed for idleness (trygghet.db closes it after IDLE_CLOSE seconds
+  DuckDB connection has been closed for idleness (trygghet.store.db closes it after IDLE_CLOSE seconds
   without a read), which is what a click after a minute's discussion in the meeting meets.
 - `rss`: a fresh process per page renders it and makes the same filter changes; its peak RSS
   (ru_maxrss) is the app process's peak for that page. The RSS after importing Streamlit and
@@ -39,7 +39,7 @@ def _check(at: object, page: str) -> None:
 
 def filter_steps(districts: list[str], latest_week: str, rounds: int) -> list[tuple[str, str, object]]:
     """(label, widget key, new value) in an order where every state is new (no cache hit by accident)."""
-    from trygghet.periods import IsoWeek
+    from trygghet.core.periods import IsoWeek
 
     latest = IsoWeek.parse(latest_week)
     steps: list[tuple[str, str, object]] = []
@@ -73,9 +73,10 @@ def _apply(at: object, key: str, value: object) -> object:
 
 
 def _lists(db_path: Path) -> tuple[list[str], str]:
-    from trygghet import clock, queries
-    from trygghet.db import Database
-    from trygghet.periods import latest_complete_week
+    from trygghet.analysis import queries
+    from trygghet.core import clock
+    from trygghet.core.periods import latest_complete_week
+    from trygghet.store.db import Database
 
     with Database(db_path).read() as con:
         districts = queries.reference_lists(con)["districts"]
@@ -101,8 +102,8 @@ def pages(db_path: Path, renders: int, rounds: int, page_files: list[str] | None
           idle_step: bool = False) -> dict:
     import streamlit as st
 
-    from trygghet.db import IDLE_CLOSE
-    from trygghet.periods import IsoWeek
+    from trygghet.core.periods import IsoWeek
+    from trygghet.store.db import IDLE_CLOSE
 
     districts, latest = _lists(db_path)
     steps = filter_steps(districts, latest, rounds)[:max_steps]
@@ -133,7 +134,7 @@ def pages(db_path: Path, renders: int, rounds: int, page_files: list[str] | None
             changes = _change_filters(at, page.file, steps, change_cpu)
             after_idle = None
             if idle_step:
-                # The shared connection is closed after IDLE_CLOSE seconds without a read (trygghet.db), so in
+                # The shared connection is closed after IDLE_CLOSE seconds without a read (trygghet.store.db), so in
                 # a meeting, where a minute may pass between two clicks, the next change opens it again.
                 time.sleep(IDLE_CLOSE + 1)
                 week = str(IsoWeek.parse(latest).shift(-(rounds + 2)))

@@ -116,7 +116,7 @@ def _import_all(recording: dict) -> None:
 
 
 def _cold_sample(db_path: Path, calls: list[Call]) -> dict:
-    from trygghet.db import Database
+    from trygghet.store.db import Database
 
     started, cpu_started = time.perf_counter(), time.process_time()
     db = Database(db_path)
@@ -177,7 +177,7 @@ def cold(db_path: Path, recording: dict, repeats: int) -> dict:
 
 
 def warm(db_path: Path, recording: dict, repeats: int) -> dict:
-    from trygghet.db import Database
+    from trygghet.store.db import Database
 
     _import_all(recording)
     db = Database(db_path)

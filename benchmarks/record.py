@@ -1,10 +1,10 @@
 """What each page asks the database, recorded by running the real page under AppTest.
 
 The page list comes from app.py and the queries from the pages themselves, so the query
-benchmark can never drift from what the app does: `ui.query(fn, db, *args)` is wrapped to
-note `(fn, args)`, and `Database.read` is wrapped to catch reads made outside `ui.query`
+benchmark can never drift from what the app does: `cache.query(fn, db, *args)` is wrapped to
+note `(fn, args)`, and `Database.read` is wrapped to catch reads made outside `cache.query`
 (the banner's status, the Data page's upload history, the template's lists …). A read outside
-`ui.query` whose caller is a module-level function taking the Database first is replayable as
+`cache.query` whose caller is a module-level function taking the Database first is replayable as
 `fn(db, *args)`; any other one is listed with its time as "not replayed", so it shows up.
 
 Each page is run once per filter variant (see `variants`), chosen through the URL exactly as a
@@ -26,7 +26,7 @@ from pathlib import Path
 from .common import APP, ROOT, apptest, exception_text
 
 # (kind, module, function name, args, kwargs); kind "con": fn(con, *args) inside db.read()
-# like ui.query does; kind "db": fn(db, *args, **kwargs), an uncached read made by the page itself.
+# like cache.query does; kind "db": fn(db, *args, **kwargs), an uncached read made by the page itself.
 Call = tuple[str, str, str, tuple, dict]
 
 
@@ -57,7 +57,7 @@ def app_pages() -> list[AppPage]:
 def variants(districts: list[str], today: dt.date, count: int = 6) -> list[dict]:
     """The filter variants: {1, 3, all} districts × a period of {one week, one year}, each on its own
     ISO week (the latest complete one, then one week further back per variant)."""
-    from trygghet.periods import latest_complete_week
+    from trygghet.core.periods import latest_complete_week
 
     latest = latest_complete_week(today)
     one, three, every = ("1 stadsdel", tuple(districts[:1])), ("3 stadsdelar", tuple(districts[1:4])), ("alla", ())
@@ -121,10 +121,9 @@ class _TimedRead:
 
 
 def _install(recorder: _Recorder) -> None:
-    from trygghet import ui
-    from trygghet.db import Database
-
-    original_query = ui.query
+    from trygghet.store.db import Database
+    from trygghet.ui import cache
+    original_query = cache.query
     original_read = Database.read
 
     def query(fn: object, db: object, *args: object) -> object:
@@ -163,15 +162,16 @@ def _install(recorder: _Recorder) -> None:
                 return cm
         return _TimedRead(cm, recorder, f"{module}.{getattr(code, 'co_qualname', code.co_name)}")
 
-    ui.query = query
+    cache.query = query
     Database.read = read  # type: ignore[method-assign]
 
 
 def record(db_path: Path, out_file: Path, page_files: list[str] | None, variant_count: int) -> dict:
     import streamlit as st
 
-    from trygghet import clock, queries
-    from trygghet.db import Database
+    from trygghet.analysis import queries
+    from trygghet.core import clock
+    from trygghet.store.db import Database
 
     with Database(db_path).read() as con:
         districts = queries.reference_lists(con)["districts"]

@@ -190,7 +190,7 @@ def _data(results: dict) -> list[str]:
     if not data:
         return []
     lines = ["## Data", "",
-             "`trygghet.demo.build_demo(path, seed=7, events=N, years=2)`: ten districts, from 1 January two years "
+             "`trygghet.demo.solvik.build_demo(path, seed=7, events=N, years=2)`: ten districts, from 1 January two years "
              "back to today, plus one meeting held today (for the Möte page). Generation is one multinomial draw "
              "and array arithmetic, written through Arrow in one INSERT.", ""]
     lines += _table(
@@ -208,7 +208,7 @@ def _import(results: dict) -> list[str]:
         return []
     lines = ["## Import", "",
              "One Händelser sheet (ten columns, dates, times, coordinates on 60 % of rows). *Ours* is "
-             "`trygghet.importer.import_file`: read with python-calamine, recognise, validate and normalise every "
+             "`trygghet.ingest.importer.import_file`: read with python-calamine, recognise, validate and normalise every "
              "row, de-duplicate against the database and commit. *calamine* is only "
              "`CalamineWorkbook.from_filelike(...).get_sheet_by_index(0).to_python()`. *openpyxl* is "
              "`pandas.read_excel(engine='openpyxl')` and `CREATE TABLE AS SELECT * FROM frame`, with no "
@@ -322,7 +322,7 @@ def _pages(results: dict) -> list[str]:
              "query a cache hit – the page's own Python, Plotly and Streamlit cost. *Filter change*: "
              f"{', '.join(pages.get('steps', []))}, each from the widget's new value to the finished run, every "
              "state new. *Change after idle*: one more week change after the shared DuckDB connection was closed "
-             "for idleness (trygghet.db.IDLE_CLOSE), as a click after a pause in the meeting meets it. "
+             "for idleness (trygghet.store.db.IDLE_CLOSE), as a click after a pause in the meeting meets it. "
              f"The app's first run in the process took {_n(pages.get('first_run_ms'))} ms. In ms.", ""]
     rows = []
     for entry in pages["pages"].values():
@@ -415,7 +415,7 @@ def _baseline(results: dict) -> list[str]:
              "Översikt's event figures (key figures, CompStat counts, district × category cells, top places, twelve "
              "weeks) computed the common way: `SELECT * EXCLUDE (dedup_key) FROM events` into pandas on every rerun, "
              "then boolean masks and groupby. For every variant the pandas figures were checked equal to "
-             "trygghet.queries' before timing counted. *Cached frame* keeps the table in memory between reruns "
+             "trygghet.analysis.queries' before timing counted. *Cached frame* keeps the table in memory between reruns "
              "(the usual next step, paid in RSS). *Ours*: the same five functions on the warm DuckDB connection. "
              "In ms.", ""]
     rows = []

@@ -102,7 +102,7 @@ class Sampler(threading.Thread):
 
 def prepare_database(app_root: Path, db_path: Path) -> None:
     code = (
-        "import sys\nfrom pathlib import Path\nfrom trygghet.db import Database, add_district, init_database\n"
+        "import sys\nfrom pathlib import Path\nfrom trygghet.store.db import Database, add_district, init_database\n"
         "db = Database(Path(sys.argv[1]))\ninit_database(db)\n"
         "with db.write() as con:\n"
         f"    for name in {DISTRICTS!r}:\n        add_district(con, name)\n"

@@ -5,11 +5,14 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from trygghet import access, audit, history, login, retention, settings, snapshots, ui, undo
-from trygghet.db import DatabaseBusy
+from trygghet.ingest import history, undo
+from trygghet.store import access, audit, retention, snapshots
+from trygghet.store import installation_settings as settings
+from trygghet.store.db import DatabaseBusy
+from trygghet.ui import cache, login, safe_text, shell, widgets
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
-db = ui.database()
+db = shell.database()
 actor = login.actor()
 
 st.title("Administration")
@@ -19,7 +22,7 @@ if not access.allowed(actor, access.AUDIT):
 
 message = st.session_state.pop("admin_message", None)
 if message:
-    st.success(ui.plain(message))
+    st.success(safe_text.plain(message))
 
 uploads_tab, audit_tab, snapshot_tab, settings_tab, accounts_tab = st.tabs(
     ["Ångra uppladdning", "Granskningslogg", "Säkerhetskopior", "Personuppgifter och arkiv", "Konton"]
@@ -31,7 +34,7 @@ def run(action, done: str) -> None:  # type: ignore[no-untyped-def]
     try:
         result = action()
     except (access.AccessDenied, undo.UndoError, DatabaseBusy, ValueError) as exc:
-        st.error(ui.plain(exc))
+        st.error(safe_text.plain(exc))
         return
     st.session_state["admin_message"] = result if isinstance(result, str) else done
     st.rerun()
@@ -59,11 +62,11 @@ with uploads_tab:
             run(lambda: undo.undo_upload(db, int(choice), actor).summary(), "Uppladdningen är ångrad.")
 
 with audit_tab:
-    entries = ui.query(audit.entries, db)
+    entries = cache.query(audit.entries, db)
     if entries.empty:
         st.write("Granskningsloggen är tom.")
     else:
-        ui.table(entries, "granskningslogg")
+        widgets.table(entries, "granskningslogg")
 
 with snapshot_tab:
     found = snapshots.list_snapshots(db)

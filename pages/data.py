@@ -9,14 +9,18 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from trygghet import access, export, geo_ui, history, import_worker, importer, login, polisen, ui
-from trygghet.db import DatabaseBusy
-from trygghet.sheetspec import KIND_LABELS
-from trygghet.templates import TEMPLATE_FILE_NAME, build_template, lists_from_database
-from trygghet.upload_stash import UploadStash
+from trygghet.ingest import excel_export as export
+from trygghet.ingest import history, import_worker, importer, polisen
+from trygghet.ingest.excel_template import TEMPLATE_FILE_NAME, build_template, lists_from_database
+from trygghet.ingest.sheetspec import KIND_LABELS
+from trygghet.store import access
+from trygghet.store.db import DatabaseBusy
+from trygghet.store.upload_stash import UploadStash
+from trygghet.ui import login, safe_text, shell
+from trygghet.ui import map_view as geo_ui
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
-db = ui.database()
+db = shell.database()
 actor = login.actor()
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # Errors listed per sheet on the page; all of them are counted, stored and in the rejected rows' Excel.
@@ -64,7 +68,7 @@ def rejected_rows_download(upload_id: int, key: str | None = None) -> None:
         st.warning(str(exc))
         return
     except Exception:
-        ui.log.exception("Excelfilen med avvisade rader för uppladdning %s kunde inte skapas", upload_id)
+        shell.log.exception("Excelfilen med avvisade rader för uppladdning %s kunde inte skapas", upload_id)
         st.warning(
             "Excelfilen med de avvisade raderna kunde inte skapas. Raderna och felen syns i tabellerna här "
             "och under fliken Uppladdningar; felet är loggat för den som förvaltar appen.",
@@ -96,25 +100,25 @@ def forget_uploads(uploads: list[UploadedFile]) -> None:
 def show_report(report: importer.FileReport, previews: list[pd.DataFrame] | None, final: bool) -> None:
     label, icon = STATUS[report.status]
     with st.container(border=True):
-        st.markdown(f"**{ui.plain(report.file)}** – {label}")
+        st.markdown(f"**{safe_text.plain(report.file)}** – {label}")
         st.caption(f"{report.size / 1024:.0f} kB · sha256 {report.sha256[:12]}…")
         if report.error:
-            st.error(ui.plain(report.error), icon=icon)
+            st.error(safe_text.plain(report.error), icon=icon)
             return
         for note in report.notes:
-            st.caption(ui.plain(note))
+            st.caption(safe_text.plain(note))
         st.dataframe(sheet_table(report, final), hide_index=True, width="stretch")
         for index, sheet in enumerate(report.sheets):
             for note in sheet.notes:
-                st.caption(ui.plain(f"{sheet.sheet}: {note}"))
+                st.caption(safe_text.plain(f"{sheet.sheet}: {note}"))
             if sheet.errors:
-                with st.expander(f"{ui.plain(sheet.sheet)}: {len(sheet.errors)} fel på {sheet.rejected} rader", expanded=not final):
+                with st.expander(f"{safe_text.plain(sheet.sheet)}: {len(sheet.errors)} fel på {sheet.rejected} rader", expanded=not final):
                     errors = pd.DataFrame(
                         [{"Rad": e.row, "Kolumn": e.column, "Fel": e.message} for e in sheet.errors]
                     )
                     st.dataframe(errors, hide_index=True, width="stretch")
             if previews is not None and not final:
-                with st.expander(f"{ui.plain(sheet.sheet)}: förhandsvisning av de första raderna"):
+                with st.expander(f"{safe_text.plain(sheet.sheet)}: förhandsvisning av de första raderna"):
                     st.dataframe(previews[index], hide_index=True, width="stretch")
         if final and report.upload_id and report.totals()["rejected"]:
             rejected_rows_download(report.upload_id, key=f"rejected_{report.upload_id}")
@@ -146,7 +150,7 @@ with upload_tab:
         key = f"{upload.file_id}:{upload.size}"
         if key not in state["prepared"]:
             try:
-                with st.spinner(f"Läser {ui.plain(upload.name)} …"):
+                with st.spinner(f"Läser {safe_text.plain(upload.name)} …"):
                     result = import_worker.preview_job(
                         db, upload, upload.name, actor, stash.folder(key), JOB_OPTIONS
                     )
@@ -176,10 +180,10 @@ with upload_tab:
                         if not again.importable:
                             results.append(again.report)
                             continue
-                    with st.spinner(f"Importerar {ui.plain(report.file)} …"):
+                    with st.spinner(f"Importerar {safe_text.plain(report.file)} …"):
                         results.append(import_worker.import_job(db, stash.folder(key), actor, JOB_OPTIONS))
                 except (DatabaseBusy, access.AccessDenied) as exc:
-                    st.error(ui.plain(f"{report.file}: {exc}"))
+                    st.error(safe_text.plain(f"{report.file}: {exc}"))
             state["results"] = results + [report for _, _, report, _ in staged if report.status == "rejected"]
             state["prepared"] = {}
             state["uploader_round"] += 1  # a new, empty uploader in place of the one that held the files

@@ -8,33 +8,36 @@ import plotly.express as px
 import plotly.graph_objects as go
 import streamlit as st
 
-from trygghet import clock, interventions, login, queries, sidebar, ui
-from trygghet.formatting import fmt_date, fmt_dec, fmt_int
+from trygghet.analysis import interventions, queries
+from trygghet.core import clock
+from trygghet.core.formatting import fmt_date, fmt_dec, fmt_int
+from trygghet.present import chart_style, table_style
+from trygghet.ui import cache, login, safe_text, shell, sidebar, widgets
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
-db = ui.database()
+db = shell.database()
 filters = sidebar.current()
 today = clock.today()
 
 # Colour-blind-safe (Okabe–Ito): the two open statuses far apart, the closed ones muted.
 STATUS_COLORS = {"Pågående": "#0072B2", "Planerad": "#E69F00", "Avslutad": "#8C8C8C", "Inställd": "#CC79A7"}
-OVERDUE_FILL = ui.FLAG_STYLES["upp"]  # the same fill as on Översikt, readable in both themes
+OVERDUE_FILL = table_style.FLAG_STYLES["upp"]  # the same fill as on Översikt, readable in both themes
 OVERDUE = "Försenad"
 
 st.title("Insatser")
 st.caption(
-    f"{ui.plain(filters.district_label)} · läget {fmt_date(today)} · Insatser utan stadsdel gäller hela kommunen och "
+    f"{safe_text.plain(filters.district_label)} · läget {fmt_date(today)} · Insatser utan stadsdel gäller hela kommunen och "
     "visas alltid."
 )
 
-options = ui.query(interventions.filter_options, db)
+options = cache.query(interventions.filter_options, db)
 cols = st.columns(3)
 status = cols[0].multiselect("Status", options["statuses"], key="ins_status", placeholder="Alla statusar")
 owner = cols[1].multiselect("Ansvarig aktör", options["owners"], key="ins_owner", placeholder="Alla aktörer")
 area = cols[2].multiselect("Prioriterat område", options["priority_areas"], key="ins_area",
                            placeholder="Alla områden")
 
-listed: pd.DataFrame = ui.query(
+listed: pd.DataFrame = cache.query(
     interventions.intervention_list, db, filters, today, tuple(status), tuple(owner), tuple(area)
 )
 
@@ -46,7 +49,7 @@ counts = listed["Status"].value_counts()
 overdue = int(listed["Försenad"].sum())
 order = [s for s in interventions.LIST_STATUS_ORDER if counts.get(s, 0)]
 order += [s for s in counts.index if s not in interventions.LIST_STATUS_ORDER]
-parts = [f"{fmt_int(counts[s])} {ui.plain(interventions.status_word(s, int(counts[s])))}" for s in order]
+parts = [f"{fmt_int(counts[s])} {safe_text.plain(interventions.status_word(s, int(counts[s])))}" for s in order]
 st.markdown(f"**{fmt_int(len(listed))} insatser** visas: {', '.join(parts)}.")
 if overdue:
     st.warning(f"{fmt_int(overdue)} insatser har passerat sitt slutdatum utan att vara avslutade.",
@@ -69,7 +72,7 @@ shown = pd.DataFrame({
     "Kommentar": listed["Kommentar"],
 }).fillna("–")
 styler = shown.style.apply(lambda row: [OVERDUE_FILL if row["Läge"] == OVERDUE else "" for _ in row], axis=1)
-ui.table(
+widgets.table(
     shown, "insatser", styler=styler,
     column_config={
         "Insats-ID": st.column_config.TextColumn(width=110),
@@ -131,7 +134,7 @@ else:
     # Above the bars, clear of the 'Idag' label: a tall chart's bottom edge is often off screen.
     fig.update_layout(legend={"title": {"text": "Status"}, "orientation": "h", "x": 0, "xanchor": "left",
                               "yanchor": "bottom", "y": 1 + 34 / (height - 140)})
-    ui.style_figure(fig, height=height)
+    chart_style.style_figure(fig, height=height)
     fig.update_layout(margin={"t": 90})
     running = int(((timed["Start"] <= pd.Timestamp(today)) & (timed["Till"] >= pd.Timestamp(today))).sum())
     missing = len(listed) - len(timed)
@@ -143,7 +146,7 @@ else:
     )
     if missing:
         summary += f" {fmt_int(missing)} insatser saknar startdatum och finns bara i tabellen."
-    ui.chart(fig, "insatser-tidslinje", summary=summary)
+    widgets.chart(fig, "insatser-tidslinje", summary=summary)
 
 # ---------------------------------------------------------------- one intervention
 
@@ -156,7 +159,7 @@ row = listed[listed["Insats-ID"] == selected].iloc[0]
 def text(value: object) -> str | None:
     """A cell as text for Markdown, shown as typed; pandas gives missing text as NaN, which would
     read as 'nan' (and is truthy)."""
-    return ui.plain(value) if isinstance(value, str) and value.strip() else None
+    return safe_text.plain(value) if isinstance(value, str) and value.strip() else None
 
 
 end_text = fmt_date(row["Slut"]) if pd.notna(row["Slut"]) else "inget slutdatum"
@@ -187,7 +190,7 @@ def effect_chart(data: interventions.EffectData) -> None:
     frame["week"] = pd.to_datetime(frame["week"])
     frame["treated_index"] = frame["treated"] / mean_treated * 100
     frame["control_index"] = frame["control"] / mean_control * 100
-    colour = ui.query(queries.district_colors, db).get(data.district, "#0072B2")
+    colour = cache.query(queries.district_colors, db).get(data.district, "#0072B2")
     week_labels = [f"v. {d.isocalendar().week} {d.isocalendar().year}" for d in frame["week"]]
     half_week = pd.Timedelta(days=3.5)
 
@@ -227,7 +230,7 @@ def effect_chart(data: interventions.EffectData) -> None:
     fig.update_yaxes(title="Index (snitt före = 100)", rangemode="tozero")
     fig.update_xaxes(title=None, tickformat="%Y-%m")
     fig.update_layout(legend={"orientation": "h", "y": -0.1, "yanchor": "top"}, hovermode="closest")
-    ui.style_figure(fig, height=480)
+    chart_style.style_figure(fig, height=480)
     fig.update_layout(margin={"t": 40})
 
     sums = frame.groupby("period")[["treated", "control"]].sum()
@@ -240,13 +243,13 @@ def effect_chart(data: interventions.EffectData) -> None:
                 f"{period} ({fmt_int(w)} veckor): {fmt_dec(sums.loc[period, 'treated'] / w, 1)} per vecka i "
                 f"{data.district} och {fmt_dec(sums.loc[period, 'control'] / w, 1)} i övriga stadsdelar"
             )
-    ui.chart(fig, f"effekt-{data.intervention_id}",
+    widgets.chart(fig, f"effekt-{data.intervention_id}",
              summary="Händelser i snitt " + "; ".join(described) + ".")
 
 
 st.markdown("### Effekt")
 reason = interventions.no_effect_reason(row["Stadsdel"], row["Start"])
-data = None if reason else ui.query(interventions.effect_data, db, selected, 8, 8, today)
+data = None if reason else cache.query(interventions.effect_data, db, selected, 8, 8, today)
 if reason:
     st.info(reason, icon=":material/info:")
 elif row["Status"] == "Inställd":
@@ -271,7 +274,7 @@ else:
                 st.markdown(f"**{effect.text}**")  # generated: numbers and fixed words only
                 if effect.ratio is not None:
                     st.caption(
-                        f"{ui.plain(data.district)}: {fmt_int(effect.treated_before)} händelser på "
+                        f"{safe_text.plain(data.district)}: {fmt_int(effect.treated_before)} händelser på "
                         f"{fmt_int(effect.weeks_before)} veckor före, {fmt_int(effect.treated_during)} på "
                         f"{fmt_int(effect.weeks_during)} veckor {period}. Övriga stadsdelar: "
                         f"{fmt_int(effect.control_before)} och {fmt_int(effect.control_during)}."
@@ -292,15 +295,15 @@ else:
                          "finns i händelsedatan.")
         if data.open_ended:
             notes.append("Insatsen har inget slutdatum, så under-perioden räknas fram till senaste hela vecka.")
-        st.caption(ui.plain(" ".join(notes)))
+        st.caption(safe_text.plain(" ".join(notes)))
     with chart_column:
         effect_chart(data)
 
 st.markdown("### Ändringar")
-changes = ui.query(interventions.history, db, selected)
+changes = cache.query(interventions.history, db, selected)
 if changes.empty:
     st.write("Inga ändringar är registrerade.")
 else:
-    ui.table(changes, f"historik-{selected}",
+    widgets.table(changes, f"historik-{selected}",
              column_config={"Tid": st.column_config.DatetimeColumn(format="YYYY-MM-DD HH:mm", width=160),
                             "Fält": st.column_config.TextColumn(width=160)})

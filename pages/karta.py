@@ -7,14 +7,17 @@ import os
 import pandas as pd
 import streamlit as st
 
-from trygghet import geo, geo_ui, login, sidebar, ui
-from trygghet.formatting import fmt_dec, fmt_int
+from trygghet.analysis import geo
+from trygghet.core.formatting import fmt_dec, fmt_int
+from trygghet.present import table_style
+from trygghet.ui import cache, login, safe_text, shell, sidebar, widgets
+from trygghet.ui import map_view as geo_ui
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
-db = ui.database()
+db = shell.database()
 filters = sidebar.current()
 week = filters.week
-polygons = ui.query(geo.geometries, db)  # {} until boundaries are uploaded
+polygons = cache.query(geo.geometries, db)  # {} until boundaries are uploaded
 
 # The toggle sits below the title, but the title names the window; its state is known before it is drawn.
 whole_period = bool(st.session_state.get("karta_period", False))
@@ -42,15 +45,15 @@ if filters.categories:
                      f"{len(filters.categories)} kategorier")
 if filters.sources:
     selection.append(", ".join(filters.sources) if len(filters.sources) <= 3 else f"{len(filters.sources)} källor")
-st.caption(ui.plain(" · ".join([span.label, *selection])))
+st.caption(safe_text.plain(" · ".join([span.label, *selection])))
 
-counts = ui.query(geo.district_counts, db, filters, window)
-points = ui.query(geo.event_points, db, filters, 5000, window) if show_points else None
+counts = cache.query(geo.district_counts, db, filters, window)
+points = cache.query(geo.event_points, db, filters, 5000, window) if show_points else None
 total = int(counts["count"].sum())
 tiles = geo_ui.tile_url()
 if os.environ.get(geo_ui.TILES_ENV, "").strip() and not tiles:
     st.caption(f"{geo_ui.TILES_ENV} saknar {{z}}, {{x}} eller {{y}} och används inte; kartan ritas utan bakgrund.")
-centres = ui.query(geo.district_centres, db, filters)
+centres = cache.query(geo.district_centres, db, filters)
 
 map_col, table_col = st.columns([2, 1.2], gap="large")
 with map_col:
@@ -66,7 +69,7 @@ with map_col:
     how = ("Stadsdelarna är färgade efter antalet händelser; mörkare blå betyder fler."
            if polygons else "Cirkelns yta är proportionell mot antalet händelser; den står i mitten av "
            "stadsdelens händelser med koordinater.")
-    ui.chart(
+    widgets.chart(
         geo_ui.style_map(fig),
         f"karta-{file_when}",
         summary=f"Karta över händelser per stadsdel, {when}, totalt {fmt_int(total)}: {listed or 'inga'}. {how}",
@@ -92,7 +95,7 @@ with table_col:
         table["Med koordinater"] = ranked["with_coordinates"].astype(int)
     formats = {"Händelser": fmt_int, "Andel (%)": lambda v: fmt_dec(v, 1), "Med koordinater": fmt_int}
     styler = table.style.format({c: f for c, f in formats.items() if c in table.columns})
-    ui.table(table, f"karta-per-stadsdel-{file_when}", styler=styler, height=ui.table_height(len(table)))
+    widgets.table(table, f"karta-per-stadsdel-{file_when}", styler=styler, height=table_style.table_height(len(table)))
 
     # Districts the map cannot place are listed here, so that no count quietly disappears.
     if polygons:
@@ -105,7 +108,7 @@ with table_col:
     if not unplaced.empty:
         st.header("Inte på kartan")
         st.caption(reason)
-        ui.table(
+        widgets.table(
             pd.DataFrame({"Stadsdel": unplaced["district"], "Händelser": unplaced["count"].astype(int)}),
             f"karta-ej-placerade-{file_when}",
         )

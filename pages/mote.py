@@ -14,15 +14,18 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from trygghet import clock, documents, login, meetings, ui
-from trygghet.access import AccessDenied, allowed
-from trygghet.db import Database
-from trygghet.documents import figures, tables
-from trygghet.formatting import fmt_date, fmt_dec, fmt_int
-from trygghet.periods import IsoWeek
+from trygghet import documents
+from trygghet.core import clock
+from trygghet.core.formatting import fmt_date, fmt_dec, fmt_int
+from trygghet.core.periods import IsoWeek
+from trygghet.meeting import records as meetings
+from trygghet.present import chart_style, figures, table_style, tables
+from trygghet.store.access import AccessDenied, allowed
+from trygghet.store.db import Database
+from trygghet.ui import cache, login, safe_text, shell, widgets
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
-db = ui.database()
+db = shell.database()
 actor = login.actor()
 can_write = allowed(actor, "redigerare") and not login.display_only()
 today = clock.today()
@@ -32,12 +35,12 @@ state = st.session_state
 VIEW_LABELS = [f"{i} {name}" for i, name in enumerate(meetings.VIEWS, start=1)]
 SHORT_LABELS = ["1 Lägesbild", "2 Insatser", "3 Prioriterade områden", "4 Beslut och fokus"]
 NEW = -1
-CHART_FONT = 22 if presenting else ui.CHART_FONT
+CHART_FONT = 22 if presenting else chart_style.CHART_FONT
 DEFAULT_PARTICIPANTS = [("Kommun", "Trygghetssamordnare"), ("Polis", "Kommunpolis"), ("Bostadsbolag", "Områdeschef"),
                         ("Fritid/fältare", "Fältsamordnare")]
 
-ref: dict[str, list[str]] = ui.query(meetings.reference, db)
-all_meetings: list[meetings.Meeting] = ui.query(meetings.list_meetings, db)
+ref: dict[str, list[str]] = cache.query(meetings.reference, db)
+all_meetings: list[meetings.Meeting] = cache.query(meetings.list_meetings, db)
 by_id = {m.id: m for m in all_meetings}
 this_week = next((m for m in all_meetings if IsoWeek.of(m.held_on) == IsoWeek.of(today)), None)
 
@@ -105,16 +108,16 @@ def _start_presentation() -> None:
 
 def _show_removed(removed: meetings.Removed) -> None:
     if removed:
-        st.toast(ui.plain(removed.message) + " Personuppgifter hör inte hemma i mötets anteckningar.",
+        st.toast(safe_text.plain(removed.message) + " Personuppgifter hör inte hemma i mötets anteckningar.",
                  icon=":material/privacy_tip:")
 
 
 def _fail(exc: Exception) -> None:
-    st.error(ui.plain(exc), icon=":material/error:")
+    st.error(safe_text.plain(exc), icon=":material/error:")
 
 
 def _style(fig: object, height: int) -> object:
-    ui.style_figure(fig, height=height)  # type: ignore[arg-type]
+    chart_style.style_figure(fig, height=height)  # type: ignore[arg-type]
     if presenting:
         fig.update_layout(font={"size": CHART_FONT}, legend={"font": {"size": CHART_FONT - 2}})  # type: ignore[attr-defined]
         fig.update_xaxes(tickfont={"size": CHART_FONT - 2}, title_font={"size": CHART_FONT})  # type: ignore[attr-defined]
@@ -128,7 +131,7 @@ def _highlighted(frame: pd.DataFrame, highlight: list[bool] | None) -> object | 
     flags = list(highlight)
 
     def styles(data: pd.DataFrame) -> pd.DataFrame:
-        cells = [[ui.FLAG_STYLES["upp"] if flag else ""] * data.shape[1] for flag in flags]
+        cells = [[table_style.FLAG_STYLES["upp"] if flag else ""] * data.shape[1] for flag in flags]
         return pd.DataFrame(cells, index=data.index, columns=data.columns)
 
     return frame.style.apply(styles, axis=None)
@@ -141,15 +144,15 @@ def _static_table(frame: pd.DataFrame, name: str, highlight: list[bool] | None =
     whole rows; `cell_flags` ('upp'/'ned' per cell) colours single cells as Översikt does."""
     frame = frame.reset_index(drop=True)
     if presenting:
-        frame = ui.plain_frame(frame)  # st.table reads every cell as Markdown
+        frame = safe_text.plain_frame(frame)  # st.table reads every cell as Markdown
     if cell_flags is not None:
-        styler = ui.flag_styler(frame, cell_flags.reset_index(drop=True)) if (cell_flags != "").any().any() else None
+        styler = table_style.flag_styler(frame, cell_flags.reset_index(drop=True)) if (cell_flags != "").any().any() else None
     else:
         styler = _highlighted(frame, highlight)
     if presenting:
         st.table(styler if styler is not None else frame, hide_index=True)
     else:
-        ui.table(frame, name, styler=styler, **kwargs)
+        widgets.table(frame, name, styler=styler, **kwargs)
 
 
 def _document_bytes(path: str, kind: str, key: object, fmt: str) -> bytes:
@@ -260,7 +263,7 @@ def view_lagesbild(agenda: meetings.Agenda) -> None:
         st.markdown("**Det här sticker ut**")
         notable = agenda.notable[:4] if presenting else agenda.notable
         if notable:
-            st.markdown("\n".join(f"- {'▲' if n.change.direction == 'upp' else '▼'} {ui.plain(n.sentence)}"
+            st.markdown("\n".join(f"- {'▲' if n.change.direction == 'upp' else '▼'} {safe_text.plain(n.sentence)}"
                                    for n in notable))
         else:
             st.write("Inga statistiskt säkra förändringar mot de fyra veckorna före i någon stadsdel och kategori.")
@@ -269,15 +272,15 @@ def view_lagesbild(agenda: meetings.Agenda) -> None:
             columns=["Kategori", "Vecka", "Snitt 4 v. före", "± vecka"] if presenting else None)
         if not shown.empty:
             st.markdown("**Kategorier med flest händelser**")
-            _static_table(shown, f"mote-compstat-{m.id}", cell_flags=flags, height=ui.table_height(len(shown)))
+            _static_table(shown, f"mote-compstat-{m.id}", cell_flags=flags, height=table_style.table_height(len(shown)))
     with right:
         fig = _style(figures.weekly_figure(agenda.weekly, week.monday()), 300 if presenting else 380)
         if presenting:
             fig.update_xaxes(tickangle=0, tickfont={"size": 16})  # type: ignore[attr-defined]
-        ui.chart(fig, f"mote-tolv-veckor-{m.id}", summary=None if presenting else figures.weekly_summary(agenda.weekly))
+        widgets.chart(fig, f"mote-tolv-veckor-{m.id}", summary=None if presenting else figures.weekly_summary(agenda.weekly))
     if not presenting and not agenda.top_places.empty:
         st.markdown("**Platser med flest händelser**")
-        ui.table(agenda.top_places, f"mote-platser-{m.id}")
+        widgets.table(agenda.top_places, f"mote-platser-{m.id}")
 
 
 FOLLOWUP_EDIT = ["Insats-ID", "Insats", "Stadsdel", "Att följa upp", "Status", "Slut", "Kommentar"]
@@ -306,7 +309,7 @@ def view_insatser(agenda: meetings.Agenda, editable: bool) -> None:
             "Kommentar": followup["comment"].fillna(""),
         })
         if editable:
-            version = int(ui.status(db)["version"])
+            version = int(shell.status(db)["version"])
             edited = st.data_editor(
                 frame, hide_index=True, width="stretch", key=f"uppfoljning_{m.id}_{version}",
                 disabled=["Insats-ID", "Insats", "Stadsdel", "Att följa upp"],
@@ -320,7 +323,7 @@ def view_insatser(agenda: meetings.Agenda, editable: bool) -> None:
                     "Slut": st.column_config.DateColumn(format="YYYY-MM-DD", width=140),
                     "Kommentar": st.column_config.TextColumn(width="large", max_chars=500),
                 },
-                height=min(ui.table_height(len(frame)), 400 if presenting else 600),
+                height=min(table_style.table_height(len(frame)), 400 if presenting else 600),
             )
             edits = _followup_edits(frame, edited)
             label = f"Spara {len(edits)} ändrade insatser" if edits else "Inga ändringar att spara"
@@ -379,7 +382,7 @@ def view_omraden(agenda: meetings.Agenda) -> None:
         return
     current, previous = f"Hittills {window.start.year}", f"Samma period {window.start.year - 1}"
     st.caption(f"Händelser i områdenas indikatorkategorier {fmt_date(window.start)} – "
-               f"{fmt_date(window.end - dt.timedelta(days=1))} mot samma datum året före ({ui.plain(m.district_label)}). "
+               f"{fmt_date(window.end - dt.timedelta(days=1))} mot samma datum året före ({safe_text.plain(m.district_label)}). "
                "Orange: statistiskt säker ökning.")
     left, right = st.columns([5, 6], gap="large")
     with left:
@@ -388,7 +391,7 @@ def view_omraden(agenda: meetings.Agenda) -> None:
         if presenting:
             fig.update_xaxes(tickangle=0, nticks=3)  # type: ignore[attr-defined]
             fig.update_yaxes(tickfont={"size": 17})  # type: ignore[attr-defined]
-        ui.chart(fig, f"mote-omraden-{m.id}",
+        widgets.chart(fig, f"mote-omraden-{m.id}",
                  summary=None if presenting else "; ".join(
                      f"{n}: {fmt_int(c)} ({fmt_int(p)} året före)" for n, c, p in
                      zip(agenda.areas["name"], agenda.areas["count"], agenda.areas["count_last_year"], strict=True)))
@@ -428,7 +431,7 @@ def decisions_section(agenda: meetings.Agenda, editable: bool) -> None:
         _static_table(shown, f"mote-beslut-{m.id}", highlight=list(frame["overdue"]))
         return
     shown.insert(0, "Klar", [s == meetings.DONE for s in frame["status"]])
-    version = int(ui.status(db)["version"])
+    version = int(shell.status(db)["version"])
     hidden = {"Status", "Beslutat", "Ansvarig"} if presenting else {"Status"}
     edited = st.data_editor(
         shown, hide_index=True, width="stretch", key=f"beslut_{m.id}_{version}",
@@ -438,7 +441,7 @@ def decisions_section(agenda: meetings.Agenda, editable: bool) -> None:
                        "Ansvarig organisation": st.column_config.TextColumn(width=170 if presenting else "medium"),
                        "Beslutat": st.column_config.TextColumn(width="small"),
                        "Klart senast": st.column_config.TextColumn(width="small")},
-        height="auto" if presenting else min(ui.table_height(len(shown)), 420),
+        height="auto" if presenting else min(table_style.table_height(len(shown)), 420),
     )
     done_now = [int(i) for i, before, after in zip(frame["id"], shown["Klar"], edited["Klar"], strict=True)
                 if after and not before]
@@ -472,7 +475,7 @@ def delete_decision(m: meetings.Meeting, own: pd.DataFrame) -> None:
             except (meetings.MeetingError, AccessDenied) as exc:
                 _fail(exc)
             else:
-                st.toast(f"Beslutet togs bort: {ui.plain(labels.get(int(chosen), text))}", icon=":material/delete:")
+                st.toast(f"Beslutet togs bort: {safe_text.plain(labels.get(int(chosen), text))}", icon=":material/delete:")
                 st.rerun()
 
 
@@ -483,7 +486,7 @@ def decision_form(agenda: meetings.Agenda) -> None:
     m = agenda.meeting
     link = st.segmented_control("Beslutet gäller", [LINK_NONE, LINK_NEW, LINK_CHANGE], default=LINK_NONE,
                                 key="beslut_koppling") or LINK_NONE
-    choices: pd.DataFrame = ui.query(meetings.intervention_choices, db, m.districts)
+    choices: pd.DataFrame = cache.query(meetings.intervention_choices, db, m.districts)
     round_ = state.setdefault("beslut_runda", 0)
     with st.form(f"nytt_beslut_{round_}", border=True):
         text = st.text_area("Beslut", placeholder="Vad ska göras, var och varför?", height=90 if presenting else 110,
@@ -549,9 +552,9 @@ def decision_form(agenda: meetings.Agenda) -> None:
             _show_removed(result.removed)
             message = "Beslutet är sparat"
             if result.intervention_id and link == LINK_NEW:
-                message += f" och insatsen {ui.plain(result.intervention_id)} skapad"
+                message += f" och insatsen {safe_text.plain(result.intervention_id)} skapad"
             elif result.intervention_id and result.changed_fields:
-                message += f"; insatsen {ui.plain(result.intervention_id)} ändrad"
+                message += f"; insatsen {safe_text.plain(result.intervention_id)} ändrad"
             st.toast(message + ".", icon=":material/check_circle:")
             state["beslut_runda"] = round_ + 1
             st.rerun()
@@ -571,7 +574,7 @@ def focus_section(agenda: meetings.Agenda, editable: bool) -> None:
             _static_table(frame, f"mote-fokus-{m.id}")
         return
     frame["Plats"] = [p.place or "" for p in agenda.focus]
-    version = int(ui.status(db)["version"])
+    version = int(shell.status(db)["version"])
     edited = st.data_editor(
         frame if not frame.empty else pd.DataFrame(columns=FOCUS_COLUMNS), num_rows="dynamic", hide_index=True,
         width="stretch", key=f"fokus_{m.id}_{version}",
@@ -580,7 +583,7 @@ def focus_section(agenda: meetings.Agenda, editable: bool) -> None:
             "Plats": st.column_config.TextColumn(help="Tom: hela stadsdelen.", max_chars=120, width="medium"),
             "Anledning": st.column_config.TextColumn(max_chars=300, width="medium"),
         },
-        height="auto" if presenting else min(ui.table_height(max(len(frame), 1) + 1), 400),
+        height="auto" if presenting else min(table_style.table_height(max(len(frame), 1) + 1), 400),
     )
     wanted = [meetings.FocusPlace(str(d), p if isinstance(p, str) and p.strip() else None,
                                   r if isinstance(r, str) and r.strip() else None)
@@ -598,7 +601,7 @@ def focus_section(agenda: meetings.Agenda, editable: bool) -> None:
     if not agenda.top_places.empty:
         suggestions = ", ".join(f"{p} ({d}, {fmt_int(n)})" for p, d, n in
                                 agenda.top_places[["Plats", "Stadsdel", "Händelser"]].head(5).itertuples(index=False))
-        st.caption(f"Flest händelser {m.week.label}: {ui.plain(suggestions)}.")
+        st.caption(f"Flest händelser {m.week.label}: {safe_text.plain(suggestions)}.")
 
 
 def render_view(view: int, agenda: meetings.Agenda) -> None:
@@ -652,7 +655,7 @@ def meeting_caption(meeting: meetings.Meeting) -> str:
     week = meeting.week
     people = "; ".join(p.label for p in meeting.participants) or "inga deltagare antecknade"
     closed = f" · avslutat {meeting.closed_at:%Y-%m-%d %H:%M}" if meeting.closed_at else ""
-    return ui.plain(f"{fmt_date(meeting.held_on)} · lägesbild {week.label} {week.year} · {meeting.district_label} · "
+    return safe_text.plain(f"{fmt_date(meeting.held_on)} · lägesbild {week.label} {week.year} · {meeting.district_label} · "
                     f"Deltagare: {people}{closed}")
 
 
@@ -666,7 +669,7 @@ def presentation(meeting: meetings.Meeting | None) -> None:
         start_form()
         if all_meetings:
             latest = all_meetings[0]
-            if st.button(f"Visa senaste mötet ({ui.plain(latest.label)})", icon=":material/history:",
+            if st.button(f"Visa senaste mötet ({safe_text.plain(latest.label)})", icon=":material/history:",
                          key="pres_latest"):
                 _choose_meeting(latest.id)
                 st.rerun()
@@ -674,7 +677,7 @@ def presentation(meeting: meetings.Meeting | None) -> None:
                   icon=":material/close_fullscreen:")
         return
     view = state["mote_view"]
-    agenda: meetings.Agenda | None = ui.query(meetings.agenda, db, meeting.id)
+    agenda: meetings.Agenda | None = cache.query(meetings.agenda, db, meeting.id)
     if agenda is None:
         st.error("Mötet finns inte längre.")
         return
@@ -691,7 +694,7 @@ def presentation(meeting: meetings.Meeting | None) -> None:
     render_view(view, agenda)
     timer = _url_int("timer")
     foot = st.columns([6, 2, 2], vertical_alignment="center")
-    foot[0].caption(ui.plain(f"{meeting.title} · {fmt_date(meeting.held_on)} · {meeting.district_label}. ") +
+    foot[0].caption(safe_text.plain(f"{meeting.title} · {fmt_date(meeting.held_on)} · {meeting.district_label}. ") +
                     "Tangenter: → PgDn mellanslag = nästa · ← PgUp = föregående · Esc = avsluta. "
                     + (f"Byter vy var {timer}:e sekund och stannar på sista vyn." if timer else
                        "Lägg till &timer=60 i adressen för automatisk bläddring."))
@@ -737,7 +740,7 @@ else:
         if can_write and not meeting.closed:
             with st.expander("Ändra datum, stadsdelar och deltagare"):
                 details_form(meeting)
-        agenda_ = ui.query(meetings.agenda, db, meeting.id)
+        agenda_ = cache.query(meetings.agenda, db, meeting.id)
         view = state["mote_view"]
         state["mote_vy_ctl"] = SHORT_LABELS[view - 1]
         st.segmented_control("Dagordning", SHORT_LABELS, key="mote_vy_ctl", on_change=_view_from_control,

@@ -8,19 +8,22 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from trygghet import clock, compstat, login, queries, sidebar, ui
-from trygghet.formatting import fmt_dec, fmt_int
+from trygghet.analysis import compstat, queries
+from trygghet.core import clock
+from trygghet.core.formatting import fmt_dec, fmt_int
+from trygghet.present import chart_style, table_style
+from trygghet.ui import cache, login, safe_text, shell, sidebar, widgets
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
-db = ui.database()
+db = shell.database()
 filters = sidebar.current()
 week = filters.week
 today = clock.today()
 
 st.title(f"Veckans lägesbild – v. {week.week} {week.year}")
-st.caption(f"{ui.plain(filters.district_label)} · {week.monday():%Y-%m-%d} – {week.sunday():%Y-%m-%d}")
+st.caption(f"{safe_text.plain(filters.district_label)} · {week.monday():%Y-%m-%d} – {week.sunday():%Y-%m-%d}")
 
-figures = ui.query(queries.key_figures, db, filters)
+figures = cache.query(queries.key_figures, db, filters)
 cols = st.columns(4)
 cols[0].metric(
     f"Händelser v. {week.week}",
@@ -34,23 +37,23 @@ cols[2].metric("Snitt 4 veckor före", fmt_dec(figures["previous_4_mean"], 1))
 cols[3].metric(f"Samma vecka i fjol (v. {week.same_week_last_year().week})", fmt_int(figures["last_year"]))
 
 st.header("Det här sticker ut")
-cells = ui.query(queries.district_category_week, db, filters)
+cells = cache.query(queries.district_category_week, db, filters)
 notable = compstat.notable_changes(cells)
 if notable:
     st.markdown(
-        "\n".join(f"- {'▲' if n.change.direction == 'upp' else '▼'} {ui.plain(n.sentence)}" for n in notable),
+        "\n".join(f"- {'▲' if n.change.direction == 'upp' else '▼'} {safe_text.plain(n.sentence)}" for n in notable),
     )
 else:
     st.write("Inga statistiskt säkra förändringar mot de fyra veckorna före i någon stadsdel och kategori.")
 
 st.header("Jämförelse per kategori")
-counts = ui.query(queries.compstat_counts, db, filters, "category")
+counts = cache.query(queries.compstat_counts, db, filters, "category")
 table, flags = compstat.compstat_table(counts)
 if table.empty:
     st.write("Inga händelser i urvalet.")
 else:
-    ui.table(table, f"compstat-v{week.week}-{week.year}", styler=ui.flag_styler(table, flags),
-             height=ui.table_height(len(table)))
+    widgets.table(table, f"compstat-v{week.week}-{week.year}", styler=table_style.flag_styler(table, flags),
+             height=table_style.table_height(len(table)))
     st.caption(
         "▲/▼ och färg bara där förändringen är statistiskt säker (exakt Poissontest, p < 0,01, minst 3 händelser "
         "i skillnad). Vecka jämförs med snittet av de fyra veckorna före; 28 dagar och hittills i år med samma "
@@ -60,16 +63,16 @@ else:
 left, right = st.columns(2)
 with left:
     st.header("Platser med flest händelser")
-    places = ui.query(queries.top_places, db, filters)
+    places = cache.query(queries.top_places, db, filters)
     if places.empty:
         st.write("Inga händelser med plats den här veckan.")
     else:
-        ui.table(places, f"platser-v{week.week}-{week.year}")
+        widgets.table(places, f"platser-v{week.week}-{week.year}")
 with right:
     st.header("De senaste tolv veckorna")
     # Only the twelve weeks shown, not the trend period's weekly series.
     twelve = replace(filters, start=week.shift(-11).monday(), end=week.sunday())
-    series = ui.query(queries.weekly_series, db, twelve, None, 0)
+    series = cache.query(queries.weekly_series, db, twelve, None, 0)
     weeks = pd.date_range(end=pd.Timestamp(week.monday()), periods=12, freq="7D")
     counts_by_week = series.assign(week=pd.to_datetime(series["week"]))[["week", "count"]]
     frame = pd.DataFrame({"week": weeks}).merge(counts_by_week, on="week", how="left").fillna(0)
@@ -84,8 +87,8 @@ with right:
         )
     )
     fig.update_yaxes(title="Händelser", rangemode="tozero")
-    ui.chart(
-        ui.style_figure(fig, height=380),
+    widgets.chart(
+        chart_style.style_figure(fig, height=380),
         f"tolv-veckor-v{week.week}-{week.year}",
         summary="Händelser per vecka de tolv senaste veckorna: "
         + ", ".join(f"v. {d.isocalendar().week}: {fmt_int(c)}" for d, c in zip(frame["week"], frame["count"], strict=True))
@@ -93,7 +96,7 @@ with right:
     )
 
 st.header("Öppna insatser")
-interventions = ui.query(queries.open_interventions, db, filters, today)
+interventions = cache.query(queries.open_interventions, db, filters, today)
 if interventions.empty:
     st.write("Inga öppna insatser i urvalet.")
 else:
@@ -102,6 +105,6 @@ else:
         st.warning(f"{overdue} insatser har passerat sitt slutdatum utan att vara avslutade.", icon=":material/schedule:")
     shown = interventions.assign(Försenad=interventions["Försenad"].map({True: "Ja", False: ""}))
     styler = shown.style.apply(
-        lambda row: [ui.FLAG_STYLES["upp"] if row["Försenad"] == "Ja" else "" for _ in row], axis=1
+        lambda row: [table_style.FLAG_STYLES["upp"] if row["Försenad"] == "Ja" else "" for _ in row], axis=1
     )
-    ui.table(shown, "oppna-insatser", styler=styler)
+    widgets.table(shown, "oppna-insatser", styler=styler)

@@ -9,16 +9,19 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from trygghet import clock, interventions, login, queries, sidebar, ui
-from trygghet.formatting import fmt_change_pct, fmt_date, fmt_int, fmt_pct
-from trygghet.periods import month_label
+from trygghet.analysis import interventions, queries
+from trygghet.core import clock
+from trygghet.core.formatting import fmt_change_pct, fmt_date, fmt_int, fmt_pct
+from trygghet.core.periods import month_label
+from trygghet.present import chart_style, table_style
+from trygghet.ui import cache, login, safe_text, shell, sidebar, widgets
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
-db = ui.database()
+db = shell.database()
 filters = sidebar.current()
 today = clock.today()
 
-OVERDUE_FILL = ui.FLAG_STYLES["upp"]  # the same fill as on Översikt and Insatser
+OVERDUE_FILL = table_style.FLAG_STYLES["upp"]  # the same fill as on Översikt and Insatser
 PERIOD_COLOUR, BASELINE_COLOUR = "#0072B2", "#595959"
 SURVEY_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7"]
 
@@ -49,7 +52,7 @@ def trend_section(area: interventions.AreaOverview, trend: pd.DataFrame) -> None
     fig.update_yaxes(title="Händelser per månad", rangemode="tozero")
     fig.update_xaxes(title=None, tickangle=-45 if len(labels) > 12 else 0)
     fig.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}, bargap=0.25)
-    ui.style_figure(fig, height=440)
+    chart_style.style_figure(fig, height=440)
     fig.update_layout(margin={"t": 50})
 
     both = trend.dropna(subset=["count", "baseline"])
@@ -67,12 +70,12 @@ def trend_section(area: interventions.AreaOverview, trend: pd.DataFrame) -> None
         summary += " Månader utan jämförelse saknar data året före."
     if any(label.endswith("*") for label in labels):
         summary += " * Bara en del av månaden ingår; året före räknas samma dagar."
-    ui.chart(fig, f"trend-{slug(area.name)}", summary=summary)
+    widgets.chart(fig, f"trend-{slug(area.name)}", summary=summary)
 
 
 def intervention_section(area: interventions.AreaOverview, listed: pd.DataFrame) -> None:
     counts = dict(area.status_counts)
-    parts = [f"**{fmt_int(n)}** {ui.plain(interventions.status_word(status, n))}" for status, n in counts.items() if n]
+    parts = [f"**{fmt_int(n)}** {safe_text.plain(interventions.status_word(status, n))}" for status, n in counts.items() if n]
     if area.overdue:
         parts.append(f"**{fmt_int(area.overdue)} {interventions.status_word('Försenad', area.overdue)}**")
     st.markdown("### Insatser")
@@ -90,8 +93,8 @@ def intervention_section(area: interventions.AreaOverview, listed: pd.DataFrame)
     styler = compact.style.apply(
         lambda row: [OVERDUE_FILL if row["Status"].endswith("försenad") else "" for _ in row], axis=1
     )
-    ui.table(
-        compact, f"insatser-{slug(area.name)}", styler=styler, height=min(ui.table_height(len(compact)), 360),
+    widgets.table(
+        compact, f"insatser-{slug(area.name)}", styler=styler, height=min(table_style.table_height(len(compact)), 360),
         column_config={"Insats": st.column_config.TextColumn(width="large"),
                        "Status": st.column_config.TextColumn(width=170),
                        "Slut": st.column_config.TextColumn(width=105)},
@@ -99,7 +102,7 @@ def intervention_section(area: interventions.AreaOverview, listed: pd.DataFrame)
 
 
 def survey_section(area: interventions.AreaOverview) -> None:
-    survey: pd.DataFrame = ui.query(interventions.related_survey, db, area.name, filters.districts)
+    survey: pd.DataFrame = cache.query(interventions.related_survey, db, area.name, filters.districts)
     st.markdown("### Trygghetsmätningen")
     if survey.empty:
         st.write("Ingen fråga i trygghetsmätningen hör till området.")
@@ -116,14 +119,14 @@ def survey_section(area: interventions.AreaOverview) -> None:
     fig.update_yaxes(title="Andel (%)", range=[0, 100])
     # Shown even for a single question: the legend is where its wording is.
     fig.update_layout(legend={"orientation": "h", "y": -0.15, "yanchor": "top"}, showlegend=True)
-    ui.style_figure(fig, height=340)
+    chart_style.style_figure(fig, height=340)
     parts = []
     for indicator, rows in survey.groupby("indicator", sort=False):
         values = ", ".join(f"{y}: {fmt_pct(v, 1)}" for y, v in zip(rows["year"], rows["value"], strict=True))
         parts.append(f"{indicator} – {values}")
     respondents = survey["respondents"].dropna()
     weighted = f"viktat med antal svar ({fmt_int(respondents.max())} svar som mest per år)" if len(respondents) else ""
-    ui.chart(
+    widgets.chart(
         fig,
         f"enkat-{slug(area.name)}",
         summary="; ".join(parts) + f". Snitt över {filters.district_label if filters.districts else 'alla stadsdelar'}"
@@ -133,11 +136,11 @@ def survey_section(area: interventions.AreaOverview) -> None:
 
 st.title("Prioriterade områden")
 st.caption(
-    f"{ui.plain(filters.district_label)} · trender {fmt_date(filters.start)} – {fmt_date(filters.end)} · "
+    f"{safe_text.plain(filters.district_label)} · trender {fmt_date(filters.start)} – {fmt_date(filters.end)} · "
     f"Visar de områden som gäller {fmt_date(filters.end)} (periodens sista dag)."
 )
 
-areas: list[interventions.AreaOverview] = ui.query(interventions.priority_area_overview, db, filters, today)
+areas: list[interventions.AreaOverview] = cache.query(interventions.priority_area_overview, db, filters, today)
 current = [a for a in areas if a.current]
 others = [a for a in areas if not a.current]
 if not areas:
@@ -145,28 +148,28 @@ if not areas:
             icon=":material/flag:")
     st.stop()
 if others:
-    st.caption(f"Gäller inte {fmt_date(filters.end)} och visas därför inte: " + ui.plain(", ".join(a.name for a in others))
+    st.caption(f"Gäller inte {fmt_date(filters.end)} och visas därför inte: " + safe_text.plain(", ".join(a.name for a in others))
                + ".")
 if not current:
     st.write("Inget prioriterat område gäller periodens sista dag. Välj en annan period i sidofältet.")
     st.stop()
 
-listed: pd.DataFrame = ui.query(interventions.intervention_list, db, filters, today)
+listed: pd.DataFrame = cache.query(interventions.intervention_list, db, filters, today)
 # Every area's trend in one scan of the daily counts.
-trends: dict[str, pd.DataFrame] = ui.query(interventions.indicator_trends, db, filters,
-                                           tuple(a.name for a in current), ui.query(queries.event_date_range, db))
+trends: dict[str, pd.DataFrame] = cache.query(interventions.indicator_trends, db, filters,
+                                           tuple(a.name for a in current), cache.query(queries.event_date_range, db))
 
 for area in current:
     with st.container(border=True):
-        st.header(ui.plain(area.name), anchor=slug(area.name))
+        st.header(safe_text.plain(area.name), anchor=slug(area.name))
         if area.goal:
-            st.markdown(f"**Mål:** {ui.plain(area.goal)}")
+            st.markdown(f"**Mål:** {safe_text.plain(area.goal)}")
         if area.description:
-            st.markdown(ui.plain(area.description))
+            st.markdown(safe_text.plain(area.description))
         valid = f"{fmt_date(area.valid_from) if area.valid_from else 'tills vidare'} – " + (
             fmt_date(area.valid_to) if area.valid_to else "tills vidare")
         indicators = ", ".join(area.indicators) if area.indicators else "inga"
-        st.caption(f"Gäller {valid} · Följs upp med händelserna: {ui.plain(indicators)}")
+        st.caption(f"Gäller {valid} · Följs upp med händelserna: {safe_text.plain(indicators)}")
         # The trend spans up to three years of months and needs the full width to stay readable.
         st.markdown("### Händelser mot året före")
         trend_section(area, trends[area.name])

@@ -9,15 +9,19 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from trygghet import clock, documents, login, meetings, queries, sidebar, ui
-from trygghet.access import AccessDenied, allowed
-from trygghet.db import Database
-from trygghet.documents import figures
-from trygghet.documents import lagesbild as rep
-from trygghet.formatting import fmt_int
+from trygghet import documents
+from trygghet.analysis import queries
+from trygghet.core import clock
+from trygghet.core.formatting import fmt_int
+from trygghet.documents import report as rep
+from trygghet.meeting import records as meetings
+from trygghet.present import chart_style, figures
+from trygghet.store.access import AccessDenied, allowed
+from trygghet.store.db import Database
+from trygghet.ui import cache, login, safe_text, shell, sidebar, widgets
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
-db = ui.database()
+db = shell.database()
 filters = sidebar.current()
 actor = login.actor()
 can_write = allowed(actor, "redigerare") and not login.display_only()
@@ -28,13 +32,13 @@ st.caption("Ett utkast till kommunens lägesbild (lag 2023:196): utveckling per 
            "prioriterade områdena mot sina mål, insatser och deras effekt, trygghetsmätningen, analysen och en "
            "åtgärdsplan. Ladda ned som Word för att redigera vidare, eller som PDF.")
 
-first, last = ui.query(queries.event_date_range, db)
+first, last = cache.query(queries.event_date_range, db)
 periods = rep.report_periods(first, last)
 if not periods:
     st.write("Det finns inga händelser att skriva en rapport om ännu.")
     st.stop()
 
-lists = ui.query(meetings.reference, db)
+lists = cache.query(meetings.reference, db)
 cols = st.columns([2, 3, 5], vertical_alignment="bottom")
 kind_labels = {"tertial": "Tertial", "halvår": "Halvår", "år": "År"}
 kind = cols[0].segmented_control("Period", list(kind_labels), format_func=kind_labels.get, default="tertial",
@@ -49,7 +53,7 @@ period = cols[1].selectbox("Vilken", choices, index=choices.index(default), form
 districts = tuple(cols[2].multiselect("Stadsdelar", lists["districts"], default=list(filters.districts),
                                       placeholder="Alla stadsdelar", key="rapport_stadsdelar"))
 
-data: rep.ReportData = ui.query(rep.report_data, db, period, districts, today)
+data: rep.ReportData = cache.query(rep.report_data, db, period, districts, today)
 current, previous = rep.period_labels(data)
 if not data.complete:
     st.info(f"{period.label} är inte avslutad: rapporten räknar till och med {data.window.end - dt.timedelta(days=1)} "
@@ -74,7 +78,7 @@ dl[1].download_button("Rapport som PDF", data=lambda: _document("pdf"), file_nam
 dl[2].caption("Diagrammen ritas på servern och blir bilder i dokumentet; det tar några sekunder.")
 
 st.header("Sammanfattning")
-st.markdown("\n".join(f"- {ui.plain(line)}" for line in rep.summary_sentences(data)))
+st.markdown("\n".join(f"- {safe_text.plain(line)}" for line in rep.summary_sentences(data)))
 
 st.header("Utveckling per stadsdel och kategori")
 left, right = st.columns(2, gap="large")
@@ -82,37 +86,37 @@ with left:
     if data.by_district.empty:
         st.write("Inga händelser under perioden.")
     else:
-        fig = ui.style_figure(rep.district_figure(data), height=figures.compare_height(len(data.by_district)))
-        ui.chart(fig, f"rapport-stadsdel-{period.key}",
+        fig = chart_style.style_figure(rep.district_figure(data), height=figures.compare_height(len(data.by_district)))
+        widgets.chart(fig, f"rapport-stadsdel-{period.key}",
                  summary=f"Händelser per stadsdel, {current.lower()} mot {previous.lower()}.")
 with right:
     if not data.by_category.empty:
         top = data.by_category.head(12)
-        fig = ui.style_figure(rep.category_figure(data), height=figures.compare_height(len(top)))
-        ui.chart(fig, f"rapport-kategori-{period.key}",
+        fig = chart_style.style_figure(rep.category_figure(data), height=figures.compare_height(len(top)))
+        widgets.chart(fig, f"rapport-kategori-{period.key}",
                  summary="De tolv kategorierna med flest händelser. Orange: statistiskt säker ökning.")
-fig = ui.style_figure(rep.monthly_figure(data), height=400)
-ui.chart(fig, f"rapport-manad-{period.key}", summary="Händelser per månad under perioden mot året före.")
+fig = chart_style.style_figure(rep.monthly_figure(data), height=400)
+widgets.chart(fig, f"rapport-manad-{period.key}", summary="Händelser per månad under perioden mot året före.")
 
 st.header("Prioriterade områden och mål")
 if data.areas.empty:
     st.write("Inga prioriterade områden gäller under perioden.")
 else:
-    fig = ui.style_figure(rep.areas_figure(data), height=figures.compare_height(len(data.areas)) + 40)
-    ui.chart(fig, f"rapport-omraden-{period.key}", summary="Händelser i områdenas indikatorkategorier.")
+    fig = chart_style.style_figure(rep.areas_figure(data), height=figures.compare_height(len(data.areas)) + 40)
+    widgets.chart(fig, f"rapport-omraden-{period.key}", summary="Händelser i områdenas indikatorkategorier.")
     shown = pd.DataFrame({
         "Prioriterat område": data.areas["name"], "Mål": data.areas["goal"],
         current: [fmt_int(v) for v in data.areas["count"]],
         previous: [fmt_int(v) for v in data.areas["count_last_year"]], "Förändring": data.areas["change"],
     })
-    ui.table(shown, f"rapport-omraden-{period.key}")
+    widgets.table(shown, f"rapport-omraden-{period.key}")
 
 st.header("Insatser och uppmätt effekt")
 if data.interventions.empty:
     st.write("Inga insatser pågick under perioden i de valda stadsdelarna.")
 else:
     frame = data.interventions
-    ui.table(pd.DataFrame({
+    widgets.table(pd.DataFrame({
         "Insats-ID": frame["id"], "Insats": frame["title"], "Stadsdel": frame["district"].fillna("Hela kommunen"),
         "Status": frame["status"], "Uppmätt effekt": frame["effect"],
     }), f"rapport-insatser-{period.key}", column_config={"Uppmätt effekt": st.column_config.TextColumn(width="large")})
@@ -122,13 +126,13 @@ survey = rep.survey_frame(data)
 if survey.empty:
     st.write("Det finns inga resultat från trygghetsmätningar för de valda stadsdelarna.")
 else:
-    fig = ui.style_figure(rep.survey_figure(data), height=150 + 70 * survey["indicator"].nunique())
-    ui.chart(fig, f"rapport-trygghet-{period.key}", summary="Snitt för de valda stadsdelarna, de två senaste "
+    fig = chart_style.style_figure(rep.survey_figure(data), height=150 + 70 * survey["indicator"].nunique())
+    widgets.chart(fig, f"rapport-trygghet-{period.key}", summary="Snitt för de valda stadsdelarna, de två senaste "
              "mätningarna.")
 
 st.header("Analys")
 key = rep.analysis_key(period, districts)
-stored = ui.query(meetings.report_text, db, key)
+stored = cache.query(meetings.report_text, db, key)
 if can_write:
     with st.form(f"analys_{key}"):
         text = st.text_area("Analysen i rapporten", value=stored, height=260, max_chars=meetings.MAX_TEXT,
@@ -139,14 +143,14 @@ if can_write:
             try:
                 removed = meetings.save_report_text(db, key, text, actor=actor)
             except AccessDenied as exc:
-                st.error(ui.plain(exc))
+                st.error(safe_text.plain(exc))
             else:
                 if removed:
-                    st.toast(ui.plain(removed.message), icon=":material/privacy_tip:")
+                    st.toast(safe_text.plain(removed.message), icon=":material/privacy_tip:")
                 st.toast("Analysen är sparad.", icon=":material/check_circle:")
                 st.rerun()
 elif stored:
-    st.markdown(ui.plain(stored))
+    st.markdown(safe_text.plain(stored))
 else:
     st.caption("Ingen analys skriven ännu.")
 st.caption("Åtgärdsplanen i dokumentet listar pågående och planerade insatser och öppna beslut från mötena.")

@@ -8,17 +8,19 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from trygghet import login, queries, sidebar, trends, ui
-from trygghet.formatting import fmt_int
-from trygghet.periods import WEEKDAYS_SHORT_SV
+from trygghet.analysis import queries, trends
+from trygghet.core.formatting import fmt_int
+from trygghet.core.periods import WEEKDAYS_SHORT_SV
+from trygghet.present import chart_style
+from trygghet.ui import cache, login, safe_text, shell, sidebar, widgets
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
-db = ui.database()
+db = shell.database()
 filters = sidebar.current()
-colors = ui.query(queries.district_colors, db)
+colors = cache.query(queries.district_colors, db)
 
 st.title("Trender")
-st.caption(f"{ui.plain(filters.district_label)} · {filters.start:%Y-%m-%d} – {filters.end:%Y-%m-%d}")
+st.caption(f"{safe_text.plain(filters.district_label)} · {filters.start:%Y-%m-%d} – {filters.end:%Y-%m-%d}")
 
 left, right = st.columns(2)
 grouping = left.segmented_control(
@@ -30,11 +32,11 @@ resolution = right.segmented_control(
 
 if resolution == "Vecka":
     by = {"Totalt": None, "Kategori": "category", "Stadsdel": "district"}[grouping]
-    weekly = trends.weekly_frame(ui.query(queries.weekly_series, db, filters, by), filters.start, filters.end)
+    weekly = trends.weekly_frame(cache.query(queries.weekly_series, db, filters, by), filters.start, filters.end)
     if weekly.empty:
         st.write("Inga händelser i urvalet.")
     else:
-        periods = ui.query(queries.intervention_periods, db, filters)
+        periods = cache.query(queries.intervention_periods, db, filters)
         # The most recent interventions matter most in the meeting; older ones are on the Insatser page.
         shown = periods.sort_values("start_date", ascending=False).head(12).sort_values("start_date")
         fig = make_subplots(
@@ -67,11 +69,11 @@ if resolution == "Vecka":
             fig.update_yaxes(tickvals=list(range(len(shown))), ticktext=[t if len(t) <= 34 else t[:33] + "…" for t in shown["title"]],
                              autorange="reversed", row=2, col=1, title_text="Insatser")
         fig.update_xaxes(range=[pd.Timestamp(filters.start), pd.Timestamp(filters.end)])
-        ui.swedish_month_axis(fig, filters.start, filters.end)
+        chart_style.swedish_month_axis(fig, filters.start, filters.end)
         fig.update_layout(legend={"orientation": "h", "y": 1.08, "x": 0})
         total = int(weekly["count"].sum())
-        ui.chart(
-            ui.style_figure(fig, height=480 + 26 * len(shown)),
+        widgets.chart(
+            chart_style.style_figure(fig, height=480 + 26 * len(shown)),
             f"trend-vecka-{grouping.lower()}",
             summary=f"{fmt_int(total)} händelser under perioden. Tunn linje: antal per vecka; tjock linje: snitt "
             "över fyra veckor; streckad: samma vecka året innan. Under diagrammet: insatser under perioden "
@@ -81,7 +83,7 @@ if resolution == "Vecka":
         if len(periods) > len(shown):
             st.caption(f"{len(periods) - len(shown)} fler insatser finns på sidan Insatser.")
 else:
-    monthly = ui.query(queries.monthly_counts, db, filters)
+    monthly = cache.query(queries.monthly_counts, db, filters)
     if monthly.empty:
         st.write("Inga händelser i urvalet.")
     elif resolution == "Månad":
@@ -93,9 +95,9 @@ else:
         fig.update_layout(barmode="group", xaxis={"categoryorder": "array", "categoryarray": list(
             dict.fromkeys(frame.sort_values("month")["label"]))})
         fig.update_yaxes(title_text="Händelser per månad")
-        ui.chart(ui.style_figure(fig, height=480), "trend-manad",
+        widgets.chart(chart_style.style_figure(fig, height=480), "trend-manad",
                  summary="Händelser per månad, ett stapelpar per år.")
-        ui.table(frame.pivot(index="label", columns="year", values="count").reset_index()
+        widgets.table(frame.pivot(index="label", columns="year", values="count").reset_index()
                  .rename(columns={"label": "Månad"}), "manader")
     else:
         frame = trends.by_tertial(monthly, filters.start, filters.end)
@@ -108,13 +110,13 @@ else:
             ))
         fig.update_layout(barmode="group")
         fig.update_yaxes(title_text="Händelser per tertial")
-        ui.chart(ui.style_figure(fig, height=480), "trend-tertial",
+        widgets.chart(chart_style.style_figure(fig, height=480), "trend-tertial",
                  summary="Händelser per tertial (T1 jan–apr, T2 maj–aug, T3 sep–dec), ett stapelpar per år.")
         if not frame["complete"].all():
             st.caption("* Tertialen ligger bara delvis inom perioden och är inte jämförbar med hela tertialer.")
 
 st.header("När händer det?")
-heat = ui.query(queries.weekday_hour, db, filters)
+heat = cache.query(queries.weekday_hour, db, filters)
 if heat.empty:
     st.write("Inga händelser med känt klockslag i urvalet.")
 else:
@@ -127,6 +129,6 @@ else:
     fig.update_yaxes(autorange="reversed")
     fig.update_xaxes(title_text="Timme")
     peak_day, peak_hour = divmod(int(grid.values.argmax()), 24)
-    ui.chart(ui.style_figure(fig, height=420), "nar-hander-det",
+    widgets.chart(chart_style.style_figure(fig, height=420), "nar-hander-det",
              summary=f"Flest händelser {WEEKDAYS_SHORT_SV[peak_day]} kl. {peak_hour:02d}–{peak_hour + 1:02d}. "
              "Bara händelser med känt klockslag räknas.")

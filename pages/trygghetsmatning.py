@@ -6,15 +6,17 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from trygghet import login, sidebar, survey, ui
-from trygghet.formatting import fmt_dec, fmt_int, fmt_pct
+from trygghet.analysis import survey
+from trygghet.core.formatting import fmt_dec, fmt_int, fmt_pct
+from trygghet.present import chart_style, table_style
+from trygghet.ui import cache, login, safe_text, shell, sidebar, widgets
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
-db = ui.database()
+db = shell.database()
 filters = sidebar.current()
 
 st.title("Trygghetsmätning")
-names = ui.query(survey.indicators, db)
+names = cache.query(survey.indicators, db)
 if not names:
     st.info(
         "Ingen trygghetsmätning är inläst ännu. Ladda upp ett blad *Trygghetsmätning* (Period, Stadsdel, "
@@ -25,13 +27,13 @@ if not names:
 
 indicator = st.columns([2, 3])[0].selectbox("Indikator", names, key="survey_indicator")
 st.caption(
-    f"{ui.plain(filters.district_label)} · Andel i procent per stadsdel och mätning. Stadsdelsvalet i sidomenyn gäller här; "
+    f"{safe_text.plain(filters.district_label)} · Andel i procent per stadsdel och mätning. Stadsdelsvalet i sidomenyn gäller här; "
     "vecka, period, kategori och källa gäller händelser och påverkar inte mätningen."
 )
 
-everyone = ui.query(survey.survey_series, db, indicator, ())
-series = ui.query(survey.survey_series, db, indicator, filters.districts)
-average = ui.query(survey.municipality_average, db, indicator)
+everyone = cache.query(survey.survey_series, db, indicator, ())
+series = cache.query(survey.survey_series, db, indicator, filters.districts)
+average = cache.query(survey.municipality_average, db, indicator)
 periods = survey.sorted_periods(average["period"].tolist())
 # A real time axis when every period can be read, so that a missing year leaves a visible gap.
 timed = bool(periods) and all(survey.period_position(p) is not None for p in periods)
@@ -91,8 +93,8 @@ if not latest_rows.empty:
     top, bottom = latest_rows.iloc[0], latest_rows.iloc[-1]
     summary += f" Högst {top['district']} {fmt_pct(top['value'], 1)}"
     summary += f", lägst {bottom['district']} {fmt_pct(bottom['value'], 1)}." if len(latest_rows) > 1 else "."
-ui.chart(
-    ui.style_figure(fig, title=indicator, height=560),
+widgets.chart(
+    chart_style.style_figure(fig, title=indicator, height=560),
     f"trygghetsmatning-{survey.period_label(periods[0])}-{latest_label}".replace(" ", "").replace(".", ""),
     summary=summary + " Den tjocka streckade linjen är kommunens snitt över alla stadsdelar.",
 )
@@ -101,22 +103,22 @@ st.header("Skillnad mot kommunens snitt")
 diffs = survey.differences(everyone, average)
 shown_districts = districts if filters.districts else list(dict.fromkeys(everyone["district"]))
 table, flags = survey.difference_table(diffs, average, shown_districts)
-colours = {"över": ui.FLAG_STYLES["ned"],
-           "under": ui.FLAG_STYLES["upp"]}
+colours = {"över": table_style.FLAG_STYLES["ned"],
+           "under": table_style.FLAG_STYLES["upp"]}
 value_columns = [c for c in table.columns if c != "Stadsdel" and not c.endswith(" mot snitt")]
 change_columns = [c for c in table.columns if c.endswith(" mot snitt")]
 styler = (
-    ui.flag_styler(table, flags, colours)
+    table_style.flag_styler(table, flags, colours)
     .apply(lambda row: ["font-weight: 700" if row["Stadsdel"] == survey.AVERAGE_LABEL else "" for _ in row], axis=1)
     .format(lambda v: fmt_dec(v, 1), subset=value_columns)
     .format(survey.fmt_points, subset=change_columns)
 )
-ui.table(table, f"trygghetsmatning-skillnad-{latest_label}".replace(" ", "").replace(".", ""), styler=styler,
-         height=ui.table_height(len(table)))
+widgets.table(table, f"trygghetsmatning-skillnad-{latest_label}".replace(" ", "").replace(".", ""), styler=styler,
+         height=table_style.table_height(len(table)))
 respondents = everyone.loc[everyone["period"] == latest, "respondents"]
 answered = f" I {latest_label} svarade {fmt_int(respondents.sum())} personer." if respondents.notna().all() else ""
 st.caption(
     "Värden i procent; *mot snitt* är skillnaden mot kommunens snitt i procentenheter. Blå = över snittet, "
     "orange = under, och färg bara där skillnaden är större än slumpen i en enkät med så många svarande "
-    f"(95 %, stadsdelens egen andel av snittet medräknad). Kommunens snitt: {ui.plain(method)}.{answered}"
+    f"(95 %, stadsdelens egen andel av snittet medräknad). Kommunens snitt: {safe_text.plain(method)}.{answered}"
 )

@@ -14,9 +14,9 @@ import openpyxl
 import pytest
 from suite_days import TODAY, suite_today
 
-from trygghet import clock
-from trygghet.db import Database, add_district, data_version, init_database
-from trygghet.importer import FileReport, import_file
+from trygghet.core import clock
+from trygghet.ingest.importer import FileReport, import_file
+from trygghet.store.db import Database, add_district, data_version, init_database
 
 DISTRICTS = ("Norrby", "Hamnen", "Angered", "Centrum", "Östra Hamnen")
 TABLES = (

@@ -10,7 +10,7 @@ import datetime as dt
 
 import pytest
 
-from trygghet import clock
+from trygghet.core import clock
 
 # Imports of hand-written samples run as of this day, so their events in November 2026 are never
 # "in the future", whichever day the suite runs for.

@@ -10,11 +10,12 @@ import pytest
 from streamlit.runtime import pages_manager
 from streamlit.testing.v1 import AppTest
 
-from trygghet import access, login, login_throttle
-from trygghet.access import AccessDenied, Actor
-from trygghet.db import Database, data_version
-from trygghet.importer import import_file
-from trygghet.login_throttle import LoginThrottle, Policy
+from trygghet.ingest.importer import import_file
+from trygghet.store import access, login_throttle
+from trygghet.store.access import AccessDenied, Actor
+from trygghet.store.db import Database, data_version
+from trygghet.store.login_throttle import LoginThrottle, Policy
+from trygghet.ui import login
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")

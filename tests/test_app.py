@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from trygghet import clock
-from trygghet.db import Database
-from trygghet.importer import import_file
-from trygghet.periods import latest_complete_week
+from trygghet.core import clock
+from trygghet.core.periods import latest_complete_week
+from trygghet.ingest.importer import import_file
+from trygghet.store.db import Database
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -74,7 +74,7 @@ def test_new_upload_appears_on_next_rerun_without_restart(
 def test_an_unexpected_error_on_a_page_shows_a_swedish_message_not_a_traceback(
     app_db: Path, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from trygghet import queries
+    from trygghet.analysis import queries
 
     monkeypatch.setenv("TRYGGHET_DB", str(database.path))
     monkeypatch.setenv("TRYGGHET_RAISE_ERRORS", "0")

@@ -1,4 +1,4 @@
-"""ui.style_figure sets the type sizes as plain data in one assignment; the layout it gives must be
+"""chart_style.style_figure sets the type sizes as plain data in one assignment; the layout it gives must be
 the one Plotly's own update calls give (the way it was done before, kept here as the reference)."""
 
 from __future__ import annotations
@@ -9,9 +9,9 @@ import plotly.graph_objects as go
 import pytest
 from plotly.subplots import make_subplots
 
-from trygghet import ui
+from trygghet.present import chart_style
 
-F = ui.CHART_FONT
+F = chart_style.CHART_FONT
 
 
 def reference_style(fig: go.Figure, title: str | None = None, height: int = 420) -> go.Figure:
@@ -55,7 +55,7 @@ def with_sizes_of_its_own() -> go.Figure:
 @pytest.mark.parametrize("make", [bars, subplots, with_sizes_of_its_own, go.Figure])
 @pytest.mark.parametrize(("title", "height"), [(None, 420), ("Händelser per vecka", 300)])
 def test_style_figure_gives_the_layout_of_plotlys_update_calls(make, title: str | None, height: int) -> None:
-    ours = ui.style_figure(make(), title, height).to_plotly_json()
+    ours = chart_style.style_figure(make(), title, height).to_plotly_json()
     reference = reference_style(make(), title, height).to_plotly_json()
     assert ours["data"] == reference["data"]
     ours_layout, reference_layout = ours["layout"], reference["layout"]

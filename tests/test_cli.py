@@ -16,7 +16,7 @@ import duckdb
 import pytest
 from suite_days import TODAY
 
-from trygghet import clock
+from trygghet.core import clock
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -177,7 +177,7 @@ READER = textwrap.dedent(
     """
     import sys, time, json
     from pathlib import Path
-    from trygghet.db import Database, data_version
+    from trygghet.store.db import Database, data_version
     db = Database(Path(sys.argv[1]))
     seen = []
     stop = Path(sys.argv[2])
@@ -235,7 +235,7 @@ IDLE_READER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
-    import trygghet.db as dbmod
+    import trygghet.store.db as dbmod
     dbmod.IDLE_CLOSE = 3600  # only the writer's request may make this process let go
     db = dbmod.Database(Path(sys.argv[1]))
     with db.read() as con:

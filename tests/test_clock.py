@@ -13,8 +13,8 @@ import duckdb
 import pytest
 from suite_days import suite_today
 
-from trygghet import clock
-from trygghet.db import Database
+from trygghet.core import clock
+from trygghet.store.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -54,7 +54,7 @@ def test_an_import_takes_the_pinned_day_as_today(
     monkeypatch: pytest.MonkeyPatch, database: Database, make_xlsx: Callable[..., bytes],
     query: Callable[..., list[tuple[object, ...]]],
 ) -> None:
-    from trygghet.importer import import_file
+    from trygghet.ingest.importer import import_file
 
     monkeypatch.setenv(clock.ENV, "2028-02-29")
     rows = [["Datum", "Stadsdel", "Kategori", "Plats"],

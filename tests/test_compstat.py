@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from trygghet import compstat
+from trygghet.analysis import compstat
 
 
 def counts(rows: list[tuple[str, int, int, int, int, int, int]]) -> pd.DataFrame:
@@ -49,7 +49,7 @@ def test_notable_changes_are_sentences_in_plain_swedish_ordered_increases_first(
 
 
 def test_the_meetings_table_keeps_the_busiest_categories_and_flags_cells_by_direction() -> None:
-    from trygghet.documents import tables
+    from trygghet.present import tables
 
     frame = counts([
         ("Rån", 3, 4, 5, 5, 40, 40),

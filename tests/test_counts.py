@@ -10,12 +10,15 @@ from pathlib import Path
 
 import pytest
 
-from trygghet import clock, counts, queries, undo
-from trygghet.access import Actor
-from trygghet.db import Database, create_schema
-from trygghet.demo import build_demo
-from trygghet.filters import default_filters
-from trygghet.importer import apply, import_file, prepare
+from trygghet.analysis import queries
+from trygghet.core import clock
+from trygghet.core.filters import default_filters
+from trygghet.demo.solvik import build_demo
+from trygghet.ingest import undo
+from trygghet.ingest.importer import apply, import_file, prepare
+from trygghet.store import event_counts as counts
+from trygghet.store.access import Actor
+from trygghet.store.db import Database, create_schema
 
 ADMIN = Actor("admin", "administratör")
 FIXTURES = Path(__file__).parent / "fixtures"

@@ -13,12 +13,14 @@ import pandas as pd
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from trygghet import clock, survey, ui
-from trygghet.db import Database, init_database
-from trygghet.demo import build_demo
-from trygghet.formatting import MISSING, fmt_dec, fmt_int
-from trygghet.importer import import_file
-from trygghet.text import md_literal
+from trygghet.analysis import survey
+from trygghet.core import clock
+from trygghet.core.formatting import MISSING, fmt_dec, fmt_int
+from trygghet.core.text import md_literal
+from trygghet.demo.solvik import build_demo
+from trygghet.ingest.importer import import_file
+from trygghet.present import table_style
+from trygghet.store.db import Database, init_database
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 PAGES = [
@@ -207,12 +209,12 @@ def test_a_missing_figure_in_a_styled_table_shows_a_dash_and_the_download_keeps_
                           "2025 mot snitt": [-7.75, np.nan]})
     styler = frame.style.format(lambda v: fmt_dec(v, 1), subset=["2025"]).format(
         survey.fmt_points, subset=["2025 mot snitt"])
-    assert ui.missing_as_dash(styler) == ["2025 mot snitt"]
+    assert table_style.missing_as_dash(styler) == ["2025 mot snitt"]
     assert styler.data["2025 mot snitt"].tolist() == [-7.75, MISSING]
     assert np.isnan(frame.loc[1, "2025 mot snitt"])  # the Excel download's frame is untouched
     shown = styler.to_html()
     assert ">−7,8<" in shown and ">71,3<" in shown and f">{MISSING}<" in shown
-    assert ui.missing_as_dash(pd.DataFrame({"n": [1.0, 2.0]}).style) == []
+    assert table_style.missing_as_dash(pd.DataFrame({"n": [1.0, 2.0]}).style) == []
 
 
 def test_the_survey_average_row_shows_dashes_not_none(app: AppTest) -> None:

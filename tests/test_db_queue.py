@@ -10,8 +10,8 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from trygghet import db as dbmod
-from trygghet.db import Database
+from trygghet.store import db as dbmod
+from trygghet.store.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
 FINISH = 300.0  # seconds; a generous bound for "finishes at all" on a busy machine
@@ -20,7 +20,7 @@ FINISH = 300.0  # seconds; a generous bound for "finishes at all" on a busy mach
 TURN = r"""
 import sys
 from pathlib import Path
-from trygghet.db import Database
+from trygghet.store.db import Database
 
 db = Database(Path(sys.argv[1]), write_timeout=240.0)
 with db.write() as con:
@@ -33,8 +33,8 @@ WRITER = r"""
 import datetime as dt
 import sys
 from pathlib import Path
-from trygghet.db import Database
-from trygghet.importer import import_file
+from trygghet.store.db import Database
+from trygghet.ingest.importer import import_file
 
 db = Database(Path(sys.argv[1]), write_timeout=60.0)
 name, rounds, rows = sys.argv[2], int(sys.argv[3]), int(sys.argv[4])
@@ -51,7 +51,7 @@ for r in range(rounds):
 READER = r"""
 import sys
 from pathlib import Path
-from trygghet.db import Database, DatabaseBusy
+from trygghet.store.db import Database, DatabaseBusy
 
 db = Database(Path(sys.argv[1]))
 started, stop = Path(sys.argv[2]), Path(sys.argv[3])

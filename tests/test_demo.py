@@ -10,8 +10,9 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from trygghet import defaults, demo
-from trygghet.demo import DemoSummary, build_demo
+from trygghet.core import reference_lists as defaults
+from trygghet.demo import solvik as demo
+from trygghet.demo.solvik import DemoSummary, build_demo
 
 END = dt.date(2025, 10, 15)
 LAST_MINUTE = dt.datetime(2025, 10, 15, 23, 59)

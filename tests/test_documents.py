@@ -15,13 +15,13 @@ import pytest
 from pypdf import PdfReader
 
 from trygghet import documents
-from trygghet import meetings as M
-from trygghet.access import Actor
-from trygghet.db import Database
-from trygghet.demo import build_demo
-from trygghet.documents import charts
-from trygghet.documents.lagesbild import ANALYSIS_PLACEHOLDER, ReportPeriod, analysis_key
-from trygghet.formatting import fmt_int
+from trygghet.core.formatting import fmt_int
+from trygghet.demo.solvik import build_demo
+from trygghet.documents import chart_images as charts
+from trygghet.documents.report import ANALYSIS_PLACEHOLDER, ReportPeriod, analysis_key
+from trygghet.meeting import records as M
+from trygghet.store.access import Actor
+from trygghet.store.db import Database
 
 EDITOR = Actor("Samordnare", "redigerare")
 END = dt.date(2026, 11, 29)  # the demo's last day, a Sunday

@@ -10,9 +10,9 @@ import openpyxl
 import pandas as pd
 from python_calamine import CalamineWorkbook
 
-from trygghet import export
-from trygghet.db import Database
-from trygghet.importer import import_file
+from trygghet.ingest import excel_export as export
+from trygghet.ingest.importer import import_file
+from trygghet.store.db import Database
 
 
 def test_rejected_rows_workbook_holds_original_rows_and_a_fel_column(

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from trygghet.formatting import (
+from trygghet.core.formatting import (
     fmt_change_int,
     fmt_change_pct,
     fmt_date,
@@ -18,7 +18,7 @@ from trygghet.formatting import (
     month_name,
     week_label,
 )
-from trygghet.periods import IsoWeek
+from trygghet.core.periods import IsoWeek
 
 NB = "\u00a0"
 MINUS = "\u2212"

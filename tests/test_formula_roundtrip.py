@@ -11,10 +11,11 @@ import openpyxl
 import pytest
 from text_workbooks import text_workbook
 
-from trygghet import export, templates
-from trygghet.db import Database
-from trygghet.importer import import_file
-from trygghet.values import FORMULA_START, unquote_formula
+from trygghet.ingest import excel_export as export
+from trygghet.ingest import excel_template as templates
+from trygghet.ingest.cells import FORMULA_START, unquote_formula
+from trygghet.ingest.importer import import_file
+from trygghet.store.db import Database
 
 FORMULA_DISTRICT = '=HYPERLINK("http://127.0.0.1:9/x";"Länkby")'
 MINUS_DISTRICT = "-Minusby"

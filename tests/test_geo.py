@@ -7,12 +7,12 @@ import json
 
 import pytest
 
-from trygghet import counts as event_counts
-from trygghet import geo
-from trygghet.access import COMMAND_LINE as ADMIN
-from trygghet.db import Database, data_version
-from trygghet.filters import Filters
-from trygghet.periods import IsoWeek
+from trygghet.analysis import geo
+from trygghet.core.filters import Filters
+from trygghet.core.periods import IsoWeek
+from trygghet.store import event_counts
+from trygghet.store.access import COMMAND_LINE as ADMIN
+from trygghet.store.db import Database, data_version
 
 KNOWN = ("Norrby", "Hamnen", "Angered", "Centrum", "Östra Hamnen")  # as in conftest.DISTRICTS
 

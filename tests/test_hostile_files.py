@@ -13,12 +13,12 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from trygghet.config import Limits
-from trygghet.db import Database
-from trygghet.formatting import fmt_int
-from trygghet.importer import FileReport, import_file
-from trygghet.read_worker import read_isolated
-from trygghet.reader import FileError
+from trygghet.core.config import Limits
+from trygghet.core.formatting import fmt_int
+from trygghet.ingest.importer import FileReport, import_file
+from trygghet.ingest.read_worker import read_isolated
+from trygghet.ingest.reader import FileError
+from trygghet.store.db import Database
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures"
 HEADER = ["Datum", "Stadsdel", "Kategori", "Beskrivning"]

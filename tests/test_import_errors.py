@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from trygghet import importer
+from trygghet.ingest import importer
 
 D = dt.datetime
 HEADER = ["Datum", "Stadsdel", "Kategori"]

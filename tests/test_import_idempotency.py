@@ -8,8 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from trygghet.access import COMMAND_LINE as ADMIN
-from trygghet.importer import apply, prepare
+from trygghet.ingest.importer import apply, prepare
+from trygghet.store.access import COMMAND_LINE as ADMIN
 
 FIXTURES = Path(__file__).parent / "fixtures"
 D = dt.datetime

@@ -16,11 +16,13 @@ from streamlit.testing.v1 import AppTest
 from suite_days import TODAY
 from test_hostile_files import GOOD_ROW, HEADER, far_cell, workbook
 
-from trygghet import access, importer, login, reader, validate
-from trygghet.access import Actor
-from trygghet.config import Limits
-from trygghet.db import Database
-from trygghet.import_worker import PREPARED, JobOptions, import_files, import_job, preview_job
+from trygghet.core.config import Limits
+from trygghet.ingest import importer, reader, validate
+from trygghet.ingest.import_worker import PREPARED, JobOptions, import_files, import_job, preview_job
+from trygghet.store import access
+from trygghet.store.access import Actor
+from trygghet.store.db import Database
+from trygghet.ui import login
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -1,4 +1,4 @@
-"""trygghet.interventions against a small database whose every number is placed by hand."""
+"""trygghet.analysis.interventions against a small database whose every number is placed by hand."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import duckdb
 import pandas as pd
 import pytest
 
-from trygghet import counts
-from trygghet import interventions as iv
-from trygghet.db import Database, add_district, init_database
-from trygghet.filters import Filters
-from trygghet.periods import IsoWeek
+from trygghet.analysis import interventions as iv
+from trygghet.core.filters import Filters
+from trygghet.core.periods import IsoWeek
+from trygghet.store import event_counts as counts
+from trygghet.store.db import Database, add_district, init_database
 
 TODAY = dt.date(2026, 6, 15)  # a Monday: the latest complete week is 2026-W24
 OTR = "Otrygghetsskapande händelser i offentlig miljö"

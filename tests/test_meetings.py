@@ -1,4 +1,4 @@
-"""trygghet.meetings against a small database whose every row is placed by hand: meetings,
+"""trygghet.meeting.records against a small database whose every row is placed by hand: meetings,
 decisions that create and change interventions (and their history), carried-forward decisions,
 focus places on the next agenda, the follow-up list, the privacy guard and the access check."""
 
@@ -10,11 +10,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from trygghet import counts
-from trygghet import meetings as M
-from trygghet.access import AccessDenied, Actor
-from trygghet.db import Database, init_database
-from trygghet.periods import IsoWeek
+from trygghet.core.periods import IsoWeek
+from trygghet.meeting import records as M
+from trygghet.store import event_counts as counts
+from trygghet.store.access import AccessDenied, Actor
+from trygghet.store.db import Database, init_database
 
 EDITOR = Actor("Samordnare", "redigerare")
 READER = Actor("Åskådare", "läsare")

@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from trygghet import clock
-from trygghet.db import Database
-from trygghet.demo import build_demo
-from trygghet.filters import default_filters
+from trygghet.core import clock
+from trygghet.core.filters import default_filters
+from trygghet.demo.solvik import build_demo
+from trygghet.store.db import Database
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 

@@ -11,12 +11,14 @@ import numpy as np
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from trygghet import clock, counts, geo
-from trygghet.access import COMMAND_LINE as ADMIN
-from trygghet.db import Database
-from trygghet.demo import build_demo
-from trygghet.filters import Filters, default_filters
-from trygghet.text import md_literal
+from trygghet.analysis import geo
+from trygghet.core import clock
+from trygghet.core.filters import Filters, default_filters
+from trygghet.core.text import md_literal
+from trygghet.demo.solvik import build_demo
+from trygghet.store import event_counts as counts
+from trygghet.store.access import COMMAND_LINE as ADMIN
+from trygghet.store.db import Database
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 
@@ -213,9 +215,9 @@ def test_both_pages_render_with_boundaries_stored(demo_db: Database) -> None:
 
 
 def _upload_block() -> None:
-    from trygghet import geo_ui, ui
-
-    geo_ui.render_geojson_upload(ui.database())
+    from trygghet.ui import map_view as geo_ui
+    from trygghet.ui import shell
+    geo_ui.render_geojson_upload(shell.database())
 
 
 def test_geojson_upload_block_previews_and_saves(demo_db: Database) -> None:

@@ -11,11 +11,12 @@ import pytest
 from streamlit.runtime import pages_manager
 from streamlit.testing.v1 import AppTest
 
-from trygghet import clock, meetings
-from trygghet.access import OPEN_DEMO
-from trygghet.db import Database
-from trygghet.demo import build_demo
-from trygghet.text import md_literal
+from trygghet.core import clock
+from trygghet.core.text import md_literal
+from trygghet.demo.solvik import build_demo
+from trygghet.meeting import records as meetings
+from trygghet.store.access import OPEN_DEMO
+from trygghet.store.db import Database
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 

@@ -14,10 +14,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import pytest
 
-from trygghet import geo_ui
-from trygghet.chart_text import plain_figure
-from trygghet.documents import figures
-from trygghet.text import WORD_JOINER, md_literal, plotly_literal
+from trygghet.core.text import WORD_JOINER, md_literal, plotly_literal
+from trygghet.present import figures
+from trygghet.present.chart_text import plain_figure
+from trygghet.ui import map_view as geo_ui
 
 HOSTILE = [
     "**fet**",

@@ -22,11 +22,12 @@ from pathlib import Path
 
 import pytest
 
-from trygghet import defaults, polisen
-from trygghet.access import COMMAND_LINE as ADMIN
 from trygghet.cli import format_report
-from trygghet.db import Database, add_district, get_meta, init_database
-from trygghet.importer import FileReport, import_file
+from trygghet.core import reference_lists as defaults
+from trygghet.ingest import polisen
+from trygghet.ingest.importer import FileReport, import_file
+from trygghet.store.access import COMMAND_LINE as ADMIN
+from trygghet.store.db import Database, add_district, get_meta, init_database
 
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "polisen"
@@ -619,9 +620,9 @@ def test_cli_polisen_saves_the_fetched_feed_and_imports_it(tmp_path: Path, monke
 
 
 def _settings_block() -> None:
-    from trygghet import polisen, ui
-
-    polisen.render_settings(ui.database())
+    from trygghet.ingest import polisen
+    from trygghet.ui import shell
+    polisen.render_settings(shell.database())
 
 
 def test_data_page_shows_the_police_settings(database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -655,7 +656,7 @@ def test_settings_block_saves_the_municipality(database: Database, monkeypatch: 
 
 
 def test_preview_of_a_feed_writes_nothing(database: Database, table_counts: Callable[[Database], dict[str, int]]) -> None:
-    from trygghet import importer
+    from trygghet.ingest import importer
 
     polisen.set_kommun(database, "Solvik", ADMIN)
     before = table_counts(database)

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from trygghet import polisen
+from trygghet.ingest import polisen
 
 
 def opener(body: bytes):  # type: ignore[no-untyped-def]

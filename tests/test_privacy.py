@@ -6,7 +6,7 @@ import random
 
 import pytest
 
-from trygghet.privacy import describe, identity_kind, scrub, scrub_json, suspects
+from trygghet.core.privacy import describe, identity_kind, scrub, scrub_json, suspects
 
 # Valid test numbers (Skatteverket's published test series pass Luhn): 811218-9876 and 19121212-1212.
 VALID_PNR = ["811218-9876", "8112189876", "19811218-9876", "198112189876", "121212+1212", "811218 9876",
@@ -159,8 +159,8 @@ def test_rejected_rows_never_keep_personal_data(upload, query, make_xlsx) -> Non
 
 
 def test_administrator_can_choose_to_reject_rows_with_personal_data(database, upload, query, make_xlsx) -> None:
-    from trygghet import settings
-    from trygghet.access import COMMAND_LINE
+    from trygghet.store import installation_settings as settings
+    from trygghet.store.access import COMMAND_LINE
 
     settings.set_pii_policy(database, "reject", COMMAND_LINE)
     rows = [["Datum", "Stadsdel", "Kategori", "Beskrivning"],

@@ -21,13 +21,16 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from trygghet import cli, documents, export, privacy, snapshots
-from trygghet import meetings as M
-from trygghet.access import Actor
-from trygghet.db import Database, init_database
-from trygghet.documents import charts
-from trygghet.documents.lagesbild import ReportPeriod, analysis_key
-from trygghet.importer import import_file
+from trygghet import cli, documents
+from trygghet.core import privacy
+from trygghet.documents import chart_images as charts
+from trygghet.documents.report import ReportPeriod, analysis_key
+from trygghet.ingest import excel_export as export
+from trygghet.ingest.importer import import_file
+from trygghet.meeting import records as M
+from trygghet.store import snapshots
+from trygghet.store.access import Actor
+from trygghet.store.db import Database, init_database
 
 EDITOR = Actor("Samordnare", "administratör")
 TODAY = dt.date(2026, 11, 30)
@@ -321,8 +324,8 @@ def _touch(path: Path, when: float | None = None) -> Path:
 
 def test_snapshots_follow_their_own_retention_rule_in_the_purge(
         database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
-    from trygghet import retention
-    from trygghet.access import COMMAND_LINE
+    from trygghet.store import retention
+    from trygghet.store.access import COMMAND_LINE
 
     monkeypatch.setenv("TRYGGHET_SNAPSHOT_DAYS", "30")
     directory = snapshots.snapshot_dir(database)

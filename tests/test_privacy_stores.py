@@ -11,11 +11,13 @@ from pathlib import Path
 import pytest
 from test_privacy_everywhere import ALL, ONE, leaks, police_feed, workbook
 
-from trygghet import cli, import_worker, polisen, upload_stash
-from trygghet.access import Actor
-from trygghet.db import Database
-from trygghet.read_worker import read_isolated
-from trygghet.reader import FileError
+from trygghet import cli
+from trygghet.ingest import import_worker, polisen
+from trygghet.ingest.read_worker import read_isolated
+from trygghet.ingest.reader import FileError
+from trygghet.store import upload_stash
+from trygghet.store.access import Actor
+from trygghet.store.db import Database
 
 EDITOR = Actor("Samordnare", "administratör")
 
@@ -65,13 +67,12 @@ def test_a_failing_reader_logs_neither_the_cells_nor_the_file_name(caplog: pytes
 
 
 def test_the_app_log_masks_messages_and_tracebacks(caplog: pytest.LogCaptureFixture) -> None:
-    from trygghet import ui
-
+    from trygghet.ui import shell
     try:
         raise ValueError(f"Could not convert string '{ALL}'")
     except ValueError:
         with caplog.at_level(logging.ERROR):
-            ui.log.exception("Sidan kunde inte visas: %s", ONE)
+            shell.log.exception("Sidan kunde inte visas: %s", ONE)
     text = caplog.text
     assert "Could not convert string" in text and "Sidan kunde inte visas" in text
     assert not leaks(text), text
@@ -100,7 +101,7 @@ def test_upload_and_job_folders_a_killed_server_left_are_swept(tmp_path: Path) -
 
 
 def test_a_feed_without_a_municipality_names_the_tab_where_it_is_set(database: Database) -> None:
-    from trygghet.importer import import_file
+    from trygghet.ingest.importer import import_file
 
     report = import_file(database, police_feed(), "polisen.json", actor=EDITOR)
     assert report.status == "rejected"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from trygghet.sheetspec import ALL_SPECS
+from trygghet.ingest.sheetspec import ALL_SPECS
 
 README = (Path(__file__).resolve().parent.parent / "README.md").read_text(encoding="utf-8")
 

@@ -10,9 +10,9 @@ import pytest
 from python_calamine import CalamineWorkbook
 from streamlit.testing.v1 import AppTest
 
-from trygghet import export
-from trygghet.db import Database
-from trygghet.importer import FileReport, import_file
+from trygghet.ingest import excel_export as export
+from trygghet.ingest.importer import FileReport, import_file
+from trygghet.store.db import Database
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
 LOCATION = {"name": "Solvik", "gps": "57.708870,11.974560"}

@@ -19,10 +19,13 @@ import pytest
 from streamlit.runtime import pages_manager
 from streamlit.testing.v1 import AppTest
 
-from trygghet import access, geo, meetings, polisen, retention, snapshots, undo
-from trygghet.access import AccessDenied, Actor
-from trygghet.db import Database, damage_message
-from trygghet.importer import apply, import_file, prepare
+from trygghet.analysis import geo
+from trygghet.ingest import polisen, undo
+from trygghet.ingest.importer import apply, import_file, prepare
+from trygghet.meeting import records as meetings
+from trygghet.store import access, retention, snapshots
+from trygghet.store.access import AccessDenied, Actor
+from trygghet.store.db import Database, damage_message
 
 ROOT = Path(__file__).resolve().parent.parent
 APP = str(ROOT / "app.py")
@@ -329,7 +332,7 @@ def test_a_damaged_database_gives_the_way_back(database: Database, make_xlsx: Ca
                                                monkeypatch: pytest.MonkeyPatch) -> None:
     import_file(database, make_xlsx({"Händelser": events_rows(3)}), "a.xlsx")
     import_file(database, make_xlsx({"Händelser": events_rows(3, prefix="B")}), "b.xlsx")
-    from trygghet.db import remove_database_files
+    from trygghet.store.db import remove_database_files
 
     remove_database_files(database.path)
     database.path.write_bytes(b"\x00" * 4096 + b"inte en databas" * 100)

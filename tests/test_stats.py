@@ -15,7 +15,7 @@ from fractions import Fraction
 import pandas as pd
 import pytest
 
-from trygghet.stats import (
+from trygghet.analysis.stats import (
     Change,
     compare,
     did_effect,

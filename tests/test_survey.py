@@ -6,8 +6,8 @@ import math
 
 import pytest
 
-from trygghet import survey
-from trygghet.db import Database
+from trygghet.analysis import survey
+from trygghet.store.db import Database
 
 INDICATOR = "Känner sig trygg utomhus på kvällen"
 ROWS = [

@@ -13,9 +13,9 @@ import pytest
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-from trygghet import defaults, sheetspec
-from trygghet.db import Database, add_district, init_database
-from trygghet.templates import (
+from trygghet.core import reference_lists as defaults
+from trygghet.ingest import sheetspec
+from trygghet.ingest.excel_template import (
     LAST_ROW,
     MAX_ERROR_TEXT,
     MAX_ERROR_TITLE,
@@ -25,6 +25,7 @@ from trygghet.templates import (
     lists_from_database,
     write_template,
 )
+from trygghet.store.db import Database, add_district, init_database
 
 DATA_SHEETS = [
     "Händelser",

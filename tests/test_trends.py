@@ -6,8 +6,8 @@ import datetime as dt
 
 import pandas as pd
 
-from trygghet import trends
-from trygghet.periods import IsoWeek
+from trygghet.analysis import trends
+from trygghet.core.periods import IsoWeek
 
 
 def test_weekly_frame_fills_missing_weeks_with_zero_and_computes_rolling_mean() -> None:

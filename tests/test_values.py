@@ -1,4 +1,4 @@
-"""Single cell values as users write them (trygghet.values) and text matching (trygghet.text)."""
+"""Single cell values as users write them (trygghet.ingest.cells) and text matching (trygghet.core.text)."""
 
 from __future__ import annotations
 
@@ -7,8 +7,8 @@ import math
 
 import pytest
 
-from trygghet import values as V
-from trygghet.text import Vocabulary, clean, fold, header_key, split_list, value_key
+from trygghet.core.text import Vocabulary, clean, fold, header_key, split_list, value_key
+from trygghet.ingest import cells as V
 
 D = dt.date
 T = dt.time
@@ -380,7 +380,7 @@ def test_the_column_check_for_clean_text_agrees_with_the_one_by_one_check() -> N
     import re
     import sys
 
-    from trygghet import validate
+    from trygghet.ingest import validate
 
     spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
     python_class = re.sub(r"\\x\{([0-9a-f]{4})\}", r"\\u\1", validate._WHITESPACE_BUT_SPACE)  # RE2's \x{2000}

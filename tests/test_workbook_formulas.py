@@ -20,10 +20,10 @@ import pandas as pd
 import pytest
 from text_workbooks import text_workbook
 
-from trygghet import export
-from trygghet.db import Database
-from trygghet.importer import import_file
-from trygghet.templates import LISTS_TITLE, TemplateLists, build_template, lists_from_database
+from trygghet.ingest import excel_export as export
+from trygghet.ingest.excel_template import LISTS_TITLE, TemplateLists, build_template, lists_from_database
+from trygghet.ingest.importer import import_file
+from trygghet.store.db import Database
 
 # OWASP's formula starts: = + - @ tab and carriage return. A district called like this must never
 # become a live link or a computation in anybody's spreadsheet.

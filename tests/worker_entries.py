@@ -1,5 +1,5 @@
 """Readers that misbehave on purpose, run by tests in the reading worker's child process
-(trygghet.read_worker.read_isolated(..., entry="tests.worker_entries:NAME")).
+(trygghet.ingest.read_worker.read_isolated(..., entry="tests.worker_entries:NAME")).
 
 Kept apart from the test modules so that the child imports nothing heavy: a memory limit in a
 test measures the reader, not pandas."""
@@ -10,8 +10,8 @@ import ctypes
 import os
 import time
 
-from trygghet import reader
-from trygghet.config import Limits
+from trygghet.core.config import Limits
+from trygghet.ingest import reader
 
 
 def abort(data: bytes, file_name: str, limits: Limits) -> reader.RawFile:

@@ -11,12 +11,14 @@ from pathlib import Path
 
 import duckdb
 
-from . import access, clock, privacy, retention, snapshots, undo
-from .access import COMMAND_LINE, Actor
-from .db import Database, DatabaseBusy, damage_message, init_database, resolve_db_path
-from .import_worker import JobOptions, import_files, import_job
-from .importer import FileReport
-from .sheetspec import KIND_LABELS
+from trygghet.core import clock, privacy
+from trygghet.ingest import undo
+from trygghet.ingest.import_worker import JobOptions, import_files, import_job
+from trygghet.ingest.importer import FileReport
+from trygghet.ingest.sheetspec import KIND_LABELS
+from trygghet.store import access, retention, snapshots
+from trygghet.store.access import COMMAND_LINE, Actor
+from trygghet.store.db import Database, DatabaseBusy, damage_message, init_database, resolve_db_path
 
 MAX_ERRORS_SHOWN = 20
 
@@ -122,7 +124,7 @@ def _run(args: argparse.Namespace, db: Database) -> int:
         print(f"Tom databas skapad: {db.path}")
         return 0
     if args.command == "demo":
-        from .demo import build_demo
+        from trygghet.demo.solvik import build_demo
 
         summary = build_demo(db.path, seed=args.seed, events=args.events, end=args.end, years=args.years)
         print(
@@ -131,7 +133,7 @@ def _run(args: argparse.Namespace, db: Database) -> int:
         )
         return 0
     if args.command == "templates":
-        from .templates import write_template
+        from trygghet.ingest.excel_template import write_template
 
         path = write_template(db if db.exists() else None, args.directory)
         print(f"Mallen är skriven: {path}")
@@ -200,7 +202,7 @@ def _restore(args: argparse.Namespace, db: Database) -> int:
 
 def _polisen(args: argparse.Namespace, db: Database) -> int:
     """Fetches the feed once (keeping polisen.se's rules), saves it and imports it."""
-    from . import polisen
+    from trygghet.ingest import polisen
 
     stored = polisen.get_kommun(db)
     ort = args.ort or stored

@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 import duckdb
 
-from trygghet import clock
+from trygghet.core import clock
 
 if TYPE_CHECKING:  # playwright may be missing on a developer's machine: the tests then skip
     from playwright.sync_api import Browser, BrowserContext, Locator, Page

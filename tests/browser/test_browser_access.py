@@ -26,8 +26,8 @@ from browser_support import (
     workbook_bytes,
 )
 
-from trygghet import access
-from trygghet.demo import build_demo
+from trygghet.demo.solvik import build_demo
+from trygghet.store import access
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page, WebSocket

@@ -24,7 +24,7 @@ from browser_support import (
     workbook_bytes,
 )
 
-from trygghet.db import Database, add_district, init_database
+from trygghet.store.db import Database, add_district, init_database
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

@@ -29,12 +29,13 @@ from browser_support import (
 )
 from text_workbooks import text_workbook
 
-from trygghet import clock, meetings
-from trygghet.access import COMMAND_LINE
-from trygghet.db import Database
-from trygghet.demo import build_demo
-from trygghet.importer import import_file
-from trygghet.text import WORD_JOINER
+from trygghet.core import clock
+from trygghet.core.text import WORD_JOINER
+from trygghet.demo.solvik import build_demo
+from trygghet.ingest.importer import import_file
+from trygghet.meeting import records as meetings
+from trygghet.store.access import COMMAND_LINE
+from trygghet.store.db import Database
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, Page

@@ -227,9 +227,10 @@ def presented(page: Page) -> None:
 
 def this_weeks_meeting(db_path: Path) -> int:
     """The id of this week's meeting in the server's database, started here when there is none."""
-    from trygghet import clock, meetings
-    from trygghet.access import OPEN_DEMO
-    from trygghet.db import Database
+    from trygghet.core import clock
+    from trygghet.meeting import records as meetings
+    from trygghet.store.access import OPEN_DEMO
+    from trygghet.store.db import Database
 
     db = Database(db_path)
     with db.read() as con:
@@ -312,9 +313,9 @@ def test_the_minutes_pdf_holds_the_meeting_its_figures_and_its_decisions(
 ) -> None:
     from pypdf import PdfReader
 
-    from trygghet import meetings
-    from trygghet.access import OPEN_DEMO
-    from trygghet.db import Database
+    from trygghet.meeting import records as meetings
+    from trygghet.store.access import OPEN_DEMO
+    from trygghet.store.db import Database
 
     db = Database(demo_server.db_path)
     mid = this_weeks_meeting(demo_server.db_path)

@@ -5,11 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import charts
-from .lagesbild import ReportPeriod, analysis_key, report, report_periods
-from .model import Document
-from .protokoll import minutes
-from .writers import to_docx, to_pdf
+from trygghet.documents import chart_images as charts
+from trygghet.documents.minutes import minutes
+from trygghet.documents.model import Document
+from trygghet.documents.report import ReportPeriod, analysis_key, report, report_periods
+from trygghet.documents.writers import to_docx, to_pdf
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
 PDF_MIME = "application/pdf"

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 import pandas as pd
 import plotly.graph_objects as go
 
-from ..formatting import MISSING, fmt_date, fmt_dec, fmt_int
+from trygghet.core.formatting import MISSING, fmt_date, fmt_dec, fmt_int
 
 
 @dataclass

@@ -12,9 +12,9 @@ import os
 import re
 from xml.sax.saxutils import escape
 
-from .. import clock
-from .charts import FALLBACK_NOTE
-from .model import Bullets, Document, Figure, Heading, PageBreak, Paragraph, Table
+from trygghet.core import clock
+from trygghet.documents.chart_images import FALLBACK_NOTE
+from trygghet.documents.model import Bullets, Document, Figure, Heading, PageBreak, Paragraph, Table
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 HEADER_FILL = "DDE6F0"

@@ -1,0 +1,231 @@
+"""Aggregating SQL for the event dashboards. Every function takes an open connection and the
+filters, runs parameterised SQL and returns only aggregates, never whole tables. Counts come from
+the daily counts (trygghet.store.event_counts); only what needs single events reads `events`."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from trygghet.core.filters import Filters, event_conditions
+from trygghet.core.periods import IsoWeek, Window, last_28_days, previous_weeks, week_window, year_to_date
+from trygghet.core.reference_lists import OPEN_STATUSES
+
+
+def reference_lists(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
+    """Districts and categories in display order, and the sources that occur."""
+    return {
+        "districts": [r[0] for r in con.execute("SELECT name FROM districts ORDER BY sort_order, name").fetchall()],
+        "categories": [r[0] for r in con.execute("SELECT name FROM categories ORDER BY sort_order, name").fetchall()],
+        "sources": [r[0] for r in con.execute("SELECT DISTINCT source FROM event_counts ORDER BY source").fetchall()],
+    }
+
+
+def district_colors(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    return dict(con.execute("SELECT name, color FROM districts ORDER BY sort_order").fetchall())
+
+
+def event_date_range(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, dt.date | None]:
+    first, last = con.execute("SELECT min(day), max(day) FROM event_counts").fetchone()
+    return first, last
+
+
+def _between(window: Window) -> tuple[str, list[object]]:
+    return "day >= ? AND day < ?", [window.start, window.end]
+
+
+def _sum(condition: str) -> str:
+    """The number of events where the condition holds, 0 when none: the counts table's count(*) FILTER."""
+    return f"coalesce(sum(n) FILTER (WHERE {condition}), 0)::BIGINT"
+
+
+def key_figures(con: duckdb.DuckDBPyConnection, filters: Filters) -> dict[str, float]:
+    """The week, the week before, the mean of the four weeks before and the same week last year."""
+    week = filters.week
+    windows = {
+        "week": week_window(week),
+        "previous_week": week_window(week.shift(-1)),
+        "previous_4": previous_weeks(week, 4),
+        "last_year": week_window(week.same_week_last_year()),
+    }
+    conditions, params = event_conditions(filters)
+    selects, select_params = [], []
+    for name, window in windows.items():
+        clause, values = _between(window)
+        selects.append(f"{_sum(clause)} AS {name}")
+        select_params.extend(values)
+    low = min(w.start for w in windows.values())
+    high = max(w.end for w in windows.values())
+    row = con.execute(
+        f"SELECT {', '.join(selects)} FROM event_counts WHERE day >= ? AND day < ? AND {conditions}",
+        [*select_params, low, high, *params],
+    ).fetchone()
+    result = dict(zip(windows, (int(v) for v in row), strict=True))
+    result["previous_4_mean"] = result["previous_4"] / 4
+    return result
+
+
+
+
+def compstat_windows(week: IsoWeek) -> dict[str, Window]:
+    return {
+        "week": week_window(week),
+        "previous_4": previous_weeks(week, 4),
+        "days28": last_28_days(week),
+        "days28_last_year": last_28_days(week).last_year(),
+        "ytd": year_to_date(week),
+        "ytd_last_year": year_to_date(week).last_year(),
+    }
+
+
+def compstat_counts(con: duckdb.DuckDBPyConnection, filters: Filters, by: str = "category") -> pd.DataFrame:
+    """Counts per category (or district) for the CompStat table's six windows."""
+    if by not in {"category", "district"}:
+        raise ValueError(by)
+    windows = compstat_windows(filters.week)
+    conditions, params = event_conditions(filters)
+    selects, select_params = [], []
+    for name, window in windows.items():
+        clause, values = _between(window)
+        selects.append(f"{_sum(clause)} AS {name}")
+        select_params.extend(values)
+    low = min(w.start for w in windows.values())
+    high = max(w.end for w in windows.values())
+    order_table = "categories" if by == "category" else "districts"
+    # Counted first and joined to the order table after: the join sees a few dozen rows, not every event.
+    return con.execute(
+        f"""
+        WITH c AS (
+            SELECT {by} AS name, {', '.join(selects)}
+            FROM event_counts
+            WHERE day >= ? AND day < ? AND {conditions}
+            GROUP BY {by}
+        )
+        SELECT c.* FROM c LEFT JOIN {order_table} o ON o.name = c.name
+        ORDER BY o.sort_order NULLS LAST, c.name
+        """,
+        [*select_params, low, high, *params],
+    ).df()
+
+
+def district_category_week(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Per stadsdel and category: the chosen week and the four weeks before, for the notable changes."""
+    week, before = week_window(filters.week), previous_weeks(filters.week, 4)
+    conditions, params = event_conditions(filters)
+    return con.execute(
+        f"""
+        SELECT district, category,
+               {_sum("day >= ?")} AS week,
+               {_sum("day < ?")} AS previous_4
+        FROM event_counts
+        WHERE day >= ? AND day < ? AND {conditions}
+        GROUP BY district, category
+        """,
+        [week.start, week.start, before.start, week.end, *params],
+    ).df()
+
+
+def top_places(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 10) -> pd.DataFrame:
+    window = week_window(filters.week)
+    conditions, params = event_conditions(filters)
+    return con.execute(
+        f"""
+        SELECT place AS "Plats", district AS "Stadsdel", count(*) AS "Händelser",
+               string_agg(DISTINCT category, ', ' ORDER BY category) AS "Kategorier"
+        FROM events
+        WHERE occurred_at >= ? AND occurred_at < ? AND place IS NOT NULL AND {conditions}
+        GROUP BY place, district
+        ORDER BY count(*) DESC, place
+        LIMIT ?
+        """,
+        [window.start, window.end, *params, limit],
+    ).df()
+
+
+def open_interventions(con: duckdb.DuckDBPyConnection, filters: Filters, today: dt.date) -> pd.DataFrame:
+    """Open interventions in the chosen districts, overdue ones first."""
+    district_sql, params = "TRUE", []
+    if filters.districts:
+        district_sql = f"(district IS NULL OR district IN ({', '.join('?' for _ in filters.districts)}))"
+        params = list(filters.districts)
+    placeholders = ", ".join("?" for _ in OPEN_STATUSES)
+    return con.execute(
+        f"""
+        SELECT id AS "Insats-ID", title AS "Insats", district AS "Stadsdel", owner AS "Ansvarig aktör",
+               status AS "Status", start_date AS "Start", end_date AS "Slut",
+               coalesce(end_date < ?, FALSE) AS "Försenad"
+        FROM interventions
+        WHERE status IN ({placeholders}) AND {district_sql}
+        ORDER BY "Försenad" DESC, end_date NULLS LAST, id
+        """,
+        [today, *OPEN_STATUSES, *params],
+    ).df()
+
+
+def weekly_series(
+    con: duckdb.DuckDBPyConnection, filters: Filters, by: str | None, weeks_before: int = 56
+) -> pd.DataFrame:
+    """Weekly counts per series (category, district or the total) from `weeks_before` weeks before the
+    period: by default a year and a month, so that every week of the period has its rolling mean and
+    its week last year; 0 for the period alone."""
+    if by not in {None, "category", "district"}:
+        raise ValueError(by)
+    conditions, params = event_conditions(filters)
+    start = IsoWeek.of(filters.start).monday() - dt.timedelta(weeks=weeks_before)
+    series = by or "'Totalt'"
+    return con.execute(
+        f"""
+        SELECT date_trunc('week', day)::DATE AS week, {series} AS series, sum(n)::BIGINT AS count
+        FROM event_counts
+        WHERE day >= ? AND day < ? AND {conditions}
+        GROUP BY ALL ORDER BY week
+        """,
+        [start, filters.end_exclusive, *params],
+    ).df()
+
+
+def monthly_counts(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    conditions, params = event_conditions(filters)
+    return con.execute(
+        f"""
+        SELECT year(day) AS year, month(day) AS month, sum(n)::BIGINT AS count
+        FROM event_counts
+        WHERE day >= ? AND day < ? AND {conditions}
+        GROUP BY ALL ORDER BY year, month
+        """,
+        [filters.start, filters.end_exclusive, *params],
+    ).df()
+
+
+def weekday_hour(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Events with a known time of day by ISO weekday (1 = Monday) and hour."""
+    conditions, params = event_conditions(filters)
+    return con.execute(
+        f"""
+        SELECT isodow(occurred_at) AS weekday, hour(occurred_at) AS hour, count(*) AS count
+        FROM events
+        WHERE occurred_at >= ? AND occurred_at < ? AND time_known AND {conditions}
+        GROUP BY ALL
+        """,
+        [filters.start, filters.end_exclusive, *params],
+    ).df()
+
+
+def intervention_periods(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
+    """Interventions that ran during the period in the chosen districts, for the time axis."""
+    district_sql, params = "TRUE", []
+    if filters.districts:
+        district_sql = f"district IN ({', '.join('?' for _ in filters.districts)})"
+        params = list(filters.districts)
+    return con.execute(
+        f"""
+        SELECT id, title, district, status, start_date, coalesce(end_date, ?) AS end_date
+        FROM interventions
+        WHERE start_date IS NOT NULL AND start_date <= ? AND coalesce(end_date, ?) >= ?
+          AND status <> 'Inställd' AND {district_sql}
+        ORDER BY start_date
+        """,
+        [filters.end, filters.end, filters.end, filters.start, *params],
+    ).df()

@@ -1,0 +1,645 @@
+"""One uploaded file into the database, as one transaction, with a precise report.
+
+`prepare` reads and validates without writing; `apply` writes everything the file
+holds in one transaction (or rolls it back for a preview); `import_file` does both.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import pandas as pd
+
+from trygghet.core import clock, privacy
+from trygghet.core.config import Limits
+from trygghet.core.text import Vocabulary
+from trygghet.ingest import polisen
+from trygghet.ingest.read_worker import read_isolated
+from trygghet.ingest.reader import FileError, RawFile, read_file
+from trygghet.ingest.sheetspec import BY_KIND, KIND_LABELS
+from trygghet.ingest.validate import (
+    ParsedSheet,
+    RowError,
+    SheetError,
+    Vocabularies,
+    is_ignored_sheet,
+    parse_sheet,
+    recognise,
+)
+from trygghet.store import access, audit, snapshots
+from trygghet.store import db as dbmod
+from trygghet.store import event_counts as counts
+from trygghet.store import installation_settings as settings
+from trygghet.store.access import Actor
+from trygghet.store.db import Database
+
+SETUP_ORDER = ("districts", "categories", "priority_areas")
+DATA_ORDER = ("interventions", "events", "survey")
+
+
+@dataclass
+class SheetReport:
+    sheet: str
+    kind: str
+    header_row: int
+    columns: dict[str, str]
+    ignored_columns: list[str]
+    rows: int
+    valid: int
+    imported: int = 0
+    updated: int = 0
+    duplicates: int = 0
+    rejected: int = 0
+    errors: list[RowError] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    # Police feed only: events left out (reason -> count) and how events got their district.
+    skipped: dict[str, int] = field(default_factory=dict)
+    placement: dict[str, int] = field(default_factory=dict)
+
+    def as_json(self) -> dict[str, object]:
+        result: dict[str, object] = {
+            "sheet": self.sheet,
+            "kind": self.kind,
+            "rows": self.rows,
+            "imported": self.imported,
+            "updated": self.updated,
+            "duplicates": self.duplicates,
+            "rejected": self.rejected,
+            "errors": [e.as_dict() for e in self.errors],
+        }
+        if self.skipped:
+            result["skipped"] = dict(self.skipped)
+        if self.placement:
+            result["placement"] = dict(self.placement)
+        return result
+
+
+@dataclass
+class FileReport:
+    file: str
+    status: str  # imported | unchanged | rejected | preview
+    sheets: list[SheetReport] = field(default_factory=list)
+    error: str | None = None
+    notes: list[str] = field(default_factory=list)
+    upload_id: int | None = None
+    sha256: str = ""
+    size: int = 0
+    file_kind: str = ""
+
+    def as_json(self) -> dict[str, object]:
+        return {
+            "file": self.file,
+            "status": self.status,
+            "sheets": [s.as_json() for s in self.sheets],
+            "error": self.error,
+        }
+
+    def totals(self) -> dict[str, int]:
+        keys = ("rows", "imported", "updated", "duplicates", "rejected")
+        return {k: sum(getattr(s, k) for s in self.sheets) for k in keys}
+
+
+@dataclass
+class PreparedFile:
+    file_name: str
+    data: bytes
+    sha256: str
+    raw: RawFile | None
+    parsed: list[ParsedSheet]
+    report: FileReport
+
+
+def safe_file_name(name: str) -> str:
+    """The file's own name without any folder part and without personal data, for display and
+    the upload history (the archive names the file by its sha256)."""
+    base = re.split(r"[\\/]", name or "")[-1].strip().lstrip(".")
+    base = re.sub(r"[\x00-\x1f]", "", base)
+    return privacy.scrub(base[:200])[0] or "namnlös fil"
+
+
+def load_vocabularies(db: Database) -> Vocabularies:
+    if not db.exists():
+        return Vocabularies(Vocabulary([]), Vocabulary([]), Vocabulary([]), Vocabulary([]))
+    with db.read() as con:
+        districts = [r[0] for r in con.execute("SELECT name FROM districts ORDER BY sort_order, name").fetchall()]
+        categories = [r[0] for r in con.execute("SELECT name FROM categories ORDER BY sort_order, name").fetchall()]
+        areas = [r[0] for r in con.execute("SELECT name FROM priority_areas ORDER BY name").fetchall()]
+        orgs = [r[0] for r in con.execute("SELECT name FROM organisations ORDER BY name").fetchall()]
+    return Vocabularies(Vocabulary(districts), Vocabulary(categories), Vocabulary(areas), Vocabulary(orgs))
+
+
+def prepare(
+    db: Database,
+    data: bytes,
+    file_name: str,
+    *,
+    limits: Limits | None = None,
+    today: dt.date | None = None,
+    kommun: str | None = None,
+    isolated: bool = True,
+) -> PreparedFile:
+    """Reads and validates a file without writing anything.
+
+    `kommun` chooses the municipality whose events a police feed (JSON) gives; without it the
+    database's setting is used. `isolated=False` reads in this process: only for a caller that
+    is itself the limited child process (trygghet.ingest.import_worker)."""
+    name = safe_file_name(file_name)
+    digest = hashlib.sha256(data).hexdigest()
+    report = FileReport(name, "preview", sha256=digest, size=len(data))
+    in_name = privacy.scrub(re.split(r"[\\/]", file_name or "")[-1][:200])[1]
+    if in_name:
+        report.notes.append(f"Personuppgifter togs bort i filnamnet: {privacy.describe(in_name.counts)}.")
+    today = today or clock.today()
+    try:
+        # Parsed in a separate process under hard limits: a hostile file fails alone, not the server.
+        raw = read_isolated(data, name, limits) if isolated else read_file(data, name, limits)
+        report.file_kind = raw.file_kind
+        report.notes.extend(raw.notes)
+        if raw.file_kind == "json":
+            parsed: list[ParsedSheet] = [polisen.parse_feed(db, raw.text or "", kommun=kommun)]
+        else:
+            parsed = _parse_all(raw, db, today, report)
+    except (FileError, SheetError) as exc:
+        report.status = "rejected"
+        report.error = f"{name}: {exc}"
+        return PreparedFile(name, data, digest, None, [], report)
+    for sheet in parsed:
+        errors = [e for r in sheet.rejections for e in r.errors]
+        report.sheets.append(
+            SheetReport(
+                sheet=sheet.sheet,
+                kind=sheet.kind,
+                header_row=sheet.header_row,
+                columns=sheet.headers,
+                ignored_columns=sheet.ignored_columns,
+                rows=sheet.rows,
+                valid=sheet.valid_count,
+                rejected=len(sheet.rejections),
+                errors=errors,
+                notes=sheet.notes,
+                skipped=dict(getattr(sheet, "skipped", {})),
+                placement=dict(getattr(sheet, "placement", {})),
+            )
+        )
+    # The raw cells are not kept: `parsed` holds all that apply needs, and a full sheet's raw cells
+    # would stay in memory beside it.
+    del raw
+    return PreparedFile(name, data, digest, None, parsed, report)
+
+
+def _parse_all(raw: RawFile, db: Database, today: dt.date, report: FileReport) -> list[ParsedSheet]:
+    policy = settings.pii_policy(db)
+    recognised = []
+    for sheet in raw.sheets:
+        # Sheet names reach notes, errors, the upload history and rejected rows: masked first.
+        sheet.name, in_name = privacy.scrub(sheet.name)
+        if in_name:
+            report.notes.append(f"Personuppgifter togs bort i ett bladnamn: {privacy.describe(in_name.counts)}.")
+        if is_ignored_sheet(sheet.name):
+            continue
+        if not sheet.visible:
+            report.notes.append(f"Bladet '{sheet.name}' är dolt och importerades inte. Gör det synligt om det ska med.")
+            continue
+        if not any(any(c not in (None, "") for c in row) for row in sheet.rows):
+            report.notes.append(f"Bladet '{sheet.name}' är tomt.")
+            continue
+        recognition = recognise(sheet)
+        if recognition is None:
+            report.notes.append(
+                f"Bladet '{sheet.name}' känns inte igen (ingen rubrikrad med kända kolumner bland de 15 första raderna) "
+                "och importerades inte."
+            )
+            continue
+        recognised.append((sheet, recognition))
+    if not recognised and raw.file_kind == "csv":
+        raise FileError(
+            "Filen är en textfil men ser inte ut som en tabell med kända rubriker (t.ex. Datum, Stadsdel och "
+            "Kategori) bland de 15 första raderna. Spara filen som Excel-arbetsbok (.xlsx) eller CSV med "
+            "rubrikrad och ladda upp den igen."
+        )
+    if not recognised:
+        raise FileError(
+            "Inget blad i filen känns igen. Varje blad behöver en rubrikrad med kolumnerna i mallen, t.ex. "
+            "Datum, Stadsdel och Kategori för händelser eller Insats-ID och Insats för insatser. "
+            "Ladda ned mallen på sidan Data."
+        )
+    kinds = [r.spec.kind for _, r in recognised]
+    for kind in set(kinds):
+        if kinds.count(kind) > 1 and kind in SETUP_ORDER:
+            raise FileError(f"Filen har flera blad av slaget {KIND_LABELS[kind]}. Slå ihop dem till ett blad.")
+    vocab = load_vocabularies(db)
+    order = {k: i for i, k in enumerate(SETUP_ORDER + DATA_ORDER)}
+    recognised.sort(key=lambda pair: (order[pair[1].spec.kind], pair[0].index))
+    parsed: list[ParsedSheet] = []
+    for sheet, recognition in recognised:
+        result = parse_sheet(sheet, recognition, vocab, today, pii_policy=policy)
+        if result.rows == 0:
+            raise FileError(
+                f"Bladet '{sheet.name}' har rubriker men inga rader med data. Fyll i minst en rad under rubrikraden."
+            )
+        _extend_vocabularies(vocab, result)
+        parsed.append(result)
+    return parsed
+
+
+def _extend_vocabularies(vocab: Vocabularies, sheet: ParsedSheet) -> None:
+    """Set-up sheets define lists the later sheets of the same workbook are checked against."""
+    target = {"districts": vocab.districts, "categories": vocab.categories, "priority_areas": vocab.priority_areas}
+    if sheet.kind in target:
+        for record in sheet.records:
+            target[sheet.kind].add(str(record["name"]))
+
+
+# ---------------------------------------------------------------- writing
+
+
+def apply(
+    db: Database,
+    prepared: PreparedFile,
+    *,
+    actor: Actor,
+    dry_run: bool = False,
+    archive_dir: Path | None = None,
+) -> FileReport:
+    """Writes the prepared file in one transaction; with dry_run the same work is rolled back.
+
+    The actor needs the role redigerare, and administratör for a file that changes the
+    municipality's lists (Stadsdelar, Kategorier, Prioriterade områden). A real import is
+    preceded by a snapshot of the database and leaves a line in the audit log.
+    """
+    report = prepared.report
+    if report.status == "rejected":
+        return report
+    access.require(actor, access.UPLOAD, "ladda upp filer")
+    setup = [s.sheet for s in prepared.parsed if s.kind in SETUP_ORDER]
+    if setup:
+        access.require(actor, access.SETUP_LISTS, f"läsa in bladet '{setup[0]}', som ändrar kommunens listor")
+    if not db.exists():
+        dbmod.init_database(db)
+    archive_path = None
+    if not dry_run:
+        archive_path = archive_upload(prepared, archive_dir or db.path.parent / "uploads")
+        snapshots.take(db, snapshots.BEFORE_IMPORT)
+    user = actor.name
+    context = db.dry_run() if dry_run else db.write()
+    with context as con:
+        upload_id = dbmod.next_id(con, "uploads")
+        now = clock.now().replace(microsecond=0)
+        con.execute(
+            """INSERT INTO uploads VALUES (?, ?, ?, ?, ?, ?, ?, ?, 0, 0, 0, 0, 0, 'pågår', ?)""",
+            [
+                upload_id,
+                prepared.file_name,
+                prepared.sha256,
+                len(prepared.data),
+                now,
+                user,
+                report.file_kind,
+                json.dumps([s.sheet for s in prepared.parsed], ensure_ascii=False),
+                str(archive_path) if archive_path else None,
+            ],
+        )
+        for sheet, sheet_report in zip(prepared.parsed, report.sheets, strict=True):
+            if isinstance(sheet, polisen.PoliceSheet):
+                polisen.ensure_reference_names(con, sheet)
+            writer = _WRITERS[sheet.kind]
+            imported, updated, duplicates = writer(con, sheet, upload_id, now, user)
+            sheet_report.imported, sheet_report.updated, sheet_report.duplicates = imported, updated, duplicates
+            _store_rejections(con, sheet, upload_id)
+        if any(sheet.kind == "events" for sheet in prepared.parsed):
+            counts.add_upload(con, upload_id)
+        totals = report.totals()
+        status = "imported" if totals["imported"] or totals["updated"] else "unchanged"
+        con.execute(
+            """UPDATE uploads SET rows = ?, imported = ?, updated = ?, duplicates = ?, rejected = ?, status = ?
+               WHERE id = ?""",
+            [totals["rows"], totals["imported"], totals["updated"], totals["duplicates"], totals["rejected"],
+             status, upload_id],
+        )
+        if not dry_run:
+            audit.record(con, actor, "uppladdning", prepared.file_name,
+                         {"uppladdning": upload_id, "sha256": prepared.sha256, "status": status, **totals})
+    report.status = "preview" if dry_run else status
+    report.upload_id = None if dry_run else upload_id
+    return report
+
+
+def archive_upload(prepared: PreparedFile, directory: Path) -> Path:
+    """Keeps the original file by its sha256, so any import can be re-run or audited."""
+    directory.mkdir(parents=True, exist_ok=True)
+    suffix = {"xlsx": ".xlsx", "xls": ".xls", "ods": ".ods", "csv": ".csv", "json": ".json"}.get(
+        prepared.report.file_kind, ".bin"
+    )
+    if prepared.file_name.lower().endswith(".xlsm"):
+        suffix = ".xlsm"
+    path = directory / f"{prepared.sha256}{suffix}"
+    if not path.exists():
+        tmp = path.with_suffix(path.suffix + ".tmp")
+        tmp.write_bytes(prepared.data)
+        tmp.replace(path)
+    return path
+
+
+def _store_rejections(con: duckdb.DuckDBPyConnection, sheet: ParsedSheet, upload_id: int) -> None:
+    rows = []
+    for rejection in sheet.rejections:
+        original = json.dumps(privacy.scrub_value(rejection.original), ensure_ascii=False, default=str)
+        for error in rejection.errors:
+            rows.append([upload_id, sheet.sheet, rejection.row, error.column, error.message, original])
+    # The parsers quote masked cells already; this is the last check before the rows are stored,
+    # whatever built the message.
+    for position in (1, 3, 4):
+        texts = [r[position] if isinstance(r[position], str) else "" for r in rows]
+        for row, suspect in zip(rows, privacy.suspects(texts), strict=True):
+            if suspect:
+                row[position] = privacy.scrub(row[position])[0]
+    if rows:
+        con.executemany("INSERT INTO rejected_rows VALUES (?, ?, ?, ?, ?, ?)", rows)
+
+
+def _write_events(
+    con: duckdb.DuckDBPyConnection, sheet: ParsedSheet, upload_id: int, now: dt.datetime, user: str | None
+) -> tuple[int, int, int]:
+    columns = sheet.columns or {}
+    total = len(columns.get("rownum", []))
+    if total == 0:
+        return 0, 0, 0
+    frame = pd.DataFrame({name: columns[name] for name in (
+        "rownum", "occurred_at", "time_known", "district", "place", "category",
+        "description", "source", "external_id", "lat", "lon")})
+    con.register("staged_events", frame)
+    try:
+        base = dbmod.next_id(con, "events") - 1
+        inserted = con.execute(
+            f"""
+            INSERT INTO events
+            SELECT ? + row_number() OVER (ORDER BY rownum), occurred_at, time_known, district, place, category,
+                   description, source, external_id, lat, lon, ?, dedup_key
+            FROM (
+                SELECT s.*, {dbmod.DEDUP_KEY_SQL} AS dedup_key
+                FROM staged_events s
+                QUALIFY row_number() OVER (PARTITION BY dedup_key ORDER BY rownum) = 1
+            ) n
+            WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.dedup_key = n.dedup_key)
+            """,
+            [base, upload_id],
+        ).fetchone()[0]
+    finally:
+        con.unregister("staged_events")
+    return int(inserted), 0, total - int(inserted)
+
+
+_INTERVENTION_FIELDS = ("title", "priority_area", "district", "owner", "contact", "status",
+                        "start_date", "end_date", "comment")
+
+
+def _as_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, dt.date):
+        return value.isoformat()
+    return str(value)
+
+
+def _write_interventions(
+    con: duckdb.DuckDBPyConnection, sheet: ParsedSheet, upload_id: int, now: dt.datetime, user: str | None
+) -> tuple[int, int, int]:
+    present = set(sheet.headers)
+    existing = {
+        str(r[0]).casefold(): r
+        for r in con.execute(f"SELECT id, {', '.join(_INTERVENTION_FIELDS)} FROM interventions").fetchall()
+    }
+    imported = updated = unchanged = 0
+    history: list[tuple[object, ...]] = []
+    today = now.date()
+    for record in sheet.records:
+        key = str(record["id"]).casefold()
+        row = existing.get(key)
+        if row is None:
+            status = record.get("status") or _default_status(record, today)
+            values = {f: record.get(f) for f in _INTERVENTION_FIELDS}
+            values["status"] = status
+            con.execute(
+                "INSERT INTO interventions VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                [record["id"], *[values[f] for f in _INTERVENTION_FIELDS], upload_id, now, now],
+            )
+            for f in _INTERVENTION_FIELDS:
+                if values[f] is not None:
+                    history.append((record["id"], f, None, _as_text(values[f]), now, upload_id, user, "upload"))
+            existing[key] = (record["id"], *[values[f] for f in _INTERVENTION_FIELDS])
+            imported += 1
+            continue
+        current = dict(zip(_INTERVENTION_FIELDS, row[1:], strict=True))
+        changes = {}
+        for f in _INTERVENTION_FIELDS:
+            if f not in present:
+                continue  # a column the sheet does not have leaves the stored value alone
+            new = record.get(f)
+            if f == "status" and new is None:
+                continue
+            if _as_text(new) != _as_text(current[f]):
+                changes[f] = new
+        if not changes:
+            unchanged += 1
+            continue
+        assignments = ", ".join(f"{f} = ?" for f in changes)
+        con.execute(
+            f"UPDATE interventions SET {assignments}, upload_id = ?, updated_at = ? WHERE id = ?",
+            [*changes.values(), upload_id, now, row[0]],
+        )
+        for f, new in changes.items():
+            history.append((row[0], f, _as_text(current[f]), _as_text(new), now, upload_id, user, "upload"))
+        updated += 1
+    if history:
+        con.executemany("INSERT INTO intervention_history VALUES (?, ?, ?, ?, ?, ?, ?, ?)", history)
+    return imported, updated, unchanged
+
+
+def _default_status(record: dict[str, object], today: dt.date) -> str:
+    start = record.get("start_date")
+    return "Planerad" if isinstance(start, dt.date) and start > today else "Pågående"
+
+
+def _write_districts(
+    con: duckdb.DuckDBPyConnection, sheet: ParsedSheet, upload_id: int, now: dt.datetime, user: str | None
+) -> tuple[int, int, int]:
+    imported = updated = unchanged = 0
+    known = {r[0]: r for r in con.execute(
+        "SELECT name, police_area, municipality, neighbourhoods FROM districts").fetchall()}
+    vocab = Vocabulary(known)
+    for record in sheet.records:
+        name = vocab.match(str(record["name"])) or str(record["name"])
+        before = known.get(name)
+        is_new = dbmod.add_district(
+            con, name, record.get("police_area"), record.get("municipality"), record.get("neighbourhoods")
+        )
+        if is_new:
+            imported += 1
+            vocab.add(name)
+            continue
+        after = con.execute(
+            "SELECT name, police_area, municipality, neighbourhoods FROM districts WHERE name = ?", [name]
+        ).fetchone()
+        if tuple(after) != tuple(before or ()):
+            updated += 1
+        else:
+            unchanged += 1
+    return imported, updated, unchanged
+
+
+def _write_categories(
+    con: duckdb.DuckDBPyConnection, sheet: ParsedSheet, upload_id: int, now: dt.datetime, user: str | None
+) -> tuple[int, int, int]:
+    imported = updated = unchanged = 0
+    rows = con.execute("SELECT name, category_group, description FROM categories").fetchall()
+    vocab = Vocabulary([r[0] for r in rows])
+    current = {r[0]: r for r in rows}
+    order = len(rows)
+    for record in sheet.records:
+        name = vocab.match(str(record["name"]))
+        if name is None:
+            name = str(record["name"])
+            con.execute(
+                "INSERT INTO categories VALUES (?, ?, ?, ?)", [name, record.get("group"), record.get("description"), order]
+            )
+            order += 1
+            vocab.add(name)
+            imported += 1
+            continue
+        old = current[name]
+        group = record.get("group") or old[1]
+        description = record.get("description") or old[2]
+        if (group, description) != (old[1], old[2]):
+            con.execute(
+                "UPDATE categories SET category_group = ?, description = ? WHERE name = ?", [group, description, name]
+            )
+            updated += 1
+        else:
+            unchanged += 1
+    return imported, updated, unchanged
+
+
+def _write_priority_areas(
+    con: duckdb.DuckDBPyConnection, sheet: ParsedSheet, upload_id: int, now: dt.datetime, user: str | None
+) -> tuple[int, int, int]:
+    imported = updated = unchanged = 0
+    rows = con.execute(
+        "SELECT name, description, goal, valid_from, valid_to, indicator_categories FROM priority_areas"
+    ).fetchall()
+    vocab = Vocabulary([r[0] for r in rows])
+    current = {r[0]: r for r in rows}
+    for record in sheet.records:
+        name = vocab.match(str(record["name"])) or str(record["name"])
+        values = [record.get("description"), record.get("goal"), record.get("valid_from"), record.get("valid_to"),
+                  record.get("indicators") or []]
+        old = current.get(name)
+        if old is None:
+            con.execute(
+                "INSERT INTO priority_areas VALUES (?, ?, ?, ?, ?, ?, ?, ?)", [name, *values, upload_id, now]
+            )
+            vocab.add(name)
+            imported += 1
+        elif list(old[1:]) != values:
+            con.execute(
+                """UPDATE priority_areas SET description = ?, goal = ?, valid_from = ?, valid_to = ?,
+                   indicator_categories = ?, upload_id = ?, updated_at = ? WHERE name = ?""",
+                [*values, upload_id, now, name],
+            )
+            updated += 1
+        else:
+            unchanged += 1
+    return imported, updated, unchanged
+
+
+def _write_survey(
+    con: duckdb.DuckDBPyConnection, sheet: ParsedSheet, upload_id: int, now: dt.datetime, user: str | None
+) -> tuple[int, int, int]:
+    imported = updated = unchanged = 0
+    for record in sheet.records:
+        key = [record["period"], record["district"], record["indicator"]]
+        old = con.execute(
+            "SELECT value, respondents FROM survey_results WHERE period = ? AND district = ? AND lower(indicator) = lower(?)",
+            key,
+        ).fetchone()
+        if old is None:
+            con.execute("INSERT INTO survey_results VALUES (?, ?, ?, ?, ?, ?)", [*key, record["value"],
+                        record.get("respondents"), upload_id])
+            imported += 1
+        elif (old[0], old[1]) != (record["value"], record.get("respondents")):
+            con.execute(
+                """UPDATE survey_results SET value = ?, respondents = ?, upload_id = ?
+                   WHERE period = ? AND district = ? AND lower(indicator) = lower(?)""",
+                [record["value"], record.get("respondents"), upload_id, *key],
+            )
+            updated += 1
+        else:
+            unchanged += 1
+    return imported, updated, unchanged
+
+
+_WRITERS = {
+    "events": _write_events,
+    "interventions": _write_interventions,
+    "districts": _write_districts,
+    "categories": _write_categories,
+    "priority_areas": _write_priority_areas,
+    "survey": _write_survey,
+}
+
+
+def import_file(
+    db: Database,
+    data: bytes,
+    file_name: str,
+    *,
+    actor: Actor = access.COMMAND_LINE,
+    limits: Limits | None = None,
+    today: dt.date | None = None,
+    kommun: str | None = None,
+) -> FileReport:
+    """Prepare and apply in one go, for trusted local callers (the CLI, scripts, tests).
+
+    The app never uses the default actor: it prepares, previews and applies with the
+    logged-in user's actor.
+    """
+    prepared = prepare(db, data, file_name, limits=limits, today=today, kommun=kommun)
+    return apply(db, prepared, actor=actor)
+
+
+def import_path(db: Database, path: Path, **kwargs: object) -> FileReport:
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        name = safe_file_name(str(path))
+        return FileReport(name, "rejected", error=f"{name}: Filen går inte att läsa ({exc.strerror}).")
+    return import_file(db, data, path.name, **kwargs)  # type: ignore[arg-type]
+
+
+def spec_title(kind: str) -> str:
+    return BY_KIND[kind].title
+
+
+def preview(sheet: ParsedSheet, limit: int = 10) -> pd.DataFrame:
+    """The first valid rows as they will be stored, under the template's Swedish headers."""
+    spec = BY_KIND[sheet.kind]
+    if sheet.columns is not None:
+        columns = {k: v[:limit] for k, v in sheet.columns.items()}
+        frame = pd.DataFrame(columns)
+        labels = {"rownum": "Rad", "occurred_at": "Tidpunkt", "time_known": "Tid känd"}
+        labels.update({f.name: f.header for f in spec.fields})
+        frame = frame.drop(columns=["time_known"]).rename(columns=labels)
+        return frame
+    frame = pd.DataFrame(sheet.records[:limit])
+    frame.insert(0, "Rad", sheet.record_rows[:limit])
+    labels = {f.name: f.header for f in spec.fields}
+    if "indicators" in frame:
+        frame["indicators"] = frame["indicators"].map(lambda v: ", ".join(v) if isinstance(v, list) else v)
+    if "neighbourhoods" in frame:
+        frame["neighbourhoods"] = frame["neighbourhoods"].map(lambda v: ", ".join(v) if isinstance(v, list) else v)
+    return frame.rename(columns=labels)

@@ -1,0 +1,840 @@
+"""Recognising sheets and turning their rows into typed records or rejections.
+
+Values are parsed column by column with a cache per distinct value, because real
+sheets repeat the same districts, categories, dates and times thousands of times;
+that keeps a 100,000-row sheet close to the cost of reading it.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+
+from trygghet.core import privacy
+from trygghet.core.errors import UserError
+from trygghet.core.formatting import fmt_int
+from trygghet.core.reference_lists import DEFAULT_SOURCE, STATUSES
+from trygghet.core.text import Vocabulary, clean, header_key, split_list
+from trygghet.ingest import cells as V
+from trygghet.ingest.reader import RawSheet
+from trygghet.ingest.sheetspec import ALL_SPECS, BY_KIND, Field, SheetSpec
+
+HEADER_SEARCH_ROWS = 15
+IGNORED_SHEET_KEYS = {header_key(n) for n in ("Instruktioner", "Instruktion", "Listor", "Lista", "Läs mig", "Info")}
+
+
+class SheetError(UserError):
+    """A sheet-level problem that makes the whole file unusable (message in Swedish)."""
+
+
+@dataclass
+class Vocabularies:
+    districts: Vocabulary
+    categories: Vocabulary
+    priority_areas: Vocabulary
+    organisations: Vocabulary
+    statuses: Vocabulary = field(default_factory=lambda: Vocabulary(STATUSES))
+
+
+@dataclass
+class RowError:
+    row: int | None
+    column: str | None
+    message: str
+
+    def as_dict(self) -> dict[str, object]:
+        return {"row": self.row, "column": self.column, "message": self.message}
+
+
+@dataclass
+class Rejection:
+    row: int
+    errors: list[RowError]
+    original: dict[str, object]
+
+
+@dataclass
+class Recognition:
+    spec: SheetSpec
+    header_index: int  # 0-based index into RawSheet.rows
+    columns: dict[str, int]  # field name -> column index
+    headers: dict[str, str]  # field name -> header as written in the file
+    ignored: list[str]
+    duplicate_headers: list[str]
+
+
+@dataclass
+class ParsedSheet:
+    sheet: str
+    kind: str
+    header_row: int  # as the user sees it in Excel
+    headers: dict[str, str]
+    ignored_columns: list[str]
+    rows: int = 0
+    records: list[dict[str, object]] = field(default_factory=list)
+    record_rows: list[int] = field(default_factory=list)
+    rejections: list[Rejection] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+    original_headers: list[str] = field(default_factory=list)
+    # Events are kept column-wise for speed; other kinds as records.
+    columns: dict[str, list[object]] | None = None
+    personal_data_removed: Counter[str] = field(default_factory=Counter)
+
+    @property
+    def valid_count(self) -> int:
+        if self.columns is not None:
+            return len(self.columns["rownum"])
+        return len(self.records)
+
+
+# ---------------------------------------------------------------- recognition
+
+
+def _row_keys(row: list[object]) -> list[str]:
+    return [header_key(c) if isinstance(c, str) and c.strip() else "" for c in row]
+
+
+def _match(spec: SheetSpec, keys: list[str]) -> tuple[dict[str, int], list[str]]:
+    """Maps fields to columns. Primary headers are matched before synonyms, so a 'Stadsdel'
+    column wins over an 'Område' column standing to its left."""
+    columns: dict[str, int] = {}
+    duplicates: list[str] = []
+    taken: set[int] = set()
+    for primary in (True, False):
+        for f in spec.fields:
+            if f.name in columns:
+                continue
+            wanted = {header_key(f.header)} if primary else f.keys()
+            hits = [i for i, key in enumerate(keys) if key and key in wanted and i not in taken]
+            if hits:
+                columns[f.name] = hits[0]
+                taken.add(hits[0])
+                if len(hits) > 1:
+                    duplicates.append(f.header)
+    return columns, duplicates
+
+
+def _has_required(spec: SheetSpec, columns: dict[str, int]) -> bool:
+    return all(not (f.name not in columns and spec.alternatives.get(f.name) not in columns) for f in spec.required)
+
+
+def _missing(spec: SheetSpec, columns: dict[str, int]) -> list[str]:
+    return [
+        f.header
+        for f in spec.required
+        if f.name not in columns and spec.alternatives.get(f.name) not in columns
+    ]
+
+
+def _name_hint(spec: SheetSpec, sheet_name: str) -> bool:
+    key = header_key(sheet_name)
+    return any(header_key(h) in key for h in spec.name_hints)
+
+
+def recognise(sheet: RawSheet) -> Recognition | None:
+    """Finds the sheet's kind and header row; None when it holds nothing importable.
+
+    Raises SheetError when the sheet clearly is one of ours but lacks a required column.
+    """
+    head = sheet.rows[:HEADER_SEARCH_ROWS]
+    best: tuple[tuple[int, int, int], SheetSpec, int, dict[str, int], list[str]] | None = None
+    partial: tuple[tuple[int, int], SheetSpec, dict[str, int]] | None = None
+    for spec in ALL_SPECS:
+        hinted = _name_hint(spec, sheet.name)
+        for index, row in enumerate(head):
+            keys = _row_keys(row)
+            columns, duplicates = _match(spec, keys)
+            if not columns:
+                continue
+            # Without a telling sheet name one matching column is not enough to know the sheet.
+            if _has_required(spec, columns) and (hinted or len(columns) >= 2):
+                score = (len(columns), int(hinted), -index)
+                if best is None or score > best[0]:
+                    best = (score, spec, index, columns, duplicates)
+            else:
+                required_hits = sum(1 for f in spec.required if f.name in columns)
+                if hinted or (len(columns) >= 2 and required_hits >= 1):
+                    p_score = (int(hinted), len(columns))
+                    if partial is None or p_score > partial[0]:
+                        partial = (p_score, spec, columns)
+    # A complete match wins, unless the sheet's name points at another kind whose columns
+    # match at least as well: then the sheet is that kind with a column missing.
+    if best is not None and (
+        partial is None
+        or not partial[0][0]
+        or best[1] is partial[1]
+        or best[0][1]
+        or partial[0][1] < best[0][0]
+    ):
+        _, spec, index, columns, duplicates = best
+        row = sheet.rows[index]
+        headers = {name: _header_text(row[i]) for name, i in columns.items()}
+        ignored = [
+            _header_text(c) for i, c in enumerate(row) if i not in columns.values() and isinstance(c, str) and c.strip()
+        ]
+        return Recognition(spec, index, columns, headers, ignored, duplicates)
+    if partial is not None:
+        _, spec, columns = partial
+        missing_headers = _missing(spec, columns)
+        missing = " och ".join(f"'{m}'" for m in missing_headers)
+        noun = "kolumnen" if len(missing_headers) == 1 else "kolumnerna"
+        raise SheetError(
+            f"Bladet '{sheet.name}' ser ut att vara {spec.title} men saknar den obligatoriska {noun} {missing}. "
+            "Lägg till kolumnen (rubriken ska stå i en av de 15 första raderna) och ladda upp igen."
+        )
+    return None
+
+
+def _header_text(value: object, counts: Counter[str] | None = None) -> str:
+    """A header as the report, the upload history and rejected rows show it: personal data masked."""
+    text, findings = privacy.scrub(clean(str(value)))
+    if counts is not None:
+        counts.update(findings.counts)
+    return text
+
+
+def is_ignored_sheet(name: str) -> bool:
+    return header_key(name) in IGNORED_SHEET_KEYS
+
+
+# ---------------------------------------------------------------- row parsing
+
+
+@dataclass
+class ParsedColumn:
+    """A column parsed once per distinct value: codes index into per-value results."""
+
+    codes: np.ndarray  # int64, one per data row
+    results: np.ndarray  # object array, parsed value per distinct value (last slot: blank cell)
+    messages: list[str | None]  # error message per distinct value
+    # What the personal-data guard took out of a distinct value before it was parsed (by its index).
+    masked: dict[int, Counter[str]] = field(default_factory=dict)
+
+    def values(self) -> np.ndarray:
+        return self.results[self.codes]
+
+    def error_rows(self) -> np.ndarray:
+        bad = [i for i, m in enumerate(self.messages) if m is not None]
+        if not bad:
+            return np.empty(0, dtype=np.int64)
+        return np.flatnonzero(np.isin(self.codes, bad))
+
+    def derived(self, fn: Callable[[object], int], dtype: type = np.int64) -> np.ndarray:
+        """A numeric array computed per distinct value, then spread over the rows."""
+        per_value = np.array([fn(v) for v in self.results], dtype=dtype)
+        return per_value[self.codes]
+
+
+def _mask_uniques(uniques: list[object]) -> dict[int, Counter[str]]:
+    """Scrubs the distinct text values in place, before any parser sees them, so that nothing
+    stored or quoted later (a record, an error message, a rejected row) holds the raw text."""
+    strings = [i for i, v in enumerate(uniques) if type(v) is str]
+    # A personnummer typed without its dash is kept by Excel as a number.
+    numbers = [i for i, v in enumerate(uniques) if type(v) in (int, float) and abs(v) >= 10_000_000]  # type: ignore[arg-type]
+    masked: dict[int, Counter[str]] = {}
+    candidates = [strings[p] for p in privacy.suspect_positions([uniques[i] for i in strings])]  # type: ignore[misc]
+    for index in candidates + numbers:
+        found: Counter[str] = Counter()
+        cleaned = privacy.scrub_value(uniques[index], found)
+        if found:
+            uniques[index] = cleaned
+            masked[index] = found
+    return masked
+
+
+def parse_column(values: list[object], parser: Callable[[object], object]) -> ParsedColumn:
+    array = np.empty(len(values), dtype=object)
+    array[:] = values
+    codes, uniques = pd.factorize(array, use_na_sentinel=True)
+    if any(type(v) is bool for v in uniques):
+        # Booleans hash like 0 and 1; give them their own identity so True is not read as 1.
+        array[:] = [("__bool__", v) if isinstance(v, bool) else v for v in values]
+        codes, uniques = pd.factorize(array, use_na_sentinel=True)
+    # Once per distinct value, before the guard and the parsers see it: a re-uploaded workbook of
+    # the app's own reads its formula-like names as they were typed.
+    uniques = [*map(V.unquote_formula, uniques), None]
+    codes = np.where(codes < 0, len(uniques) - 1, codes).astype(np.int64)
+    masked = _mask_uniques(uniques)
+    batch = getattr(parser, "batch", None)
+    if batch is not None:
+        fast = batch(uniques)
+        if fast is not None:
+            return ParsedColumn(codes, fast[0], fast[1], masked)
+    results = np.empty(len(uniques), dtype=object)
+    messages: list[str | None] = []
+    for i, value in enumerate(uniques):
+        if isinstance(value, tuple) and value and value[0] == "__bool__":
+            value = value[1]
+        try:
+            results[i] = parser(value)
+            messages.append(None)
+        except ValueError as exc:
+            results[i] = None
+            messages.append(str(exc))
+    return ParsedColumn(codes, results, messages, masked)
+
+
+def _optional(parser: Callable[[object], object]) -> Callable[[object], object]:
+    def parse(value: object) -> object:
+        return None if V.is_blank(value) else parser(value)
+
+    return parse
+
+
+def _required(parser: Callable[[object], object], header: str) -> Callable[[object], object]:
+    def parse(value: object) -> object:
+        if V.is_blank(value):
+            raise ValueError(f"{header} saknas. Fyll i {header.lower()} eller ta bort raden.")
+        return parser(value)
+
+    return parse
+
+
+# Swedish forms per list: (unknown-adjective + noun, plural noun)
+_LIST_WORDS = {
+    "stadsdel": ("Okänd stadsdel", "stadsdelar"),
+    "kategori": ("Okänd kategori", "kategorier"),
+    "prioriterat område": ("Okänt prioriterat område", "prioriterade områden"),
+}
+
+
+def _vocab_parser(vocab: Vocabulary, label: str, how_to_add: str) -> Callable[[object], object]:
+    unknown, plural = _LIST_WORDS[label]
+
+    def parse(value: object) -> str:
+        text = V.text_value(value)
+        hit = vocab.match(text)
+        if hit is not None:
+            return hit
+        suggestion = vocab.suggest(text)
+        if suggestion:
+            raise ValueError(f"{unknown} '{text}' – menade du '{suggestion}'?")
+        if len(vocab) == 0:
+            raise ValueError(f"{unknown} '{text}': inga {plural} är upplagda ännu. {how_to_add}")
+        known = ", ".join(vocab.names[:12]) + (" …" if len(vocab) > 12 else "")
+        raise ValueError(f"{unknown} '{text}'. Kända: {known}. {how_to_add}")
+
+    return parse
+
+
+_NEEDS_CLEANING = re.compile(r"^\s|\s$|\s\s|[^\S ]|[\x00-\x1f\x7f]")
+MAX_TEXT = 4000
+
+
+def _text(value: object) -> str | None:
+    if type(value) is str and value and not _NEEDS_CLEANING.search(value) and value[0] != "#":
+        text = value
+    else:
+        text = V.text_value(value)
+    if len(text) > MAX_TEXT:
+        raise ValueError(f"Texten är för lång ({fmt_int(len(text))} tecken; högst {fmt_int(MAX_TEXT)}). Korta den.")
+    return text or None
+
+
+# _NEEDS_CLEANING for a whole column in Arrow's RE2, whose \s is ASCII only: Python's \s in a str
+# pattern is every character for which str.isspace() holds, listed here (tests/test_values.py
+# checks the list against str.isspace over all of Unicode). Also flags what _text treats apart:
+# a leading '#' (an Excel error value) and the empty string.
+_WHITESPACE_BUT_SPACE = r"\t\n\v\f\r\x1c-\x1f\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
+_NEEDS_CLEANING_RE2 = rf"^[ #]| $|  |[{_WHITESPACE_BUT_SPACE}\x00-\x1f\x7f]|^$"
+
+
+def _clean_strings(uniques: list[object]) -> list[bool]:
+    """Which values are strings that _text would return unchanged, decided for the column at once."""
+    strings = [i for i, v in enumerate(uniques) if type(v) is str]
+    as_is = [False] * len(uniques)
+    if strings:
+        array = pa.array([uniques[i] for i in strings], type=pa.large_string())
+        dirty = pc.or_(pc.match_substring_regex(array, _NEEDS_CLEANING_RE2),
+                       pc.greater(pc.utf8_length(array), MAX_TEXT)).to_pylist()
+        for i, bad in zip(strings, dirty, strict=True):
+            as_is[i] = not bad
+    return as_is
+
+
+def _text_batch(uniques: list[object]) -> tuple[np.ndarray, list[str | None]]:
+    """Optional text for a whole column: clean strings pass as they are, the rest go one by one."""
+    results = np.empty(len(uniques), dtype=object)
+    messages: list[str | None] = [None] * len(uniques)
+    for i, (value, as_is) in enumerate(zip(uniques, _clean_strings(uniques), strict=True)):
+        if as_is:
+            results[i] = value
+            continue
+        try:
+            results[i] = None if V.is_blank(value) else _text(value)
+        except ValueError as exc:
+            messages[i] = str(exc)
+    return results, messages
+
+
+def _optional_text(value: object) -> str | None:
+    return None if V.is_blank(value) else _text(value)
+
+
+_optional_text.batch = _text_batch  # type: ignore[attr-defined]
+
+
+def _coordinate(low: float, high: float, label: str) -> Callable[[object], object]:
+    def outside(value: object) -> str:
+        return (
+            f"{label} {value} ligger utanför Sverige ({low:g}–{high:g}). "
+            "Ange koordinaten i WGS84 decimalgrader eller lämna cellen tom."
+        )
+
+    def parse(value: object) -> object:
+        if V.is_blank(value):
+            return None
+        number = V.parse_float(value, label)
+        if not low <= number <= high:
+            raise ValueError(outside(value))
+        return number
+
+    def batch(uniques: list[object]) -> tuple[np.ndarray, list[str | None]] | None:
+        # Coordinates are nearly all distinct: check them as one array when they are plain numbers.
+        if not all(type(v) is float or v is None or v == "" for v in uniques):
+            return None
+        numbers = np.array([np.nan if v is None or v == "" else v for v in uniques], dtype="float64")
+        bad = ~np.isnan(numbers) & ((numbers < low) | (numbers > high))
+        results = np.empty(len(uniques), dtype=object)
+        results[:] = [None if v is None or v == "" else v for v in uniques]
+        results[bad] = None
+        messages = [outside(uniques[i]) if flag else None for i, flag in enumerate(bad.tolist())]
+        return results, messages
+
+    parse.batch = batch  # type: ignore[attr-defined]
+    return parse
+
+
+def _percent(value: object) -> float:
+    number = V.parse_float(value, "värdet")
+    if not 0 <= number <= 100:
+        raise ValueError(f"Värdet {value} ligger inte mellan 0 och 100 procent.")
+    return number
+
+
+def _respondents(value: object) -> int:
+    number = V.parse_int(value, "antal svar")
+    if number < 0:
+        raise ValueError("Antal svar kan inte vara negativt.")
+    return number
+
+
+def _status_parser(vocab: Vocabulary) -> Callable[[object], object]:
+    def parse(value: object) -> str:
+        text = V.text_value(value)
+        hit = vocab.match(text)
+        if hit:
+            return hit
+        raise ValueError(f"Okänd status '{text}'. Tillåtna: {', '.join(STATUSES)}.")
+
+    return parse
+
+
+def _field_parsers(spec: SheetSpec, vocab: Vocabularies) -> dict[str, Callable[[object], object]]:
+    add_district = "Nya stadsdelar läggs till genom att ladda upp fliken Stadsdelar."
+    add_category = "Nya kategorier läggs till genom att ladda upp fliken Kategorier."
+    district = _vocab_parser(vocab.districts, "stadsdel", add_district)
+    category = _vocab_parser(vocab.categories, "kategori", add_category)
+    if spec.kind == "events":
+        return {
+            # Either column may hold the date; a row with neither is rejected in _finish_events.
+            "date": _optional(V.parse_datetime_value),
+            "datetime": _optional(V.parse_datetime_value),
+            "time": _optional(V.parse_time_value),
+            "district": _required(district, "Stadsdel"),
+            "category": _required(category, "Kategori"),
+            "place": _optional_text,
+            "description": _optional_text,
+            "source": _optional_text,
+            "external_id": _optional_text,
+            "lat": _coordinate(55.0, 69.5, "Latitud"),
+            "lon": _coordinate(10.5, 24.5, "Longitud"),
+        }
+    if spec.kind == "interventions":
+        priority = (
+            _vocab_parser(
+                vocab.priority_areas,
+                "prioriterat område",
+                "Nya områden läggs till genom att ladda upp fliken Prioriterade områden.",
+            )
+            if len(vocab.priority_areas)
+            else _text
+        )
+        return {
+            "id": _required(_text, "Insats-ID"),
+            "title": _required(_text, "Insats"),
+            "priority_area": _optional(priority),
+            "district": _optional(district),
+            "owner": _optional(lambda v: vocab.organisations.match(V.text_value(v)) or _text(v)),
+            "contact": _optional(_text),
+            "status": _optional(_status_parser(vocab.statuses)),
+            "start_date": _optional(V.parse_date_value),
+            "end_date": _optional(V.parse_date_value),
+            "comment": _optional(_text),
+        }
+    if spec.kind == "priority_areas":
+
+        def indicators(value: object) -> list[str]:
+            result = []
+            for part in split_list(V.text_value(value)):
+                result.append(category(part))
+            return result
+
+        return {
+            "name": _required(_text, "Område"),
+            "description": _optional_text,
+            "goal": _optional(_text),
+            "indicators": _optional(indicators),
+            "valid_from": _optional(V.parse_date_value),
+            "valid_to": _optional(V.parse_date_value),
+        }
+    if spec.kind == "survey":
+        return {
+            "period": _required(V.parse_period, "Period"),
+            "district": _required(district, "Stadsdel"),
+            "indicator": _required(_text, "Indikator"),
+            "value": _required(_percent, "Värde"),
+            "respondents": _optional(_respondents),
+        }
+    if spec.kind == "districts":
+        return {
+            "name": _required(_text, "Stadsdel"),
+            "police_area": _optional(_text),
+            "municipality": _optional(_text),
+            "neighbourhoods": _optional(lambda v: split_list(V.text_value(v))),
+        }
+    if spec.kind == "categories":
+        return {
+            "name": _required(_text, "Kategori"),
+            "group": _optional(_text),
+            "description": _optional_text,
+        }
+    raise ValueError(spec.kind)
+
+
+def _is_blank_row(row: list[object]) -> bool:
+    for value in row:
+        if value is None or value == "":
+            continue
+        if isinstance(value, str) and not value.strip():
+            continue
+        return False
+    return True
+
+
+def _example_matcher(recognition: Recognition) -> Callable[[list[object]], bool]:
+    """Recognises the template's own example row, which must never be imported."""
+    checks: list[tuple[int, str]] = []
+    for f in recognition.spec.template_fields:
+        if isinstance(f.example, str) and not _looks_like_date(f):
+            if f.name not in recognition.columns:
+                return lambda row: False  # not the template's layout, so no example row either
+            checks.append((recognition.columns[f.name], f.example))
+    if len(checks) < 3:
+        return lambda row: False
+
+    def matches(row: list[object]) -> bool:
+        for index, example in checks:
+            value = row[index] if index < len(row) else None
+            if not isinstance(value, str) or clean(value) != example:
+                return False
+        return True
+
+    return matches
+
+
+def _looks_like_date(f: Field) -> bool:
+    return f.name in {"date", "time", "datetime", "start_date", "end_date", "valid_from", "valid_to"}
+
+
+def _header_like(recognition: Recognition) -> Callable[[list[object]], bool]:
+    keys = {name: BY_KIND[recognition.spec.kind].field(name).keys() for name in recognition.columns}
+
+    def check(row: list[object]) -> bool:
+        hits = 0
+        for name, index in recognition.columns.items():
+            value = row[index] if index < len(row) else None
+            if isinstance(value, str) and header_key(value) in keys[name]:
+                hits += 1
+        return hits >= 2
+
+    return check
+
+
+def parse_sheet(
+    sheet: RawSheet, recognition: Recognition, vocab: Vocabularies, today: dt.date, pii_policy: str = "mask"
+) -> ParsedSheet:
+    spec = recognition.spec
+    header_row = sheet.rows[recognition.header_index]
+    in_headers: Counter[str] = Counter()
+    parsed = ParsedSheet(
+        sheet=sheet.name,
+        kind=spec.kind,
+        header_row=recognition.header_index + 1,
+        headers=recognition.headers,
+        ignored_columns=recognition.ignored,
+        original_headers=[_header_text(h, in_headers) if not V.is_blank(h) else f"Kolumn {i + 1}"
+                          for i, h in enumerate(header_row)],
+    )
+    if in_headers:
+        parsed.notes.append(f"Personuppgifter togs bort i rubrikraden (rad {parsed.header_row}): "
+                            f"{privacy.describe(in_headers)}.")
+        parsed.personal_data_removed.update(in_headers)
+    for dup in recognition.duplicate_headers:
+        parsed.notes.append(f"Kolumnen '{dup}' finns flera gånger; den första används.")
+    if recognition.ignored:
+        parsed.notes.append("Okända kolumner som inte importeras: " + ", ".join(f"'{c}'" for c in recognition.ignored) + ".")
+
+    is_example = _example_matcher(recognition)
+    is_header = _header_like(recognition)
+    first = recognition.header_index + 1
+    data_rows: list[tuple[int, list[object]]] = []
+    skipped_examples = skipped_headers = 0
+    rows = sheet.rows
+    offset = first
+    # A second header row or the template's example row can only stand right under the header.
+    while offset < len(rows) and len(data_rows) < 3:
+        row = rows[offset]
+        offset += 1
+        if _is_blank_row(row):
+            continue
+        if is_header(row):
+            skipped_headers += 1
+        elif is_example(row):
+            skipped_examples += 1
+        else:
+            data_rows.append((offset, row))
+    # The rest in one comprehension (a sheet can have a million rows). Most rows start with a
+    # filled cell; only the others need the full blank check.
+    data_rows += [
+        (number, row) for number, row in enumerate(rows[offset:], start=offset + 1)
+        if (row and (lead := row[0]) is not None and lead != "" and (type(lead) is not str or lead.strip()))
+        or not _is_blank_row(row)
+    ]
+    if skipped_examples:
+        parsed.notes.append("Mallens exempelrad hoppades över.")
+    if skipped_headers:
+        parsed.notes.append(f"{skipped_headers} extra rubrikrad(er) under rubrikraden hoppades över.")
+    parsed.rows = len(data_rows)
+
+    parsers = _field_parsers(spec, vocab)
+    rows_only = [row for _, row in data_rows]
+    lengths = list(map(len, rows_only))
+    width = max(lengths, default=0)
+    if lengths.count(width) != len(lengths):
+        rows_only = [row + [None] * (width - len(row)) for row in rows_only]
+    transposed = list(zip(*rows_only, strict=True))
+    columns: dict[str, ParsedColumn] = {}
+    errors: dict[int, list[RowError]] = {}
+    for name, index in recognition.columns.items():
+        if name not in parsers:
+            continue
+        column = parse_column(list(transposed[index]) if transposed else [], parsers[name])
+        columns[name] = column
+        header = recognition.headers[name]
+        for position in column.error_rows().tolist():
+            message = column.messages[int(column.codes[position])]
+            errors.setdefault(position, []).append(RowError(data_rows[position][0], header, str(message)))
+
+    _guard_personal_data(parsed, columns, errors, data_rows, recognition, pii_policy)
+    if spec.kind == "events":
+        _finish_events(parsed, data_rows, columns, errors, recognition, today)
+    else:
+        _finish_records(parsed, data_rows, columns, errors, recognition, spec)
+    if spec.kind == "survey":
+        _scale_fractions(parsed)
+    for position in sorted(errors):
+        excel_row, row = data_rows[position]
+        parsed.rejections.append(Rejection(excel_row, errors[position], _original(parsed.original_headers, row)))
+    return parsed
+
+
+def _guard_personal_data(
+    parsed: ParsedSheet,
+    columns: dict[str, ParsedColumn],
+    errors: dict[int, list[RowError]],
+    data_rows: list[tuple[int, list[object]]],
+    recognition: Recognition,
+    policy: str,
+) -> None:
+    """Reports (or, by the administrator's choice, rejects) the rows whose cells held personal
+    identifiers. The values were masked in every column before parsing (parse_column); here each
+    column says where, once per distinct value.
+    """
+    for name, column in columns.items():
+        found = column.masked
+        if not found:
+            continue
+        header = recognition.headers[name]
+        positions = np.flatnonzero(np.isin(column.codes, list(found))).tolist()
+        total: Counter[str] = Counter()
+        for position in positions:
+            total.update(found[int(column.codes[position])])
+        rows = [data_rows[p][0] for p in positions]
+        shown = ", ".join(str(r) for r in rows[:10]) + (" …" if len(rows) > 10 else "")
+        if policy == "mask":
+            parsed.notes.append(f"Personuppgifter togs bort i {header}: {privacy.describe(total)} (rad {shown}).")
+            parsed.personal_data_removed.update(total)
+        else:
+            for position in positions:
+                kinds = privacy.describe(found[int(column.codes[position])])
+                errors.setdefault(position, []).append(RowError(
+                    data_rows[position][0], header,
+                    f"Raden innehåller personuppgifter ({kinds}). Ta bort dem och ladda upp raden igen."))
+
+
+def _original(headers: list[str], row: list[object]) -> dict[str, object]:
+    """Every column of the row under its header, so a corrected row can be uploaded again as it is."""
+    result: dict[str, object] = {}
+    for i, value in enumerate(row):
+        key = headers[i] if i < len(headers) else f"Kolumn {i + 1}"
+        if key in result or (key.startswith("Kolumn ") and V.is_blank(value)):
+            continue
+        value = None if V.is_blank(value) else V.json_safe(value)
+        # Rejected rows are stored too, so they must not keep what the guard removes.
+        result[key] = privacy.scrub_value(value)
+    return result
+
+
+_EPOCH_ORDINAL = dt.date(1970, 1, 1).toordinal()
+
+
+def _day_number(parsed: object) -> int:
+    return parsed[0].toordinal() - _EPOCH_ORDINAL if parsed else 0  # type: ignore[index]
+
+
+def _seconds(time: object) -> int:
+    if time is None:
+        return -1
+    return time.hour * 3600 + time.minute * 60 + time.second  # type: ignore[attr-defined]
+
+
+def _finish_events(
+    parsed: ParsedSheet,
+    data_rows: list[tuple[int, list[object]]],
+    columns: dict[str, ParsedColumn],
+    errors: dict[int, list[RowError]],
+    recognition: Recognition,
+    today: dt.date,
+) -> None:
+    """Vectorised: whole columns become numpy arrays; only rejected rows are visited one by one."""
+    n = len(data_rows)
+    rownums = np.fromiter((r for r, _ in data_rows), dtype=np.int64, count=n)
+    date_col = columns.get("date") or columns["datetime"]
+    date_header = recognition.headers.get("date") or recognition.headers["datetime"]
+    days = date_col.derived(_day_number)
+    secs_in_date = date_col.derived(lambda p: _seconds(p[1]) if p else -1)
+    if "date" in columns and "datetime" in columns:
+        # Both columns: the combined one fills in where the date column is blank.
+        combined = columns["datetime"]
+        blank_date = date_col.results[date_col.codes] == None  # noqa: E711
+        days = np.where(blank_date, combined.derived(_day_number), days)
+        secs_in_date = np.where(blank_date, combined.derived(lambda p: _seconds(p[1]) if p else -1), secs_in_date)
+    secs = columns["time"].derived(_seconds) if "time" in columns else np.full(n, -1, dtype=np.int64)
+    secs = np.where(secs >= 0, secs, secs_in_date)
+    has_date = date_col.derived(lambda p: p is not None, bool)
+    if "date" in columns and "datetime" in columns:
+        has_date |= columns["datetime"].derived(lambda p: p is not None, bool)
+    invalid = np.zeros(n, dtype=bool)
+    if errors:
+        invalid[list(errors)] = True
+    for position in np.flatnonzero(~invalid & ~has_date).tolist():
+        errors.setdefault(position, []).append(RowError(
+            data_rows[position][0], date_header, "Datum saknas. Fyll i datum eller ta bort raden."))
+        invalid[position] = True
+
+    latest = (today + dt.timedelta(days=1)).toordinal() - _EPOCH_ORDINAL
+    for position in np.flatnonzero(~invalid & (days > latest)).tolist():
+        day = dt.date.fromordinal(int(days[position]) + _EPOCH_ORDINAL)
+        errors.setdefault(position, []).append(RowError(
+            data_rows[position][0], date_header,
+            f"Datumet {day.isoformat()} ligger i framtiden. Kontrollera datumet (dag och månad kan ha bytt plats)."))
+        invalid[position] = True
+
+    none = np.full(n, None, dtype=object)
+    lat = columns["lat"].values() if "lat" in columns else none
+    lon = columns["lon"].values() if "lon" in columns else none
+    half = ~invalid & ((lat == None) != (lon == None))  # noqa: E711
+    for position in np.flatnonzero(half).tolist():
+        header = recognition.headers.get("lon" if lon[position] is None else "lat")
+        errors.setdefault(position, []).append(RowError(
+            data_rows[position][0], header, "Både latitud och longitud behövs. Fyll i båda eller lämna båda tomma."))
+        invalid[position] = True
+
+    keep = ~invalid
+    stamp = days.astype("int64") * 86400 + np.maximum(secs, 0)
+    source = columns["source"].values() if "source" in columns else none
+    source = np.where(source == None, DEFAULT_SOURCE, source)  # noqa: E711
+    parsed.columns = {
+        "rownum": rownums[keep],
+        "occurred_at": stamp[keep].astype("datetime64[s]"),
+        "time_known": (secs >= 0)[keep],
+        "district": columns["district"].values()[keep],
+        "place": (columns["place"].values() if "place" in columns else none)[keep],
+        "category": columns["category"].values()[keep],
+        "description": (columns["description"].values() if "description" in columns else none)[keep],
+        "source": source[keep],
+        "external_id": (columns["external_id"].values() if "external_id" in columns else none)[keep],
+        "lat": np.where(lat == None, np.nan, lat).astype("float64")[keep],  # noqa: E711
+        "lon": np.where(lon == None, np.nan, lon).astype("float64")[keep],  # noqa: E711
+    }
+
+
+def _finish_records(
+    parsed: ParsedSheet,
+    data_rows: list[tuple[int, list[object]]],
+    parsed_columns: dict[str, ParsedColumn],
+    errors: dict[int, list[RowError]],
+    recognition: Recognition,
+    spec: SheetSpec,
+) -> None:
+    columns = {name: column.values() for name, column in parsed_columns.items()}
+    key_field = {
+        "interventions": "id",
+        "priority_areas": "name",
+        "districts": "name",
+        "categories": "name",
+        "survey": None,
+    }[spec.kind]
+    seen: dict[str, int] = {}
+    for i, (excel_row, _) in enumerate(data_rows):
+        if i in errors:
+            continue
+        record = {name: values[i] for name, values in columns.items()}
+        if spec.kind == "interventions":
+            start, end = record.get("start_date"), record.get("end_date")
+            if start and end and end < start:  # type: ignore[operator]
+                errors.setdefault(i, []).append(RowError(
+                    excel_row, recognition.headers.get("end_date"),
+                    f"Slutdatum {end} ligger före startdatum {start}. Rätta datumen."))
+                continue
+        if key_field:
+            key = str(record[key_field]).casefold()
+        else:
+            key = f"{record['period']}|{record['district']}|{str(record['indicator']).casefold()}"
+        if key in seen:
+            header = recognition.headers.get(key_field or "indicator")
+            what = f"{header} '{record[key_field]}'" if key_field else "kombination av period, stadsdel och indikator"
+            errors.setdefault(i, []).append(RowError(
+                excel_row, header, f"Samma {what} finns redan på rad {seen[key]} i bladet. Ta bort dubbletten."))
+            continue
+        seen[key] = excel_row
+        parsed.records.append(record)
+        parsed.record_rows.append(excel_row)
+
+
+def _scale_fractions(parsed: ParsedSheet) -> None:
+    """Percent cells reach us as fractions (0.645 for 64.5 %); scale a sheet that holds only fractions."""
+    values = [r["value"] for r in parsed.records if r.get("value") is not None]
+    if values and all(0 <= float(v) <= 1 for v in values) and any(0 < float(v) < 1 for v in values):  # type: ignore[arg-type]
+        for record in parsed.records:
+            record["value"] = round(float(record["value"]) * 100, 4)  # type: ignore[arg-type]
+        parsed.notes.append("Värdena låg mellan 0 och 1 och tolkades som andelar (0,645 = 64,5 %).")

@@ -1,0 +1,66 @@
+"""How a display table looks: flagged cells, whole-day dates, a dash for a missing value, and the
+height that shows every row."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+
+from trygghet.core.formatting import MISSING
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
+
+
+# Cell highlights that stay readable in both themes: the text colour is set with the fill.
+FLAG_STYLES = {
+    "upp": "background-color: #F4C7A1; color: #111111; font-weight: 700",
+    "ned": "background-color: #B8D8EE; color: #111111; font-weight: 700",
+}
+
+
+def flag_styler(frame: pd.DataFrame, flags: pd.DataFrame, styles: dict[str, str] = FLAG_STYLES) -> Styler:
+    """`frame` with each cell filled by its flag in `flags` (same shape: 'upp', 'ned' or '')."""
+    return frame.style.apply(lambda _: flags.map(lambda f: styles.get(f, "")), axis=None)
+
+
+ROW_PX = 42
+
+
+def table_height(rows: int) -> int:
+    """Pixels for a dataframe that shows every row (and the header) without an inner scroll bar.
+
+    The grid's rows are 42 px high at the theme's 19 px base font (.streamlit/config.toml), measured
+    in Chromium at 1920×1080 and 1280×720; the 3 px are the frame's border.
+    """
+    return 3 + ROW_PX * (rows + 1)
+
+
+def date_only_columns(frame: pd.DataFrame) -> list[str]:
+    """Timestamp columns that hold whole days only (DuckDB's DATE arrives in pandas as a timestamp),
+    to be shown as 2026-11-16 rather than 2026-11-16 00:00:00."""
+    columns = []
+    for name in frame.columns:
+        values = frame[name]
+        if pd.api.types.is_datetime64_any_dtype(values):
+            known = values.dropna()
+            if (known == known.dt.normalize()).all():
+                columns.append(name)
+    return columns
+
+
+def missing_as_dash(styler: Styler) -> list[str]:
+    """Puts MISSING in place of NaN in the styled copy of a table; returns the columns changed.
+
+    The data grid shows a null cell as a grey "None" whatever the Styler formats for it, which on
+    the wall reads as an error. The table's own frame (the Excel download) keeps its empty cells.
+    """
+    data = styler.data
+    gaps = [c for c in data.columns if pd.api.types.is_float_dtype(data[c]) and bool(data[c].isna().any())]
+    if gaps:
+        data = data.copy()
+        for column in gaps:
+            data[column] = data[column].astype(object).where(data[column].notna(), MISSING)
+        styler.data = data
+    return gaps

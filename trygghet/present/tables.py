@@ -1,0 +1,160 @@
+"""Display tables with Swedish headings, shared by the meeting page and the documents, so that
+the minutes show the rows the room saw."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import pandas as pd
+
+from trygghet.analysis import compstat
+from trygghet.analysis.interventions import FIELD_LABELS
+from trygghet.core.formatting import MISSING, fmt_date, fmt_int
+from trygghet.meeting.records import DONE, FocusPlace, Meeting
+
+
+def _date(value: object) -> str:
+    if value is None:
+        return MISSING
+    try:
+        if pd.isna(value):  # type: ignore[arg-type]
+            return MISSING
+    except (TypeError, ValueError):
+        pass
+    if isinstance(value, pd.Timestamp):
+        return fmt_date(value.date())
+    return fmt_date(value)  # type: ignore[arg-type]
+
+
+def _text(value: object, missing: str = MISSING) -> str:
+    if value is None:
+        return missing
+    try:
+        if pd.isna(value):  # type: ignore[arg-type]
+            return missing
+    except (TypeError, ValueError):
+        pass
+    text = str(value).strip()
+    return text or missing
+
+
+def key_figures(figures: dict[str, float], meeting: Meeting) -> pd.DataFrame:
+    week = meeting.week
+    return pd.DataFrame([{
+        f"Händelser v. {week.week}": fmt_int(figures["week"]),
+        f"Veckan före (v. {week.shift(-1).week})": fmt_int(figures["previous_week"]),
+        "Snitt 4 veckor före": f"{figures['previous_4_mean']:.1f}".replace(".", ","),
+        f"Samma vecka i fjol (v. {week.same_week_last_year().week})": fmt_int(figures["last_year"]),
+    }])
+
+
+def compstat_cells(counts: pd.DataFrame, limit: int | None = 8,
+                   columns: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The CompStat table with the categories of the most events this week (all with limit=None),
+    and the total last; beside it, per cell, 'upp'/'ned' where the change is statistically sure.
+    With `columns`, only those columns are kept."""
+    table, flags = compstat.compstat_table(counts)
+    if table.empty:
+        return table, flags
+    body = table.iloc[:-1].assign(_n=counts["week"].to_numpy())
+    if limit is not None:
+        body = body.sort_values("_n", ascending=False, kind="stable").head(limit)
+    keep = [*body.index, table.index[-1]]
+    shown, flags = table.loc[keep].reset_index(drop=True), flags.loc[keep].reset_index(drop=True)
+    if columns is not None:
+        shown, flags = shown[columns], flags[columns]
+    return shown, flags
+
+
+def compstat_rows(counts: pd.DataFrame, limit: int | None = 8,
+                  columns: list[str] | None = None) -> tuple[pd.DataFrame, list[bool]]:
+    """compstat_cells for a document's table, which marks whole rows: those with a sure change in
+    any of the kept columns (the cell's ▲/▼ says which way)."""
+    shown, flags = compstat_cells(counts, limit, columns)
+    return shown, [bool((flags.loc[i] != "").any()) for i in flags.index]
+
+
+def followup(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Insats-ID": frame["id"],
+        "Insats": frame["title"],
+        "Stadsdel": [_text(d, "Hela kommunen") for d in frame["district"]],
+        "Status": frame["status"],
+        "Slut": [_date(d) for d in frame["end_date"]],
+        "Att följa upp": frame["reasons"],
+    })
+
+
+def changes(frame: pd.DataFrame) -> pd.DataFrame:
+    """One row per intervention the meeting created or changed, its changes in one cell."""
+    rows = []
+    for iid, part in frame.groupby("id", sort=False):
+        title = _text(part["title"].iloc[0], "")
+        created = part["old_value"].isna().all() and "title" in set(part["field"])
+        if created:
+            what = "Ny insats: " + "; ".join(
+                f"{FIELD_LABELS.get(f, f)} {_text(new)}" for f, new in zip(part["field"], part["new_value"], strict=True)
+                if f != "title")
+        else:
+            what = "; ".join(f"{FIELD_LABELS.get(f, f)}: {_text(old)} → {_text(new)}"
+                             for f, old, new in zip(part["field"], part["old_value"], part["new_value"], strict=True))
+        rows.append((f"{title} ({iid})".strip(), what))
+    return pd.DataFrame(rows, columns=["Insats", "Ändring"])
+
+
+def decisions(frame: pd.DataFrame, meeting: Meeting, combined: bool = False) -> pd.DataFrame:
+    """One row per decision: what, who (organisation and role in one column with `combined`), by
+    when, its state as of the meeting."""
+    def state(row: pd.Series) -> str:
+        if row["status"] == DONE:
+            return f"Klar {_date(row['done_on'])}"
+        return "Öppen – försenad" if row["overdue"] else "Öppen"
+
+    def intervention(row: pd.Series) -> str:
+        return row["intervention_id"] if isinstance(row["intervention_id"], str) else ""
+
+    if combined:
+        owners = [" – ".join(x for x in (_text(o, ""), _text(r, "")) if x) or MISSING
+                  for o, r in zip(frame["organisation"], frame["responsible"], strict=True)]
+        responsible = {"Ansvarig": owners}
+    else:
+        responsible = {"Ansvarig organisation": [_text(v) for v in frame["organisation"]],
+                       "Ansvarig": [_text(v) for v in frame["responsible"]]}
+    return pd.DataFrame({
+        "Beslutat": [_date(d) for d in frame["decided_on"]],
+        "Beslut": frame["text"],
+        **responsible,
+        "Klart senast": [_date(d) for d in frame["deadline"]],
+        "Status": [state(r) for _, r in frame.iterrows()] if len(frame) else [],
+        "Insats": [intervention(r) for _, r in frame.iterrows()] if len(frame) else [],
+    })
+
+
+def focus(places: Sequence[FocusPlace]) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Stadsdel": [p.district for p in places],
+        "Plats": [p.place or "Hela stadsdelen" for p in places],
+        "Anledning": [p.reason or "" for p in places],
+    })
+
+
+def areas(frame: pd.DataFrame, current_label: str, previous_label: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        "Prioriterat område": frame["name"],
+        "Mål": [_text(g) for g in frame["goal"]],
+        current_label: [fmt_int(v) for v in frame["count"]],
+        previous_label: [fmt_int(v) for v in frame["count_last_year"]],
+        "Förändring": [("▲ " if f == "upp" else "▼ " if f == "ned" else "") + c
+                       for c, f in zip(frame["change"], frame["flag"], strict=True)],
+        "Insatser": [intervention_counts(r, p, o)
+                     for r, p, o in zip(frame["running"], frame["planned"], frame["overdue"], strict=True)],
+    })
+
+
+def intervention_counts(running: int, planned: int, overdue: int) -> str:
+    parts = [f"{fmt_int(running)} pågående"] if running else []
+    if planned:
+        parts.append(f"{fmt_int(planned)} {'planerad' if planned == 1 else 'planerade'}")
+    if overdue:
+        parts.append(f"{fmt_int(overdue)} {'försenad' if overdue == 1 else 'försenade'}")
+    return ", ".join(parts) or "inga öppna"

@@ -1,0 +1,33 @@
+"""Installation settings kept in the database's meta table, changed only by an administrator."""
+
+from __future__ import annotations
+
+from trygghet.store import access, audit
+from trygghet.store import db as dbmod
+from trygghet.store.access import Actor
+from trygghet.store.db import Database
+
+PII_POLICY = "pii_policy"
+PII_POLICIES = {
+    "mask": "Ta bort personuppgifterna och importera raden",
+    "reject": "Avvisa raden så att rapportören rättar den",
+}
+
+
+def pii_policy(db: Database) -> str:
+    """What the import does with personnummer, phone numbers and e-mail addresses in free text."""
+    if not db.exists():
+        return "mask"
+    with db.read() as con:
+        value = dbmod.get_meta(con, PII_POLICY)
+    return value if value in PII_POLICIES else "mask"
+
+
+def set_pii_policy(db: Database, value: str, actor: Actor) -> None:
+    access.require(actor, access.SETTINGS, "ändra hur personuppgifter hanteras")
+    if value not in PII_POLICIES:
+        raise ValueError(f"Okänt val '{value}'.")
+    with db.write() as con:
+        before = dbmod.get_meta(con, PII_POLICY)
+        dbmod.set_meta(con, PII_POLICY, value)
+        audit.record(con, actor, "inställning", "personuppgifter", {"före": before, "efter": value})

@@ -1,0 +1,407 @@
+"""The map's figures and the GeoJSON upload block.
+
+The figures are plain plotly cartesian traces on lon/lat axes, because plotly's geo base maps
+fetch topojson from a CDN and the meeting room may have no internet at all. Only when an
+administrator has configured a tile server (TRYGGHET_MAP_TILES) is a tiled map drawn instead.
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from collections.abc import Mapping, Sequence
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+from plotly.colors import sample_colorscale
+
+from trygghet.analysis import geo, queries
+from trygghet.core.formatting import fmt_int
+from trygghet.present import chart_style
+from trygghet.present.chart_text import plain_figure
+from trygghet.store.db import Database, DatabaseBusy
+from trygghet.ui import cache, login, safe_text
+
+COLORSCALE = "Blues"  # sequential and colour-blind safe; darker = more
+# Mid greys, half transparent where they fill, read on the light and the dark theme alike.
+OUTSIDE_FILL = "rgba(128, 128, 128, 0.22)"  # districts outside the sidebar's choice: context, not data
+OUTLINE = "#1F2D3D"
+POINT_COLOR = "#808080"
+SCALE_COLOR = "#808080"
+# The themes' text colours (.streamlit/config.toml): a label on the map reads like the page's text.
+LABEL_ON_LIGHT = "#111111"
+LABEL_ON_DARK = "#F5F5F5"
+MAX_BUBBLE_PX = 75
+TILES_ENV = "TRYGGHET_MAP_TILES"
+ATTRIBUTION_ENV = "TRYGGHET_MAP_ATTRIBUTION"
+
+
+def tile_url() -> str | None:
+    """The configured tile URL template ({z}/{x}/{y}), or None: then no request ever leaves the machine."""
+    url = os.environ.get(TILES_ENV, "").strip()
+    return url if url and all(part in url for part in ("{z}", "{x}", "{y}")) else None
+
+
+# ---------------------------------------------------------------- helpers
+
+
+def _rgb(color: str) -> tuple[int, int, int]:
+    if color.startswith("#"):
+        return int(color[1:3], 16), int(color[3:5], 16), int(color[5:7], 16)
+    r, g, b = (int(float(v)) for v in color[color.index("(") + 1:color.index(")")].split(",")[:3])
+    return r, g, b
+
+
+def _text_on(fill: str) -> str:
+    """Black or white text, whichever reads better on the fill (WCAG relative luminance)."""
+
+    def channel(c: int) -> float:
+        s = c / 255
+        return s / 12.92 if s <= 0.03928 else ((s + 0.055) / 1.055) ** 2.4
+
+    r, g, b = _rgb(fill)
+    luminance = 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+    return "#111111" if luminance > 0.22 else "#FFFFFF"
+
+
+def _fills(values: Sequence[float], high: float) -> list[str]:
+    if high <= 0:
+        return sample_colorscale(COLORSCALE, [0.0] * len(values))
+    return sample_colorscale(COLORSCALE, [min(1.0, max(0.0, v / high)) for v in values])
+
+
+def _outline_xy(geometry: Mapping[str, object]) -> tuple[list[float | None], list[float | None]]:
+    """All rings of a (Multi)Polygon as one path, rings separated by None so each fills on its own."""
+    xs: list[float | None] = []
+    ys: list[float | None] = []
+    for polygon in geo.polygons_of(dict(geometry)):
+        for ring in polygon:
+            if xs:
+                xs.append(None)
+                ys.append(None)
+            xs.extend(p[0] for p in ring)
+            ys.extend(p[1] for p in ring)
+    return xs, ys
+
+
+def _nice_distance(km: float) -> float:
+    for step in (0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 50, 100, 200, 500):
+        if step * 2 > km:
+            return step
+    return 1000.0
+
+
+def _km_label(km: float) -> str:
+    return f"{int(km * 1000)} m" if km < 1 else f"{fmt_int(km)} km"
+
+
+def _frame_axes(fig: go.Figure, box: tuple[float, float, float, float]) -> None:
+    """Lon/lat axes without clutter, with the aspect a local map needs, and a scale bar."""
+    x0, y0, x1, y1 = box
+    lat0 = (y0 + y1) / 2
+    k = math.cos(math.radians(lat0))
+    # Pad at least about 1 km, so a single district is not drawn edge to edge.
+    pad_x = max((x1 - x0) * 0.08, 0.015)
+    pad_y = max((y1 - y0) * 0.08, 0.009)
+    x0, x1, y0, y1 = x0 - pad_x, x1 + pad_x, y0 - pad_y * 1.6, y1 + pad_y
+    fig.update_xaxes(visible=False, showgrid=False, zeroline=False, range=[x0, x1], fixedrange=False)
+    # One degree of latitude is 1/cos(lat) times longer on the ground than one of longitude.
+    fig.update_yaxes(visible=False, showgrid=False, zeroline=False, range=[y0, y1],
+                     scaleanchor="x", scaleratio=1 / k)
+    width_km = (x1 - x0) * 111.32 * k
+    km = _nice_distance(width_km / 5)
+    bar_x0 = x0 + (x1 - x0) * 0.03
+    bar_x1 = bar_x0 + km / (111.32 * k)
+    bar_y = y0 + pad_y * 0.5
+    fig.add_shape(type="line", x0=bar_x0, x1=bar_x1, y0=bar_y, y1=bar_y, line={"color": SCALE_COLOR, "width": 4})
+    fig.add_annotation(x=(bar_x0 + bar_x1) / 2, y=bar_y, text=_km_label(km), showarrow=False, yshift=16,
+                       font={"size": 16})
+    # Transparent, with no font colour of our own: the map takes the theme's background and text
+    # colour, so it is no white box on the dark theme.
+    fig.update_layout(plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)", showlegend=False,
+                      dragmode="pan", hovermode="closest")
+
+
+def _points_trace(points: pd.DataFrame | None) -> go.Scatter | None:
+    if points is None or points.empty:
+        return None
+    return go.Scatter(
+        x=points["lon"], y=points["lat"], mode="markers", name="Händelser",
+        # Fainter the more there are, so that thousands of points do not bury the labels.
+        marker={"size": 5, "color": POINT_COLOR, "opacity": min(0.45, max(0.12, 8 / math.sqrt(len(points))))},
+        customdata=points[["district", "category", "day"]].astype(str).to_numpy(),
+        hovertemplate="%{customdata[1]}<br>%{customdata[0]}, %{customdata[2]}<extra></extra>",
+    )
+
+
+def _colorbar_trace(high: float) -> go.Scatter:
+    """An invisible marker that carries the colour bar, since filled outlines cannot show one."""
+    return go.Scatter(
+        x=[None], y=[None], mode="markers", hoverinfo="skip", showlegend=False,
+        marker={"colorscale": COLORSCALE, "cmin": 0, "cmax": max(high, 1), "color": [0], "showscale": True,
+                # Horizontal above the map: beside it, the bar would sit far out at the paper's edge,
+                # since the fixed aspect leaves the map narrower than the chart.
+                "colorbar": {"title": {"text": "Händelser", "side": "top", "font": {"size": 16}},
+                             "orientation": "h", "thickness": 14, "len": 0.4, "x": 0.5, "xanchor": "center", "y": 1.0, "yanchor": "bottom",
+                             "tickformat": ",d", "outlinewidth": 0}},
+    )
+
+
+# A label's name comes from customdata[0] (made plain with the rest of the figure, see chart_text);
+# only the bold and the line break are the template's.
+_LABEL_TEMPLATE = "<b>%{customdata[0]}</b><br>%{text}"
+
+
+def style_map(fig: go.Figure, height: int = 680) -> go.Figure:
+    """The shared chart style, with room above the map for a horizontal colour bar."""
+    chart_style.style_figure(fig, height=height)
+    if any(getattr(getattr(t, "marker", None), "showscale", False) for t in fig.data):
+        fig.update_layout(margin={"t": 70})
+    return fig
+
+
+# ---------------------------------------------------------------- offline figures
+
+
+def choropleth_figure(counts: pd.DataFrame, geometries: Mapping[str, dict[str, object]],
+                      points: pd.DataFrame | None = None) -> go.Figure:
+    """District polygons filled by their count; districts outside the choice stay grey for context."""
+    by_district = dict(zip(counts["district"], counts["count"].astype(int), strict=True))
+    shown = [d for d in geometries if d in by_district]
+    high = float(max((by_district[d] for d in shown), default=0))
+    fills = dict(zip(shown, _fills([by_district[d] for d in shown], high), strict=True))
+    fig = go.Figure()
+    # Context first, so that the grey outlines never cover a chosen district's dark one.
+    for district, geometry in sorted(geometries.items(), key=lambda item: item[0] in by_district):
+        xs, ys = _outline_xy(geometry)
+        chosen = district in by_district
+        fig.add_trace(go.Scatter(
+            x=xs, y=ys, mode="lines", fill="toself", hoveron="fills",
+            name=f"{district}: {fmt_int(by_district[district])} händelser" if chosen else f"{district} (ej vald)",
+            fillcolor=fills[district] if chosen else OUTSIDE_FILL,
+            line={"color": OUTLINE if chosen else "#AAAAAA", "width": 2 if chosen else 1},
+            hoverinfo="name",
+        ))
+    points_trace = _points_trace(points)
+    if points_trace is not None:
+        fig.add_trace(points_trace)
+    anchors = [geo.label_point(geometries[d]) for d in shown]
+    fig.add_trace(go.Scatter(
+        x=[a[0] for a in anchors], y=[a[1] for a in anchors], mode="text", name="Antal",
+        text=[fmt_int(by_district[d]) for d in shown], texttemplate=_LABEL_TEMPLATE,
+        textfont={"size": 17, "color": [_text_on(fills[d]) for d in shown], "shadow": "auto"},
+        customdata=[[d, by_district[d]] for d in shown],
+        hovertemplate="%{customdata[0]}: %{customdata[1]} händelser<extra></extra>",
+    ))
+    fig.add_trace(_colorbar_trace(high))
+    box = geo.bounds(geometries.values())
+    if box:
+        _frame_axes(fig, box)
+    return fig
+
+
+def bubble_figure(counts: pd.DataFrame, centres: pd.DataFrame, points: pd.DataFrame | None = None,
+                  dark: bool = False) -> go.Figure:
+    """A bubble per district at the mean of its events' positions; area ∝ count, in the district's colour.
+
+    `dark`: the labels in the dark theme's text colour (the map itself is transparent).
+    """
+    frame = counts.merge(centres[["district", "lat", "lon"]], on="district", how="inner").dropna(subset=["lat", "lon"])
+    high = float(frame["count"].max()) if not frame.empty else 0.0
+    fig = go.Figure()
+    points_trace = _points_trace(points)
+    if points_trace is not None:
+        fig.add_trace(points_trace)
+    fig.add_trace(go.Scatter(
+        x=frame["lon"], y=frame["lat"], mode="markers+text", name="Stadsdelar",
+        marker={"size": frame["count"], "sizemode": "area", "sizeref": 2 * max(high, 1) / MAX_BUBBLE_PX**2,
+                "sizemin": 6, "color": frame["color"], "opacity": 0.8, "line": {"color": "#FFFFFF", "width": 2}},
+        text=[fmt_int(c) for c in frame["count"]], texttemplate=_LABEL_TEMPLATE,
+        # A halo keeps a label readable where it overlaps a neighbour's bubble.
+        textposition="top center", textfont={"size": 17, "color": LABEL_ON_DARK if dark else LABEL_ON_LIGHT,
+                                             "shadow": "auto"},
+        customdata=frame[["district", "count"]].to_numpy(),
+        hovertemplate="%{customdata[0]}: %{customdata[1]} händelser<extra></extra>",
+    ))
+    lons = list(frame["lon"]) + (list(points["lon"]) if points is not None and not points.empty else [])
+    lats = list(frame["lat"]) + (list(points["lat"]) if points is not None and not points.empty else [])
+    if lons:
+        _frame_axes(fig, (min(lons), min(lats), max(lons), max(lats)))
+    return fig
+
+
+def outline_figure(geometries: Mapping[str, dict[str, object]], colors: Mapping[str, str]) -> go.Figure:
+    """The uploaded boundaries in the districts' own colours, for the preview before saving."""
+    fig = go.Figure()
+    for district, geometry in geometries.items():
+        xs, ys = _outline_xy(geometry)
+        color = colors.get(district, "#777777")
+        r, g, b = _rgb(color)
+        fig.add_trace(go.Scatter(x=xs, y=ys, mode="lines", fill="toself", hoveron="fills", name=district,
+                                 fillcolor=f"rgba({r},{g},{b},0.35)", line={"color": color, "width": 2},
+                                 hoverinfo="name"))
+    anchors = {d: geo.label_point(g) for d, g in geometries.items()}
+    fig.add_trace(go.Scatter(x=[a[0] for a in anchors.values()], y=[a[1] for a in anchors.values()],
+                             mode="text", text=list(anchors), texttemplate="<b>%{text}</b>", textfont={"size": 16},
+                             hoverinfo="skip"))
+    box = geo.bounds(geometries.values())
+    if box:
+        _frame_axes(fig, box)
+    return fig
+
+
+# ---------------------------------------------------------------- tiled figure (only when configured)
+
+
+def _zoom(box: tuple[float, float, float, float], width_px: int = 850, height_px: int = 650) -> float:
+    """A zoom that fits the box; MapLibre's zoom 0 shows the world on 512 pixels, not 256."""
+    x0, y0, x1, y1 = box
+    lat0 = math.radians((y0 + y1) / 2)
+    span_x = max(x1 - x0, 0.005)
+    span_y = max(y1 - y0, 0.003)
+    zx = math.log2(0.85 * width_px * 360 / (512 * span_x))
+    zy = math.log2(0.85 * height_px * 360 * math.cos(lat0) / (512 * span_y))
+    return max(3.0, min(16.0, min(zx, zy)))
+
+
+def tiled_figure(url: str, counts: pd.DataFrame, geometries: Mapping[str, dict[str, object]],
+                 centres: pd.DataFrame, points: pd.DataFrame | None = None) -> go.Figure:
+    """The same map on raster tiles from the configured server (go.Scattermap, MapLibre)."""
+    by_district = dict(zip(counts["district"], counts["count"].astype(int), strict=True))
+    fig = go.Figure()
+    lons: list[float] = []
+    lats: list[float] = []
+    shown = [d for d in geometries if d in by_district]
+    if shown:
+        high = float(max(by_district[d] for d in shown))
+        fig.add_trace(go.Choroplethmap(
+            geojson={"type": "FeatureCollection",
+                     "features": [{"type": "Feature", "id": d, "properties": {}, "geometry": geometries[d]}
+                                  for d in shown]},
+            locations=shown, z=[by_district[d] for d in shown], featureidkey="id",
+            colorscale=COLORSCALE, zmin=0, zmax=max(high, 1), marker={"opacity": 0.6, "line": {"width": 2}},
+            colorbar={"title": {"text": "Händelser"}}, name="Stadsdelar",
+            hovertemplate="%{location}: %{z} händelser<extra></extra>",
+        ))
+        anchors = [geo.label_point(geometries[d]) for d in shown]
+        fig.add_trace(go.Scattermap(
+            lon=[a[0] for a in anchors], lat=[a[1] for a in anchors], mode="text",
+            text=[f"{d} {fmt_int(by_district[d])}" for d in shown], textfont={"size": 16, "color": "#111111"},
+            customdata=[[d, by_district[d]] for d in shown], hoverinfo="skip",
+        ))
+        box = geo.bounds(geometries[d] for d in shown)
+        if box:
+            lons += [box[0], box[2]]
+            lats += [box[1], box[3]]
+    else:
+        frame = counts.merge(centres[["district", "lat", "lon"]], on="district").dropna(subset=["lat", "lon"])
+        high = float(frame["count"].max()) if not frame.empty else 0.0
+        fig.add_trace(go.Scattermap(
+            lon=frame["lon"], lat=frame["lat"], mode="markers+text", name="Stadsdelar",
+            marker={"size": frame["count"], "sizemode": "area", "sizeref": 2 * max(high, 1) / MAX_BUBBLE_PX**2,
+                    "sizemin": 6, "color": frame["color"], "opacity": 0.8},
+            text=[f"{d} {fmt_int(c)}" for d, c in zip(frame["district"], frame["count"], strict=True)],
+            textposition="top center", textfont={"size": 16, "color": "#111111"},
+            customdata=frame[["district", "count"]].to_numpy(),
+            hovertemplate="%{customdata[0]}: %{customdata[1]} händelser<extra></extra>",
+        ))
+        lons += list(frame["lon"])
+        lats += list(frame["lat"])
+    if points is not None and not points.empty:
+        fig.add_trace(go.Scattermap(
+            lon=points["lon"], lat=points["lat"], mode="markers", name="Händelser",
+            marker={"size": 6, "color": POINT_COLOR, "opacity": 0.35},
+            customdata=points[["district", "category", "day"]].astype(str).to_numpy(),
+            hovertemplate="%{customdata[1]}<br>%{customdata[0]}, %{customdata[2]}<extra></extra>",
+        ))
+        lons += [float(points["lon"].min()), float(points["lon"].max())]
+        lats += [float(points["lat"].min()), float(points["lat"].max())]
+    box = (min(lons), min(lats), max(lons), max(lats)) if lons else (11.0, 55.3, 24.2, 69.1)
+    layer: dict[str, object] = {"sourcetype": "raster", "source": [url], "below": "traces"}
+    attribution = os.environ.get(ATTRIBUTION_ENV, "").strip()
+    if attribution:
+        layer["sourceattribution"] = attribution
+    fig.update_layout(
+        showlegend=False,
+        map={"style": "white-bg", "layers": [layer], "zoom": _zoom(box),
+             "center": {"lon": (box[0] + box[2]) / 2, "lat": (box[1] + box[3]) / 2}},
+    )
+    return fig
+
+
+# ---------------------------------------------------------------- the upload block for the Data page
+
+
+def render_geojson_upload(db: Database) -> None:
+    """Upload district boundaries: preview what matched, then save on confirmation."""
+    state = st.session_state
+    state.setdefault("geo_round", 0)
+    st.markdown("### Stadsdelarnas gränser för kartan")
+    st.write(
+        "Ladda upp en GeoJSON-fil (WGS 84, ett objekt per stadsdel) så visar kartan stadsdelarna som "
+        "ytor färgade efter antalet händelser. Utan gränser visas en cirkel per stadsdel."
+    )
+    if message := state.pop("geo_saved", None):
+        st.success(message, icon=":material/check_circle:")
+    lists = cache.query(queries.reference_lists, db)
+    stored = cache.query(geo.geometries, db)
+    if stored:
+        st.caption(f"Sparade gränser för {len(stored)} av {len(lists['districts'])} stadsdelar: "
+                   f"{safe_text.plain(', '.join(stored))}.")
+
+    upload = st.file_uploader("GeoJSON-fil", type=["geojson", "json"], key=f"geo_upload_{state['geo_round']}",
+                              max_upload_size=geo.MAX_FILE_BYTES // (1024 * 1024),
+                              help="Högst 20 MB och 100 000 punkter. Namnen jämförs med stadsdelslistan utan "
+                                   "hänsyn till skiftläge, mellanslag och å, ä, ö.")
+    if upload is not None:
+        data = upload.getvalue()
+        result = _parse_cached(data, tuple(lists["districts"]), None)
+        if len(result.properties) > 1 and result.name_property is not None:
+            chosen = st.columns([1, 2])[0].selectbox("Egenskap med stadsdelens namn", result.properties,
+                                  index=result.properties.index(result.name_property),
+                                  key=f"geo_property_{state['geo_round']}")
+            if chosen != result.name_property:
+                result = _parse_cached(data, tuple(lists["districts"]), chosen)
+        for error in result.errors:
+            st.error(safe_text.plain(error), icon=":material/error:")
+        if result.warnings:
+            st.warning("\n".join(f"- {safe_text.plain(w)}" for w in result.warnings), icon=":material/warning:")
+        if result.features or result.missing:
+            preview = pd.DataFrame(
+                [{"Stadsdel": d, "Namn i filen": result.names_in_file[d], "Punkter": result.vertices[d],
+                  "Status": "Finns i filen"} for d in result.features]
+                + [{"Stadsdel": d, "Namn i filen": "", "Punkter": 0, "Status": "Saknas – visas inte på kartan"}
+                   for d in result.missing]
+            )
+            st.dataframe(preview, hide_index=True, width="stretch")
+        if result.ok:
+            colors = cache.query(queries.district_colors, db)
+            fig = outline_figure(result.features, colors)
+            st.plotly_chart(plain_figure(chart_style.style_figure(fig, height=420)), width="stretch", key="geo_preview",
+                            config={"displaylogo": False})
+            note = " Sparade gränser för stadsdelar som inte finns i filen tas bort." if stored else ""
+            if st.button(f"Spara gränserna för {len(result.features)} stadsdelar", type="primary",
+                         icon=":material/save:", help="Ersätter alla tidigare sparade gränser." + note):
+                try:
+                    saved = geo.store_geojson(db, result, login.actor())
+                except DatabaseBusy as exc:
+                    st.error(str(exc))
+                else:
+                    state["geo_saved"] = f"Gränserna för {saved} stadsdelar är sparade. Kartan visar dem nu."
+                    state["geo_round"] += 1
+                    st.rerun()
+    if stored and upload is None and st.button("Ta bort sparade gränser", icon=":material/delete:"):
+        try:
+            geo.delete_geometries(db, login.actor())
+        except DatabaseBusy as exc:
+            st.error(str(exc))
+        else:
+            state["geo_saved"] = "De sparade gränserna är borttagna. Kartan visar en cirkel per stadsdel."
+            st.rerun()
+
+
+@st.cache_data(max_entries=4, show_spinner="Läser GeoJSON-filen …")
+def _parse_cached(data: bytes, known: tuple[str, ...], name_property: str | None) -> geo.GeoResult:
+    # Parsing a 20 MB file takes a moment; every widget click reruns the page.
+    return geo.parse_geojson(data, known, name_property)

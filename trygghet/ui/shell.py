@@ -1,0 +1,120 @@
+"""The app around the pages: the database handle (a first start builds the demo), banners, the
+footer, the watch for new data and the calm message when a page fails."""
+
+from __future__ import annotations
+
+import logging
+import os
+import threading
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import streamlit as st
+
+from trygghet.core import privacy
+from trygghet.ingest import history
+from trygghet.store.db import Database, damage_message, resolve_db_path
+from trygghet.ui.safe_text import plain
+
+if TYPE_CHECKING:
+    pass
+
+_build_lock = threading.Lock()
+log = logging.getLogger("trygghet")
+# The app's own log and Streamlit's report of an uncaught exception, whose traceback may quote user text.
+privacy.guard_logs("trygghet", "streamlit.error_util", "streamlit.runtime.scriptrunner.script_runner")
+
+
+@st.cache_data(show_spinner=False, max_entries=4)
+def _damage(path: str, token: tuple[int, int, int]) -> str | None:
+    return damage_message(Database(Path(path)))
+
+
+RESTORE_COMMAND = "python -m trygghet restore --latest"
+
+
+def database() -> Database:
+    """The app's database; a first start builds the demo database so there is something to show.
+    A damaged file stops the page with the way back, never a traceback."""
+    db = Database(resolve_db_path())
+    if db.exists():
+        problem = _damage(str(db.path), db.change_token())
+        if problem:
+            st.error(plain(problem), icon=":material/warning:")
+            # The way back in a code block too: the escaped message cannot be copied into a terminal as is.
+            st.code(RESTORE_COMMAND, language="bash")
+            st.stop()
+        _upgrade(str(db.path), db.change_token())
+        return db
+    with _build_lock:
+        if not db.exists():
+            _build_demo(db.path)
+    return db
+
+
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _upgrade(path: str, token: tuple[int, int, int]) -> None:
+    from trygghet.store import event_counts as counts
+
+    with _build_lock, st.spinner("Databasen uppgraderas till den här versionen av appen (en gång) …"):
+        counts.upgrade(Database(Path(path)))
+
+
+def _build_demo(path: Path) -> None:
+    from trygghet.demo.solvik import build_demo
+
+    with st.spinner("Ingen databas hittades – bygger demodatabasen (tar några sekunder) …"):
+        tmp = path.with_name(f".{path.name}.{os.getpid()}.bygger")
+        build_demo(tmp)
+        os.replace(tmp, path)
+
+
+@st.cache_data(show_spinner=False, ttl=60)
+def _status(path: str, token: tuple[int, int, int]) -> dict[str, object]:
+    return history.database_status(Database(Path(path)))
+
+
+def status(db: Database) -> dict[str, object]:
+    """Demo flag and data version, re-read only when the file has changed."""
+    return _status(str(db.path), db.change_token())
+
+
+def banners(db: Database) -> None:
+    info = status(db)
+    if info["is_demo"]:
+        st.info(
+            "**Demodata** – en påhittad kommun (Solvik). Siffrorna är genererade och gäller ingen verklig plats.",
+            icon=":material/science:",
+        )
+
+
+def footer(db: Database) -> None:
+    info = status(db)
+    updated = info["updated_at"]
+    when = updated.strftime("%Y-%m-%d %H:%M") if updated is not None else "–"
+    st.caption(f"Senast uppdaterad {when} · dataversion {info['version']}")
+
+
+@st.fragment(run_every=30)
+def watch_for_new_data(db: Database, seen_version: int) -> None:
+    """Reruns the page when an upload elsewhere (another browser, the CLI) has changed the data."""
+    if int(status(db)["version"]) != seen_version:
+        st.rerun(scope="app")
+
+
+def run_page(navigation: object) -> None:
+    """Runs the chosen page; an unexpected error becomes a calm Swedish message, never a traceback.
+
+    TRYGGHET_RAISE_ERRORS=1 lets the error through, so that tests see it.
+    """
+    try:
+        navigation.run()  # type: ignore[attr-defined]
+    except Exception:
+        if os.environ.get("TRYGGHET_RAISE_ERRORS") == "1":
+            raise
+        log.exception("Sidan kunde inte visas")
+        st.error(
+            "Något gick fel när sidan skulle visas. Felet är loggat för den som förvaltar appen. "
+            "Ladda om sidan eller välj en annan sida; data i databasen påverkas inte.",
+            icon=":material/error:",
+        )

@@ -1,0 +1,60 @@
+"""The app's chart and table: plain text, a download of exactly what is shown, an accessible summary."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from trygghet.ingest import excel_export as export
+from trygghet.present.chart_text import plain_figure
+from trygghet.present.table_style import date_only_columns, missing_as_dash
+from trygghet.ui.safe_text import plain
+
+if TYPE_CHECKING:
+    from pandas.io.formats.style import Styler
+
+
+def chart(fig: go.Figure, name: str, summary: str | None = None) -> None:
+    """A chart with a PNG download in its toolbar and a text alternative for screen readers.
+
+    Its names are made plain here, the last step before the browser, since pages still change a
+    figure after style_figure."""
+    st.plotly_chart(
+        plain_figure(fig),
+        width="stretch",
+        config={
+            "displaylogo": False,
+            "locale": "sv",
+            "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2, "width": 1600, "height": 900},
+            "modeBarButtonsToRemove": ["select2d", "lasso2d"],
+        },
+        key=f"chart_{name}",
+    )
+    if summary:
+        # Summaries name districts, categories and interventions, and hold no Markdown of their own.
+        st.caption(plain(summary))
+
+
+def table(frame: pd.DataFrame, name: str, styler: Styler | None = None, **kwargs: object) -> None:
+    """A table with an Excel download of exactly what is shown."""
+    config = {c: st.column_config.DateColumn(format="YYYY-MM-DD") for c in date_only_columns(frame)}
+    if styler is not None:
+        # Text now, but still numbers to read: aligned as the numbers around them.
+        config.update({c: st.column_config.TextColumn(alignment="right") for c in missing_as_dash(styler)})
+    config.update(kwargs.pop("column_config", None) or {})  # type: ignore[arg-type]
+    st.dataframe(styler if styler is not None else frame, hide_index=True, width="stretch",
+                 column_config=config or None, **kwargs)
+    if not frame.empty:
+        st.download_button(
+            "Ladda ned som Excel",
+            # Written when the button is clicked, not on every rerun of the page.
+            lambda: export.frames_to_xlsx({name[:31]: frame}),
+            on_click="ignore",
+            file_name=f"{name}.xlsx",
+            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            icon=":material/download:",
+            key=f"xlsx_{name}",
+        )
