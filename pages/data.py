@@ -16,8 +16,7 @@ from trygghet.ingest.sheetspec import KIND_LABELS
 from trygghet.store import access
 from trygghet.store.db import DatabaseBusy
 from trygghet.store.upload_stash import UploadStash
-from trygghet.ui import login, safe_text, shell
-from trygghet.ui import map_view as geo_ui
+from trygghet.ui import boundary_upload, login, safe_text, shell
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = shell.database()
@@ -231,4 +230,4 @@ with settings_tab:
     else:
         polisen.render_settings(db)  # Polisens händelser: the municipality, the type mapping, the gazetteer
         st.divider()
-        geo_ui.render_geojson_upload(db)  # district boundaries for the map
+        boundary_upload.render_geojson_upload(db)  # district boundaries for the map

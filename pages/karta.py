@@ -9,9 +9,8 @@ import streamlit as st
 
 from trygghet.analysis import geo
 from trygghet.core.formatting import fmt_dec, fmt_int
-from trygghet.present import table_style
+from trygghet.present import map_figures, table_style
 from trygghet.ui import cache, login, safe_text, shell, sidebar, widgets
-from trygghet.ui import map_view as geo_ui
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = shell.database()
@@ -50,27 +49,27 @@ st.caption(safe_text.plain(" · ".join([span.label, *selection])))
 counts = cache.query(geo.district_counts, db, filters, window)
 points = cache.query(geo.event_points, db, filters, 5000, window) if show_points else None
 total = int(counts["count"].sum())
-tiles = geo_ui.tile_url()
-if os.environ.get(geo_ui.TILES_ENV, "").strip() and not tiles:
-    st.caption(f"{geo_ui.TILES_ENV} saknar {{z}}, {{x}} eller {{y}} och används inte; kartan ritas utan bakgrund.")
+tiles = map_figures.tile_url()
+if os.environ.get(map_figures.TILES_ENV, "").strip() and not tiles:
+    st.caption(f"{map_figures.TILES_ENV} saknar {{z}}, {{x}} eller {{y}} och används inte; kartan ritas utan bakgrund.")
 centres = cache.query(geo.district_centres, db, filters)
 
 map_col, table_col = st.columns([2, 1.2], gap="large")
 with map_col:
     if tiles:
-        fig = geo_ui.tiled_figure(tiles, counts, polygons, centres, points)
+        fig = map_figures.tiled_figure(tiles, counts, polygons, centres, points)
     elif polygons:
-        fig = geo_ui.choropleth_figure(counts, polygons, points)
+        fig = map_figures.choropleth_figure(counts, polygons, points)
     else:
         # The theme the browser reports; None (light) in tests and before the first report.
-        fig = geo_ui.bubble_figure(counts, centres, points, dark=st.context.theme.type == "dark")
+        fig = map_figures.bubble_figure(counts, centres, points, dark=st.context.theme.type == "dark")
     ranked = counts.sort_values(["count", "district"], ascending=[False, True])
     listed = ", ".join(f"{d} {fmt_int(c)}" for d, c in zip(ranked["district"], ranked["count"], strict=True))
     how = ("Stadsdelarna är färgade efter antalet händelser; mörkare blå betyder fler."
            if polygons else "Cirkelns yta är proportionell mot antalet händelser; den står i mitten av "
            "stadsdelens händelser med koordinater.")
     widgets.chart(
-        geo_ui.style_map(fig),
+        map_figures.style_map(fig),
         f"karta-{file_when}",
         summary=f"Karta över händelser per stadsdel, {when}, totalt {fmt_int(total)}: {listed or 'inga'}. {how}",
     )

@@ -215,9 +215,8 @@ def test_both_pages_render_with_boundaries_stored(demo_db: Database) -> None:
 
 
 def _upload_block() -> None:
-    from trygghet.ui import map_view as geo_ui
-    from trygghet.ui import shell
-    geo_ui.render_geojson_upload(shell.database())
+    from trygghet.ui import boundary_upload, shell
+    boundary_upload.render_geojson_upload(shell.database())
 
 
 def test_geojson_upload_block_previews_and_saves(demo_db: Database) -> None:

@@ -15,9 +15,8 @@ import plotly.graph_objects as go
 import pytest
 
 from trygghet.core.text import WORD_JOINER, md_literal, plotly_literal
-from trygghet.present import figures
+from trygghet.present import figures, map_figures
 from trygghet.present.chart_text import plain_figure
-from trygghet.ui import map_view as geo_ui
 
 HOSTILE = [
     "**fet**",
@@ -180,7 +179,7 @@ def test_map_labels_keep_a_district_name_as_text() -> None:
     name = "<a href='http://127.0.0.1:9/x'>Länkby</a>"
     counts = pd.DataFrame({"district": [name], "count": [3]})
     centres = pd.DataFrame({"district": [name], "lat": [57.7], "lon": [11.9], "color": ["#0072B2"]})
-    fig = plain_figure(geo_ui.bubble_figure(counts.assign(color="#0072B2"), centres))
+    fig = plain_figure(map_figures.bubble_figure(counts.assign(color="#0072B2"), centres))
     (bubbles,) = fig.data
     assert bubbles.texttemplate == "<b>%{customdata[0]}</b><br>%{text}"
     assert bubbles.customdata.tolist() == [["&lt;a href='http://127.0.0.1:9/x'&gt;Länkby&lt;/a&gt;", 3]]
