@@ -22,13 +22,12 @@ import pytest
 from pypdf import PdfReader
 
 from trygghet import cli, documents
-from trygghet.core import privacy
-from trygghet.documents import chart_images as charts
+from trygghet.core import config, privacy
 from trygghet.documents.report import ReportPeriod, analysis_key
 from trygghet.ingest import excel_export as export
 from trygghet.ingest.importer import import_file
 from trygghet.meeting import records as M
-from trygghet.store import snapshots
+from trygghet.store import privacy_sweep, snapshots
 from trygghet.store.access import Actor
 from trygghet.store.db import Database, init_database
 
@@ -186,7 +185,7 @@ def planted(database: Database, tmp_path: Path, capsys: pytest.CaptureFixture[st
             monkeypatch: pytest.MonkeyPatch) -> tuple[Database, str, list[object]]:
     """Everything imported, written and exported; returns the database, the command line's output
     and the reports of the imports made through the importer."""
-    monkeypatch.setenv(charts.DISABLE_ENV, "0")  # tables instead of charts: the text is what matters here
+    monkeypatch.setenv(config.CHARTS, "0")  # tables instead of charts: the text is what matters here
     data = workbook()
     first = import_file(database, data, f"rapport {ONE} anna.svensson@example.se.xlsx",
                         actor=EDITOR, today=TODAY)
@@ -282,7 +281,7 @@ def test_data_stored_before_the_guard_is_swept_by_the_purge_with_its_old_snapsho
     db = Database(tmp_path / "gammal.duckdb")
     init_database(db)
     with db.write() as con:
-        con.execute("DELETE FROM meta WHERE key = ?", [privacy.META_GUARD])
+        con.execute("DELETE FROM meta WHERE key = ?", [privacy_sweep.META_GUARD])
         con.execute("INSERT INTO districts VALUES (?, NULL, NULL, ?, '#000000', 1)", [f"Norrby {ONE}", [ALL]])
         con.execute("INSERT INTO uploads VALUES (1, ?, 'x', 1, ?, NULL, 'xlsx', ?, 0, 0, 0, 0, 0, 'imported', NULL)",
                     [f"rapport {ONE}.xlsx", dt.datetime(2026, 11, 29), json.dumps([ALL])])

@@ -18,7 +18,6 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
-import duckdb
 import numpy as np
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -232,7 +231,7 @@ def scrub_json(details: object) -> str:
 # _EMAIL_HINT in RE2 (Arrow), whose \s is ASCII only: Python's \s also holds the Unicode spaces
 # (\pZ) and \x1c-\x1f, \x85.
 _SPACE_RE2 = r"\s\pZ\x{1c}-\x{1f}\x{85}"
-_EMAIL_HINT_RE2 = rf"[@\x{{ff20}}]|(?i:(?:^|[{_SPACE_RE2}(\[])at(?:$|[{_SPACE_RE2})\]]))"
+EMAIL_HINT_RE2 = rf"[@\x{{ff20}}]|(?i:(?:^|[{_SPACE_RE2}(\[])at(?:$|[{_SPACE_RE2})\]]))"
 
 
 def suspects(texts: Sequence[str]) -> list[bool]:
@@ -267,7 +266,7 @@ _IDENTITY_RE2 = (rf"\p{{Nd}}{{2}}[ .]?\p{{Nd}}{{2}}[ .]?\p{{Nd}}{{2}}{_SPACES_RE
 _PHONE_GAP_RE2 = r"[\s\pZ\x{0b}\x{1c}-\x{1f}\x{85}.\-\x{2010}-\x{2015}\x{2212}/()+]"
 _PHONE_RE2 = rf"(?:^|[^\p{{L}}\p{{N}}_+])[+(0](?:{_PHONE_GAP_RE2}{{0,4}}\p{{Nd}}){{7}}"
 # One RE2 pass over the column decides which texts scrub must see.
-_SUSPECT_RE2 = f"{_IDENTITY_RE2}|{_PHONE_RE2}|{_EMAIL_HINT_RE2}"
+_SUSPECT_RE2 = f"{_IDENTITY_RE2}|{_PHONE_RE2}|{EMAIL_HINT_RE2}"
 
 
 def _suspect_mask(texts: Sequence[str]) -> pa.ChunkedArray | pa.Array:
@@ -280,54 +279,3 @@ def describe(counts: Counter[str]) -> str:
     if len(parts) <= 1:
         return "".join(parts)
     return ", ".join(parts[:-1]) + " och " + parts[-1]
-
-
-# ---------------------------------------------------------------- stored data
-
-# Raised when what the guard finds changes; a database swept with an older guard is swept again.
-GUARD_VERSION = "2"
-META_GUARD = "privacy_guard"
-
-# The SQL side of suspects(): rows worth a look, decided by DuckDB (RE2) in one scan.
-_SQL_SUSPECT = (
-    "(length(regexp_replace(COL, '\\P{Nd}', '', 'g')) >= 8 OR regexp_matches(COL, '" + _EMAIL_HINT_RE2 + "'))"
-)
-
-
-def sweep(con: duckdb.DuckDBPyConnection) -> Counter[str]:
-    """Scrubs every text column of every table in place (the tables read from the catalogue, so a
-    table added later is covered too); returns what was removed. Run inside the caller's transaction.
-
-    For data stored before the guard caught what it catches now: old databases and their snapshots.
-    An events row whose text changed gets its de-duplication key again, as the importer computes it
-    from the masked values."""
-    from trygghet.store.db import DEDUP_KEY_SQL
-
-    found: Counter[str] = Counter()
-    columns = con.execute(
-        """SELECT table_name, column_name, data_type FROM information_schema.columns
-           WHERE table_schema = 'main' AND data_type IN ('VARCHAR', 'VARCHAR[]')
-             AND table_name IN (SELECT table_name FROM information_schema.tables
-                                WHERE table_schema = 'main' AND table_type = 'BASE TABLE')
-           ORDER BY table_name, ordinal_position"""
-    ).fetchall()
-    changed_events: set[int] = set()
-    for table, column, data_type in columns:
-        quoted = f'"{table}"."{column}"'
-        text = f"array_to_string({quoted}, ' ')" if data_type.endswith("[]") else quoted
-        rows = con.execute(
-            f'SELECT rowid, {quoted} FROM "{table}" WHERE {_SQL_SUSPECT.replace("COL", text)}'
-        ).fetchall()
-        for rowid, value in rows:
-            counts: Counter[str] = Counter()
-            cleaned = scrub_value(value, counts)
-            if not counts:
-                continue
-            con.execute(f'UPDATE "{table}" SET "{column}" = ? WHERE rowid = ?', [cleaned, rowid])
-            found.update(counts)
-            if table == "events":
-                changed_events.add(int(rowid))
-    if changed_events:
-        con.execute(f"UPDATE events SET dedup_key = {DEDUP_KEY_SQL} WHERE rowid IN (SELECT unnest(?))",
-                    [sorted(changed_events)])
-    return found

@@ -9,20 +9,17 @@ import os
 from collections import Counter
 from dataclasses import dataclass, field
 
-from trygghet.core import clock, privacy
-from trygghet.store import access, audit, snapshots, upload_stash
+from trygghet.core import clock, config, privacy
+from trygghet.store import access, audit, privacy_sweep, snapshots, upload_stash
 from trygghet.store import db as dbmod
 from trygghet.store.access import Actor
 from trygghet.store.db import Database
 
-DEFAULT_DAYS = 90
+DEFAULT_DAYS = config.DEFAULT_ARCHIVE_DAYS
 
 
 def retention_days() -> int:
-    try:
-        return max(1, int(os.environ.get("TRYGGHET_ARCHIVE_DAYS", DEFAULT_DAYS)))
-    except ValueError:
-        return DEFAULT_DAYS
+    return config.retention().archive_days
 
 
 @dataclass
@@ -80,9 +77,9 @@ def purge_archive(
     masked = snapshots.sweep_copies(db).removed or Counter()
     removed, freed = 0, 0
     with db.write() as con:
-        if dbmod.get_meta(con, privacy.META_GUARD) != privacy.GUARD_VERSION:
-            masked.update(privacy.sweep(con))
-            dbmod.set_meta(con, privacy.META_GUARD, privacy.GUARD_VERSION)
+        if dbmod.get_meta(con, privacy_sweep.META_GUARD) != privacy_sweep.GUARD_VERSION:
+            masked.update(privacy_sweep.sweep(con))
+            dbmod.set_meta(con, privacy_sweep.META_GUARD, privacy_sweep.GUARD_VERSION)
         rows = con.execute(
             "SELECT id, archive_path FROM uploads WHERE archive_path IS NOT NULL AND uploaded_at < ?", [cutoff]
         ).fetchall()

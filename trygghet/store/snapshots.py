@@ -19,13 +19,13 @@ from pathlib import Path
 
 import duckdb
 
-from trygghet.core import clock, privacy
-from trygghet.store import access
+from trygghet.core import clock, config
+from trygghet.store import access, privacy_sweep
 from trygghet.store import db as dbmod
 from trygghet.store.db import Database
 
-DEFAULT_KEEP = 20
-DEFAULT_DAYS = 30
+DEFAULT_KEEP = config.DEFAULT_SNAPSHOTS
+DEFAULT_DAYS = config.DEFAULT_SNAPSHOT_DAYS
 # A .tmp of a copy still being written belongs to a live process; one left by a killed import is
 # removed once its process is gone, or after this long when the process cannot be told.
 STALE_TMP_SECONDS = 15 * 60
@@ -37,17 +37,11 @@ KINDS = (BEFORE_IMPORT, BEFORE_UNDO, BEFORE_RESTORE, "kopia")
 
 
 def keep_count() -> int:
-    try:
-        return max(1, int(os.environ.get("TRYGGHET_SNAPSHOTS", str(DEFAULT_KEEP))))
-    except ValueError:
-        return DEFAULT_KEEP
+    return config.retention().snapshot_count
 
 
 def retention_days() -> int:
-    try:
-        return max(1, int(os.environ.get("TRYGGHET_SNAPSHOT_DAYS", str(DEFAULT_DAYS))))
-    except ValueError:
-        return DEFAULT_DAYS
+    return config.retention().snapshot_days
 
 
 def snapshot_dir(db: Database) -> Path:
@@ -105,12 +99,12 @@ def _next_name(directory: Path, now: dt.datetime, kind: str) -> Path:
 def ensure_swept(con: duckdb.DuckDBPyConnection) -> Counter[str]:
     """Sweeps the database once per version of the guard, so a copy never holds data stored
     before the guard caught what it catches now. Needs a connection that may write."""
-    if dbmod.get_meta(con, privacy.META_GUARD) == privacy.GUARD_VERSION:
+    if dbmod.get_meta(con, privacy_sweep.META_GUARD) == privacy_sweep.GUARD_VERSION:
         return Counter()
     con.execute("BEGIN TRANSACTION")
     try:
-        found = privacy.sweep(con)
-        dbmod.set_meta(con, privacy.META_GUARD, privacy.GUARD_VERSION)
+        found = privacy_sweep.sweep(con)
+        dbmod.set_meta(con, privacy_sweep.META_GUARD, privacy_sweep.GUARD_VERSION)
         if found:
             dbmod.bump_data_version(con)
         con.execute("COMMIT")
