@@ -375,22 +375,22 @@ def test_split_list_splits_on_commas_semicolons_and_line_breaks() -> None:
 
 
 def test_the_column_check_for_clean_text_agrees_with_the_one_by_one_check() -> None:
-    """validate._clean_strings decides in Arrow's RE2 what _NEEDS_CLEANING decides in Python, whose
+    """field_parsers._clean_strings decides in Arrow's RE2 what _NEEDS_CLEANING decides in Python, whose
     \\s is every str.isspace() character; both must say the same of every string."""
     import re
     import sys
 
-    from trygghet.ingest import validate
+    from trygghet.ingest import field_parsers
 
     spaces = [chr(c) for c in range(sys.maxunicode + 1) if chr(c).isspace()]
-    python_class = re.sub(r"\\x\{([0-9a-f]{4})\}", r"\\u\1", validate._WHITESPACE_BUT_SPACE)  # RE2's \x{2000}
+    python_class = re.sub(r"\\x\{([0-9a-f]{4})\}", r"\\u\1", field_parsers._WHITESPACE_BUT_SPACE)  # RE2's \x{2000}
     listed = re.compile(f"[{python_class}]")
     assert [c for c in spaces if c != " " and not listed.match(c)] == []
     samples = ["Torget", "Storgatan 12", "#N/A", "", " ledande", "efter ", "två  mellanslag", "å ä ö",
-               "x" * validate.MAX_TEXT, "x" * (validate.MAX_TEXT + 1), "tab\there", "rad\nbrytning", "ctrl\x07"]
+               "x" * field_parsers.MAX_TEXT, "x" * (field_parsers.MAX_TEXT + 1), "tab\there", "rad\nbrytning", "ctrl\x07"]
     samples += [f"a{c}b" for c in spaces] + [f"{c}a" for c in spaces] + [f"a{c}" for c in spaces]
     values: list[object] = [*samples, 12, 1.5, None, True]
-    expected = [type(v) is str and bool(v) and v[0] != "#" and len(v) <= validate.MAX_TEXT
-                and not validate._NEEDS_CLEANING.search(v) for v in values]
-    assert validate._clean_strings(values) == expected
+    expected = [type(v) is str and bool(v) and v[0] != "#" and len(v) <= field_parsers.MAX_TEXT
+                and not field_parsers._NEEDS_CLEANING.search(v) for v in values]
+    assert field_parsers._clean_strings(values) == expected
     assert sum(expected) >= 4  # the check does pass clean text

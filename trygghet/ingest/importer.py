@@ -20,18 +20,12 @@ from trygghet.core import clock, privacy
 from trygghet.core.config import Limits
 from trygghet.core.text import Vocabulary
 from trygghet.ingest import polisen
+from trygghet.ingest.field_parsers import Vocabularies
 from trygghet.ingest.read_worker import read_isolated
 from trygghet.ingest.reader import FileError, RawFile, read_file
+from trygghet.ingest.recognise import SheetError, is_ignored_sheet, recognise
 from trygghet.ingest.sheetspec import BY_KIND, KIND_LABELS
-from trygghet.ingest.validate import (
-    ParsedSheet,
-    RowError,
-    SheetError,
-    Vocabularies,
-    is_ignored_sheet,
-    parse_sheet,
-    recognise,
-)
+from trygghet.ingest.validate import ParsedSheet, RowError, parse_sheet
 from trygghet.store import access, audit, snapshots
 from trygghet.store import db as dbmod
 from trygghet.store import event_counts as counts

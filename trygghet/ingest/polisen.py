@@ -39,12 +39,14 @@ from trygghet.core.config import Limits
 from trygghet.core.errors import UserError
 from trygghet.core.formatting import fmt_int
 from trygghet.core.text import Vocabulary, clean, fold, md_literal
+from trygghet.ingest.field_parsers import MAX_TEXT
 from trygghet.ingest.reader import FileError
-from trygghet.ingest.validate import MAX_TEXT, ParsedSheet, Rejection, RowError
+from trygghet.ingest.validate import ParsedSheet, Rejection, RowError
 from trygghet.store import access, audit
 from trygghet.store import db as dbmod
 from trygghet.store.access import Actor
 from trygghet.store.db import Database
+from trygghet.store.schema import table_names
 
 SOURCE = "Polisen (öppna data)"
 SHEET_NAME = "Polisens händelser"
@@ -72,14 +74,6 @@ PLACED_BY_NAME = "via stadsdelens namn"
 PLACED_BY_AREA = "via område/gata"
 PLACED_UNKNOWN = UNKNOWN_DISTRICT
 PLACED_AMBIGUOUS = "tvetydig"
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS police_type_map (
-    police_type VARCHAR PRIMARY KEY,
-    category VARCHAR,
-    include BOOLEAN
-);
-"""
 
 # ---------------------------------------------------------------- the type map
 
@@ -185,13 +179,8 @@ def default_rule(police_type: str) -> tuple[str | None, bool]:
     return None, True
 
 
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Older database files get the table on their first write that needs it."""
-    con.execute(SCHEMA)
-
-
 def _has_type_table(con: duckdb.DuckDBPyConnection) -> bool:
-    return "police_type_map" in dbmod.table_names(con)
+    return "police_type_map" in table_names(con)
 
 
 def stored_type_map(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str | None, bool]]:
@@ -243,7 +232,6 @@ def save_type_map(db: Database, frame: pd.DataFrame, actor: Actor) -> int:
     if not db.exists():
         dbmod.init_database(db)
     with db.write() as con:
-        ensure_schema(con)
         con.execute("DELETE FROM police_type_map")
         stored = 0
         for key, (police_type, category, include) in wanted.items():

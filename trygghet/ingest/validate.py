@@ -1,4 +1,4 @@
-"""Recognising sheets and turning their rows into typed records or rejections.
+"""Turning a recognised sheet's rows into typed records or rejections.
 
 Values are parsed column by column with a cache per distinct value, because real
 sheets repeat the same districts, categories, dates and times thousands of times;
@@ -8,40 +8,21 @@ that keeps a 100,000-row sheet close to the cost of reading it.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from trygghet.core import privacy
-from trygghet.core.errors import UserError
-from trygghet.core.formatting import fmt_int
-from trygghet.core.reference_lists import DEFAULT_SOURCE, STATUSES
-from trygghet.core.text import Vocabulary, clean, header_key, split_list
+from trygghet.core.reference_lists import DEFAULT_SOURCE
+from trygghet.core.text import clean, header_key
 from trygghet.ingest import cells as V
+from trygghet.ingest.field_parsers import Vocabularies, field_parsers
 from trygghet.ingest.reader import RawSheet
-from trygghet.ingest.sheetspec import ALL_SPECS, BY_KIND, Field, SheetSpec
-
-HEADER_SEARCH_ROWS = 15
-IGNORED_SHEET_KEYS = {header_key(n) for n in ("Instruktioner", "Instruktion", "Listor", "Lista", "Läs mig", "Info")}
-
-
-class SheetError(UserError):
-    """A sheet-level problem that makes the whole file unusable (message in Swedish)."""
-
-
-@dataclass
-class Vocabularies:
-    districts: Vocabulary
-    categories: Vocabulary
-    priority_areas: Vocabulary
-    organisations: Vocabulary
-    statuses: Vocabulary = field(default_factory=lambda: Vocabulary(STATUSES))
+from trygghet.ingest.recognise import Recognition, header_text
+from trygghet.ingest.sheetspec import BY_KIND, Field, SheetSpec
 
 
 @dataclass
@@ -59,16 +40,6 @@ class Rejection:
     row: int
     errors: list[RowError]
     original: dict[str, object]
-
-
-@dataclass
-class Recognition:
-    spec: SheetSpec
-    header_index: int  # 0-based index into RawSheet.rows
-    columns: dict[str, int]  # field name -> column index
-    headers: dict[str, str]  # field name -> header as written in the file
-    ignored: list[str]
-    duplicate_headers: list[str]
 
 
 @dataclass
@@ -93,119 +64,6 @@ class ParsedSheet:
         if self.columns is not None:
             return len(self.columns["rownum"])
         return len(self.records)
-
-
-# ---------------------------------------------------------------- recognition
-
-
-def _row_keys(row: list[object]) -> list[str]:
-    return [header_key(c) if isinstance(c, str) and c.strip() else "" for c in row]
-
-
-def _match(spec: SheetSpec, keys: list[str]) -> tuple[dict[str, int], list[str]]:
-    """Maps fields to columns. Primary headers are matched before synonyms, so a 'Stadsdel'
-    column wins over an 'Område' column standing to its left."""
-    columns: dict[str, int] = {}
-    duplicates: list[str] = []
-    taken: set[int] = set()
-    for primary in (True, False):
-        for f in spec.fields:
-            if f.name in columns:
-                continue
-            wanted = {header_key(f.header)} if primary else f.keys()
-            hits = [i for i, key in enumerate(keys) if key and key in wanted and i not in taken]
-            if hits:
-                columns[f.name] = hits[0]
-                taken.add(hits[0])
-                if len(hits) > 1:
-                    duplicates.append(f.header)
-    return columns, duplicates
-
-
-def _has_required(spec: SheetSpec, columns: dict[str, int]) -> bool:
-    return all(not (f.name not in columns and spec.alternatives.get(f.name) not in columns) for f in spec.required)
-
-
-def _missing(spec: SheetSpec, columns: dict[str, int]) -> list[str]:
-    return [
-        f.header
-        for f in spec.required
-        if f.name not in columns and spec.alternatives.get(f.name) not in columns
-    ]
-
-
-def _name_hint(spec: SheetSpec, sheet_name: str) -> bool:
-    key = header_key(sheet_name)
-    return any(header_key(h) in key for h in spec.name_hints)
-
-
-def recognise(sheet: RawSheet) -> Recognition | None:
-    """Finds the sheet's kind and header row; None when it holds nothing importable.
-
-    Raises SheetError when the sheet clearly is one of ours but lacks a required column.
-    """
-    head = sheet.rows[:HEADER_SEARCH_ROWS]
-    best: tuple[tuple[int, int, int], SheetSpec, int, dict[str, int], list[str]] | None = None
-    partial: tuple[tuple[int, int], SheetSpec, dict[str, int]] | None = None
-    for spec in ALL_SPECS:
-        hinted = _name_hint(spec, sheet.name)
-        for index, row in enumerate(head):
-            keys = _row_keys(row)
-            columns, duplicates = _match(spec, keys)
-            if not columns:
-                continue
-            # Without a telling sheet name one matching column is not enough to know the sheet.
-            if _has_required(spec, columns) and (hinted or len(columns) >= 2):
-                score = (len(columns), int(hinted), -index)
-                if best is None or score > best[0]:
-                    best = (score, spec, index, columns, duplicates)
-            else:
-                required_hits = sum(1 for f in spec.required if f.name in columns)
-                if hinted or (len(columns) >= 2 and required_hits >= 1):
-                    p_score = (int(hinted), len(columns))
-                    if partial is None or p_score > partial[0]:
-                        partial = (p_score, spec, columns)
-    # A complete match wins, unless the sheet's name points at another kind whose columns
-    # match at least as well: then the sheet is that kind with a column missing.
-    if best is not None and (
-        partial is None
-        or not partial[0][0]
-        or best[1] is partial[1]
-        or best[0][1]
-        or partial[0][1] < best[0][0]
-    ):
-        _, spec, index, columns, duplicates = best
-        row = sheet.rows[index]
-        headers = {name: _header_text(row[i]) for name, i in columns.items()}
-        ignored = [
-            _header_text(c) for i, c in enumerate(row) if i not in columns.values() and isinstance(c, str) and c.strip()
-        ]
-        return Recognition(spec, index, columns, headers, ignored, duplicates)
-    if partial is not None:
-        _, spec, columns = partial
-        missing_headers = _missing(spec, columns)
-        missing = " och ".join(f"'{m}'" for m in missing_headers)
-        noun = "kolumnen" if len(missing_headers) == 1 else "kolumnerna"
-        raise SheetError(
-            f"Bladet '{sheet.name}' ser ut att vara {spec.title} men saknar den obligatoriska {noun} {missing}. "
-            "Lägg till kolumnen (rubriken ska stå i en av de 15 första raderna) och ladda upp igen."
-        )
-    return None
-
-
-def _header_text(value: object, counts: Counter[str] | None = None) -> str:
-    """A header as the report, the upload history and rejected rows show it: personal data masked."""
-    text, findings = privacy.scrub(clean(str(value)))
-    if counts is not None:
-        counts.update(findings.counts)
-    return text
-
-
-def is_ignored_sheet(name: str) -> bool:
-    return header_key(name) in IGNORED_SHEET_KEYS
-
-
-# ---------------------------------------------------------------- row parsing
 
 
 @dataclass
@@ -282,244 +140,6 @@ def parse_column(values: list[object], parser: Callable[[object], object]) -> Pa
     return ParsedColumn(codes, results, messages, masked)
 
 
-def _optional(parser: Callable[[object], object]) -> Callable[[object], object]:
-    def parse(value: object) -> object:
-        return None if V.is_blank(value) else parser(value)
-
-    return parse
-
-
-def _required(parser: Callable[[object], object], header: str) -> Callable[[object], object]:
-    def parse(value: object) -> object:
-        if V.is_blank(value):
-            raise ValueError(f"{header} saknas. Fyll i {header.lower()} eller ta bort raden.")
-        return parser(value)
-
-    return parse
-
-
-# Swedish forms per list: (unknown-adjective + noun, plural noun)
-_LIST_WORDS = {
-    "stadsdel": ("Okänd stadsdel", "stadsdelar"),
-    "kategori": ("Okänd kategori", "kategorier"),
-    "prioriterat område": ("Okänt prioriterat område", "prioriterade områden"),
-}
-
-
-def _vocab_parser(vocab: Vocabulary, label: str, how_to_add: str) -> Callable[[object], object]:
-    unknown, plural = _LIST_WORDS[label]
-
-    def parse(value: object) -> str:
-        text = V.text_value(value)
-        hit = vocab.match(text)
-        if hit is not None:
-            return hit
-        suggestion = vocab.suggest(text)
-        if suggestion:
-            raise ValueError(f"{unknown} '{text}' – menade du '{suggestion}'?")
-        if len(vocab) == 0:
-            raise ValueError(f"{unknown} '{text}': inga {plural} är upplagda ännu. {how_to_add}")
-        known = ", ".join(vocab.names[:12]) + (" …" if len(vocab) > 12 else "")
-        raise ValueError(f"{unknown} '{text}'. Kända: {known}. {how_to_add}")
-
-    return parse
-
-
-_NEEDS_CLEANING = re.compile(r"^\s|\s$|\s\s|[^\S ]|[\x00-\x1f\x7f]")
-MAX_TEXT = 4000
-
-
-def _text(value: object) -> str | None:
-    if type(value) is str and value and not _NEEDS_CLEANING.search(value) and value[0] != "#":
-        text = value
-    else:
-        text = V.text_value(value)
-    if len(text) > MAX_TEXT:
-        raise ValueError(f"Texten är för lång ({fmt_int(len(text))} tecken; högst {fmt_int(MAX_TEXT)}). Korta den.")
-    return text or None
-
-
-# _NEEDS_CLEANING for a whole column in Arrow's RE2, whose \s is ASCII only: Python's \s in a str
-# pattern is every character for which str.isspace() holds, listed here (tests/test_values.py
-# checks the list against str.isspace over all of Unicode). Also flags what _text treats apart:
-# a leading '#' (an Excel error value) and the empty string.
-_WHITESPACE_BUT_SPACE = r"\t\n\v\f\r\x1c-\x1f\x85\xa0\x{1680}\x{2000}-\x{200a}\x{2028}\x{2029}\x{202f}\x{205f}\x{3000}"
-_NEEDS_CLEANING_RE2 = rf"^[ #]| $|  |[{_WHITESPACE_BUT_SPACE}\x00-\x1f\x7f]|^$"
-
-
-def _clean_strings(uniques: list[object]) -> list[bool]:
-    """Which values are strings that _text would return unchanged, decided for the column at once."""
-    strings = [i for i, v in enumerate(uniques) if type(v) is str]
-    as_is = [False] * len(uniques)
-    if strings:
-        array = pa.array([uniques[i] for i in strings], type=pa.large_string())
-        dirty = pc.or_(pc.match_substring_regex(array, _NEEDS_CLEANING_RE2),
-                       pc.greater(pc.utf8_length(array), MAX_TEXT)).to_pylist()
-        for i, bad in zip(strings, dirty, strict=True):
-            as_is[i] = not bad
-    return as_is
-
-
-def _text_batch(uniques: list[object]) -> tuple[np.ndarray, list[str | None]]:
-    """Optional text for a whole column: clean strings pass as they are, the rest go one by one."""
-    results = np.empty(len(uniques), dtype=object)
-    messages: list[str | None] = [None] * len(uniques)
-    for i, (value, as_is) in enumerate(zip(uniques, _clean_strings(uniques), strict=True)):
-        if as_is:
-            results[i] = value
-            continue
-        try:
-            results[i] = None if V.is_blank(value) else _text(value)
-        except ValueError as exc:
-            messages[i] = str(exc)
-    return results, messages
-
-
-def _optional_text(value: object) -> str | None:
-    return None if V.is_blank(value) else _text(value)
-
-
-_optional_text.batch = _text_batch  # type: ignore[attr-defined]
-
-
-def _coordinate(low: float, high: float, label: str) -> Callable[[object], object]:
-    def outside(value: object) -> str:
-        return (
-            f"{label} {value} ligger utanför Sverige ({low:g}–{high:g}). "
-            "Ange koordinaten i WGS84 decimalgrader eller lämna cellen tom."
-        )
-
-    def parse(value: object) -> object:
-        if V.is_blank(value):
-            return None
-        number = V.parse_float(value, label)
-        if not low <= number <= high:
-            raise ValueError(outside(value))
-        return number
-
-    def batch(uniques: list[object]) -> tuple[np.ndarray, list[str | None]] | None:
-        # Coordinates are nearly all distinct: check them as one array when they are plain numbers.
-        if not all(type(v) is float or v is None or v == "" for v in uniques):
-            return None
-        numbers = np.array([np.nan if v is None or v == "" else v for v in uniques], dtype="float64")
-        bad = ~np.isnan(numbers) & ((numbers < low) | (numbers > high))
-        results = np.empty(len(uniques), dtype=object)
-        results[:] = [None if v is None or v == "" else v for v in uniques]
-        results[bad] = None
-        messages = [outside(uniques[i]) if flag else None for i, flag in enumerate(bad.tolist())]
-        return results, messages
-
-    parse.batch = batch  # type: ignore[attr-defined]
-    return parse
-
-
-def _percent(value: object) -> float:
-    number = V.parse_float(value, "värdet")
-    if not 0 <= number <= 100:
-        raise ValueError(f"Värdet {value} ligger inte mellan 0 och 100 procent.")
-    return number
-
-
-def _respondents(value: object) -> int:
-    number = V.parse_int(value, "antal svar")
-    if number < 0:
-        raise ValueError("Antal svar kan inte vara negativt.")
-    return number
-
-
-def _status_parser(vocab: Vocabulary) -> Callable[[object], object]:
-    def parse(value: object) -> str:
-        text = V.text_value(value)
-        hit = vocab.match(text)
-        if hit:
-            return hit
-        raise ValueError(f"Okänd status '{text}'. Tillåtna: {', '.join(STATUSES)}.")
-
-    return parse
-
-
-def _field_parsers(spec: SheetSpec, vocab: Vocabularies) -> dict[str, Callable[[object], object]]:
-    add_district = "Nya stadsdelar läggs till genom att ladda upp fliken Stadsdelar."
-    add_category = "Nya kategorier läggs till genom att ladda upp fliken Kategorier."
-    district = _vocab_parser(vocab.districts, "stadsdel", add_district)
-    category = _vocab_parser(vocab.categories, "kategori", add_category)
-    if spec.kind == "events":
-        return {
-            # Either column may hold the date; a row with neither is rejected in _finish_events.
-            "date": _optional(V.parse_datetime_value),
-            "datetime": _optional(V.parse_datetime_value),
-            "time": _optional(V.parse_time_value),
-            "district": _required(district, "Stadsdel"),
-            "category": _required(category, "Kategori"),
-            "place": _optional_text,
-            "description": _optional_text,
-            "source": _optional_text,
-            "external_id": _optional_text,
-            "lat": _coordinate(55.0, 69.5, "Latitud"),
-            "lon": _coordinate(10.5, 24.5, "Longitud"),
-        }
-    if spec.kind == "interventions":
-        priority = (
-            _vocab_parser(
-                vocab.priority_areas,
-                "prioriterat område",
-                "Nya områden läggs till genom att ladda upp fliken Prioriterade områden.",
-            )
-            if len(vocab.priority_areas)
-            else _text
-        )
-        return {
-            "id": _required(_text, "Insats-ID"),
-            "title": _required(_text, "Insats"),
-            "priority_area": _optional(priority),
-            "district": _optional(district),
-            "owner": _optional(lambda v: vocab.organisations.match(V.text_value(v)) or _text(v)),
-            "contact": _optional(_text),
-            "status": _optional(_status_parser(vocab.statuses)),
-            "start_date": _optional(V.parse_date_value),
-            "end_date": _optional(V.parse_date_value),
-            "comment": _optional(_text),
-        }
-    if spec.kind == "priority_areas":
-
-        def indicators(value: object) -> list[str]:
-            result = []
-            for part in split_list(V.text_value(value)):
-                result.append(category(part))
-            return result
-
-        return {
-            "name": _required(_text, "Område"),
-            "description": _optional_text,
-            "goal": _optional(_text),
-            "indicators": _optional(indicators),
-            "valid_from": _optional(V.parse_date_value),
-            "valid_to": _optional(V.parse_date_value),
-        }
-    if spec.kind == "survey":
-        return {
-            "period": _required(V.parse_period, "Period"),
-            "district": _required(district, "Stadsdel"),
-            "indicator": _required(_text, "Indikator"),
-            "value": _required(_percent, "Värde"),
-            "respondents": _optional(_respondents),
-        }
-    if spec.kind == "districts":
-        return {
-            "name": _required(_text, "Stadsdel"),
-            "police_area": _optional(_text),
-            "municipality": _optional(_text),
-            "neighbourhoods": _optional(lambda v: split_list(V.text_value(v))),
-        }
-    if spec.kind == "categories":
-        return {
-            "name": _required(_text, "Kategori"),
-            "group": _optional(_text),
-            "description": _optional_text,
-        }
-    raise ValueError(spec.kind)
-
-
 def _is_blank_row(row: list[object]) -> bool:
     for value in row:
         if value is None or value == "":
@@ -581,7 +201,7 @@ def parse_sheet(
         header_row=recognition.header_index + 1,
         headers=recognition.headers,
         ignored_columns=recognition.ignored,
-        original_headers=[_header_text(h, in_headers) if not V.is_blank(h) else f"Kolumn {i + 1}"
+        original_headers=[header_text(h, in_headers) if not V.is_blank(h) else f"Kolumn {i + 1}"
                           for i, h in enumerate(header_row)],
     )
     if in_headers:
@@ -625,7 +245,7 @@ def parse_sheet(
         parsed.notes.append(f"{skipped_headers} extra rubrikrad(er) under rubrikraden hoppades över.")
     parsed.rows = len(data_rows)
 
-    parsers = _field_parsers(spec, vocab)
+    parsers = field_parsers(spec, vocab)
     rows_only = [row for _, row in data_rows]
     lengths = list(map(len, rows_only))
     width = max(lengths, default=0)
