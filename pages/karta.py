@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import os
-
 import pandas as pd
 import streamlit as st
 
 from trygghet.analysis import geo
+from trygghet.core import config
 from trygghet.core.formatting import fmt_dec, fmt_int
 from trygghet.present import map_figures, table_style
 from trygghet.ui import cache, login, safe_text, shell, sidebar, widgets
@@ -50,8 +49,9 @@ counts = cache.query(geo.district_counts, db, filters, window)
 points = cache.query(geo.event_points, db, filters, 5000, window) if show_points else None
 total = int(counts["count"].sum())
 tiles = map_figures.tile_url()
-if os.environ.get(map_figures.TILES_ENV, "").strip() and not tiles:
-    st.caption(f"{map_figures.TILES_ENV} saknar {{z}}, {{x}} eller {{y}} och används inte; kartan ritas utan bakgrund.")
+tiles_problem = config.map_tiles().problem
+if tiles_problem:
+    st.caption(tiles_problem)
 centres = cache.query(geo.district_centres, db, filters)
 
 map_col, table_col = st.columns([2, 1.2], gap="large")

@@ -15,6 +15,7 @@ import pytest
 from pypdf import PdfReader
 
 from trygghet import documents
+from trygghet.core import config
 from trygghet.core.formatting import fmt_int
 from trygghet.demo.solvik import build_demo
 from trygghet.documents import chart_images as charts
@@ -98,7 +99,7 @@ def normalise(text: str) -> str:
 
 @pytest.fixture
 def no_charts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
-    monkeypatch.setenv(charts.DISABLE_ENV, "0")
+    monkeypatch.setenv(config.CHARTS, "0")
     yield
 
 

@@ -9,33 +9,13 @@ in the app, the command line and the server. Times are naive local time, as stor
 from __future__ import annotations
 
 import datetime as dt
-import os
 
-from trygghet.core.errors import UserError
+from trygghet.core import config
+from trygghet.core.config import ClockError, pinned_day
 
-ENV = "TRYGGHET_TODAY"
+ENV = config.TODAY
 
-
-class ClockError(UserError, ValueError):
-    """TRYGGHET_TODAY holds something that is not a date; the message says how to fix it."""
-
-
-def pinned_day() -> dt.date | None:
-    """The day TRYGGHET_TODAY pins, or None when it is unset or empty."""
-    raw = os.environ.get(ENV, "").strip()
-    if not raw:
-        return None
-    try:
-        # fromisoformat alone would also take '20261231' and week dates; one written form is clearer.
-        if len(raw) != 10 or raw[4] != "-" or raw[7] != "-":
-            raise ValueError(raw)
-        return dt.date.fromisoformat(raw)
-    except ValueError:
-        raise ClockError(
-            f"Miljövariabeln {ENV} har värdet '{raw}', som inte är ett datum. "
-            f"Skriv ett datum i formen ÅÅÅÅ-MM-DD (till exempel 2026-12-31) eller ta bort variabeln "
-            f"för att använda dagens datum."
-        ) from None
+__all__ = ["ENV", "ClockError", "now", "pinned_day", "today"]
 
 
 def today() -> dt.date:

@@ -22,11 +22,11 @@ from collections.abc import Sequence
 
 import plotly.graph_objects as go
 
+from trygghet.core import config
+
 log = logging.getLogger("trygghet")
 
 FALLBACK_NOTE = "Diagrammen kunde inte ritas på servern; siffrorna visas som tabeller."
-# TRYGGHET_CHARTS=0 turns drawing off (the documents then always carry tables).
-DISABLE_ENV = "TRYGGHET_CHARTS"
 BROWSER_NAMES = ("chromium", "chromium-browser", "google-chrome", "google-chrome-stable", "chrome")
 TIMEOUT_SECONDS = 90.0
 WIDTH = 1000
@@ -38,7 +38,7 @@ _CACHE_SIZE = 48
 
 
 def enabled() -> bool:
-    return os.environ.get(DISABLE_ENV, "1").strip().lower() not in {"0", "false", "nej", "off"}
+    return config.charts_in_documents()
 
 
 def browser_path() -> str | None:

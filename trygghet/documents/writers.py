@@ -12,7 +12,7 @@ import os
 import re
 from xml.sax.saxutils import escape
 
-from trygghet.core import clock
+from trygghet.core import clock, config
 from trygghet.documents.chart_images import FALLBACK_NOTE
 from trygghet.documents.model import Bullets, Document, Figure, Heading, PageBreak, Paragraph, Table
 
@@ -220,7 +220,7 @@ def _register_fonts() -> tuple[str, str, str, frozenset[int]]:
     from reportlab.pdfbase.ttfonts import TTFont
 
     bundled = os.path.join(os.path.dirname(reportlab.__file__), "fonts")
-    candidates = [*(_FONT_CANDIDATES if os.environ.get("TRYGGHET_PDF_FONT") != "vera" else ()),
+    candidates = [*(() if config.bundled_pdf_font_only() else _FONT_CANDIDATES),
                   (os.path.join(bundled, "Vera.ttf"), os.path.join(bundled, "VeraBd.ttf"),
                    os.path.join(bundled, "VeraIt.ttf"))]
     for regular, bold, italic in candidates:

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
+from trygghet.core import config
 from trygghet.core.config import Limits
 from trygghet.ingest.read_worker import (
     EXIT_FAILED,
@@ -276,7 +277,7 @@ def _job(
 
 def _environment() -> dict[str, str]:
     env = child_environment()
-    env["TRYGGHET_USERS"] = str(access.users_file().resolve())  # the child runs in another folder
+    env[config.USERS] = str(access.users_file().resolve())  # the child runs in another folder
     return env
 
 

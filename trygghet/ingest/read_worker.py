@@ -35,6 +35,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any, NoReturn
 
+from trygghet.core import config
 from trygghet.core.config import Limits
 from trygghet.ingest.reader import FileError, RawFile, check_size
 
@@ -44,8 +45,6 @@ READ_FILE = "trygghet.ingest.reader:read_file"
 _ROOT = Path(__file__).resolve().parents[2]  # the folder that holds the trygghet package
 EXIT_MEMORY = 3
 EXIT_FAILED = 4
-# The child's parent, so that the child can end itself when the parent is gone (see die_with_parent).
-_PARENT_ENV = "TRYGGHET_WORKER_PARENT"
 _RESAVE = "Öppna filen i Excel, spara om den som .xlsx och ladda upp den igen."
 
 
@@ -105,7 +104,8 @@ def load_result(folder: Path) -> tuple[str, Any]:
 
 def child_environment() -> dict[str, str]:
     env = dict(os.environ)
-    env[_PARENT_ENV] = str(os.getpid())
+    # The child's parent, so that the child can end itself when the parent is gone (see die_with_parent).
+    env[config.WORKER_PARENT] = str(os.getpid())
     env["PYTHONPATH"] = os.pathsep.join(p for p in (str(_ROOT), env.get("PYTHONPATH", "")) if p)
     return env
 
@@ -174,8 +174,8 @@ def die_with_parent() -> None:
     except (OSError, AttributeError):
         return
     # The parent may have died before prctl took effect; then this child now has another parent.
-    expected = os.environ.get(_PARENT_ENV)
-    if expected and expected.isdigit() and os.getppid() != int(expected):
+    expected = config.worker_parent()
+    if expected is not None and os.getppid() != expected:
         os._exit(EXIT_FAILED)
 
 

@@ -8,7 +8,6 @@ administrator has configured a tile server (TRYGGHET_MAP_TILES) is a tiled map d
 from __future__ import annotations
 
 import math
-import os
 from collections.abc import Mapping, Sequence
 
 import pandas as pd
@@ -16,6 +15,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from trygghet.analysis import geo
+from trygghet.core import config
 from trygghet.core.formatting import fmt_int
 from trygghet.present import chart_style
 
@@ -29,14 +29,11 @@ SCALE_COLOR = "#808080"
 LABEL_ON_LIGHT = "#111111"
 LABEL_ON_DARK = "#F5F5F5"
 MAX_BUBBLE_PX = 75
-TILES_ENV = "TRYGGHET_MAP_TILES"
-ATTRIBUTION_ENV = "TRYGGHET_MAP_ATTRIBUTION"
 
 
 def tile_url() -> str | None:
     """The configured tile URL template ({z}/{x}/{y}), or None: then no request ever leaves the machine."""
-    url = os.environ.get(TILES_ENV, "").strip()
-    return url if url and all(part in url for part in ("{z}", "{x}", "{y}")) else None
+    return config.map_tiles().url
 
 
 # ---------------------------------------------------------------- helpers
@@ -315,7 +312,7 @@ def tiled_figure(url: str, counts: pd.DataFrame, geometries: Mapping[str, dict[s
         lats += [float(points["lat"].min()), float(points["lat"].max())]
     box = (min(lons), min(lats), max(lons), max(lats)) if lons else (11.0, 55.3, 24.2, 69.1)
     layer: dict[str, object] = {"sourcetype": "raster", "source": [url], "below": "traces"}
-    attribution = os.environ.get(ATTRIBUTION_ENV, "").strip()
+    attribution = config.map_tiles().attribution
     if attribution:
         layer["sourceattribution"] = attribution
     fig.update_layout(

@@ -27,6 +27,7 @@ from pathlib import Path
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
+from trygghet.core import config
 from trygghet.core.errors import UserError
 from trygghet.core.text import fold
 
@@ -152,7 +153,7 @@ def login_configured() -> bool:
 
 
 def users_file() -> Path:
-    return Path(os.environ.get("TRYGGHET_USERS", "data/anvandare.toml"))
+    return config.users_file()
 
 
 def hash_password(password: str) -> str:

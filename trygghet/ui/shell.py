@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING
 
 import streamlit as st
 
-from trygghet.core import privacy
+from trygghet.core import config, privacy
 from trygghet.ingest import history
 from trygghet.store.db import Database, damage_message, resolve_db_path
 from trygghet.ui.safe_text import plain
@@ -110,7 +110,7 @@ def run_page(navigation: object) -> None:
     try:
         navigation.run()  # type: ignore[attr-defined]
     except Exception:
-        if os.environ.get("TRYGGHET_RAISE_ERRORS") == "1":
+        if config.raise_errors():
             raise
         log.exception("Sidan kunde inte visas")
         st.error(
