@@ -30,7 +30,7 @@ def label(events: int | None) -> str:
 
 def schema_tag() -> str:
     """A short fingerprint of the schema, so a cached database made by an older schema is rebuilt."""
-    from trygghet.store.db import SCHEMA
+    from trygghet.store.schema import SCHEMA
 
     return hashlib.sha256(SCHEMA.encode()).hexdigest()[:6]
 

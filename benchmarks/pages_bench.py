@@ -10,7 +10,7 @@
   Every state is new, so queries that depend on the changed filter miss the cache; the others
   hit it, as in the app.
 - `filter change after a pause` (full run only): one more week change after the process's shared
-  DuckDB connection has been closed for idleness (trygghet.store.db closes it after IDLE_CLOSE seconds
+  DuckDB connection has been closed for idleness (trygghet.store.connection closes it after IDLE_CLOSE seconds
   without a read), which is what a click after a minute's discussion in the meeting meets.
 - `rss`: a fresh process per page renders it and makes the same filter changes; its peak RSS
   (ru_maxrss) is the app process's peak for that page. The RSS after importing Streamlit and
@@ -103,7 +103,7 @@ def pages(db_path: Path, renders: int, rounds: int, page_files: list[str] | None
     import streamlit as st
 
     from trygghet.core.periods import IsoWeek
-    from trygghet.store.db import IDLE_CLOSE
+    from trygghet.store.connection import IDLE_CLOSE
 
     districts, latest = _lists(db_path)
     steps = filter_steps(districts, latest, rounds)[:max_steps]
@@ -134,7 +134,7 @@ def pages(db_path: Path, renders: int, rounds: int, page_files: list[str] | None
             changes = _change_filters(at, page.file, steps, change_cpu)
             after_idle = None
             if idle_step:
-                # The shared connection is closed after IDLE_CLOSE seconds without a read (trygghet.store.db), so in
+                # The shared connection is closed after IDLE_CLOSE seconds without a read (trygghet.store.connection), so in
                 # a meeting, where a minute may pass between two clicks, the next change opens it again.
                 time.sleep(IDLE_CLOSE + 1)
                 week = str(IsoWeek.parse(latest).shift(-(rounds + 2)))

@@ -322,7 +322,7 @@ def _pages(results: dict) -> list[str]:
              "query a cache hit – the page's own Python, Plotly and Streamlit cost. *Filter change*: "
              f"{', '.join(pages.get('steps', []))}, each from the widget's new value to the finished run, every "
              "state new. *Change after idle*: one more week change after the shared DuckDB connection was closed "
-             "for idleness (trygghet.store.db.IDLE_CLOSE), as a click after a pause in the meeting meets it. "
+             "for idleness (trygghet.store.connection.IDLE_CLOSE), as a click after a pause in the meeting meets it. "
              f"The app's first run in the process took {_n(pages.get('first_run_ms'))} ms. In ms.", ""]
     rows = []
     for entry in pages["pages"].values():

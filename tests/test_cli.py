@@ -235,8 +235,9 @@ IDLE_READER = textwrap.dedent(
     """
     import sys, time
     from pathlib import Path
+    import trygghet.store.connection as connection
     import trygghet.store.db as dbmod
-    dbmod.IDLE_CLOSE = 3600  # only the writer's request may make this process let go
+    connection.IDLE_CLOSE = 3600  # only the writer's request may make this process let go
     db = dbmod.Database(Path(sys.argv[1]))
     with db.read() as con:
         con.execute("SELECT count(*) FROM events").fetchall()

@@ -10,7 +10,7 @@ import time
 from collections.abc import Callable
 from pathlib import Path
 
-from trygghet.store import db as dbmod
+from trygghet.store import write_queue
 from trygghet.store.db import Database
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -51,7 +51,8 @@ for r in range(rounds):
 READER = r"""
 import sys
 from pathlib import Path
-from trygghet.store.db import Database, DatabaseBusy
+from trygghet.store.db import Database
+from trygghet.store.write_queue import DatabaseBusy
 
 db = Database(Path(sys.argv[1]))
 started, stop = Path(sys.argv[2]), Path(sys.argv[3])
@@ -86,7 +87,7 @@ def queue_of(database: Database) -> Path:
 
 
 def in_line(database: Database) -> int:
-    return len(dbmod._live_tickets(queue_of(database)))
+    return len(write_queue.live_tickets(queue_of(database)))
 
 
 def finished(process: subprocess.Popen[str]) -> str:
@@ -131,7 +132,7 @@ def test_a_killed_waiting_writer_does_not_hold_up_the_next(database: Database) -
 
 def test_a_ticket_whose_pid_was_reused_is_cleared(database: Database) -> None:
     parent = os.getppid()
-    state = dbmod._process_state(parent)
+    state = write_queue.process_state(parent)
     assert state is not None, "Linux's /proc is needed to tell a reused pid"
     queue = queue_of(database)
     queue.mkdir()

@@ -16,11 +16,13 @@ from trygghet.ingest import undo
 from trygghet.ingest.import_worker import JobOptions, import_files, import_job
 from trygghet.ingest.importer import FileReport
 from trygghet.ingest.sheetspec import KIND_LABELS
-from trygghet.store import access, retention, snapshots
+from trygghet.store import access, migrations, retention, snapshots
 from trygghet.store.access import COMMAND_LINE, Actor
 from trygghet.store.db import Database, DatabaseBusy, damage_message, init_database, resolve_db_path
 
 MAX_ERRORS_SHOWN = 20
+# The commands that read or change the file as it is; init and demo replace it, restore puts a copy back.
+USES_FILE = {"import", "polisen", "templates", "undo", "purge-uploads"}
 
 
 def _date(text: str) -> dt.date:
@@ -105,8 +107,10 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     db = Database(resolve_db_path(args.db))
     try:
+        if args.command in USES_FILE and db.exists():
+            db.check_schema()  # a newer version's file is refused before anything reads or writes it
         return _run(args, db)
-    except (DatabaseBusy, access.AccessDenied, clock.ClockError) as exc:
+    except (DatabaseBusy, migrations.SchemaError, access.AccessDenied, clock.ClockError) as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 1
     except duckdb.Error:
@@ -202,16 +206,17 @@ def _restore(args: argparse.Namespace, db: Database) -> int:
 
 def _polisen(args: argparse.Namespace, db: Database) -> int:
     """Fetches the feed once (keeping polisen.se's rules), saves it and imports it."""
-    from trygghet.ingest import polisen
+    from trygghet.ingest.polisen import fetch
+    from trygghet.store import installation_settings as settings
 
-    stored = polisen.get_kommun(db)
+    stored = settings.police_kommun(db)
     ort = args.ort or stored
     if not ort:
         print("Fel: ange kommunen med --ort, t.ex. python -m trygghet polisen --ort Göteborg", file=sys.stderr)
         return 2
     try:
-        data = polisen.fetch(ort, state_path=db.path.parent / "polisen-api.json")
-    except polisen.FetchError as exc:
+        data = fetch.fetch(ort, state_path=db.path.parent / "polisen-api.json")
+    except fetch.FetchError as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 1
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")

@@ -18,6 +18,7 @@ import pandas as pd
 from trygghet.core import clock
 from trygghet.core.filters import Filters, event_conditions
 from trygghet.core.periods import Window, week_window
+from trygghet.core.sweden import SWEDEN_LAT, SWEDEN_LON, in_sweden_sql
 from trygghet.core.text import Vocabulary, clean
 from trygghet.store import access, audit
 from trygghet.store.access import Actor
@@ -25,25 +26,10 @@ from trygghet.store.db import Database
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_VERTICES = 100_000
-# A generous box around Sweden (55.3–69.1 N, 10.9–24.2 E); WGS 84 lon/lat as GeoJSON (RFC 7946) requires.
-SWEDEN_LON = (10.0, 25.0)
-SWEDEN_LAT = (55.0, 69.5)
 # Listing every bad feature of a 300-feature file would bury the one line that matters.
 MAX_LISTED = 10
 
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS district_geometries (
-    district VARCHAR PRIMARY KEY,
-    geojson VARCHAR NOT NULL,
-    updated_at TIMESTAMP
-);
-"""
-
 WINDOWS = ("week", "period")
-
-
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(SCHEMA)
 
 
 # ---------------------------------------------------------------- parsing an upload
@@ -327,7 +313,6 @@ def store_geojson(db: Database, result: GeoResult, actor: Actor, *, replace: boo
         raise ValueError("Filen har fel och kan inte sparas.")
     now = clock.now().replace(microsecond=0)
     with db.write() as con:
-        ensure_schema(con)
         if replace:
             con.execute("DELETE FROM district_geometries")
         con.executemany(
@@ -341,7 +326,6 @@ def store_geojson(db: Database, result: GeoResult, actor: Actor, *, replace: boo
 def delete_geometries(db: Database, actor: Actor) -> None:
     access.require(actor, access.SETUP_LISTS, "ta bort stadsdelsgränser")
     with db.write() as con:
-        ensure_schema(con)
         con.execute("DELETE FROM district_geometries")
         audit.record(con, actor, "stadsdelsgränser borttagna")
 
@@ -413,13 +397,6 @@ def district_counts(con: duckdb.DuckDBPyConnection, filters: Filters, window: st
         """,
         [span.start, span.end, *params, *scope_params],
     ).df()
-
-
-def in_sweden_sql() -> str:
-    # A stray 0,0 or a swapped pair would drag a district's centre into the sea.
-    return (
-        f"lat BETWEEN {SWEDEN_LAT[0]} AND {SWEDEN_LAT[1]} AND lon BETWEEN {SWEDEN_LON[0]} AND {SWEDEN_LON[1]}"
-    )
 
 
 def district_centres(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:

@@ -29,7 +29,8 @@ from trygghet.core.periods import IsoWeek, Window, latest_complete_week, previou
 from trygghet.core.reference_lists import OPEN_STATUSES, STATUSES
 from trygghet.store import access, audit
 from trygghet.store.access import Actor
-from trygghet.store.db import MEETING_DDL, Database, table_names
+from trygghet.store.db import Database
+from trygghet.store.schema import MEETING_DDL, table_names
 
 # ---------------------------------------------------------------- schema
 

@@ -7,12 +7,7 @@ import pandas as pd
 
 from trygghet.core import clock, privacy
 from trygghet.store.access import Actor
-from trygghet.store.db import AUDIT_LOG_DDL, table_names
-
-
-def ensure_schema(con: duckdb.DuckDBPyConnection) -> None:
-    """Databases created before the audit log existed get it on their first write."""
-    con.execute(AUDIT_LOG_DDL)
+from trygghet.store.schema import table_names
 
 
 def record(
@@ -26,7 +21,6 @@ def record(
 
     The target and the details can quote user text (a file name, a removed decision): they pass
     the personal-data guard like everything else stored."""
-    ensure_schema(con)
     next_id = con.execute("SELECT coalesce(max(id), 0) + 1 FROM audit_log").fetchone()[0]
     con.execute(
         "INSERT INTO audit_log VALUES (?, ?, ?, ?, ?, ?, ?)",

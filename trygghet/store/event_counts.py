@@ -4,7 +4,8 @@
 (and how many with coordinates, with the sums of those coordinates for the map's district centres).
 Its size depends on the days and combinations that occur, not on the number of events, so the
 dashboards stay fast at ten million events. It is written in the same transaction as the events
-it counts: an import adds its upload's rows, an undo deletes them, the demo builds it whole.
+it counts: an import adds its upload's rows, an undo deletes them, the demo builds it whole, and
+the migration from schema version 1 builds it for a file made before it existed.
 Queries that need single events (top places, the weekday × hour map, the map's points) still
 read `events`.
 """
@@ -13,8 +14,8 @@ from __future__ import annotations
 
 import duckdb
 
-from trygghet.analysis.geo import in_sweden_sql
-from trygghet.store.db import EVENT_COUNTS_DDL, Database, table_names
+from trygghet.core.sweden import in_sweden_sql
+from trygghet.store.schema import table_names
 
 IN_SWEDEN_SQL = in_sweden_sql()
 _AGGREGATE = f"""
@@ -33,22 +34,12 @@ def has_table(con: duckdb.DuckDBPyConnection) -> bool:
 
 def rebuild(con: duckdb.DuckDBPyConnection) -> None:
     """Counts every event again; sorted by day, so a date range reads only its own blocks."""
-    con.execute(EVENT_COUNTS_DDL)
     con.execute("DELETE FROM event_counts")
     con.execute(f"INSERT INTO event_counts {_AGGREGATE} GROUP BY ALL ORDER BY day, district, category")
 
 
-def ensure(con: duckdb.DuckDBPyConnection) -> bool:
-    """Builds the table in a database made before it existed; True when it had to."""
-    if has_table(con):
-        return False
-    rebuild(con)
-    return True
-
-
 def add_upload(con: duckdb.DuckDBPyConnection, upload_id: int) -> None:
     """Counts the events one upload has just added."""
-    ensure(con)
     con.execute(
         f"INSERT INTO event_counts {_AGGREGATE} WHERE upload_id = ? GROUP BY ALL ORDER BY day, district, category",
         [upload_id],
@@ -57,14 +48,5 @@ def add_upload(con: duckdb.DuckDBPyConnection, upload_id: int) -> None:
 
 def remove_upload(con: duckdb.DuckDBPyConnection, upload_id: int) -> None:
     """Forgets the counts of an upload whose events are being removed."""
-    ensure(con)
     con.execute("DELETE FROM event_counts WHERE upload_id = ?", [upload_id])
 
-
-def upgrade(db: Database) -> bool:
-    """Adds the table to a database file made before it existed; True when it had to."""
-    with db.read() as con:
-        if has_table(con):
-            return False
-    with db.write() as con:
-        return ensure(con)

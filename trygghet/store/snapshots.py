@@ -20,7 +20,7 @@ from pathlib import Path
 import duckdb
 
 from trygghet.core import clock, config
-from trygghet.store import access, privacy_sweep
+from trygghet.store import access, connection, privacy_sweep, write_queue
 from trygghet.store import db as dbmod
 from trygghet.store.db import Database
 
@@ -163,7 +163,7 @@ def remove_stale_tmp(directory: Path, max_age: float = STALE_TMP_SECONDS) -> lis
             age = time.time() - path.stat().st_mtime
         except FileNotFoundError:
             continue
-        if age > max_age or (m is not None and not dbmod.process_alive(int(m.group(1)))):
+        if age > max_age or (m is not None and not write_queue.process_alive(int(m.group(1)))):
             path.unlink(missing_ok=True)
             removed.append(path)
     return removed
@@ -224,7 +224,7 @@ def restore(db: Database, snapshot: Snapshot, actor: access.Actor | None) -> Sna
         except Exception:  # a damaged file cannot be opened to copy; keep it aside as it is
             aside = snapshot_dir(db) / f"{clock.now():{_STAMP}}-skadad.duckdb.bad"
             shutil.copyfile(db.path, aside)
-    with dbmod.file_lock(db.path):
+    with connection.file_lock(db.path):
         tmp = db.path.with_name(db.path.name + ".restore")
         shutil.copyfile(snapshot.path, tmp)
         wal = db.path.with_name(db.path.name + ".wal")

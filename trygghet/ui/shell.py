@@ -13,6 +13,7 @@ import streamlit as st
 
 from trygghet.core import config, privacy
 from trygghet.ingest import history
+from trygghet.store import migrations
 from trygghet.store.db import Database, damage_message, resolve_db_path
 from trygghet.ui.safe_text import plain
 
@@ -31,11 +32,14 @@ def _damage(path: str, token: tuple[int, int, int]) -> str | None:
 
 
 RESTORE_COMMAND = "python -m trygghet restore --latest"
+# The latest copy of a file from a newer version is from that version too: the list shows them all.
+LIST_COPIES_COMMAND = migrations.RESTORE_HINT
 
 
 def database() -> Database:
     """The app's database; a first start builds the demo database so there is something to show.
-    A damaged file stops the page with the way back, never a traceback."""
+    A damaged file, or one from a newer version of the app, stops the page with the way back, never a
+    traceback."""
     db = Database(resolve_db_path())
     if db.exists():
         problem = _damage(str(db.path), db.change_token())
@@ -44,7 +48,11 @@ def database() -> Database:
             # The way back in a code block too: the escaped message cannot be copied into a terminal as is.
             st.code(RESTORE_COMMAND, language="bash")
             st.stop()
-        _upgrade(str(db.path), db.change_token())
+        problem = _upgrade(str(db.path), db.change_token())
+        if problem:
+            st.error(plain(problem), icon=":material/warning:")
+            st.code(LIST_COPIES_COMMAND, language="bash")
+            st.stop()
         return db
     with _build_lock:
         if not db.exists():
@@ -53,11 +61,15 @@ def database() -> Database:
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _upgrade(path: str, token: tuple[int, int, int]) -> None:
-    from trygghet.store import event_counts as counts
-
-    with _build_lock, st.spinner("Databasen uppgraderas till den här versionen av appen (en gång) …"):
-        counts.upgrade(Database(Path(path)))
+def _upgrade(path: str, token: tuple[int, int, int]) -> str | None:
+    """Brings a file from an older version up to date once, before any page reads it. A file from a
+    newer version is left untouched and the message that says so is returned."""
+    try:
+        with _build_lock, st.spinner("Databasen uppgraderas till den här versionen av appen (en gång) …"):
+            Database(Path(path)).upgrade()
+    except migrations.SchemaError as exc:
+        return exc.message
+    return None
 
 
 def _build_demo(path: Path) -> None:

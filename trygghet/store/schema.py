@@ -1,0 +1,244 @@
+"""Every table of the product, in one place, and the schema version they make.
+
+A new file gets this schema whole (`create`). A file made by an older version is brought here by
+`trygghet.store.migrations`, which runs when a writable connection opens it; nothing else creates
+or alters tables. Changing a table means: change it here, raise SCHEMA_VERSION, and add the step
+from the previous version to migrations.MIGRATIONS.
+"""
+
+from __future__ import annotations
+
+import duckdb
+
+# Version 1: every file made before migrations existed (its tables depended on the release that
+# made it). Version 2: every table below exists, with event_counts filled.
+SCHEMA_VERSION = 2
+META_SCHEMA_VERSION = "schema_version"
+
+META_DDL = """
+CREATE TABLE IF NOT EXISTS meta (
+    key VARCHAR PRIMARY KEY,
+    value VARCHAR
+);
+CREATE TABLE IF NOT EXISTS data_version (
+    version BIGINT NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+"""
+
+REFERENCE_LISTS_DDL = """
+CREATE TABLE IF NOT EXISTS districts (
+    name VARCHAR PRIMARY KEY,
+    police_area VARCHAR,
+    municipality VARCHAR,
+    neighbourhoods VARCHAR[],
+    color VARCHAR NOT NULL,
+    sort_order INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS categories (
+    name VARCHAR PRIMARY KEY,
+    category_group VARCHAR,
+    description VARCHAR,
+    sort_order INTEGER NOT NULL
+);
+CREATE TABLE IF NOT EXISTS organisations (
+    name VARCHAR PRIMARY KEY
+);
+"""
+
+UPLOADS_DDL = """
+CREATE TABLE IF NOT EXISTS uploads (
+    id BIGINT PRIMARY KEY,
+    file_name VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    size_bytes BIGINT NOT NULL,
+    uploaded_at TIMESTAMP NOT NULL,
+    uploaded_by VARCHAR,
+    file_kind VARCHAR,
+    sheets VARCHAR,
+    rows BIGINT NOT NULL,
+    imported BIGINT NOT NULL,
+    updated BIGINT NOT NULL,
+    duplicates BIGINT NOT NULL,
+    rejected BIGINT NOT NULL,
+    status VARCHAR NOT NULL,
+    archive_path VARCHAR
+);
+CREATE TABLE IF NOT EXISTS rejected_rows (
+    upload_id BIGINT NOT NULL,
+    sheet VARCHAR NOT NULL,
+    row_number INTEGER,
+    column_name VARCHAR,
+    reason VARCHAR NOT NULL,
+    original_values VARCHAR
+);
+"""
+
+EVENTS_DDL = """
+CREATE TABLE IF NOT EXISTS events (
+    id BIGINT NOT NULL,
+    occurred_at TIMESTAMP NOT NULL,
+    time_known BOOLEAN NOT NULL,
+    district VARCHAR NOT NULL,
+    place VARCHAR,
+    category VARCHAR NOT NULL,
+    description VARCHAR,
+    source VARCHAR NOT NULL,
+    external_id VARCHAR,
+    lat DOUBLE,
+    lon DOUBLE,
+    upload_id BIGINT,
+    dedup_key UHUGEINT NOT NULL
+);
+"""
+
+# Daily counts of the events; kept and read by trygghet.store.event_counts.
+EVENT_COUNTS_DDL = """
+CREATE TABLE IF NOT EXISTS event_counts (
+    day DATE NOT NULL,
+    district VARCHAR NOT NULL,
+    category VARCHAR NOT NULL,
+    source VARCHAR NOT NULL,
+    upload_id BIGINT,
+    n INTEGER NOT NULL,
+    n_located INTEGER NOT NULL,
+    lat_sum DOUBLE NOT NULL,
+    lon_sum DOUBLE NOT NULL
+);
+"""
+
+INTERVENTIONS_DDL = """
+CREATE TABLE IF NOT EXISTS interventions (
+    id VARCHAR PRIMARY KEY,
+    title VARCHAR NOT NULL,
+    priority_area VARCHAR,
+    district VARCHAR,
+    owner VARCHAR,
+    contact VARCHAR,
+    status VARCHAR NOT NULL,
+    start_date DATE,
+    end_date DATE,
+    comment VARCHAR,
+    upload_id BIGINT,
+    created_at TIMESTAMP NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS intervention_history (
+    intervention_id VARCHAR NOT NULL,
+    field VARCHAR NOT NULL,
+    old_value VARCHAR,
+    new_value VARCHAR,
+    changed_at TIMESTAMP NOT NULL,
+    upload_id BIGINT,
+    changed_by VARCHAR,
+    origin VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS priority_areas (
+    name VARCHAR PRIMARY KEY,
+    description VARCHAR,
+    goal VARCHAR,
+    valid_from DATE,
+    valid_to DATE,
+    indicator_categories VARCHAR[] NOT NULL,
+    upload_id BIGINT,
+    updated_at TIMESTAMP NOT NULL
+);
+"""
+
+SURVEY_DDL = """
+CREATE TABLE IF NOT EXISTS survey_results (
+    period VARCHAR NOT NULL,
+    district VARCHAR NOT NULL,
+    indicator VARCHAR NOT NULL,
+    value DOUBLE NOT NULL,
+    respondents INTEGER,
+    upload_id BIGINT,
+    PRIMARY KEY (period, district, indicator)
+);
+"""
+
+# The administrator's mapping of the police feed's event types to the app's categories.
+POLICE_TYPE_MAP_DDL = """
+CREATE TABLE IF NOT EXISTS police_type_map (
+    police_type VARCHAR PRIMARY KEY,
+    category VARCHAR,
+    include BOOLEAN
+);
+"""
+
+# The districts' boundaries as GeoJSON: the map works without internet access.
+DISTRICT_GEOMETRIES_DDL = """
+CREATE TABLE IF NOT EXISTS district_geometries (
+    district VARCHAR PRIMARY KEY,
+    geojson VARCHAR NOT NULL,
+    updated_at TIMESTAMP
+);
+"""
+
+MEETING_DDL = """
+CREATE TABLE IF NOT EXISTS meetings (
+    id BIGINT PRIMARY KEY,
+    held_on DATE NOT NULL,
+    week VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    participants VARCHAR NOT NULL,
+    districts VARCHAR[] NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    closed_at TIMESTAMP
+);
+CREATE TABLE IF NOT EXISTS decisions (
+    id BIGINT PRIMARY KEY,
+    meeting_id BIGINT NOT NULL,
+    text VARCHAR NOT NULL,
+    organisation VARCHAR,
+    responsible VARCHAR,
+    deadline DATE,
+    status VARCHAR NOT NULL,
+    done_at TIMESTAMP,
+    done_meeting_id BIGINT,
+    intervention_id VARCHAR,
+    created_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS focus_places (
+    meeting_id BIGINT NOT NULL,
+    district VARCHAR NOT NULL,
+    place VARCHAR,
+    reason VARCHAR
+);
+CREATE TABLE IF NOT EXISTS report_texts (
+    key VARCHAR PRIMARY KEY,
+    text VARCHAR,
+    updated_at TIMESTAMP NOT NULL
+);
+"""
+
+AUDIT_LOG_DDL = """
+CREATE TABLE IF NOT EXISTS audit_log (
+    id BIGINT NOT NULL,
+    logged_at TIMESTAMP NOT NULL,
+    actor VARCHAR NOT NULL,
+    role VARCHAR,
+    action VARCHAR NOT NULL,
+    target VARCHAR,
+    details VARCHAR
+);
+"""
+
+SCHEMA = (
+    META_DDL + REFERENCE_LISTS_DDL + UPLOADS_DDL + EVENTS_DDL + EVENT_COUNTS_DDL + INTERVENTIONS_DDL
+    + SURVEY_DDL + POLICE_TYPE_MAP_DDL + DISTRICT_GEOMETRIES_DDL + MEETING_DDL + AUDIT_LOG_DDL
+)
+
+
+def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
+    """The tables of the open database; duckdb_tables() costs half of information_schema."""
+    return {r[0] for r in con.execute(
+        "SELECT table_name FROM duckdb_tables() WHERE schema_name = current_schema()").fetchall()}
+
+
+def create(con: duckdb.DuckDBPyConnection) -> None:
+    """The whole schema in a new file, marked with this version; the caller holds the transaction."""
+    con.execute(SCHEMA)
+    if con.execute("SELECT count(*) FROM data_version").fetchone()[0] == 0:
+        con.execute("INSERT INTO data_version VALUES (0, now()::TIMESTAMP)")
+    con.execute("INSERT OR REPLACE INTO meta VALUES (?, ?)", [META_SCHEMA_VERSION, str(SCHEMA_VERSION)])
