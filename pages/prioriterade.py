@@ -9,7 +9,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from trygghet.analysis import interventions, queries
+from trygghet.analysis import interventions, priority_areas, queries
 from trygghet.core import clock
 from trygghet.core.formatting import fmt_change_pct, fmt_date, fmt_int, fmt_pct
 from trygghet.core.periods import month_label
@@ -31,7 +31,7 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9åäö]+", "-", name.casefold()).strip("-")[:40]
 
 
-def trend_section(area: interventions.AreaOverview, trend: pd.DataFrame) -> None:
+def trend_section(area: priority_areas.AreaOverview, trend: pd.DataFrame) -> None:
     if trend.empty:
         st.write("Området har inga indikatorer (händelsekategorier) att följa.")
         return
@@ -73,7 +73,7 @@ def trend_section(area: interventions.AreaOverview, trend: pd.DataFrame) -> None
     widgets.chart(fig, f"trend-{slug(area.name)}", summary=summary)
 
 
-def intervention_section(area: interventions.AreaOverview, listed: pd.DataFrame) -> None:
+def intervention_section(area: priority_areas.AreaOverview, listed: pd.DataFrame) -> None:
     counts = dict(area.status_counts)
     parts = [f"**{fmt_int(n)}** {safe_text.plain(interventions.status_word(status, n))}" for status, n in counts.items() if n]
     if area.overdue:
@@ -101,8 +101,8 @@ def intervention_section(area: interventions.AreaOverview, listed: pd.DataFrame)
     )
 
 
-def survey_section(area: interventions.AreaOverview) -> None:
-    survey: pd.DataFrame = cache.query(interventions.related_survey, db, area.name, filters.districts)
+def survey_section(area: priority_areas.AreaOverview) -> None:
+    survey: pd.DataFrame = cache.query(priority_areas.related_survey, db, area.name, filters.districts)
     st.markdown("### Trygghetsmätningen")
     if survey.empty:
         st.write("Ingen fråga i trygghetsmätningen hör till området.")
@@ -140,7 +140,7 @@ st.caption(
     f"Visar de områden som gäller {fmt_date(filters.end)} (periodens sista dag)."
 )
 
-areas: list[interventions.AreaOverview] = cache.query(interventions.priority_area_overview, db, filters, today)
+areas: list[priority_areas.AreaOverview] = cache.query(priority_areas.priority_area_overview, db, filters, today)
 current = [a for a in areas if a.current]
 others = [a for a in areas if not a.current]
 if not areas:
@@ -156,7 +156,7 @@ if not current:
 
 listed: pd.DataFrame = cache.query(interventions.intervention_list, db, filters, today)
 # Every area's trend in one scan of the daily counts.
-trends: dict[str, pd.DataFrame] = cache.query(interventions.indicator_trends, db, filters,
+trends: dict[str, pd.DataFrame] = cache.query(priority_areas.indicator_trends, db, filters,
                                            tuple(a.name for a in current), cache.query(queries.event_date_range, db))
 
 for area in current:

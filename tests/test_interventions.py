@@ -1,4 +1,4 @@
-"""trygghet.analysis.interventions against a small database whose every number is placed by hand."""
+"""trygghet.analysis.interventions and priority_areas against a small database whose every number is placed by hand."""
 
 from __future__ import annotations
 
@@ -12,6 +12,7 @@ import pandas as pd
 import pytest
 
 from trygghet.analysis import interventions as iv
+from trygghet.analysis import priority_areas as pa
 from trygghet.core.filters import Filters
 from trygghet.core.periods import IsoWeek
 from trygghet.store import event_counts as counts
@@ -306,7 +307,7 @@ def test_effect_data_before_the_data_starts(con: duckdb.DuckDBPyConnection) -> N
 
 
 def test_priority_area_overview(con: duckdb.DuckDBPyConnection) -> None:
-    areas = iv.priority_area_overview(con, _filters(end=dt.date(2026, 6, 14)), TODAY)
+    areas = pa.priority_area_overview(con, _filters(end=dt.date(2026, 6, 14)), TODAY)
     # Current ones first (no start date counts as always valid), then the one that ended in 2024.
     assert [(a.name, a.current) for a in areas] == [(REKR, True), (OTR, True), (VNR, False)]
     rekr, otr, vnr = areas
@@ -320,17 +321,17 @@ def test_priority_area_overview(con: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_priority_area_overview_in_one_district(con: duckdb.DuckDBPyConnection) -> None:
-    areas = {a.name: a for a in iv.priority_area_overview(con, _filters(districts=("Norrby",)), TODAY)}
+    areas = {a.name: a for a in pa.priority_area_overview(con, _filters(districts=("Norrby",)), TODAY)}
     assert dict(areas[OTR].status_counts) == {"Planerad": 0, "Pågående": 1, "Avslutad": 1, "Inställd": 0}
     assert areas[REKR].total == 1  # INS-4 has no district, so it belongs to Norrby too
     assert areas[VNR].total == 0 and areas[VNR].overdue == 0
     # Valid on 2026-04-20 but not on 2027-01-01.
-    later = iv.priority_area_overview(con, _filters(end=dt.date(2027, 1, 1)), TODAY)
+    later = pa.priority_area_overview(con, _filters(end=dt.date(2027, 1, 1)), TODAY)
     assert {a.name for a in later if a.current} == {REKR}
 
 
 def test_indicator_trend_against_the_same_days_a_year_earlier(con: duckdb.DuckDBPyConnection) -> None:
-    trend = iv.indicator_trend(con, _filters(), OTR)
+    trend = pa.indicator_trend(con, _filters(), OTR)
     assert list(trend.columns) == ["month", "days", "count", "baseline"]
     assert trend["month"].tolist() == [dt.date(2026, 2, 1), dt.date(2026, 3, 1), dt.date(2026, 4, 1)]
     assert trend["days"].tolist() == [19, 31, 20]
@@ -342,13 +343,13 @@ def test_indicator_trend_against_the_same_days_a_year_earlier(con: duckdb.DuckDB
 
 
 def test_indicator_trend_in_one_district(con: duckdb.DuckDBPyConnection) -> None:
-    trend = iv.indicator_trend(con, _filters(districts=("Norrby",)), OTR)
+    trend = pa.indicator_trend(con, _filters(districts=("Norrby",)), OTR)
     assert trend["count"].tolist() == [21, 8, 11]
     assert trend["baseline"].tolist() == [3, 0, 0]
 
 
 def test_indicator_trend_longer_than_a_year_and_before_the_data(con: duckdb.DuckDBPyConnection) -> None:
-    trend = iv.indicator_trend(con, _filters(start=dt.date(2025, 2, 1), end=dt.date(2026, 3, 31)), OTR)
+    trend = pa.indicator_trend(con, _filters(start=dt.date(2025, 2, 1), end=dt.date(2026, 3, 31)), OTR)
     assert len(trend) == 14
     by_month = trend.set_index("month")
     # A year before February 2025 there is no data: missing, not zero.
@@ -361,31 +362,31 @@ def test_indicator_trend_longer_than_a_year_and_before_the_data(con: duckdb.Duck
 
 
 def test_indicator_trend_of_an_area_without_indicators_is_empty(con: duckdb.DuckDBPyConnection) -> None:
-    assert iv.indicator_trend(con, _filters(), REKR).empty
-    assert iv.indicator_trend(con, _filters(), "Finns inte").empty
+    assert pa.indicator_trend(con, _filters(), REKR).empty
+    assert pa.indicator_trend(con, _filters(), "Finns inte").empty
 
 
 def test_all_areas_at_once_give_each_area_its_own_trend(con: duckdb.DuckDBPyConnection) -> None:
     names = (OTR, VNR, REKR, "Finns inte")
-    together = iv.indicator_trends(con, _filters(districts=("Norrby",)), names)
+    together = pa.indicator_trends(con, _filters(districts=("Norrby",)), names)
     assert set(together) == set(names)
     # OTR's hand-counted Norrby figures (above) are not mixed with VNR's categories in one scan.
     assert together[OTR]["count"].tolist() == [21, 8, 11]
     assert together[REKR].empty and together["Finns inte"].empty
     for name in names:
-        assert together[name].equals(iv.indicator_trend(con, _filters(districts=("Norrby",)), name))
+        assert together[name].equals(pa.indicator_trend(con, _filters(districts=("Norrby",)), name))
 
 
 def test_linked_indicators() -> None:
     known = [TRYGG, "Oroar sig för brott i området", DAMAGE, "Har förtroende för polisen i området"]
-    assert iv.linked_indicators(OTR, known) == [TRYGG, DAMAGE]
-    assert iv.linked_indicators("Organiserad brottslighet och narkotika", known) == ["Oroar sig för brott i området"]
-    assert iv.linked_indicators(VNR, known) == []
-    assert iv.linked_indicators("Trafiksäkerhet", known) == []
+    assert pa.linked_indicators(OTR, known) == [TRYGG, DAMAGE]
+    assert pa.linked_indicators("Organiserad brottslighet och narkotika", known) == ["Oroar sig för brott i området"]
+    assert pa.linked_indicators(VNR, known) == []
+    assert pa.linked_indicators("Trafiksäkerhet", known) == []
 
 
 def test_related_survey_weights_by_respondents(con: duckdb.DuckDBPyConnection) -> None:
-    frame = iv.related_survey(con, OTR, ())
+    frame = pa.related_survey(con, OTR, ())
     assert list(frame.columns) == ["year", "indicator", "value", "respondents", "districts"]
     rows = {(r.indicator, r.year): r for r in frame.itertuples()}
     # 2024: (60·100 + 80·300) / 400. 2025: Hamnen has no respondent count, so the plain mean.
@@ -396,9 +397,9 @@ def test_related_survey_weights_by_respondents(con: duckdb.DuckDBPyConnection) -
     assert rows[(DAMAGE, "2025")].respondents == 200
     assert len(frame) == 3
 
-    norrby = iv.related_survey(con, OTR, ("Norrby",))
+    norrby = pa.related_survey(con, OTR, ("Norrby",))
     assert norrby["value"].tolist() == [60.0, 70.0]
-    assert iv.related_survey(con, VNR, ()).empty
+    assert pa.related_survey(con, VNR, ()).empty
 
 
 def test_status_words() -> None:

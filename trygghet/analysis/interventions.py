@@ -1,5 +1,5 @@
-"""Interventions and priority areas: the lists, the change history, the effect data and the
-trends behind the pages Insatser and Prioriterade områden.
+"""Interventions: the list, the change history and the effect data behind the page Insatser.
+Priority areas, which group interventions, are analysed in analysis.priority_areas.
 
 Named query functions take an open connection first and return small frames or objects,
 so that `ui.query` can cache them per data version. No Streamlit here: everything can be
@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
@@ -18,8 +18,8 @@ import pandas as pd
 
 from trygghet.analysis import stats
 from trygghet.core import clock
-from trygghet.core.filters import Filters, event_conditions
-from trygghet.core.periods import IsoWeek, Window, latest_complete_week
+from trygghet.core.filters import Filters
+from trygghet.core.periods import IsoWeek, latest_complete_week
 from trygghet.core.reference_lists import OPEN_STATUSES, STATUSES
 
 # Swedish names of the interventions columns, as the upload template calls them.
@@ -311,183 +311,3 @@ def effect_summary(frame: pd.DataFrame, compare: str = PERIOD_DURING, level: flo
         weeks_before=len(before), weeks_during=len(other), level=level,
         period="Under insatsen" if compare == PERIOD_DURING else "Efter insatsen",
     )
-
-
-# ---------------------------------------------------------------- priority areas
-
-
-@dataclass(frozen=True)
-class AreaOverview:
-    name: str
-    description: str | None
-    goal: str | None
-    valid_from: dt.date | None
-    valid_to: dt.date | None
-    indicators: tuple[str, ...]
-    current: bool  # valid on the last day of the trend period (open bounds count as valid)
-    status_counts: tuple[tuple[str, int], ...]  # (status, interventions), every status in STATUSES
-    overdue: int
-
-    @property
-    def total(self) -> int:
-        return sum(n for _, n in self.status_counts)
-
-
-def priority_area_overview(con: duckdb.DuckDBPyConnection, filters: Filters, today: dt.date) -> list[AreaOverview]:
-    """Every priority area, the current ones (valid on filters.end) first, with its interventions
-    in the chosen districts counted by status; interventions without a district are counted too."""
-    district_sql, district_params = _district_clause(filters.districts, alias="i")
-    open_sql = f"i.status IN ({_placeholders(OPEN_STATUSES)})"
-    rows = con.execute(
-        f"""
-        SELECT p.name, p.description, p.goal, p.valid_from, p.valid_to, p.indicator_categories,
-               coalesce(p.valid_from <= ?, TRUE) AND coalesce(p.valid_to >= ?, TRUE) AS current,
-               list(i.status) FILTER (WHERE i.id IS NOT NULL) AS statuses,
-               count(i.id) FILTER (WHERE i.end_date < ? AND {open_sql}) AS overdue
-        FROM priority_areas p
-        LEFT JOIN interventions i ON i.priority_area = p.name AND {district_sql}
-        GROUP BY ALL
-        ORDER BY current DESC, p.valid_from NULLS FIRST, p.name
-        """,
-        [filters.end, filters.end, today, *OPEN_STATUSES, *district_params],
-    ).fetchall()
-    areas = []
-    for name, description, goal, valid_from, valid_to, indicators, current, statuses, overdue in rows:
-        found = list(statuses or [])
-        order = STATUSES + sorted(set(found) - set(STATUSES))
-        areas.append(AreaOverview(
-            name=name, description=description, goal=goal, valid_from=valid_from, valid_to=valid_to,
-            indicators=tuple(indicators or ()), current=bool(current),
-            status_counts=tuple((s, found.count(s)) for s in order), overdue=int(overdue),
-        ))
-    return areas
-
-
-def _month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
-    months, month = [], start.replace(day=1)
-    while month <= end:
-        months.append(month)
-        month = (month + dt.timedelta(days=32)).replace(day=1)
-    return months
-
-
-def indicator_trend(con: duckdb.DuckDBPyConnection, filters: Filters, area_name: str,
-                    data_range: tuple[dt.date | None, dt.date | None] | None = None) -> pd.DataFrame:
-    """Monthly counts of the area's indicator categories over the trend period, against the same
-    days a year earlier (the baseline).
-
-    The baseline is the period's exact dates shifted back one year, so a month that the period
-    only covers in part is compared with the same part of that month a year earlier. Districts
-    and sources follow the sidebar; the categories are the area's own. A baseline month that is
-    not wholly inside the data is missing (NaN), not zero; so is a month after the last event.
-    Columns: month (first day, date), days (days of the month in the period), count, baseline.
-    """
-    return indicator_trends(con, filters, (area_name,), data_range)[area_name]
-
-
-def indicator_trends(con: duckdb.DuckDBPyConnection, filters: Filters, area_names: tuple[str, ...],
-                     data_range: tuple[dt.date | None, dt.date | None] | None = None) -> dict[str, pd.DataFrame]:
-    """indicator_trend for several areas in one scan (the Prioriterade områden page shows them all)."""
-    columns = ["month", "days", "count", "baseline"]
-    empty = {name: pd.DataFrame(columns=columns) for name in area_names}
-    if not area_names:
-        return empty
-    with_indicators = {name for name, categories in con.execute(
-        f"SELECT name, indicator_categories FROM priority_areas WHERE name IN ({_placeholders(area_names)})",
-        list(area_names),
-    ).fetchall() if categories}
-    if not with_indicators:
-        return empty
-    # The areas' own categories replace the sidebar's; districts and sources still apply.
-    conditions, params = event_conditions(replace(filters, categories=()), alias="e")
-    period = Window(filters.start, filters.end_exclusive)
-    earlier = period.last_year()
-    # One scan for both windows; with a period longer than a year they overlap and an event counts in both.
-    counted = con.execute(
-        f"""
-        WITH indicators AS (
-            SELECT DISTINCT name AS area, unnest(indicator_categories) AS category
-            FROM priority_areas WHERE name IN ({_placeholders(with_indicators)})
-        )
-        SELECT i.area, date_trunc('month', e.day)::DATE AS month,
-               coalesce(sum(e.n) FILTER (WHERE e.day >= ? AND e.day < ?), 0)::BIGINT AS current,
-               coalesce(sum(e.n) FILTER (WHERE e.day >= ? AND e.day < ?), 0)::BIGINT AS baseline
-        FROM event_counts e JOIN indicators i ON i.category = e.category
-        WHERE ((e.day >= ? AND e.day < ?) OR (e.day >= ? AND e.day < ?)) AND {conditions}
-        GROUP BY ALL
-        """,
-        [*sorted(with_indicators), period.start, period.end, earlier.start, earlier.end,
-         period.start, period.end, earlier.start, earlier.end, *params],
-    ).fetchall()
-    # The page passes queries.event_date_range (cached per data version) instead of a scan.
-    first_day, last_day = data_range if data_range is not None else con.execute(
-        "SELECT min(day)::DATE, max(day)::DATE FROM event_counts").fetchone()
-
-    trends = dict(empty)
-    for name in with_indicators:
-        current = {m: int(c) for area, m, c, _ in counted if area == name and c}
-        baseline = {m: int(b) for area, m, _, b in counted if area == name and b}
-        records = []
-        for month in _month_starts(filters.start, filters.end):
-            next_month = (month + dt.timedelta(days=32)).replace(day=1)
-            covered = Window(max(month, period.start), min(next_month, period.end))
-            back = covered.last_year()
-            before_data = first_day is None or back.start < first_day
-            after_data = last_day is None or covered.start > last_day
-            count = float("nan") if after_data else float(current.get(month, 0))
-            base = float("nan") if before_data else float(baseline.get(back.start.replace(day=1), 0))
-            records.append((month, covered.days, count, base))
-        trends[name] = pd.DataFrame.from_records(records, columns=columns)
-    return trends
-
-
-# Which survey questions speak to which priority area. The schema has no link between the two,
-# so a few keywords do: an area whose name contains one of the first words is followed up with
-# every survey indicator whose name contains one of the second. Matching is case-insensitive on
-# parts of words, so "trygg" also finds "otrygg". Areas with no entry have no survey indicator.
-SURVEY_LINKS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
-    (("otrygg", "offentlig miljö", "skadegörelse", "klotter"), ("trygg", "skadegörelse", "klotter")),
-    (("narkotika", "organiserad"), ("narkotika", "droger", "brott")),
-    (("rekrytering", "ungdom"), ("ungdomar",)),
-    (("våld",), ("våld",)),
-)
-
-
-def linked_indicators(area_name: str, indicators: Sequence[str]) -> list[str]:
-    """The survey indicators that SURVEY_LINKS ties to an area, in the order given."""
-    area = area_name.casefold()
-    words = [w for area_words, indicator_words in SURVEY_LINKS if any(a in area for a in area_words)
-             for w in indicator_words]
-    return [i for i in indicators if any(w in i.casefold() for w in words)]
-
-
-def related_survey(con: duckdb.DuckDBPyConnection, area_name: str, districts: tuple[str, ...] = ()) -> pd.DataFrame:
-    """Yearly values of the survey indicators linked to an area, over the chosen districts.
-
-    The value of a year is the mean over the chosen districts (and over the quarters, when the
-    survey is quarterly) weighted by the number of respondents; when a year has a row without a
-    respondent count, the plain mean is used instead so that no district silently counts as zero.
-    Columns: year, indicator, value, respondents, districts. Empty when no indicator is linked.
-    """
-    columns = ["year", "indicator", "value", "respondents", "districts"]
-    known = [r[0] for r in con.execute("SELECT DISTINCT indicator FROM survey_results ORDER BY indicator").fetchall()]
-    wanted = linked_indicators(area_name, known)
-    if not wanted:
-        return pd.DataFrame(columns=columns)
-    district_sql, params = "TRUE", []
-    if districts:
-        district_sql = f"district IN ({_placeholders(districts)})"
-        params = list(districts)
-    return con.execute(
-        f"""
-        SELECT left(period, 4) AS year, indicator,
-               CASE WHEN count(respondents) = count(*) AND sum(respondents) > 0
-                    THEN sum(value * respondents) / sum(respondents) ELSE avg(value) END AS value,
-               sum(respondents) AS respondents, count(DISTINCT district) AS districts
-        FROM survey_results
-        WHERE indicator IN ({_placeholders(wanted)}) AND {district_sql}
-        GROUP BY ALL
-        ORDER BY indicator, year
-        """,
-        [*wanted, *params],
-    ).df()

@@ -17,7 +17,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from trygghet.analysis import interventions as ivs
-from trygghet.analysis import queries, stats
+from trygghet.analysis import priority_areas, queries, stats
 from trygghet.analysis.survey import period_label, sorted_periods
 from trygghet.core import clock
 from trygghet.core.formatting import fmt_change_int, fmt_change_pct, fmt_date, fmt_int
@@ -122,7 +122,7 @@ class ReportData:
     by_district: pd.DataFrame  # name, count, previous, flag
     by_category: pd.DataFrame
     monthly: pd.DataFrame  # label, count, previous
-    areas: pd.DataFrame  # meetings.priority_area_status plus baseline_year, baseline
+    areas: pd.DataFrame  # priority_areas.priority_area_status plus baseline_year, baseline
     interventions: pd.DataFrame  # those that ran during the period, with their measured effect
     plan: pd.DataFrame  # every open (planned or running) intervention in the districts: the åtgärdsplan
     survey: pd.DataFrame  # indicator, district, period, value
@@ -184,29 +184,8 @@ def _monthly(con: duckdb.DuckDBPyConnection, window: Window, previous: Window, d
 
 
 def _areas(con: duckdb.DuckDBPyConnection, window: Window, districts: tuple[str, ...], as_of: dt.date) -> pd.DataFrame:
-    frame = meetings.priority_area_status(con, districts, window, as_of)
-    if frame.empty:
-        return frame.assign(baseline_year=pd.Series(dtype="Int64"), baseline=pd.Series(dtype="Int64"))
-    where, params = _district_sql(districts)
-    years, baselines = [], []
-    for name, indicators in zip(frame["name"], frame["indicators"], strict=True):
-        start = con.execute("SELECT valid_from FROM priority_areas WHERE name = ?", [name]).fetchone()[0]
-        year = start.year if start is not None else None
-        if year is None or year >= window.start.year - 1 or not indicators:
-            years.append(None)
-            baselines.append(None)
-            continue
-        shift = window.start.year - year
-        base = Window(window.start.replace(year=window.start.year - shift),
-                      window.end.replace(year=window.end.year - shift))
-        n = con.execute(
-            f"""SELECT coalesce(sum(n), 0)::BIGINT FROM event_counts WHERE day >= ? AND day < ?
-                AND category IN ({', '.join('?' for _ in indicators)}) AND {where}""",
-            [base.start, base.end, *indicators, *params],
-        ).fetchone()[0]
-        years.append(year)
-        baselines.append(int(n))
-    return frame.assign(baseline_year=years, baseline=baselines)
+    frame = priority_areas.priority_area_status(con, districts, window, as_of)
+    return priority_areas.with_baselines(con, frame, window, districts)
 
 
 def _interventions(con: duckdb.DuckDBPyConnection, window: Window, districts: tuple[str, ...],

@@ -1,0 +1,339 @@
+"""Priority areas (prioriterade områden): which are valid, how their indicator events develop
+against the year before, and where their interventions stand. Computed once here for the
+Prioriterade områden page, the meeting's agenda and the lägesbild report.
+
+An area is valid in a window when its validity overlaps it (open bounds count as valid); its
+interventions are those in the chosen districts, those without a district concern the whole
+municipality and always count; an open intervention (Planerad, Pågående) whose end date has passed
+is overdue. No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, replace
+
+import duckdb
+import pandas as pd
+
+from trygghet.analysis import stats
+from trygghet.core.filters import Filters, event_conditions
+from trygghet.core.formatting import fmt_change_int, fmt_change_pct
+from trygghet.core.periods import Window
+from trygghet.core.reference_lists import OPEN_STATUSES, STATUSES
+from trygghet.store.sql import in_list
+
+RUNNING, PLANNED = "Pågående", "Planerad"
+
+# ---------------------------------------------------------------- validity and interventions
+
+
+def _valid_in(window: Window, alias: str = "") -> tuple[str, list[object]]:
+    """SQL for the areas whose validity overlaps `window`, with its parameters."""
+    p = f"{alias}." if alias else ""
+    return (f"coalesce({p}valid_from <= ?, TRUE) AND coalesce({p}valid_to >= ?, TRUE)",
+            [window.end - dt.timedelta(days=1), window.start])
+
+
+@dataclass(frozen=True)
+class InterventionStatus:
+    """The interventions of one priority area: how many have each status, and how many of the open
+    ones are overdue."""
+
+    counts: Counter[str]
+    overdue: int
+
+    def count(self, status: str) -> int:
+        return self.counts.get(status, 0)
+
+
+NO_INTERVENTIONS = InterventionStatus(Counter(), 0)
+
+
+def intervention_status(con: duckdb.DuckDBPyConnection, districts: Sequence[str],
+                        as_of: dt.date) -> dict[str, InterventionStatus]:
+    """Per priority area (by name) its interventions in `districts` (all when empty; those without a
+    district always count) by status, and the open ones whose end date is before `as_of`."""
+    district_sql, params = "TRUE", []
+    if districts:
+        district_sql = f"(district IS NULL OR district IN {in_list(districts)})"
+        params = list(districts)
+    rows = con.execute(
+        f"""SELECT priority_area, status, count(*),
+                   count(*) FILTER (WHERE status IN {in_list(OPEN_STATUSES)} AND end_date < ?)
+            FROM interventions WHERE priority_area IS NOT NULL AND {district_sql}
+            GROUP BY priority_area, status""",
+        [*OPEN_STATUSES, as_of, *params],
+    ).fetchall()
+    counts: dict[str, Counter[str]] = {}
+    overdue: Counter[str] = Counter()
+    for area, status, n, late in rows:
+        counts.setdefault(area, Counter())[status] = int(n)
+        overdue[area] += int(late)
+    return {area: InterventionStatus(c, overdue[area]) for area, c in counts.items()}
+
+
+# ---------------------------------------------------------------- the Prioriterade områden page
+
+
+@dataclass(frozen=True)
+class AreaOverview:
+    name: str
+    description: str | None
+    goal: str | None
+    valid_from: dt.date | None
+    valid_to: dt.date | None
+    indicators: tuple[str, ...]
+    current: bool  # valid on the last day of the trend period (open bounds count as valid)
+    status_counts: tuple[tuple[str, int], ...]  # (status, interventions), every status in STATUSES
+    overdue: int
+
+    @property
+    def total(self) -> int:
+        return sum(n for _, n in self.status_counts)
+
+
+def priority_area_overview(con: duckdb.DuckDBPyConnection, filters: Filters, today: dt.date) -> list[AreaOverview]:
+    """Every priority area, the current ones (valid on filters.end) first, with its interventions
+    in the chosen districts counted by status; interventions without a district are counted too."""
+    valid_sql, valid_params = _valid_in(Window(filters.end, filters.end + dt.timedelta(days=1)))
+    rows = con.execute(
+        f"""
+        SELECT name, description, goal, valid_from, valid_to, indicator_categories, {valid_sql} AS current
+        FROM priority_areas
+        ORDER BY current DESC, valid_from NULLS FIRST, name
+        """,
+        valid_params,
+    ).fetchall()
+    status = intervention_status(con, filters.districts, today)
+    areas = []
+    for name, description, goal, valid_from, valid_to, indicators, current in rows:
+        found = status.get(name, NO_INTERVENTIONS)
+        order = STATUSES + sorted(set(found.counts) - set(STATUSES))
+        areas.append(AreaOverview(
+            name=name, description=description, goal=goal, valid_from=valid_from, valid_to=valid_to,
+            indicators=tuple(indicators or ()), current=bool(current),
+            status_counts=tuple((s, found.count(s)) for s in order), overdue=found.overdue,
+        ))
+    return areas
+
+
+# ---------------------------------------------------------------- the meeting's agenda and the report
+
+
+AREA_COLUMNS = ["name", "goal", "indicators", "count", "count_last_year", "change", "flag", "running", "planned",
+                "overdue", "valid_from"]
+
+
+def priority_area_status(con: duckdb.DuckDBPyConnection, districts: tuple[str, ...], window: Window,
+                         as_of: dt.date) -> pd.DataFrame:
+    """Every priority area valid in the window: its goal, the indicator events in the window against
+    the same dates a year earlier (flagged only when the change is statistically sure), and its
+    open and overdue interventions in the districts."""
+    district_sql, params = "TRUE", []
+    if districts:
+        district_sql = f"district IN {in_list(districts)}"
+        params = list(districts)
+    earlier = window.last_year()
+    valid_sql, valid_params = _valid_in(window)
+    areas = con.execute(
+        f"""
+        SELECT name, goal, indicator_categories, valid_from FROM priority_areas WHERE {valid_sql}
+        ORDER BY valid_from NULLS FIRST, name
+        """,
+        valid_params,
+    ).fetchall()
+    # One scan of both windows per category, summed per area below (it was two scans per area).
+    per_category = {category: (int(n), int(n_before)) for category, n, n_before in con.execute(
+        f"""
+        SELECT category, coalesce(sum(n) FILTER (WHERE day >= ? AND day < ?), 0)::BIGINT,
+               coalesce(sum(n) FILTER (WHERE day >= ? AND day < ?), 0)::BIGINT
+        FROM event_counts
+        WHERE ((day >= ? AND day < ?) OR (day >= ? AND day < ?)) AND {district_sql}
+        GROUP BY category
+        """,
+        [window.start, window.end, earlier.start, earlier.end,
+         window.start, window.end, earlier.start, earlier.end, *params],
+    ).fetchall()}
+    status = intervention_status(con, districts, as_of)
+    records = []
+    for name, goal, indicators, valid_from in areas:
+        categories = set(indicators or ())
+        n = sum(per_category.get(c, (0, 0))[0] for c in categories)
+        n_before = sum(per_category.get(c, (0, 0))[1] for c in categories)
+        change = stats.compare(n, n_before)
+        pct = f" ({fmt_change_pct(change.pct)})" if change.pct is not None and change.expected >= 10 else ""
+        found = status.get(name, NO_INTERVENTIONS)
+        records.append((name, goal, tuple(indicators or ()), n, n_before,
+                        f"{fmt_change_int(round(change.diff))}{pct}", change.direction or "",
+                        found.count(RUNNING), found.count(PLANNED), found.overdue, valid_from))
+    return pd.DataFrame.from_records(records, columns=AREA_COLUMNS)
+
+
+def with_baselines(con: duckdb.DuckDBPyConnection, frame: pd.DataFrame, window: Window,
+                   districts: tuple[str, ...]) -> pd.DataFrame:
+    """priority_area_status plus, per area that began at least two years before the window, the
+    indicator events on the same dates in its first year (baseline_year, baseline): how far the
+    area has come since it was chosen. Others get None."""
+    if frame.empty:
+        return frame.assign(baseline_year=pd.Series(dtype="Int64"), baseline=pd.Series(dtype="Int64"))
+    district_sql, params = "TRUE", []
+    if districts:
+        district_sql = f"district IN {in_list(districts)}"
+        params = list(districts)
+    years, baselines = [], []
+    for start, indicators in zip(frame["valid_from"], frame["indicators"], strict=True):
+        year = start.year if start is not None and not pd.isna(start) else None
+        if year is None or year >= window.start.year - 1 or not indicators:
+            years.append(None)
+            baselines.append(None)
+            continue
+        shift = window.start.year - year
+        base = Window(window.start.replace(year=window.start.year - shift),
+                      window.end.replace(year=window.end.year - shift))
+        n = con.execute(
+            f"""SELECT coalesce(sum(n), 0)::BIGINT FROM event_counts WHERE day >= ? AND day < ?
+                AND category IN {in_list(indicators)} AND {district_sql}""",
+            [base.start, base.end, *indicators, *params],
+        ).fetchone()[0]
+        years.append(year)
+        baselines.append(int(n))
+    return frame.assign(baseline_year=years, baseline=baselines)
+
+
+# ---------------------------------------------------------------- indicator trends
+
+
+def _month_starts(start: dt.date, end: dt.date) -> list[dt.date]:
+    months, month = [], start.replace(day=1)
+    while month <= end:
+        months.append(month)
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return months
+
+
+def indicator_trend(con: duckdb.DuckDBPyConnection, filters: Filters, area_name: str,
+                    data_range: tuple[dt.date | None, dt.date | None] | None = None) -> pd.DataFrame:
+    """Monthly counts of the area's indicator categories over the trend period, against the same
+    days a year earlier (the baseline).
+
+    The baseline is the period's exact dates shifted back one year, so a month that the period
+    only covers in part is compared with the same part of that month a year earlier. Districts
+    and sources follow the sidebar; the categories are the area's own. A baseline month that is
+    not wholly inside the data is missing (NaN), not zero; so is a month after the last event.
+    Columns: month (first day, date), days (days of the month in the period), count, baseline.
+    """
+    return indicator_trends(con, filters, (area_name,), data_range)[area_name]
+
+
+def indicator_trends(con: duckdb.DuckDBPyConnection, filters: Filters, area_names: tuple[str, ...],
+                     data_range: tuple[dt.date | None, dt.date | None] | None = None) -> dict[str, pd.DataFrame]:
+    """indicator_trend for several areas in one scan (the Prioriterade områden page shows them all)."""
+    columns = ["month", "days", "count", "baseline"]
+    empty = {name: pd.DataFrame(columns=columns) for name in area_names}
+    if not area_names:
+        return empty
+    with_indicators = {name for name, categories in con.execute(
+        f"SELECT name, indicator_categories FROM priority_areas WHERE name IN {in_list(area_names)}",
+        list(area_names),
+    ).fetchall() if categories}
+    if not with_indicators:
+        return empty
+    # The areas' own categories replace the sidebar's; districts and sources still apply.
+    conditions, params = event_conditions(replace(filters, categories=()), alias="e")
+    period = Window(filters.start, filters.end_exclusive)
+    earlier = period.last_year()
+    # One scan for both windows; with a period longer than a year they overlap and an event counts in both.
+    counted = con.execute(
+        f"""
+        WITH indicators AS (
+            SELECT DISTINCT name AS area, unnest(indicator_categories) AS category
+            FROM priority_areas WHERE name IN {in_list(with_indicators)}
+        )
+        SELECT i.area, date_trunc('month', e.day)::DATE AS month,
+               coalesce(sum(e.n) FILTER (WHERE e.day >= ? AND e.day < ?), 0)::BIGINT AS current,
+               coalesce(sum(e.n) FILTER (WHERE e.day >= ? AND e.day < ?), 0)::BIGINT AS baseline
+        FROM event_counts e JOIN indicators i ON i.category = e.category
+        WHERE ((e.day >= ? AND e.day < ?) OR (e.day >= ? AND e.day < ?)) AND {conditions}
+        GROUP BY ALL
+        """,
+        [*sorted(with_indicators), period.start, period.end, earlier.start, earlier.end,
+         period.start, period.end, earlier.start, earlier.end, *params],
+    ).fetchall()
+    # The page passes queries.event_date_range (cached per data version) instead of a scan.
+    first_day, last_day = data_range if data_range is not None else con.execute(
+        "SELECT min(day)::DATE, max(day)::DATE FROM event_counts").fetchone()
+
+    trends = dict(empty)
+    for name in with_indicators:
+        current = {m: int(c) for area, m, c, _ in counted if area == name and c}
+        baseline = {m: int(b) for area, m, _, b in counted if area == name and b}
+        records = []
+        for month in _month_starts(filters.start, filters.end):
+            next_month = (month + dt.timedelta(days=32)).replace(day=1)
+            covered = Window(max(month, period.start), min(next_month, period.end))
+            back = covered.last_year()
+            before_data = first_day is None or back.start < first_day
+            after_data = last_day is None or covered.start > last_day
+            count = float("nan") if after_data else float(current.get(month, 0))
+            base = float("nan") if before_data else float(baseline.get(back.start.replace(day=1), 0))
+            records.append((month, covered.days, count, base))
+        trends[name] = pd.DataFrame.from_records(records, columns=columns)
+    return trends
+
+
+# ---------------------------------------------------------------- the survey
+
+
+# Which survey questions speak to which priority area. The schema has no link between the two,
+# so a few keywords do: an area whose name contains one of the first words is followed up with
+# every survey indicator whose name contains one of the second. Matching is case-insensitive on
+# parts of words, so "trygg" also finds "otrygg". Areas with no entry have no survey indicator.
+SURVEY_LINKS: tuple[tuple[tuple[str, ...], tuple[str, ...]], ...] = (
+    (("otrygg", "offentlig miljö", "skadegörelse", "klotter"), ("trygg", "skadegörelse", "klotter")),
+    (("narkotika", "organiserad"), ("narkotika", "droger", "brott")),
+    (("rekrytering", "ungdom"), ("ungdomar",)),
+    (("våld",), ("våld",)),
+)
+
+
+def linked_indicators(area_name: str, indicators: Sequence[str]) -> list[str]:
+    """The survey indicators that SURVEY_LINKS ties to an area, in the order given."""
+    area = area_name.casefold()
+    words = [w for area_words, indicator_words in SURVEY_LINKS if any(a in area for a in area_words)
+             for w in indicator_words]
+    return [i for i in indicators if any(w in i.casefold() for w in words)]
+
+
+def related_survey(con: duckdb.DuckDBPyConnection, area_name: str, districts: tuple[str, ...] = ()) -> pd.DataFrame:
+    """Yearly values of the survey indicators linked to an area, over the chosen districts.
+
+    The value of a year is the mean over the chosen districts (and over the quarters, when the
+    survey is quarterly) weighted by the number of respondents; when a year has a row without a
+    respondent count, the plain mean is used instead so that no district silently counts as zero.
+    Columns: year, indicator, value, respondents, districts. Empty when no indicator is linked.
+    """
+    columns = ["year", "indicator", "value", "respondents", "districts"]
+    known = [r[0] for r in con.execute("SELECT DISTINCT indicator FROM survey_results ORDER BY indicator").fetchall()]
+    wanted = linked_indicators(area_name, known)
+    if not wanted:
+        return pd.DataFrame(columns=columns)
+    district_sql, params = "TRUE", []
+    if districts:
+        district_sql = f"district IN {in_list(districts)}"
+        params = list(districts)
+    return con.execute(
+        f"""
+        SELECT left(period, 4) AS year, indicator,
+               CASE WHEN count(respondents) = count(*) AND sum(respondents) > 0
+                    THEN sum(value * respondents) / sum(respondents) ELSE avg(value) END AS value,
+               sum(respondents) AS respondents, count(DISTINCT district) AS districts
+        FROM survey_results
+        WHERE indicator IN {in_list(wanted)} AND {district_sql}
+        GROUP BY ALL
+        ORDER BY indicator, year
+        """,
+        [*wanted, *params],
+    ).df()
