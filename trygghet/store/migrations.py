@@ -46,9 +46,16 @@ def _to_2(con: duckdb.DuckDBPyConnection) -> None:
         con.execute("INSERT INTO data_version VALUES (0, now()::TIMESTAMP)")
 
 
+def _to_3(con: duckdb.DuckDBPyConnection) -> None:
+    """The statutory lägesbild's tables: population, reference statistics, context indicators, survey
+    results by group, the analyses and åtgärdsplaner per report, commitments, follow-ups, saved reports."""
+    con.execute(schema.REPORT_DDL)
+
+
 # MIGRATIONS[n] takes a file from version n to n + 1.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     1: _to_2,
+    2: _to_3,
 }
 
 

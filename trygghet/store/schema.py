@@ -11,8 +11,9 @@ from __future__ import annotations
 import duckdb
 
 # Version 1: every file made before migrations existed (its tables depended on the release that
-# made it). Version 2: every table below exists, with event_counts filled.
-SCHEMA_VERSION = 2
+# made it). Version 2: every table below exists, with event_counts filled. Version 3: the statutory
+# lägesbild's own tables (REPORT_DDL).
+SCHEMA_VERSION = 3
 META_SCHEMA_VERSION = "schema_version"
 
 META_DDL = """
@@ -224,9 +225,131 @@ CREATE TABLE IF NOT EXISTS audit_log (
 );
 """
 
+# The statutory lägesbild (lag 2023:196): the context data uploaded at set-up, the analysis and the
+# åtgärdsplan kept per report (period key as in documents.report_period, districts as one sorted key),
+# the follow-ups written in later periods, and every finished report with its document's hash.
+REPORT_DDL = """
+CREATE TABLE IF NOT EXISTS population (
+    district VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    population INTEGER NOT NULL,
+    upload_id BIGINT,
+    PRIMARY KEY (district, year)
+);
+CREATE TABLE IF NOT EXISTS reference_statistics (
+    source VARCHAR NOT NULL,
+    measure VARCHAR NOT NULL,
+    area VARCHAR NOT NULL,
+    level VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    value DOUBLE NOT NULL,
+    unit VARCHAR NOT NULL,
+    upload_id BIGINT,
+    PRIMARY KEY (source, measure, area, year)
+);
+CREATE TABLE IF NOT EXISTS context_indicators (
+    indicator VARCHAR NOT NULL,
+    district VARCHAR NOT NULL,
+    year INTEGER NOT NULL,
+    value DOUBLE NOT NULL,
+    unit VARCHAR,
+    source VARCHAR,
+    upload_id BIGINT,
+    PRIMARY KEY (indicator, district, year)
+);
+CREATE TABLE IF NOT EXISTS survey_groups (
+    period VARCHAR NOT NULL,
+    district VARCHAR NOT NULL,
+    indicator VARCHAR NOT NULL,
+    grouping VARCHAR NOT NULL,
+    group_name VARCHAR NOT NULL,
+    value DOUBLE NOT NULL,
+    respondents INTEGER,
+    upload_id BIGINT,
+    PRIMARY KEY (period, district, indicator, grouping, group_name)
+);
+CREATE TABLE IF NOT EXISTS problem_analyses (
+    period_key VARCHAR NOT NULL,
+    districts_key VARCHAR NOT NULL,
+    problem VARCHAR NOT NULL,
+    priority_area VARCHAR,
+    rationale VARCHAR,
+    offenders VARCHAR,
+    targets VARCHAR,
+    places VARCHAR,
+    risk_factors VARCHAR,
+    protective_factors VARCHAR,
+    consequences VARCHAR,
+    resources VARCHAR,
+    sort_order INTEGER NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    updated_by VARCHAR,
+    PRIMARY KEY (period_key, districts_key, problem)
+);
+CREATE TABLE IF NOT EXISTS action_plans (
+    period_key VARCHAR NOT NULL,
+    districts_key VARCHAR NOT NULL,
+    period_end DATE NOT NULL,
+    decided_by VARCHAR,
+    decided_on DATE,
+    diarienummer VARCHAR,
+    updated_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (period_key, districts_key)
+);
+CREATE TABLE IF NOT EXISTS action_measures (
+    id BIGINT PRIMARY KEY,
+    period_key VARCHAR NOT NULL,
+    districts_key VARCHAR NOT NULL,
+    problem VARCHAR NOT NULL,
+    cause VARCHAR,
+    measure VARCHAR NOT NULL,
+    goal VARCHAR,
+    owner VARCHAR,
+    resources VARCHAR,
+    intervention_id VARCHAR,
+    sort_order INTEGER NOT NULL,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS commitments (
+    id BIGINT PRIMARY KEY,
+    kind VARCHAR NOT NULL,
+    title VARCHAR NOT NULL,
+    description VARCHAR,
+    parties VARCHAR,
+    valid_from DATE,
+    valid_to DATE,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS followups (
+    item_kind VARCHAR NOT NULL,
+    item_id BIGINT NOT NULL,
+    period_key VARCHAR NOT NULL,
+    districts_key VARCHAR NOT NULL,
+    period_end DATE NOT NULL,
+    status VARCHAR NOT NULL,
+    note VARCHAR,
+    updated_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (item_kind, item_id, period_key, districts_key)
+);
+CREATE TABLE IF NOT EXISTS saved_reports (
+    id BIGINT PRIMARY KEY,
+    period_key VARCHAR NOT NULL,
+    first_day DATE NOT NULL,
+    last_day DATE NOT NULL,
+    districts VARCHAR[] NOT NULL,
+    format VARCHAR NOT NULL,
+    file_name VARCHAR NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    size_bytes BIGINT NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    actor VARCHAR NOT NULL,
+    upload_cutoff BIGINT
+);
+"""
+
 SCHEMA = (
     META_DDL + REFERENCE_LISTS_DDL + UPLOADS_DDL + EVENTS_DDL + EVENT_COUNTS_DDL + INTERVENTIONS_DDL
-    + SURVEY_DDL + POLICE_TYPE_MAP_DDL + DISTRICT_GEOMETRIES_DDL + MEETING_DDL + AUDIT_LOG_DDL
+    + SURVEY_DDL + POLICE_TYPE_MAP_DDL + DISTRICT_GEOMETRIES_DDL + MEETING_DDL + AUDIT_LOG_DDL + REPORT_DDL
 )
 
 
