@@ -10,13 +10,13 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
 from trygghet.ingest import excel_export as export
-from trygghet.ingest import history, import_worker, importer, polisen
+from trygghet.ingest import history, import_worker, importer
 from trygghet.ingest.excel_template import TEMPLATE_FILE_NAME, build_template, lists_from_database
 from trygghet.ingest.sheetspec import KIND_LABELS
 from trygghet.store import access
 from trygghet.store.db import DatabaseBusy
 from trygghet.store.upload_stash import UploadStash
-from trygghet.ui import boundary_upload, login, safe_text, shell
+from trygghet.ui import boundary_upload, login, polisen_settings, safe_text, shell
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = shell.database()
@@ -228,6 +228,6 @@ with settings_tab:
     if not access.allowed(actor, access.SETTINGS):
         st.info("Inställningarna ändras av en administratör.", icon=":material/admin_panel_settings:")
     else:
-        polisen.render_settings(db)  # Polisens händelser: the municipality, the type mapping, the gazetteer
+        polisen_settings.render_settings(db)  # Polisens händelser: the municipality, the type mapping, the gazetteer
         st.divider()
         boundary_upload.render_geojson_upload(db)  # district boundaries for the map

@@ -24,8 +24,9 @@ import pytest
 
 from trygghet.cli import format_report
 from trygghet.core import reference_lists as defaults
-from trygghet.ingest import polisen
 from trygghet.ingest.importer import FileReport, import_file
+from trygghet.ingest.polisen import fetch, gazetteer, parse, type_map
+from trygghet.store import installation_settings as settings
 from trygghet.store.access import COMMAND_LINE as ADMIN
 from trygghet.store.db import Database, add_district, get_meta, init_database
 
@@ -154,7 +155,7 @@ def test_every_type_in_the_snapshot_is_decided_and_the_defaults_agree() -> None:
     types = {str(e["type"]) for e in EVENTS}
     assert types <= set(EXPECTED_CATEGORY), sorted(types - set(EXPECTED_CATEGORY))
     for police_type, expected in EXPECTED_CATEGORY.items():
-        category, include = polisen.default_rule(police_type)
+        category, include = type_map.default_rule(police_type)
         if expected == EXCLUDED:
             assert not include, police_type
         else:
@@ -164,15 +165,15 @@ def test_every_type_in_the_snapshot_is_decided_and_the_defaults_agree() -> None:
 
 def test_default_mapping_follows_the_issue_and_names_real_categories() -> None:
     known = {name for name, _, _ in defaults.CATEGORIES}
-    for category, _ in polisen.DEFAULT_TYPE_MAP.values():
+    for category, _ in type_map.DEFAULT_TYPE_MAP.values():
         assert category is None or category in known
-    assert polisen.default_rule("Ofog barn/ungdom") == ("Ungdomar som samlas/stör", True)
-    assert polisen.default_rule("misshandel grov") == ("Misshandel", True)  # spelling tolerant
+    assert type_map.default_rule("Ofog barn/ungdom") == ("Ungdomar som samlas/stör", True)
+    assert type_map.default_rule("misshandel grov") == ("Misshandel", True)  # spelling tolerant
     for summary in ("Sammanfattning natt", "Sammanfattning kväll", "Sammanfattning dag", "Sammanfattning vecka",
                     "Sammanfattning helg", "Sammanfattning dag och natt"):
-        assert polisen.default_rule(summary) == (None, False), summary
-    assert polisen.default_rule("Trafikolycka, smitning från") == (None, False)
-    assert polisen.default_rule("Helt ny typ") == (None, True)  # unmapped: kept under Övrigt (polisen)
+        assert type_map.default_rule(summary) == (None, False), summary
+    assert type_map.default_rule("Trafikolycka, smitning från") == (None, False)
+    assert type_map.default_rule("Helt ny typ") == (None, True)  # unmapped: kept under Övrigt (polisen)
 
 
 @pytest.mark.parametrize("kommun", TOP_TWO)
@@ -308,10 +309,10 @@ def test_nothing_is_created_when_every_event_is_placed_and_mapped(gazetteer_db: 
 
 
 def test_gazetteer_unit_rules() -> None:
-    g = polisen.Gazetteer([("Hamnen", []), ("Östra Hamnen", ["Kajen"]), ("Centrum", ["Hamngatan"])])
-    assert g.place("Brand vid östra hamnen") == polisen.Placement("Östra Hamnen", "via stadsdelens namn")
-    assert g.place("Bråk på Kajen och i Centrum") == polisen.Placement("Östra Hamnen", "via område/gata", "Kajen", True)
-    assert g.place("Hamngatan") == polisen.Placement("Centrum", "via område/gata", "Hamngatan")
+    g = gazetteer.Gazetteer([("Hamnen", []), ("Östra Hamnen", ["Kajen"]), ("Centrum", ["Hamngatan"])])
+    assert g.place("Brand vid östra hamnen") == gazetteer.Placement("Östra Hamnen", "via stadsdelens namn")
+    assert g.place("Bråk på Kajen och i Centrum") == gazetteer.Placement("Östra Hamnen", "via område/gata", "Kajen", True)
+    assert g.place("Hamngatan") == gazetteer.Placement("Centrum", "via område/gata", "Hamngatan")
     assert g.place("", None).district is None
 
 
@@ -319,13 +320,13 @@ def test_gazetteer_unit_rules() -> None:
 
 
 def test_an_administrators_mapping_overrides_the_defaults(database: Database) -> None:
-    frame = polisen.type_map_frame(database)
+    frame = type_map.type_map_frame(database)
     assert set(frame.columns) == {"Polisens typ", "Kategori", "Ta med"}
-    assert polisen.save_type_map(database, frame, ADMIN) == 0  # the defaults as shown store nothing
+    assert type_map.save_type_map(database, frame, ADMIN) == 0  # the defaults as shown store nothing
     frame.loc[frame["Polisens typ"] == "Explosion", "Kategori"] = "Hot/våld"
     frame.loc[frame["Polisens typ"] == "Misshandel", "Ta med"] = False
     frame.loc[len(frame)] = ["Brand automatlarm", OTHER, False]
-    assert polisen.save_type_map(database, frame, ADMIN) == 3
+    assert type_map.save_type_map(database, frame, ADMIN) == 3
 
     events = [event(1, type_="Explosion"), event(2, type_="Misshandel"), event(3, type_="Brand automatlarm"),
               event(4, type_="Misshandel, grov"), event(5, type_="Något helt nytt")]
@@ -341,7 +342,7 @@ def test_an_old_database_without_the_type_table_still_imports(database: Database
     with database.write() as con:
         con.execute("DROP TABLE police_type_map")
     assert import_events(database, [event(1)]).sheets[0].imported == 1
-    assert polisen.save_type_map(database, polisen.type_map_frame(database).head(0), ADMIN) == 0
+    assert type_map.save_type_map(database, type_map.type_map_frame(database).head(0), ADMIN) == 0
     assert rows(database, "SELECT count(*) FROM police_type_map") == [(0,)]
 
 
@@ -349,7 +350,7 @@ def test_an_old_database_without_the_type_table_still_imports(database: Database
 
 
 def test_feed_times_convert_to_swedish_local_time_across_daylight_saving() -> None:
-    local = polisen.local_time
+    local = parse.local_time
     assert local("2026-03-29 01:30:00 +01:00") == dt.datetime(2026, 3, 29, 1, 30)
     assert local("2026-03-29 03:30:00 +02:00") == dt.datetime(2026, 3, 29, 3, 30)
     assert local("2026-10-25 02:30:00 +02:00") == dt.datetime(2026, 10, 25, 2, 30)
@@ -359,11 +360,11 @@ def test_feed_times_convert_to_swedish_local_time_across_daylight_saving() -> No
     assert local("2026-01-15 12:00:00 +00:00") == dt.datetime(2026, 1, 15, 13, 0)
     assert local("2026-08-22 9:48:12 +02:00") == dt.datetime(2026, 8, 22, 9, 48, 12)  # unpadded hour
     # The two 02:30 of the autumn night are one hour apart in real time.
-    a, b = (polisen.parse_feed_datetime(t) for t in ("2026-10-25 02:30:00 +02:00", "2026-10-25 02:30:00 +01:00"))
+    a, b = (parse.parse_feed_datetime(t) for t in ("2026-10-25 02:30:00 +02:00", "2026-10-25 02:30:00 +01:00"))
     assert b - a == dt.timedelta(hours=1)
     for bad in ("igår", "2026-02-30 10:00:00 +01:00", None, "2026-08-22"):
         with pytest.raises(ValueError):
-            polisen.parse_feed_datetime(bad)
+            parse.parse_feed_datetime(bad)
 
 
 def test_import_keeps_local_time_across_daylight_saving(database: Database) -> None:
@@ -387,18 +388,18 @@ def test_import_keeps_local_time_across_daylight_saving(database: Database) -> N
 
 def test_the_headlines_time_and_place() -> None:
     published = dt.datetime(2026, 8, 22, 7, 14, 35)
-    assert polisen.time_from_name("21 augusti 23.51, Misshandel, grov, Kristianstad", published) == dt.datetime(
+    assert parse.time_from_name("21 augusti 23.51, Misshandel, grov, Kristianstad", published) == dt.datetime(
         2026, 8, 21, 23, 51)
-    assert polisen.time_from_name("22 augusti 07:10, Fylleri, Stockholms län", published) == dt.datetime(
+    assert parse.time_from_name("22 augusti 07:10, Fylleri, Stockholms län", published) == dt.datetime(
         2026, 8, 22, 7, 10)
-    assert polisen.time_from_name("Brand, Solvik", published) is None
-    assert polisen.place_from_name("21 augusti 23.51, Misshandel, grov, Kristianstad", "Misshandel, grov") == (
+    assert parse.time_from_name("Brand, Solvik", published) is None
+    assert parse.place_from_name("21 augusti 23.51, Misshandel, grov, Kristianstad", "Misshandel, grov") == (
         "Kristianstad")
-    assert polisen.place_from_name("22 augusti 14.05, Trafikkontroll, Västerbottens län", "Trafikkontroll") == (
+    assert parse.place_from_name("22 augusti 14.05, Trafikkontroll, Västerbottens län", "Trafikkontroll") == (
         "Västerbottens län")
     # Independently of the importer: the snapshot's headlines end in the municipality or county.
     for e in EVENTS:
-        assert polisen.place_from_name(e["name"], e["type"]) == place_of(e)
+        assert parse.place_from_name(e["name"], e["type"]) == place_of(e)
 
 
 # ---------------------------------------------------------------- malformed files and objects
@@ -448,8 +449,8 @@ def test_without_a_municipality_the_file_is_rejected_with_how_to_set_it(database
     assert report.status == "rejected"
     assert "--kommun" in (report.error or "") and "sidan Data" in (report.error or "")
 
-    polisen.set_kommun(database, "  Solvik ", ADMIN)
-    assert polisen.get_kommun(database) == "Solvik"
+    settings.set_police_kommun(database, "  Solvik ", ADMIN)
+    assert settings.police_kommun(database) == "Solvik"
     with database.read() as con:
         assert get_meta(con, "kommun") == "Solvik"
     assert import_events(database, [event(1)], kommun=None).sheets[0].imported == 1
@@ -459,12 +460,12 @@ def test_without_a_municipality_the_file_is_rejected_with_how_to_set_it(database
 
 
 def test_municipality_names_match_leniently() -> None:
-    assert polisen.same_municipality("Göteborg", "goteborg")
-    assert polisen.same_municipality("Göteborg", "Göteborgs stad")
-    assert polisen.same_municipality("Borås", "Borås stad")
-    assert polisen.same_municipality("Lilla edet", "Lilla Edet")
-    assert not polisen.same_municipality("Sala", "Salem")
-    assert polisen.is_county("Västra Götalands län") and not polisen.is_county("Göteborg")
+    assert parse.same_municipality("Göteborg", "goteborg")
+    assert parse.same_municipality("Göteborg", "Göteborgs stad")
+    assert parse.same_municipality("Borås", "Borås stad")
+    assert parse.same_municipality("Lilla edet", "Lilla Edet")
+    assert not parse.same_municipality("Sala", "Salem")
+    assert parse.is_county("Västra Götalands län") and not parse.is_county("Göteborg")
 
 
 def test_a_location_that_names_the_municipality_is_used_as_it_is(database: Database) -> None:
@@ -520,8 +521,8 @@ def test_cli_without_municipality_rejects_and_polisen_needs_an_ort(tmp_path: Pat
     result = run_cli("--db", str(db_path), "import", "--json", str(SAMPLE))
     assert result.returncode == 1
     assert "--kommun" in json.loads(result.stdout)["error"]
-    fetch = run_cli("--db", str(db_path), "polisen")  # no --ort and no setting: refuses before any call
-    assert fetch.returncode == 2 and "--ort" in fetch.stderr
+    refused = run_cli("--db", str(db_path), "polisen")  # no --ort and no setting: refuses before any call
+    assert refused.returncode == 2 and "--ort" in refused.stderr
 
 
 def test_readable_report_lists_skipped_and_placement(database: Database) -> None:
@@ -562,39 +563,39 @@ class FakeOpener:
 def test_fetch_names_the_app_and_waits_ten_seconds_between_calls(tmp_path: Path) -> None:
     clock, opener, state = FakeClock(), FakeOpener(b'[{"id": 1}]'), tmp_path / "polisen-api.json"
 
-    assert polisen.fetch("Göteborg", state_path=state, clock=clock, sleep=clock.sleep, opener=opener) == b'[{"id": 1}]'
+    assert fetch.fetch("Göteborg", state_path=state, clock=clock, sleep=clock.sleep, opener=opener) == b'[{"id": 1}]'
     request = opener.requests[0]
     assert request.get_header("User-agent") == "Lagesbild/0.1 (kommunens trygghetsapp)"
     assert request.full_url == "https://polisen.se/api/events?locationname=G%C3%B6teborg"
 
     clock.now += 3
-    polisen.fetch("Göteborg", state_path=state, clock=clock, sleep=clock.sleep, opener=opener)
+    fetch.fetch("Göteborg", state_path=state, clock=clock, sleep=clock.sleep, opener=opener)
     assert clock.slept == [pytest.approx(7.0)]
     clock.now += 60
-    polisen.fetch("Göteborg", state_path=state, clock=clock, sleep=clock.sleep, opener=opener)
+    fetch.fetch("Göteborg", state_path=state, clock=clock, sleep=clock.sleep, opener=opener)
     assert len(clock.slept) == 1 and len(opener.requests) == 3
 
 
 def test_fetch_refuses_the_61st_call_in_an_hour(tmp_path: Path) -> None:
     clock, opener, state = FakeClock(), FakeOpener(), tmp_path / "polisen-api.json"
     state.write_text(json.dumps({"calls": [clock.now - 3500 + 50 * i for i in range(60)]}))
-    with pytest.raises(polisen.FetchError, match="60 anrop i timmen"):
-        polisen.fetch("Göteborg", state_path=state, clock=clock, sleep=clock.sleep, opener=opener)
+    with pytest.raises(fetch.FetchError, match="60 anrop i timmen"):
+        fetch.fetch("Göteborg", state_path=state, clock=clock, sleep=clock.sleep, opener=opener)
     assert opener.requests == []
     clock.now += 101  # the two oldest calls are now more than an hour old
-    polisen.fetch("Göteborg", state_path=state, clock=clock, sleep=clock.sleep, opener=opener)
+    fetch.fetch("Göteborg", state_path=state, clock=clock, sleep=clock.sleep, opener=opener)
     assert len(opener.requests) == 1
 
 
 def test_fetch_stops_for_good_on_404(tmp_path: Path) -> None:
     clock, state = FakeClock(), tmp_path / "polisen-api.json"
-    gone = FakeOpener(error=urllib.error.HTTPError(polisen.FEED_URL, 404, "Not Found", None, None))  # type: ignore[arg-type]
-    with pytest.raises(polisen.FetchError, match="404"):
-        polisen.fetch("Göteborg", state_path=state, clock=clock, sleep=clock.sleep, opener=gone)
+    gone = FakeOpener(error=urllib.error.HTTPError(fetch.FEED_URL, 404, "Not Found", None, None))  # type: ignore[arg-type]
+    with pytest.raises(fetch.FetchError, match="404"):
+        fetch.fetch("Göteborg", state_path=state, clock=clock, sleep=clock.sleep, opener=gone)
     clock.now += 3600
     later = FakeOpener()
-    with pytest.raises(polisen.FetchError, match="stoppad"):
-        polisen.fetch("Göteborg", state_path=state, clock=clock, sleep=clock.sleep, opener=later)
+    with pytest.raises(fetch.FetchError, match="stoppad"):
+        fetch.fetch("Göteborg", state_path=state, clock=clock, sleep=clock.sleep, opener=later)
     assert later.requests == []
 
 
@@ -610,7 +611,7 @@ def test_cli_polisen_saves_the_fetched_feed_and_imports_it(tmp_path: Path, monke
         calls.append((ort, state_path))
         return (FIXTURES / "sommartid-vintertid.json").read_bytes()
 
-    monkeypatch.setattr(polisen, "fetch", fake_fetch)
+    monkeypatch.setattr(fetch, "fetch", fake_fetch)
     saved = tmp_path / "hamtat.json"
     assert cli.main(["--db", str(db_path), "polisen", "--ort", "Solvik", "--save", str(saved), "--json"]) == 0
     assert calls == [("Solvik", tmp_path / "polisen-api.json")]
@@ -620,9 +621,8 @@ def test_cli_polisen_saves_the_fetched_feed_and_imports_it(tmp_path: Path, monke
 
 
 def _settings_block() -> None:
-    from trygghet.ingest import polisen
-    from trygghet.ui import shell
-    polisen.render_settings(shell.database())
+    from trygghet.ui import polisen_settings, shell
+    polisen_settings.render_settings(shell.database())
 
 
 def test_data_page_shows_the_police_settings(database: Database, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -647,7 +647,7 @@ def test_settings_block_saves_the_municipality(database: Database, monkeypatch: 
     next(t for t in at.text_input if t.label == "Kommun").input("Göteborg").run()
     next(b for b in at.button if b.label == "Spara kommun").click().run()
     assert not at.exception
-    assert polisen.get_kommun(database) == "Göteborg"
+    assert settings.police_kommun(database) == "Göteborg"
     assert any("Göteborg" in s.value for s in at.success)
     next(b for b in at.button if b.label == "Spara typerna").click().run()  # the defaults as they are
     assert not at.exception
@@ -658,7 +658,7 @@ def test_settings_block_saves_the_municipality(database: Database, monkeypatch: 
 def test_preview_of_a_feed_writes_nothing(database: Database, table_counts: Callable[[Database], dict[str, int]]) -> None:
     from trygghet.ingest import importer
 
-    polisen.set_kommun(database, "Solvik", ADMIN)
+    settings.set_police_kommun(database, "Solvik", ADMIN)
     before = table_counts(database)
     prepared = importer.prepare(database, feed([event(1, "Okänd plats."), event(2, type_="Explosion")]), "p.json")
     report = importer.apply(database, prepared, actor=ADMIN, dry_run=True)

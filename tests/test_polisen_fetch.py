@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from trygghet.ingest import polisen
+from trygghet.ingest.polisen import fetch
 
 
 def opener(body: bytes):  # type: ignore[no-untyped-def]
@@ -21,7 +21,7 @@ def opener(body: bytes):  # type: ignore[no-untyped-def]
 def test_an_answer_larger_than_the_file_limit_is_refused_in_swedish(tmp_path: Path,
                                                                      monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("TRYGGHET_MAX_FILE_MB", "1")
-    fetch = {"state_path": tmp_path / "polisen-api.json", "clock": lambda: 1_000_000.0, "sleep": lambda s: None}
-    assert polisen.fetch("Göteborg", opener=opener(b"[" + b" " * (2**20 - 2) + b"]"), **fetch)[:1] == b"["
-    with pytest.raises(polisen.FetchError, match=r"mer än 1 MB.*Inget har sparats"):
-        polisen.fetch("Göteborg", opener=opener(b"[" + b" " * 2**20 + b"]"), min_interval=0, **fetch)
+    rules = {"state_path": tmp_path / "polisen-api.json", "clock": lambda: 1_000_000.0, "sleep": lambda s: None}
+    assert fetch.fetch("Göteborg", opener=opener(b"[" + b" " * (2**20 - 2) + b"]"), **rules)[:1] == b"["
+    with pytest.raises(fetch.FetchError, match=r"mer än 1 MB.*Inget har sparats"):
+        fetch.fetch("Göteborg", opener=opener(b"[" + b" " * 2**20 + b"]"), min_interval=0, **rules)

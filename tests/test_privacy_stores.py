@@ -12,7 +12,8 @@ import pytest
 from test_privacy_everywhere import ALL, ONE, leaks, police_feed, workbook
 
 from trygghet import cli
-from trygghet.ingest import import_worker, polisen
+from trygghet.ingest import import_worker
+from trygghet.ingest.polisen import fetch
 from trygghet.ingest.read_worker import read_isolated
 from trygghet.ingest.reader import FileError
 from trygghet.store import upload_stash
@@ -36,7 +37,7 @@ def files_with_leaks(root: Path, skip: str = "uploads") -> dict[str, list[str]]:
 
 def test_the_command_line_fetch_keeps_no_unscrubbed_copy_of_the_feed(
         database: Database, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]) -> None:
-    monkeypatch.setattr(polisen, "fetch", lambda ort, **kwargs: police_feed())
+    monkeypatch.setattr(fetch, "fetch", lambda ort, **kwargs: police_feed())
     assert cli.main(["--db", str(database.path), "polisen", "--ort", "Göteborg"]) == 0
     output = capsys.readouterr()
     assert "imported" in output.out or "importerad" in output.out

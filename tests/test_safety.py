@@ -20,10 +20,11 @@ from streamlit.runtime import pages_manager
 from streamlit.testing.v1 import AppTest
 
 from trygghet.analysis import geo
-from trygghet.ingest import polisen, undo
+from trygghet.ingest import undo
 from trygghet.ingest.importer import apply, import_file, prepare
+from trygghet.ingest.polisen import type_map
 from trygghet.meeting import records as meetings
-from trygghet.store import access, retention, snapshots
+from trygghet.store import access, installation_settings, retention, snapshots
 from trygghet.store.access import AccessDenied, Actor
 from trygghet.store.db import Database, damage_message
 
@@ -83,8 +84,8 @@ def test_no_write_path_works_without_the_right_role(
         "preview": lambda: apply(database, prepare(database, data, "h.xlsx"), actor=who, dry_run=True),
         "gränser": lambda: geo.store_geojson(database, geo.GeoResult(), who),
         "ta bort gränser": lambda: geo.delete_geometries(database, who),
-        "kommun": lambda: polisen.set_kommun(database, "Göteborg", who),
-        "typer": lambda: polisen.save_type_map(database, pd.DataFrame(), who),
+        "kommun": lambda: installation_settings.set_police_kommun(database, "Göteborg", who),
+        "typer": lambda: type_map.save_type_map(database, pd.DataFrame(), who),
         "ångra": lambda: undo.undo_upload(database, 1, who),
         "rensa": lambda: retention.purge_archive(database, who),
         "återställ": lambda: snapshots.restore(

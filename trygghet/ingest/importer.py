@@ -19,8 +19,8 @@ import pandas as pd
 from trygghet.core import clock, privacy
 from trygghet.core.config import Limits
 from trygghet.core.text import Vocabulary
-from trygghet.ingest import polisen
 from trygghet.ingest.field_parsers import Vocabularies
+from trygghet.ingest.polisen import feed as police_feed
 from trygghet.ingest.read_worker import read_isolated
 from trygghet.ingest.reader import FileError, RawFile, read_file
 from trygghet.ingest.recognise import SheetError, is_ignored_sheet, recognise
@@ -156,7 +156,7 @@ def prepare(
         report.file_kind = raw.file_kind
         report.notes.extend(raw.notes)
         if raw.file_kind == "json":
-            parsed: list[ParsedSheet] = [polisen.parse_feed(db, raw.text or "", kommun=kommun)]
+            parsed: list[ParsedSheet] = [police_feed.parse_feed(db, raw.text or "", kommun=kommun)]
         else:
             parsed = _parse_all(raw, db, today, report)
     except (FileError, SheetError) as exc:
@@ -300,8 +300,8 @@ def apply(
             ],
         )
         for sheet, sheet_report in zip(prepared.parsed, report.sheets, strict=True):
-            if isinstance(sheet, polisen.PoliceSheet):
-                polisen.ensure_reference_names(con, sheet)
+            if isinstance(sheet, police_feed.PoliceSheet):
+                police_feed.ensure_reference_names(con, sheet)
             writer = _WRITERS[sheet.kind]
             imported, updated, duplicates = writer(con, sheet, upload_id, now, user)
             sheet_report.imported, sheet_report.updated, sheet_report.duplicates = imported, updated, duplicates

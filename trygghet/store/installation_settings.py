@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from trygghet.core import privacy
+from trygghet.core.text import clean
 from trygghet.store import access, audit
 from trygghet.store import db as dbmod
 from trygghet.store.access import Actor
 from trygghet.store.db import Database
 
 PII_POLICY = "pii_policy"
+POLICE_KOMMUN = "kommun"
 PII_POLICIES = {
     "mask": "Ta bort personuppgifterna och importera raden",
     "reject": "Avvisa raden så att rapportören rättar den",
@@ -31,3 +34,23 @@ def set_pii_policy(db: Database, value: str, actor: Actor) -> None:
         before = dbmod.get_meta(con, PII_POLICY)
         dbmod.set_meta(con, PII_POLICY, value)
         audit.record(con, actor, "inställning", "personuppgifter", {"före": before, "efter": value})
+
+
+def police_kommun(db: Database) -> str | None:
+    """The municipality whose events the police feed keeps; None until an administrator sets it."""
+    if not db.exists():
+        return None
+    with db.read() as con:
+        value = dbmod.get_meta(con, POLICE_KOMMUN)
+    return clean(value) if value and value.strip() else None
+
+
+def set_police_kommun(db: Database, name: str, actor: Actor) -> None:
+    access.require(actor, access.SETTINGS, "ändra kommunen för polisens händelser")
+    if not db.exists():
+        dbmod.init_database(db)
+    with db.write() as con:
+        before = dbmod.get_meta(con, POLICE_KOMMUN)
+        name = privacy.scrub(clean(name))[0]
+        dbmod.set_meta(con, POLICE_KOMMUN, name)
+        audit.record(con, actor, "inställning", "kommun för polisens händelser", {"före": before, "efter": name})
