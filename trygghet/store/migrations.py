@@ -39,7 +39,7 @@ def _to_2(con: duckdb.DuckDBPyConnection) -> None:
     first write that needed them (the meeting tables, the audit log, the police type map, the
     district boundaries) and the daily counts."""
     had_counts = "event_counts" in schema.table_names(con)
-    con.execute(schema.SCHEMA)
+    con.execute(schema.VERSION_2_DDL)
     if not had_counts:
         event_counts.rebuild(con)
     if con.execute("SELECT count(*) FROM data_version").fetchone()[0] == 0:

@@ -347,10 +347,15 @@ CREATE TABLE IF NOT EXISTS saved_reports (
 );
 """
 
-SCHEMA = (
+# The tables of version 2, which the step from version 1 creates where they are missing. A step must
+# keep doing what it did when it was written: should one of these tables change, the step keeps the
+# version 2 text of it.
+VERSION_2_DDL = (
     META_DDL + REFERENCE_LISTS_DDL + UPLOADS_DDL + EVENTS_DDL + EVENT_COUNTS_DDL + INTERVENTIONS_DDL
-    + SURVEY_DDL + POLICE_TYPE_MAP_DDL + DISTRICT_GEOMETRIES_DDL + MEETING_DDL + AUDIT_LOG_DDL + REPORT_DDL
+    + SURVEY_DDL + POLICE_TYPE_MAP_DDL + DISTRICT_GEOMETRIES_DDL + MEETING_DDL + AUDIT_LOG_DDL
 )
+
+SCHEMA = VERSION_2_DDL + REPORT_DDL
 
 
 def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
