@@ -2,7 +2,7 @@
 
     python -m benchmarks.datasets --events 1000000 [--years 2] [--out DIR]
 
-Each database is `trygghet.demo.solvik.build_demo(path, seed=, events=N, years=)` ending today (so the
+Each database is `trygghet.demo.build.build_demo(path, seed=, events=N, years=)` ending today (so the
 sidebar's default week has data), plus one meeting held today, so that the Möte page has an
 agenda to show and not only its empty form. The build runs in a child process so that its time
 and peak memory are its own; both are kept beside the file (`<name>.json`) so a cached database
@@ -71,7 +71,7 @@ def default_demo(out: Path, log: Path | None = None) -> tuple[Path, dict]:
 
 def _build(path: Path, events: int, years: int, seed: int) -> dict:
     from trygghet.core import clock
-    from trygghet.demo.solvik import build_demo
+    from trygghet.demo.build import build_demo
     from trygghet.meeting import records as meetings
     from trygghet.store import access
     from trygghet.store.db import Database

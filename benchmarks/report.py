@@ -190,7 +190,7 @@ def _data(results: dict) -> list[str]:
     if not data:
         return []
     lines = ["## Data", "",
-             "`trygghet.demo.solvik.build_demo(path, seed=7, events=N, years=2)`: ten districts, from 1 January two years "
+             "`trygghet.demo.build.build_demo(path, seed=7, events=N, years=2)`: ten districts, from 1 January two years "
              "back to today, plus one meeting held today (for the Möte page). Generation is one multinomial draw "
              "and array arithmetic, written through Arrow in one INSERT.", ""]
     lines += _table(

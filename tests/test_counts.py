@@ -13,7 +13,7 @@ import pytest
 from trygghet.analysis import queries
 from trygghet.core import clock
 from trygghet.core.filters import default_filters
-from trygghet.demo.solvik import build_demo
+from trygghet.demo.build import build_demo
 from trygghet.ingest import undo
 from trygghet.ingest.importer import apply, import_file, prepare
 from trygghet.store import event_counts as counts

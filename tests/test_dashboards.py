@@ -17,7 +17,7 @@ from trygghet.analysis import survey
 from trygghet.core import clock
 from trygghet.core.formatting import MISSING, fmt_dec, fmt_int
 from trygghet.core.text import md_literal
-from trygghet.demo.solvik import build_demo
+from trygghet.demo.build import build_demo
 from trygghet.ingest.importer import import_file
 from trygghet.present import table_style
 from trygghet.store.db import Database, init_database

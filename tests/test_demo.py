@@ -11,8 +11,8 @@ import duckdb
 import pytest
 
 from trygghet.core import reference_lists as defaults
-from trygghet.demo import solvik as demo
-from trygghet.demo.solvik import DemoSummary, build_demo
+from trygghet.demo import events as demo_events
+from trygghet.demo.build import DemoSummary, build_demo
 
 END = dt.date(2025, 10, 15)
 LAST_MINUTE = dt.datetime(2025, 10, 15, 23, 59)
@@ -112,7 +112,7 @@ def test_a_failed_build_leaves_no_file(tmp_path: Path, monkeypatch: pytest.Monke
     def broken(*_args: object, **_kwargs: object) -> None:
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(demo, "_generate_events", broken)
+    monkeypatch.setattr(demo_events, "generate_events", broken)
     path = tmp_path / "half.duckdb"
     with pytest.raises(RuntimeError):
         build_demo(path, events=100, end=END)

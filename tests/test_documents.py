@@ -17,7 +17,7 @@ from pypdf import PdfReader
 from trygghet import documents
 from trygghet.core import config
 from trygghet.core.formatting import fmt_int
-from trygghet.demo.solvik import build_demo
+from trygghet.demo.build import build_demo
 from trygghet.documents import chart_images as charts
 from trygghet.documents.report import ANALYSIS_PLACEHOLDER, ReportPeriod, analysis_key
 from trygghet.meeting import records as M

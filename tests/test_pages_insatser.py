@@ -11,7 +11,7 @@ from streamlit.testing.v1 import AppTest
 
 from trygghet.core import clock
 from trygghet.core.filters import default_filters
-from trygghet.demo.solvik import build_demo
+from trygghet.demo.build import build_demo
 from trygghet.store.db import Database
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")

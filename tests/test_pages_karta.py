@@ -15,7 +15,7 @@ from trygghet.analysis import geo
 from trygghet.core import clock
 from trygghet.core.filters import Filters, default_filters
 from trygghet.core.text import md_literal
-from trygghet.demo.solvik import build_demo
+from trygghet.demo.build import build_demo
 from trygghet.store import event_counts as counts
 from trygghet.store.access import COMMAND_LINE as ADMIN
 from trygghet.store.db import Database

@@ -13,7 +13,7 @@ from streamlit.testing.v1 import AppTest
 
 from trygghet.core import clock
 from trygghet.core.text import md_literal
-from trygghet.demo.solvik import build_demo
+from trygghet.demo.build import build_demo
 from trygghet.meeting import records as meetings
 from trygghet.store.access import OPEN_DEMO
 from trygghet.store.db import Database

@@ -128,7 +128,7 @@ def _run(args: argparse.Namespace, db: Database) -> int:
         print(f"Tom databas skapad: {db.path}")
         return 0
     if args.command == "demo":
-        from trygghet.demo.solvik import build_demo
+        from trygghet.demo.build import build_demo
 
         summary = build_demo(db.path, seed=args.seed, events=args.events, end=args.end, years=args.years)
         print(

@@ -28,7 +28,7 @@ from browser_support import (
     stop_server,
 )
 
-from trygghet.demo.solvik import build_demo
+from trygghet.demo.build import build_demo
 
 if TYPE_CHECKING:
     from playwright.sync_api import Browser, BrowserContext, Page

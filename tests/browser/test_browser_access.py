@@ -26,7 +26,7 @@ from browser_support import (
     workbook_bytes,
 )
 
-from trygghet.demo.solvik import build_demo
+from trygghet.demo.build import build_demo
 from trygghet.store import access
 
 if TYPE_CHECKING:

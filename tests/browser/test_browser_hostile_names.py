@@ -31,7 +31,7 @@ from text_workbooks import text_workbook
 
 from trygghet.core import clock
 from trygghet.core.text import WORD_JOINER
-from trygghet.demo.solvik import build_demo
+from trygghet.demo.build import build_demo
 from trygghet.ingest.importer import import_file
 from trygghet.meeting import records as meetings
 from trygghet.store.access import COMMAND_LINE

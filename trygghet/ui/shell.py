@@ -73,7 +73,7 @@ def _upgrade(path: str, token: tuple[int, int, int]) -> str | None:
 
 
 def _build_demo(path: Path) -> None:
-    from trygghet.demo.solvik import build_demo
+    from trygghet.demo.build import build_demo
 
     with st.spinner("Ingen databas hittades – bygger demodatabasen (tar några sekunder) …"):
         tmp = path.with_name(f".{path.name}.{os.getpid()}.bygger")
