@@ -3,8 +3,10 @@
 import streamlit as st
 
 from trygghet.core import clock
+from trygghet.core.errors import UserError
 from trygghet.meeting import records as meetings
-from trygghet.ui import login, safe_text, shell, sidebar
+from trygghet.ui import login, shell, sidebar
+from trygghet.ui.errors import show_error
 
 # An emoji icon: a Material icon would make the browser fetch the favicon from a font server.
 st.set_page_config(page_title="Lägesbild", page_icon="🛡️", layout="wide")
@@ -17,8 +19,8 @@ st.html("<style>button[kind='primary'], button[kind='primaryFormSubmit'] {backgr
 login.clear_old_pages_mode()
 try:
     clock.today()
-except clock.ClockError as exc:  # a mistyped TRYGGHET_TODAY: say so instead of failing on every page
-    st.error(safe_text.plain(exc), icon=":material/error:")
+except UserError as exc:  # a mistyped TRYGGHET_TODAY: say so instead of failing on every page
+    show_error(exc)
     st.stop()
 # Presentation mode (?presentation=1): no sidebar or Streamlit chrome, larger type. The meeting page's own
 # URL parameters are read now, because sidebar.render rewrites the URL from its filters.

@@ -5,11 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from trygghet.core.errors import UserError
 from trygghet.ingest import history, undo
 from trygghet.store import access, audit, retention, snapshots
 from trygghet.store import installation_settings as settings
-from trygghet.store.db import DatabaseBusy
 from trygghet.ui import cache, login, safe_text, shell, widgets
+from trygghet.ui.errors import show_error
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = shell.database()
@@ -33,8 +34,8 @@ def run(action, done: str) -> None:  # type: ignore[no-untyped-def]
     """Runs a write and shows its outcome in Swedish; the page reruns with the new data."""
     try:
         result = action()
-    except (access.AccessDenied, undo.UndoError, DatabaseBusy, ValueError) as exc:
-        st.error(safe_text.plain(exc))
+    except UserError as exc:
+        show_error(exc)
         return
     st.session_state["admin_message"] = result if isinstance(result, str) else done
     st.rerun()

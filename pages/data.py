@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
+from trygghet.core.errors import UserError
 from trygghet.ingest import excel_export as export
 from trygghet.ingest import history, import_worker, importer
 from trygghet.ingest.excel_template import TEMPLATE_FILE_NAME, build_template, lists_from_database
@@ -17,6 +18,7 @@ from trygghet.store import access
 from trygghet.store.db import DatabaseBusy
 from trygghet.store.upload_stash import UploadStash
 from trygghet.ui import boundary_upload, login, polisen_settings, safe_text, shell
+from trygghet.ui.errors import show_error, show_warning
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = shell.database()
@@ -64,7 +66,7 @@ def rejected_rows_download(upload_id: int, key: str | None = None) -> None:
     try:
         content = export.rejected_rows_xlsx(db, upload_id)
     except DatabaseBusy as exc:
-        st.warning(str(exc))
+        show_warning(exc)
         return
     except Exception:
         shell.log.exception("Excelfilen med avvisade rader för uppladdning %s kunde inte skapas", upload_id)
@@ -154,7 +156,7 @@ with upload_tab:
                         db, upload, upload.name, actor, stash.folder(key), JOB_OPTIONS
                     )
             except DatabaseBusy as exc:
-                st.warning(str(exc))
+                show_warning(exc)
                 continue
             state["prepared"][key] = (result.report, result.previews)
             del result
@@ -181,8 +183,8 @@ with upload_tab:
                             continue
                     with st.spinner(f"Importerar {safe_text.plain(report.file)} …"):
                         results.append(import_worker.import_job(db, stash.folder(key), actor, JOB_OPTIONS))
-                except (DatabaseBusy, access.AccessDenied) as exc:
-                    st.error(safe_text.plain(f"{report.file}: {exc}"))
+                except UserError as exc:
+                    show_error(f"{report.file}: {exc}")
             state["results"] = results + [report for _, _, report, _ in staged if report.status == "rejected"]
             state["prepared"] = {}
             state["uploader_round"] += 1  # a new, empty uploader in place of the one that held the files

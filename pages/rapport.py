@@ -12,13 +12,15 @@ import streamlit as st
 from trygghet import documents
 from trygghet.analysis import queries
 from trygghet.core import clock
+from trygghet.core.errors import UserError
 from trygghet.core.formatting import fmt_int
 from trygghet.documents import report as rep
 from trygghet.meeting import records as meetings
 from trygghet.present import chart_style, figures
-from trygghet.store.access import AccessDenied, allowed
+from trygghet.store.access import allowed
 from trygghet.store.db import Database
 from trygghet.ui import cache, login, safe_text, shell, sidebar, widgets
+from trygghet.ui.errors import show_error
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = shell.database()
@@ -142,8 +144,8 @@ if can_write:
         if st.form_submit_button("Spara analysen", icon=":material/save:"):
             try:
                 removed = meetings.save_report_text(db, key, text, actor=actor)
-            except AccessDenied as exc:
-                st.error(safe_text.plain(exc))
+            except UserError as exc:
+                show_error(exc)
             else:
                 if removed:
                     st.toast(safe_text.plain(removed.message), icon=":material/privacy_tip:")

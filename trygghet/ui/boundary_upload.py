@@ -6,11 +6,13 @@ import pandas as pd
 import streamlit as st
 
 from trygghet.analysis import geo, queries
+from trygghet.core.errors import UserError
 from trygghet.present import chart_style
 from trygghet.present.chart_text import plain_figure
 from trygghet.present.map_figures import outline_figure
-from trygghet.store.db import Database, DatabaseBusy
+from trygghet.store.db import Database
 from trygghet.ui import cache, login, safe_text
+from trygghet.ui.errors import show_error
 
 
 def render_geojson_upload(db: Database) -> None:
@@ -65,8 +67,8 @@ def render_geojson_upload(db: Database) -> None:
                          icon=":material/save:", help="Ersätter alla tidigare sparade gränser." + note):
                 try:
                     saved = geo.store_geojson(db, result, login.actor())
-                except DatabaseBusy as exc:
-                    st.error(str(exc))
+                except UserError as exc:
+                    show_error(exc)
                 else:
                     state["geo_saved"] = f"Gränserna för {saved} stadsdelar är sparade. Kartan visar dem nu."
                     state["geo_round"] += 1
@@ -74,8 +76,8 @@ def render_geojson_upload(db: Database) -> None:
     if stored and upload is None and st.button("Ta bort sparade gränser", icon=":material/delete:"):
         try:
             geo.delete_geometries(db, login.actor())
-        except DatabaseBusy as exc:
-            st.error(str(exc))
+        except UserError as exc:
+            show_error(exc)
         else:
             state["geo_saved"] = "De sparade gränserna är borttagna. Kartan visar en cirkel per stadsdel."
             st.rerun()
