@@ -23,6 +23,7 @@ from trygghet.core.text import Vocabulary, clean
 from trygghet.store import access, audit
 from trygghet.store.access import Actor
 from trygghet.store.db import Database
+from trygghet.store.sql import in_list
 
 MAX_FILE_BYTES = 20 * 1024 * 1024
 MAX_VERTICES = 100_000
@@ -366,7 +367,7 @@ def window_for(filters: Filters, window: str) -> Window:
 def _district_scope(filters: Filters) -> tuple[str, list[object]]:
     if not filters.districts:
         return "TRUE", []
-    return f"d.name IN ({', '.join('?' for _ in filters.districts)})", list(filters.districts)
+    return f"d.name IN {in_list(filters.districts)}", list(filters.districts)
 
 
 def district_counts(con: duckdb.DuckDBPyConnection, filters: Filters, window: str) -> pd.DataFrame:

@@ -21,6 +21,7 @@ from trygghet.core import clock
 from trygghet.core.filters import Filters
 from trygghet.core.periods import IsoWeek, latest_complete_week
 from trygghet.core.reference_lists import OPEN_STATUSES, STATUSES
+from trygghet.store.sql import in_list
 
 # Swedish names of the interventions columns, as the upload template calls them.
 FIELD_LABELS = {
@@ -62,17 +63,13 @@ LIST_COLUMNS = ["Insats-ID", "Insats", "Prioriterat område", "Stadsdel", "Ansva
                 "Start", "Slut", "Kommentar", "Försenad"]
 
 
-def _placeholders(values: Sequence[object]) -> str:
-    return ", ".join("?" for _ in values)
-
-
 def _district_clause(districts: Sequence[str], alias: str = "") -> tuple[str, list[object]]:
     """Interventions in the chosen districts; one without a district concerns the whole municipality
     and is therefore never filtered away."""
     if not districts:
         return "TRUE", []
     column = f"{alias}.district" if alias else "district"
-    return f"({column} IS NULL OR {column} IN ({_placeholders(districts)}))", list(districts)
+    return f"({column} IS NULL OR {column} IN {in_list(districts)})", list(districts)
 
 
 # ---------------------------------------------------------------- the list
@@ -96,9 +93,9 @@ def intervention_list(
     conditions = [district_sql]
     for column, values in (("status", status), ("owner", owner), ("priority_area", priority_area)):
         if values:
-            conditions.append(f"{column} IN ({_placeholders(values)})")
+            conditions.append(f"{column} IN {in_list(values)}")
             params.extend(values)
-    open_sql = f"status IN ({_placeholders(OPEN_STATUSES)})"
+    open_sql = f"status IN {in_list(OPEN_STATUSES)}"
     status_rank = " ".join(f"WHEN ? THEN {i}" for i in range(len(LIST_STATUS_ORDER)))
     return con.execute(
         f"""
@@ -262,7 +259,7 @@ def effect_data(
     if weeks:
         category_sql, category_params = "TRUE", []
         if categories:
-            category_sql = f"category IN ({_placeholders(categories)})"
+            category_sql = f"category IN {in_list(categories)}"
             category_params = list(categories)
         counts = con.execute(
             f"""

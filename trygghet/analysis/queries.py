@@ -12,19 +12,17 @@ import pandas as pd
 from trygghet.core.filters import Filters, event_conditions
 from trygghet.core.periods import IsoWeek, Window, last_28_days, previous_weeks, week_window, year_to_date
 from trygghet.core.reference_lists import OPEN_STATUSES
+from trygghet.store import reference_lists as lists
+from trygghet.store.sql import in_list
 
 
 def reference_lists(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     """Districts and categories in display order, and the sources that occur."""
-    return {
-        "districts": [r[0] for r in con.execute("SELECT name FROM districts ORDER BY sort_order, name").fetchall()],
-        "categories": [r[0] for r in con.execute("SELECT name FROM categories ORDER BY sort_order, name").fetchall()],
-        "sources": [r[0] for r in con.execute("SELECT DISTINCT source FROM event_counts ORDER BY source").fetchall()],
-    }
+    return {"districts": lists.districts(con), "categories": lists.categories(con), "sources": lists.sources(con)}
 
 
 def district_colors(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
-    return dict(con.execute("SELECT name, color FROM districts ORDER BY sort_order").fetchall())
+    return lists.district_colors(con)
 
 
 def event_date_range(con: duckdb.DuckDBPyConnection) -> tuple[dt.date | None, dt.date | None]:
@@ -148,16 +146,15 @@ def open_interventions(con: duckdb.DuckDBPyConnection, filters: Filters, today: 
     """Open interventions in the chosen districts, overdue ones first."""
     district_sql, params = "TRUE", []
     if filters.districts:
-        district_sql = f"(district IS NULL OR district IN ({', '.join('?' for _ in filters.districts)}))"
+        district_sql = f"(district IS NULL OR district IN {in_list(filters.districts)})"
         params = list(filters.districts)
-    placeholders = ", ".join("?" for _ in OPEN_STATUSES)
     return con.execute(
         f"""
         SELECT id AS "Insats-ID", title AS "Insats", district AS "Stadsdel", owner AS "Ansvarig aktör",
                status AS "Status", start_date AS "Start", end_date AS "Slut",
                coalesce(end_date < ?, FALSE) AS "Försenad"
         FROM interventions
-        WHERE status IN ({placeholders}) AND {district_sql}
+        WHERE status IN {in_list(OPEN_STATUSES)} AND {district_sql}
         ORDER BY "Försenad" DESC, end_date NULLS LAST, id
         """,
         [today, *OPEN_STATUSES, *params],
@@ -217,7 +214,7 @@ def intervention_periods(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd
     """Interventions that ran during the period in the chosen districts, for the time axis."""
     district_sql, params = "TRUE", []
     if filters.districts:
-        district_sql = f"district IN ({', '.join('?' for _ in filters.districts)})"
+        district_sql = f"district IN {in_list(filters.districts)}"
         params = list(filters.districts)
     return con.execute(
         f"""

@@ -14,6 +14,7 @@ import numpy as np
 import pandas as pd
 
 from trygghet.core.formatting import MINUS, MISSING, fmt_dec, is_missing
+from trygghet.store.sql import in_list
 
 AVERAGE_LABEL = "Kommunen (snitt)"
 _PERIOD = re.compile(r"^(\d{4})(?:-([QT])([1-4]))?$")
@@ -84,7 +85,7 @@ def survey_series(con: duckdb.DuckDBPyConnection, indicator: str, districts: Seq
     """
     district_sql, params = "TRUE", []
     if districts:
-        district_sql = f"s.district IN ({', '.join('?' for _ in districts)})"
+        district_sql = f"s.district IN {in_list(districts)}"
         params = list(districts)
     frame = con.execute(
         f"""

@@ -13,7 +13,7 @@ import io
 import math
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field, fields
 from pathlib import Path
 
@@ -40,6 +40,7 @@ from trygghet.ingest.sheetspec import (
     Field,
     SheetSpec,
 )
+from trygghet.store import reference_lists as stored_lists
 from trygghet.store.db import Database
 
 TEMPLATE_FILE_NAME = "lagesbild-mall.xlsx"
@@ -182,11 +183,11 @@ def default_lists() -> TemplateLists:
     )
 
 
-_LIST_QUERIES: dict[str, str] = {
-    "districts": "SELECT name FROM districts ORDER BY sort_order, name",
-    "categories": "SELECT name FROM categories ORDER BY sort_order, name",
-    "organisations": "SELECT name FROM organisations ORDER BY name",
-    "priority_areas": "SELECT name FROM priority_areas ORDER BY name",
+_LIST_READERS: dict[str, Callable[[duckdb.DuckDBPyConnection], list[str]]] = {
+    "districts": stored_lists.districts,
+    "categories": stored_lists.categories,
+    "organisations": stored_lists.organisations,
+    "priority_areas": stored_lists.priority_areas,
 }
 
 
@@ -200,12 +201,12 @@ def lists_from_database(db: Database | None) -> TemplateLists:
     if db is None or not db.exists():
         return lists
     with db.read() as con:
-        for attr, sql in _LIST_QUERIES.items():
+        for attr, read in _LIST_READERS.items():
             try:
-                rows = con.execute(sql).fetchall()
+                names = read(con)
             except duckdb.CatalogException:
                 continue
-            setattr(lists, attr, [str(r[0]) for r in rows if r[0] is not None and str(r[0]).strip()])
+            setattr(lists, attr, [str(name) for name in names if name is not None and str(name).strip()])
     return lists
 
 

@@ -26,7 +26,7 @@ from trygghet.ingest.reader import FileError, RawFile, read_file
 from trygghet.ingest.recognise import SheetError, is_ignored_sheet, recognise
 from trygghet.ingest.sheetspec import BY_KIND, KIND_LABELS
 from trygghet.ingest.validate import ParsedSheet, RowError, parse_sheet
-from trygghet.store import access, audit, snapshots
+from trygghet.store import access, audit, reference_lists, snapshots
 from trygghet.store import db as dbmod
 from trygghet.store import event_counts as counts
 from trygghet.store import installation_settings as settings
@@ -121,10 +121,10 @@ def load_vocabularies(db: Database) -> Vocabularies:
     if not db.exists():
         return Vocabularies(Vocabulary([]), Vocabulary([]), Vocabulary([]), Vocabulary([]))
     with db.read() as con:
-        districts = [r[0] for r in con.execute("SELECT name FROM districts ORDER BY sort_order, name").fetchall()]
-        categories = [r[0] for r in con.execute("SELECT name FROM categories ORDER BY sort_order, name").fetchall()]
-        areas = [r[0] for r in con.execute("SELECT name FROM priority_areas ORDER BY name").fetchall()]
-        orgs = [r[0] for r in con.execute("SELECT name FROM organisations ORDER BY name").fetchall()]
+        districts = reference_lists.districts(con)
+        categories = reference_lists.categories(con)
+        areas = reference_lists.priority_areas(con)
+        orgs = reference_lists.organisations(con)
     return Vocabularies(Vocabulary(districts), Vocabulary(categories), Vocabulary(areas), Vocabulary(orgs))
 
 

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Sequence
+from typing import Any
+
+import duckdb
 
 
 def in_list(values: Collection[object]) -> str:
@@ -13,3 +16,12 @@ def in_list(values: Collection[object]) -> str:
     if not values:
         return "(NULL)"
     return "(" + ", ".join("?" for _ in values) + ")"
+
+
+def rows(con: duckdb.DuckDBPyConnection, query: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:
+    """The query's rows.
+
+    DuckDB looks an unknown table name up among the Python names of the function that calls execute;
+    run from here, where no name is a table's, a missing table is always a CatalogException, also for
+    a module whose functions are named after its tables (store.reference_lists)."""
+    return con.execute(query, list(params)).fetchall()
