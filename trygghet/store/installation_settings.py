@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from trygghet.core import privacy
+from trygghet.core.errors import UserError
 from trygghet.core.text import clean
 from trygghet.store import access, audit
 from trygghet.store import db as dbmod
@@ -17,6 +18,10 @@ PII_POLICIES = {
 }
 
 
+class SettingError(UserError, ValueError):
+    """A value the setting does not have; the message is Swedish and names the choices."""
+
+
 def pii_policy(db: Database) -> str:
     """What the import does with personnummer, phone numbers and e-mail addresses in free text."""
     if not db.exists():
@@ -29,7 +34,7 @@ def pii_policy(db: Database) -> str:
 def set_pii_policy(db: Database, value: str, actor: Actor) -> None:
     access.require(actor, access.SETTINGS, "ändra hur personuppgifter hanteras")
     if value not in PII_POLICIES:
-        raise ValueError(f"Okänt val '{value}'.")
+        raise SettingError(f"Okänt val '{value}'. Välj ett av: {'; '.join(PII_POLICIES.values())}.")
     with db.write() as con:
         before = dbmod.get_meta(con, PII_POLICY)
         dbmod.set_meta(con, PII_POLICY, value)

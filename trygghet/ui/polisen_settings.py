@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import streamlit as st
 
+from trygghet.core.errors import UserError
 from trygghet.core.text import clean, md_literal
 from trygghet.ingest.polisen.gazetteer import gazetteer_frame
 from trygghet.ingest.polisen.type_map import OTHER_CATEGORY, category_choices, save_type_map, type_map_frame
@@ -12,6 +13,7 @@ from trygghet.store import db as dbmod
 from trygghet.store import installation_settings as settings
 from trygghet.store.db import Database
 from trygghet.ui import login
+from trygghet.ui.errors import show_error, show_warning
 
 
 def render_settings(db: Database) -> None:
@@ -61,4 +63,6 @@ def render_settings(db: Database) -> None:
                  "att ladda upp fliken Stadsdelar med kolumnen Områden.")
         st.dataframe(gazetteer_frame(db), hide_index=True, width="stretch")
     except dbmod.DatabaseBusy as exc:
-        st.warning(str(exc))
+        show_warning(exc)
+    except UserError as exc:
+        show_error(exc)

@@ -7,11 +7,15 @@ import inspect
 import pkgutil
 import re
 
+import pytest
 from streamlit.testing.v1 import AppTest
 
 import trygghet
 from trygghet.core.errors import UserError
 from trygghet.core.text import WORD_JOINER
+from trygghet.store import installation_settings as settings
+from trygghet.store.access import COMMAND_LINE
+from trygghet.store.db import Database
 
 HOSTILE = "Filen **x.xlsx** kan inte läsas: <b>fel</b> [länk](http://127.0.0.1:9/) :red[röd] $x$"
 
@@ -43,6 +47,15 @@ def test_every_public_error_class_is_a_user_error() -> None:
 def test_the_message_is_the_first_argument() -> None:
     assert UserError("Välj en stadsdel.").message == "Välj en stadsdel."
     assert UserError().message == ""
+
+
+def test_an_unknown_setting_is_refused_as_a_user_error_that_names_the_choices(database: Database) -> None:
+    # The Admin page shows a UserError's message; any other error is a fault with the generic message.
+    with pytest.raises(UserError) as caught:
+        settings.set_pii_policy(database, "visa allt", COMMAND_LINE)
+    assert "'visa allt'" in caught.value.message
+    assert all(label in caught.value.message for label in settings.PII_POLICIES.values())
+    assert settings.pii_policy(database) == "mask"
 
 
 def shown(markdown: str) -> str:
