@@ -22,7 +22,7 @@ from trygghet.store.db import Database, DatabaseBusy, damage_message, init_datab
 
 MAX_ERRORS_SHOWN = 20
 # The commands that read or change the file as it is; init and demo replace it, restore puts a copy back.
-USES_FILE = {"import", "polisen", "templates", "undo", "purge-uploads"}
+USES_FILE = {"import", "polisen", "templates", "undo", "purge-uploads", "report"}
 
 
 def _date(text: str) -> dt.date:
@@ -90,6 +90,20 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_undo = sub.add_parser("undo", help="ångra en uppladdning")
     p_undo.add_argument("upload_id", type=int, metavar="NR")
+
+    p_report = sub.add_parser(
+        "report", help="skriv lägesbildsrapporten (lag 2023:196) som PDF eller Word",
+        description="Skriver lägesbilden för en period, t.ex. "
+                    "python -m trygghet report --period 2026-T2 --out T2.pdf, och registrerar den med sin SHA-256.")
+    p_report.add_argument("--period", metavar="PERIOD", help="2026-T2 (tertial), 2026-H1 (halvår) eller 2026 (år)")
+    p_report.add_argument("--from", dest="first", type=_date, metavar="DATUM", help="första dag, ÅÅÅÅ-MM-DD")
+    p_report.add_argument("--to", dest="last", type=_date, metavar="DATUM", help="sista dag, ÅÅÅÅ-MM-DD")
+    p_report.add_argument("--stadsdel", action="append", default=[], metavar="STADSDEL",
+                          help="stadsdel att ta med (kan upprepas; utan: alla)")
+    p_report.add_argument("--out", type=Path, required=True, metavar="FIL", help="filen att skriva: .pdf eller .docx")
+    p_report.add_argument("--no-register", action="store_true",
+                          help="registrera inte rapporten (SHA-256) i databasens rapportregister")
+    p_report.add_argument("--user", help="vem som skriver rapporten (sparas i rapportregistret)")
 
     p_purge = sub.add_parser("purge-uploads", help="ta bort arkiverade originalfiler och kopior av databasen "
                              "äldre än gränserna")
@@ -161,6 +175,10 @@ def _run(args: argparse.Namespace, db: Database) -> int:
         result = retention.purge_archive(db, _actor(args), args.days, snapshot_days=args.snapshot_days)
         print(result.summary())
         return 0
+    if args.command == "report":
+        from trygghet.documents.report_cli import write_report
+
+        return write_report(db, args, _actor(args))
     raise AssertionError(args.command)
 
 

@@ -8,7 +8,8 @@ from dataclasses import dataclass
 from trygghet.documents import chart_images as charts
 from trygghet.documents.minutes import minutes
 from trygghet.documents.model import Document
-from trygghet.documents.report import ReportPeriod, analysis_key, report, report_periods
+from trygghet.documents.report import report
+from trygghet.documents.report_period import ReportPeriod, analysis_key, report_periods
 from trygghet.documents.writers import to_docx, to_pdf
 
 DOCX_MIME = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -5,6 +5,7 @@ Every text is plain text: the writers escape it, so nothing a user typed can bec
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
@@ -49,13 +50,30 @@ class Table:
 
 @dataclass
 class Figure:
-    """A chart; where it cannot be drawn, `table` is shown in its place."""
+    """A chart; where it cannot be drawn, `table` is shown in its place. `alt` is the image's text
+    alternative for screen readers; without one it is made from the title and the table."""
 
     figure: go.Figure
     title: str
     table: Table
     caption: str = ""
     height: int = 520  # px of the rendered image at its 1000 px width
+    alt: str = ""
+
+    @property
+    def alt_text(self) -> str:
+        if self.alt:
+            return self.alt
+        rows = "; ".join(", ".join(f"{c}: {v}" for c, v in zip(self.table.columns, r, strict=False))
+                         for r in self.table.rows)
+        return f"Diagram: {self.title}. {rows}".strip()
+
+
+@dataclass
+class Contents:
+    """The table of contents: the document's level 1 and 2 headings."""
+
+    title: str = "Innehåll"
 
 
 @dataclass
@@ -63,7 +81,7 @@ class PageBreak:
     pass
 
 
-Block = Heading | Paragraph | Bullets | Table | Figure | PageBreak
+Block = Heading | Paragraph | Bullets | Table | Figure | PageBreak | Contents
 
 
 @dataclass
@@ -74,6 +92,10 @@ class Document:
     blocks: list[Block] = field(default_factory=list)
     footer: str = ""
     file_stem: str = "dokument"
+    # The creation date written into the files' metadata: a fixed date (a report's period end, a
+    # saved report's registration) makes the same document the same bytes. None: now.
+    created: dt.datetime | None = None
+    language: str = "sv-SE"
 
     def add(self, *blocks: Block) -> None:
         self.blocks.extend(blocks)

@@ -7,14 +7,16 @@ thing. Text is always passed as text: python-docx stores it as XML text nodes, a
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import os
 import re
+import zipfile
 from xml.sax.saxutils import escape
 
 from trygghet.core import clock, config
 from trygghet.documents.chart_images import FALLBACK_NOTE
-from trygghet.documents.model import Bullets, Document, Figure, Heading, PageBreak, Paragraph, Table
+from trygghet.documents.model import Bullets, Contents, Document, Figure, Heading, PageBreak, Paragraph, Table
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 HEADER_FILL = "DDE6F0"
@@ -29,6 +31,33 @@ def clean(text: object) -> str:
 
 def _fallback_table(block: Figure) -> Table:
     return block.table
+
+
+def created_at(doc: Document) -> dt.datetime:
+    """The date the files carry: the document's own (fixed) date, or now."""
+    return (doc.created or clock.now()).replace(microsecond=0)
+
+
+def contents_entries(doc: Document) -> list[tuple[int, str, str]]:
+    """(level, text, bookmark) of the headings a table of contents lists: levels 1 and 2."""
+    if not any(isinstance(b, Contents) for b in doc.blocks):
+        return []
+    return [(b.level, b.text, f"_Toc{n:08d}") for n, b in enumerate(
+        (b for b in doc.blocks if isinstance(b, Heading) and b.level <= 2), start=1)]
+
+
+def _fixed_zip(data: bytes, when: dt.datetime) -> bytes:
+    """The Word file's zip again with every entry dated `when`: the zip would otherwise carry the
+    moment it was written, and the same document would not be the same bytes."""
+    stamp = (max(when.year, 1980), when.month, when.day, when.hour, when.minute, when.second)
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            entry = zipfile.ZipInfo(info.filename, date_time=stamp)
+            entry.compress_type = zipfile.ZIP_DEFLATED
+            entry.external_attr = 0o644 << 16
+            dst.writestr(entry, src.read(info.filename))
+    return out.getvalue()
 
 
 def column_widths(block: Table, total: float, measure: object, padding: float) -> list[float]:
@@ -78,21 +107,110 @@ def to_docx(doc: Document, images: list[bytes] | None) -> bytes:
     normal = styles["Normal"]
     normal.font.name = "Calibri"
     normal.font.size = Pt(10.5)
-    # Swedish proofing, so that the coordinator's Word checks the spelling of the draft in Swedish.
-    for style_name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Title", "Subtitle"):
-        rpr = styles[style_name].element.get_or_add_rPr()
-        lang = rpr.find(qn("w:lang"))
+
+    def set_lang(rpr: object) -> None:
+        lang = rpr.find(qn("w:lang"))  # type: ignore[attr-defined]
         if lang is None:
             lang = OxmlElement("w:lang")
-            rpr.append(lang)
-        lang.set(qn("w:val"), "sv-SE")
+            rpr.append(lang)  # type: ignore[attr-defined]
+        lang.set(qn("w:val"), doc.language)
+
+    # The document's language (screen readers pick their voice by it) and Swedish proofing, so that the
+    # coordinator's Word checks the spelling of the draft in Swedish.
+    defaults = styles.element.find(qn("w:docDefaults"))
+    if defaults is not None and defaults.find(qn("w:rPrDefault")) is not None:
+        rpr_default = defaults.find(qn("w:rPrDefault"))
+        if rpr_default.find(qn("w:rPr")) is None:
+            rpr_default.append(OxmlElement("w:rPr"))
+        set_lang(rpr_default.find(qn("w:rPr")))
+    for style_name in ("Normal", "Heading 1", "Heading 2", "Heading 3", "Title", "Subtitle", "Caption"):
+        set_lang(styles[style_name].element.get_or_add_rPr())
+    caption_style = styles["Caption"]
+    caption_style.font.size = Pt(9.5)
+    caption_style.font.bold = True
+    caption_style.font.italic = False
+    caption_style.font.color.rgb = RGBColor(0x11, 0x11, 0x11)
     props = word.core_properties
     # Word's core properties hold at most 255 characters; a meeting's title can be longer.
     props.title = clean(doc.title)[:255]
     props.subject = clean(doc.subtitle)[:255]
     props.author = "Lägesbild"
-    props.language = "sv-SE"
-    props.created = clock.now()
+    props.last_modified_by = "Lägesbild"
+    props.language = doc.language
+    props.revision = 1
+    when = created_at(doc)
+    props.created = when
+    props.modified = when
+    props.last_printed = when
+    toc = contents_entries(doc)
+    bookmarks = iter(toc)
+
+    def bookmark(paragraph: object, name: str, number: int) -> None:
+        start = OxmlElement("w:bookmarkStart")
+        start.set(qn("w:id"), str(number))
+        start.set(qn("w:name"), name)
+        end = OxmlElement("w:bookmarkEnd")
+        end.set(qn("w:id"), str(number))
+        element = paragraph._p  # type: ignore[attr-defined]
+        element.insert(1 if element.pPr is not None else 0, start)
+        element.append(end)
+
+    def field_run(paragraph: object, kind: str, text: str = "") -> None:
+        run = OxmlElement("w:r")
+        if kind == "instr":
+            node = OxmlElement("w:instrText")
+            node.set(qn("xml:space"), "preserve")
+            node.text = text
+        else:
+            node = OxmlElement("w:fldChar")
+            node.set(qn("w:fldCharType"), kind)
+        run.append(node)
+        paragraph._p.append(run)  # type: ignore[attr-defined]
+
+    def add_contents(block: Contents) -> None:
+        """A real table-of-contents field (Word fills in page numbers when it is updated), whose shown
+        result already lists every heading as a link to it."""
+        title = word.add_paragraph(clean(block.title), style="TOC Heading")
+        title.paragraph_format.space_after = Pt(4)
+        entries = toc or [(1, "", "")]
+        for n, (level, text, name) in enumerate(entries):
+            p = word.add_paragraph()
+            p.paragraph_format.left_indent = Cm(0.6 * (level - 1))
+            p.paragraph_format.space_after = Pt(1)
+            if n == 0:
+                field_run(p, "begin")
+                field_run(p, "instr", ' TOC \\o "1-2" \\h \\z \\u ')
+                field_run(p, "separate")
+            if name:
+                link = OxmlElement("w:hyperlink")
+                link.set(qn("w:anchor"), name)
+                link.set(qn("w:history"), "1")
+                run = OxmlElement("w:r")
+                text_node = OxmlElement("w:t")
+                text_node.set(qn("xml:space"), "preserve")
+                text_node.text = clean(text)
+                run.append(text_node)
+                link.append(run)
+                p._p.append(link)
+            if n == len(entries) - 1:
+                field_run(p, "end")
+        word.add_paragraph()
+
+    def caption(title: str, number: int) -> None:
+        """'Figur 3. Händelser per stadsdel' in Word's Caption style, the number a SEQ field (so Word's
+        list of figures finds it)."""
+        p = word.add_paragraph(style="Caption")
+        p.add_run("Figur ")
+        simple = OxmlElement("w:fldSimple")
+        simple.set(qn("w:instr"), " SEQ Figur \\* ARABIC ")
+        run = OxmlElement("w:r")
+        text_node = OxmlElement("w:t")
+        text_node.text = str(number)
+        run.append(text_node)
+        simple.append(run)
+        p._p.append(simple)
+        p.add_run(f". {clean(title)}")
+        p.paragraph_format.keep_with_next = True
 
     if doc.footer:
         footer = section.footer.paragraphs[0]
@@ -159,7 +277,12 @@ def to_docx(doc: Document, images: list[bytes] | None) -> bytes:
     figure_index = 0
     for block in doc.blocks:
         if isinstance(block, Heading):
-            word.add_heading(clean(block.text), level=min(max(block.level, 1), 3))
+            heading = word.add_heading(clean(block.text), level=min(max(block.level, 1), 3))
+            if toc and block.level <= 2:
+                _, _, name = next(bookmarks)
+                bookmark(heading, name, int(name[4:]))
+        elif isinstance(block, Contents):
+            add_contents(block)
         elif isinstance(block, Paragraph):
             p = word.add_paragraph()
             run = p.add_run(clean(block.text))
@@ -180,10 +303,13 @@ def to_docx(doc: Document, images: list[bytes] | None) -> bytes:
         elif isinstance(block, Table):
             add_table(block)
         elif isinstance(block, Figure):
-            p = word.add_paragraph()
-            p.add_run(clean(block.title)).bold = True
+            caption(block.title, figure_index + 1)
             if images is not None:
                 word.add_picture(io.BytesIO(images[figure_index]), width=Cm(TEXT_WIDTH_CM - 0.5))
+                # The picture's text alternative, read by screen readers in place of the image.
+                properties = word.inline_shapes[-1]._inline.docPr
+                properties.set("descr", clean(block.alt_text))
+                properties.set("title", clean(block.title))
             else:
                 add_table(_fallback_table(block))
             if block.caption:
@@ -196,7 +322,7 @@ def to_docx(doc: Document, images: list[bytes] | None) -> bytes:
             word.add_page_break()
     out = io.BytesIO()
     word.save(out)
-    return out.getvalue()
+    return _fixed_zip(out.getvalue(), when)
 
 
 # ---------------------------------------------------------------- PDF
@@ -276,6 +402,7 @@ def to_pdf(doc: Document, images: list[bytes] | None) -> bytes:
     from reportlab.platypus import PageBreak as PdfPageBreak
     from reportlab.platypus import Paragraph as PdfParagraph
     from reportlab.platypus import Table as PdfTable
+    from reportlab.platypus.tableofcontents import TableOfContents
 
     regular, bold, italic, glyphs = _register_fonts()
 
@@ -337,13 +464,27 @@ def to_pdf(doc: Document, images: list[bytes] | None) -> bytes:
 
     figure_index = 0
     pending_heading: list[object] = []
+    outline_level = 0
+    bookmark = 0
     for block in doc.blocks:
         flow: list[object] = []
         keep_all = False  # a figure's title, image and caption stay on one page
         if isinstance(block, Heading):
-            pending_heading.append(PdfParagraph(text(block.text), styles[f"h{min(max(block.level, 1), 3)}"]))
+            heading = PdfParagraph(text(block.text), styles[f"h{min(max(block.level, 1), 3)}"])
+            # The PDF's bookmarks (and the table of contents) lead to every heading; a level may not be
+            # skipped in the outline, so a level 3 right under a level 1 is shown as a level 2.
+            outline_level = min(max(block.level, 1), outline_level + 1)
+            bookmark += 1
+            heading._outline = (outline_level, _fit(block.text, glyphs), f"h{bookmark}")  # type: ignore[attr-defined]
+            pending_heading.append(heading)
             continue
-        if isinstance(block, Paragraph):
+        if isinstance(block, Contents):
+            contents = TableOfContents(dotsMinLevel=0, levelStyles=[
+                ParagraphStyle("toc1", parent=base, fontSize=10, leading=13, leftIndent=0, spaceAfter=1),
+                ParagraphStyle("toc2", parent=base, fontSize=9, leading=11.5, leftIndent=14, spaceAfter=0),
+            ])
+            flow += [PdfParagraph(text(block.title), styles["h1"]), contents, Spacer(1, 10)]
+        elif isinstance(block, Paragraph):
             flow.append(PdfParagraph(text(block.text) if not block.bold else f"<b>{text(block.text)}</b>",
                                      styles.get(block.style, base)))
         elif isinstance(block, Bullets):
@@ -354,7 +495,7 @@ def to_pdf(doc: Document, images: list[bytes] | None) -> bytes:
         elif isinstance(block, Table):
             flow += [table(block), Spacer(1, 8)]
         elif isinstance(block, Figure):
-            parts: list[object] = [PdfParagraph(f"<b>{text(block.title)}</b>", base)]
+            parts: list[object] = [PdfParagraph(f"<b>Figur {figure_index + 1}. {text(block.title)}</b>", base)]
             if images is not None:
                 image = images[figure_index]
                 w, h = ImageReader(io.BytesIO(image)).getSize()
@@ -386,8 +527,12 @@ def to_pdf(doc: Document, images: list[bytes] | None) -> bytes:
     story.extend(pending_heading)
 
     footer = _fit(doc.footer, glyphs)
+    stamp = created_at(doc).strftime("D:%Y%m%d%H%M%S")
 
     def on_page(canvas: object, template: object) -> None:
+        # The creation date is the document's own, not the moment it was drawn (see Document.created).
+        canvas.setDateFormatter(lambda *_: stamp)  # type: ignore[attr-defined]
+        canvas.setViewerPreference("DisplayDocTitle", "true")  # type: ignore[attr-defined]
         canvas.saveState()  # type: ignore[attr-defined]
         canvas.setFont(regular, 8)  # type: ignore[attr-defined]
         canvas.setFillColor(colors.HexColor("#555555"))  # type: ignore[attr-defined]
@@ -395,9 +540,24 @@ def to_pdf(doc: Document, images: list[bytes] | None) -> bytes:
         canvas.drawRightString(A4[0] - 2 * cm, 1.2 * cm, f"Sida {template.page}")  # type: ignore[attr-defined]
         canvas.restoreState()  # type: ignore[attr-defined]
 
+    class Template(SimpleDocTemplate):
+        def afterFlowable(self, flowable: object) -> None:
+            found = getattr(flowable, "_outline", None)
+            if found is None:
+                return
+            level, title, key = found
+            self.canv.bookmarkPage(key)
+            self.canv.addOutlineEntry(title, key, level - 1, closed=level > 1)
+            if level <= 2:
+                self.notify("TOCEntry", (level - 1, title, self.page, key))
+
     out = io.BytesIO()
-    pdf = SimpleDocTemplate(out, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=1.8 * cm,
-                            bottomMargin=2 * cm, title=_fit(doc.title, glyphs), author="Lägesbild",
-                            subject=_fit(doc.subtitle, glyphs), lang="sv-SE")
-    pdf.build(story, onFirstPage=on_page, onLaterPages=on_page)
+    # invariant: no wall-clock time and a content-derived file id, so the same document is the same bytes.
+    pdf = Template(out, pagesize=A4, leftMargin=2 * cm, rightMargin=2 * cm, topMargin=1.8 * cm,
+                   bottomMargin=2 * cm, title=_fit(doc.title, glyphs), author="Lägesbild", creator="Lägesbild",
+                   subject=_fit(doc.subtitle, glyphs), lang=doc.language, invariant=1)
+    if any(isinstance(b, Contents) for b in doc.blocks):
+        pdf.multiBuild(story, onFirstPage=on_page, onLaterPages=on_page)  # a second pass sets the pages
+    else:
+        pdf.build(story, onFirstPage=on_page, onLaterPages=on_page)
     return out.getvalue()

@@ -1,0 +1,120 @@
+"""Goal attainment: a priority area's or a measure's goal, as people write it ("ska minska med 15 %
+jämfört med 2024", "−20 % mot 2024", "färre än föregående år"), read into a direction, a size and
+a baseline year, and judged against the indicator events: uppnått, ej uppnått or för tidigt,
+always with the numbers. A goal the events cannot measure (a survey share, a list of places) says
+so instead of guessing. No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass
+
+from trygghet.core.formatting import fmt_change_pct, fmt_int, fmt_pct
+
+MET, NOT_MET, TOO_EARLY, UNKNOWN = "Uppnått", "Ej uppnått", "För tidigt att bedöma", "Kan inte bedömas"
+MIN_EVENTS = 10  # fewer events than this in the baseline make a percentage say more about chance than change
+
+_SIGNED_PCT = r"\s*\d+(?:[,.]\d+)?\s*%"
+_DOWN = re.compile(r"\b(minska\w*|färre|lägre|sänk\w*|halver\w*|reducera\w*)\b|(?<!\d)[−–-]" + _SIGNED_PCT,
+                   re.IGNORECASE)
+_UP = re.compile(r"\b(öka\w*|fler|högre|höj\w*)\b|\+" + _SIGNED_PCT, re.IGNORECASE)
+_PCT = re.compile(r"([−–+-]?\s*\d+(?:[,.]\d+)?)\s*(%|procent\b)(?!\s*enheter)", re.IGNORECASE)
+_POINTS = re.compile(r"procentenhet", re.IGNORECASE)
+_BASE = re.compile(r"(?:jämfört med|jfr(?:\.| med)?|mot|från|sedan|i förhållande till)\s+(?:år\s+)?(\d{4})",
+                   re.IGNORECASE)
+_DEADLINE = re.compile(r"(?:senast|till|vid utgången av|under|år)\s+(?:år\s+)?(\d{4})", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Goal:
+    """A goal read from its text. `change` is the wanted change in per cent (−20 for a 20 % fall);
+    None means any change in `direction` meets it ("färre än föregående år")."""
+
+    text: str
+    direction: str  # 'ned' | 'upp'
+    change: float | None
+    baseline_year: int | None  # None: the year before the period
+    deadline_year: int | None
+
+
+@dataclass(frozen=True)
+class Attainment:
+    verdict: str  # MET | NOT_MET | TOO_EARLY | UNKNOWN
+    text: str  # one Swedish sentence with the numbers
+    count: int | None = None
+    baseline: int | None = None
+    baseline_year: int | None = None
+    change_pct: float | None = None
+
+
+def parse_goal(text: str | None) -> Goal | None:
+    """The measurable part of a goal text; None when it names no direction to measure in events or
+    speaks of survey shares (procentenheter)."""
+    if not text or not text.strip() or _POINTS.search(text):
+        return None
+    # A goal with several parts ("… ska minska med 15 % jämfört med 2024, och alla skolor …") is
+    # judged on the first part that names a direction.
+    for part in re.split(r"[;.]|\boch\b(?=[^%]*$)", text):
+        down, up = _DOWN.search(part), _UP.search(part)
+        if not down and not up:
+            continue
+        direction = "ned" if down and (not up or down.start() < up.start()) else "upp"
+        pct = _PCT.search(part)
+        change = None
+        if pct:
+            value = float(pct.group(1).replace("−", "-").replace("–", "-").replace(",", ".").replace(" ", ""))
+            change = -abs(value) if direction == "ned" else abs(value)
+        base = _BASE.search(part)
+        baseline = int(base.group(1)) if base else None  # None: against the year before, as people mean it
+        deadline = None
+        for m in _DEADLINE.finditer(text):
+            year = int(m.group(1))
+            if year != baseline:
+                deadline = year
+        return Goal(text.strip(), direction, change, baseline, deadline)
+    return None
+
+
+def judge(goal: Goal | None, count: int, baseline: int | None, baseline_year: int | None, period_end: dt.date,
+          complete: bool = True, valid_to: dt.date | None = None) -> Attainment:
+    """Judges a goal on the indicator events of the period (`count`) against the same dates of the
+    baseline year (`baseline`; None when there is no data for it).
+
+    A goal that is met says so. One that is not met is 'för tidigt' while its deadline (the year in
+    its text, else the area's last valid day) lies after the period, or while the period is not over;
+    after that it is 'ej uppnått'."""
+    if goal is None:
+        return Attainment(UNKNOWN, "Målet anger ingen förändring som går att mäta i händelserna; bedöm det i "
+                                   "analysen.")
+    year_text = str(baseline_year) if baseline_year else "året före"
+    if baseline is None:
+        return Attainment(UNKNOWN, f"Det finns ingen data för {year_text} att jämföra med.", count, None,
+                          baseline_year)
+    if baseline < MIN_EVENTS and count < MIN_EVENTS:
+        return Attainment(UNKNOWN, f"För få händelser för att bedöma: {fmt_int(count)} mot {fmt_int(baseline)} "
+                                   f"samma period {year_text}.", count, baseline, baseline_year)
+    pct = (count - baseline) / baseline * 100 if baseline else None
+    if goal.change is None:
+        met = count < baseline if goal.direction == "ned" else count > baseline
+        wanted = "färre" if goal.direction == "ned" else "fler"
+        target = f"målet är {wanted} händelser än {year_text}"
+    else:
+        met = pct is not None and (pct <= goal.change if goal.direction == "ned" else pct >= goal.change)
+        target = f"målet är {fmt_change_pct(goal.change)} mot {year_text}"
+    actual = (f"{fmt_int(count)} händelser mot {fmt_int(baseline)} samma period {year_text}"
+              + (f" ({fmt_change_pct(pct)})" if pct is not None else ""))
+    deadline = dt.date(goal.deadline_year, 12, 31) if goal.deadline_year else valid_to
+    if met:
+        verdict, lead = MET, "Uppnått"
+    elif not complete or (deadline is not None and deadline > period_end):
+        until = f" (målet gäller till {deadline.year})" if deadline is not None and deadline > period_end else ""
+        verdict, lead = TOO_EARLY, f"För tidigt att bedöma{until}"
+    else:
+        verdict, lead = NOT_MET, "Ej uppnått"
+    return Attainment(verdict, f"{lead}: {actual}; {target}.", count, baseline, baseline_year, pct)
+
+
+def share_text(value: float | None) -> str:
+    return fmt_pct(value, 1)

@@ -1,0 +1,81 @@
+"""`python -m trygghet report`: the lägesbild for a period as PDF or Word from the command line, so a
+municipality can make it on a schedule. Exit codes as the import's: 0 written, 1 the report could
+not be made (no database, no data, a busy or damaged file), 2 the command itself is wrong."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+from trygghet.core import privacy
+from trygghet.core.formatting import fmt_date
+from trygghet.documents import archive
+from trygghet.documents.report_period import PeriodError, ReportPeriod
+from trygghet.store.access import Actor
+from trygghet.store.db import Database
+
+SUFFIXES = {".pdf": "pdf", ".docx": "docx"}
+
+
+def _fail(message: str, code: int) -> int:
+    print(f"Fel: {privacy.scrub(message)[0]}", file=sys.stderr)
+    return code
+
+
+def period_from(args: argparse.Namespace) -> ReportPeriod:
+    """The period the arguments name; PeriodError with a Swedish message when they name none or two."""
+    if args.period and (args.first or args.last):
+        raise PeriodError("Ange antingen --period eller --from och --to, inte båda.")
+    if args.period:
+        return ReportPeriod.parse(args.period)
+    if args.first is None or args.last is None:
+        raise PeriodError("Ange perioden: --period 2026-T2 (eller 2026-H1, 2026), eller --from 2026-05-01 "
+                          "--to 2026-08-31.")
+    return ReportPeriod.between(args.first, args.last)
+
+
+def write_report(db: Database, args: argparse.Namespace, actor: Actor) -> int:
+    fmt = SUFFIXES.get(args.out.suffix.lower())
+    if fmt is None:
+        return _fail(f"'{args.out.name}' ska sluta på .pdf eller .docx.", 2)
+    try:
+        period = period_from(args)
+    except PeriodError as exc:
+        return _fail(str(exc), 2)
+    if not db.exists():
+        return _fail(f"Databasen {db.path} finns inte. Skapa den med 'python -m trygghet init' eller "
+                     "'python -m trygghet demo'.", 1)
+    with db.read() as con:
+        known = [r[0] for r in con.execute("SELECT name FROM districts ORDER BY sort_order, name").fetchall()]
+        first, last = con.execute("SELECT min(day), max(day) FROM event_counts").fetchone()
+    by_fold = {k.casefold(): k for k in known}
+    districts: list[str] = []
+    for name in args.stadsdel:
+        match = by_fold.get(name.strip().casefold())
+        if match is None:
+            return _fail(f"Stadsdelen '{name}' finns inte. Stadsdelarna är: {', '.join(known) or 'inga ännu'}.", 2)
+        if match not in districts:
+            districts.append(match)
+    if first is None:
+        return _fail("Databasen har inga händelser att skriva en lägesbild om. Importera händelser först.", 1)
+    if period.window.start > last or period.last_day < first:
+        return _fail(f"Det finns inga händelser under {period.name}: databasen har händelser från {fmt_date(first)} "
+                     f"till {fmt_date(last)}.", 1)
+
+    data = archive.make(db, period, tuple(districts), fmt)
+    target = args.out
+    target.parent.mkdir(parents=True, exist_ok=True)
+    # Written beside the target and moved in place, so a scheduler never picks up half a file.
+    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", delete=False) as tmp:
+        tmp.write(data)
+    os.replace(tmp.name, target)
+    line = f"Rapporten är skriven: {target} ({period.label}, {len(data) // 1024} kB). SHA-256: {archive.sha256(data)}"
+    if not args.no_register:
+        saved = archive.register(db, period, tuple(districts), fmt, data, Path(target).name, actor=actor)
+        line += (f". Registrerad som rapport nr {saved.id}." if saved.new
+                 else f". Samma dokument är redan registrerat som rapport nr {saved.id}.")
+    print(line)
+    return 0

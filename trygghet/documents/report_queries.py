@@ -1,0 +1,177 @@
+"""The lägesbild report's own SQL: events per district, category and month against the year before,
+the places and times they cluster in, who reported them, and the survey results up to the period's
+end. Every query reads dates inside the period or its comparison year only; nothing after the
+period's last day counts."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from trygghet.analysis import stats
+from trygghet.analysis.survey import sorted_periods
+from trygghet.core.periods import MONTHS_SHORT_SV, WEEKDAYS_SV, Window
+from trygghet.store.schema import table_names
+from trygghet.store.sql import in_list
+
+TIME_BANDS = ("00–06", "06–12", "12–18", "18–24")
+TOP_PLACES = 10
+
+
+def district_sql(districts: tuple[str, ...], column: str = "district") -> tuple[str, list[object]]:
+    if not districts:
+        return "TRUE", []
+    return f"{column} IN {in_list(districts)}", list(districts)
+
+
+def compare(con: duckdb.DuckDBPyConnection, by: str, window: Window, previous: Window,
+            districts: tuple[str, ...]) -> pd.DataFrame:
+    """Events per district or category in the window and in the comparison window: name, count,
+    previous, flag ('upp'/'ned' where the change is statistically sure, else '')."""
+    if by not in ("district", "category"):
+        raise ValueError(by)
+    order = "districts" if by == "district" else "categories"
+    where, params = district_sql(districts, "e.district")
+    frame = con.execute(
+        f"""
+        SELECT e.{by} AS name,
+               coalesce(sum(n) FILTER (WHERE e.day >= ? AND e.day < ?), 0)::BIGINT AS count,
+               coalesce(sum(n) FILTER (WHERE e.day >= ? AND e.day < ?), 0)::BIGINT AS previous
+        FROM event_counts e LEFT JOIN {order} o ON o.name = e.{by}
+        WHERE ((e.day >= ? AND e.day < ?) OR (e.day >= ? AND e.day < ?)) AND {where}
+        GROUP BY e.{by}, o.sort_order
+        ORDER BY count DESC, o.sort_order NULLS LAST, e.{by}
+        """,
+        [window.start, window.end, previous.start, previous.end, window.start, window.end, previous.start,
+         previous.end, *params],
+    ).df()
+    if districts and by == "district":
+        missing = [d for d in districts if d not in set(frame["name"])]
+        if missing:
+            frame = pd.concat([frame, pd.DataFrame({"name": missing, "count": 0, "previous": 0})], ignore_index=True)
+    frame["flag"] = [stats.compare(int(c), int(p)).direction or "" for c, p in
+                     zip(frame["count"], frame["previous"], strict=True)] if len(frame) else []
+    return frame
+
+
+def monthly(con: duckdb.DuckDBPyConnection, window: Window, previous: Window, districts: tuple[str, ...]
+            ) -> pd.DataFrame:
+    """Events per calendar month of the window and the same month a year earlier: label, count, previous."""
+    where, params = district_sql(districts)
+    rows = con.execute(
+        f"""SELECT date_trunc('month', day)::DATE AS month, coalesce(sum(n), 0)::BIGINT FROM event_counts
+            WHERE ((day >= ? AND day < ?) OR (day >= ? AND day < ?)) AND {where}
+            GROUP BY 1""",
+        [window.start, window.end, previous.start, previous.end, *params],
+    ).fetchall()
+    counts = {m: int(n) for m, n in rows}
+    records, month = [], window.start.replace(day=1)
+    while month < window.end:
+        before = month.replace(year=month.year - 1)
+        records.append((f"{MONTHS_SHORT_SV[month.month - 1]} {month.year}", counts.get(month, 0),
+                        counts.get(before, 0)))
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    return pd.DataFrame.from_records(records, columns=["label", "count", "previous"])
+
+
+def top_places(con: duckdb.DuckDBPyConnection, window: Window, previous: Window, districts: tuple[str, ...],
+               limit: int = TOP_PLACES) -> pd.DataFrame:
+    """The places with most events in the window, with their count a year earlier and their most
+    common category: place, district, count, previous, category."""
+    where, params = district_sql(districts)
+    return con.execute(
+        f"""
+        SELECT place, district,
+               count(*) FILTER (WHERE occurred_at >= ? AND occurred_at < ?) AS count,
+               count(*) FILTER (WHERE occurred_at >= ? AND occurred_at < ?) AS previous,
+               mode(category) FILTER (WHERE occurred_at >= ? AND occurred_at < ?) AS category
+        FROM events
+        WHERE place IS NOT NULL AND trim(place) <> ''
+          AND ((occurred_at >= ? AND occurred_at < ?) OR (occurred_at >= ? AND occurred_at < ?)) AND {where}
+        GROUP BY place, district
+        HAVING count > 0
+        ORDER BY count DESC, place, district
+        LIMIT ?
+        """,
+        [window.start, window.end, previous.start, previous.end, window.start, window.end,
+         window.start, window.end, previous.start, previous.end, *params, limit],
+    ).df()
+
+
+def week_times(con: duckdb.DuckDBPyConnection, window: Window, districts: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
+    """Events with a known time by weekday and time of day (four six-hour bands), and how many events
+    had no time: (frame with weekday and one column per band, unknown)."""
+    where, params = district_sql(districts)
+    rows = con.execute(
+        f"""SELECT isodow(occurred_at) AS dow, hour(occurred_at) // 6 AS band, count(*) FROM events
+            WHERE occurred_at >= ? AND occurred_at < ? AND time_known AND {where} GROUP BY ALL""",
+        [window.start, window.end, *params],
+    ).fetchall()
+    unknown = con.execute(
+        f"SELECT count(*) FROM events WHERE occurred_at >= ? AND occurred_at < ? AND NOT time_known AND {where}",
+        [window.start, window.end, *params],
+    ).fetchone()[0]
+    cells = {(int(d), int(b)): int(n) for d, b, n in rows}
+    frame = pd.DataFrame(
+        [[WEEKDAYS_SV[d - 1].capitalize(), *(cells.get((d, b), 0) for b in range(4))] for d in range(1, 8)],
+        columns=["weekday", *TIME_BANDS],
+    )
+    return frame, int(unknown)
+
+
+def sources(con: duckdb.DuckDBPyConnection, window: Window, districts: tuple[str, ...]) -> pd.DataFrame:
+    """Who reported in the window: source, events, districts reported on, weeks with at least one
+    report, first and last day."""
+    where, params = district_sql(districts)
+    return con.execute(
+        f"""
+        SELECT source, sum(n)::BIGINT AS events, count(DISTINCT district) AS districts,
+               count(DISTINCT date_trunc('week', day)) AS weeks, min(day) AS first_day, max(day) AS last_day
+        FROM event_counts WHERE day >= ? AND day < ? AND {where}
+        GROUP BY source ORDER BY events DESC, source
+        """,
+        [window.start, window.end, *params],
+    ).df()
+
+
+def survey_period_end(period: str) -> dt.date | None:
+    """The last day a survey period ('2025', '2025-Q3', '2025-T2') covers; None when unreadable."""
+    text = period.strip().upper()
+    try:
+        year = int(text[:4])
+    except ValueError:
+        return None
+    if len(text) == 4:
+        return dt.date(year, 12, 31)
+    if len(text) == 7 and text[4] == "-" and text[5] in "QT" and text[6].isdigit():
+        months = 3 if text[5] == "Q" else 4
+        month = months * int(text[6])
+        if not 1 <= month <= 12:
+            return None
+        return (dt.date(year + (month == 12), month % 12 + 1, 1)) - dt.timedelta(days=1)
+    return None
+
+
+def survey(con: duckdb.DuckDBPyConnection, districts: tuple[str, ...], until: dt.date, count: int = 2
+           ) -> pd.DataFrame:
+    """The survey rows (indicator, district, period, value, respondents) of the `count` latest survey
+    periods that ended by `until`."""
+    where, params = district_sql(districts)
+    frame = con.execute(
+        f"SELECT indicator, district, period, value, respondents FROM survey_results WHERE {where}", params,
+    ).df()
+    if frame.empty:
+        return frame
+    ended = [p for p in set(frame["period"]) if (survey_period_end(p) or dt.date.max) <= until]
+    periods = sorted_periods(ended)[-count:]
+    return frame[frame["period"].isin(periods)].reset_index(drop=True)
+
+
+def upload_cutoff(con: duckdb.DuckDBPyConnection) -> int | None:
+    """The latest upload's number: a saved report records which uploads it was made from."""
+    if "uploads" not in table_names(con):
+        return None
+    value = con.execute("SELECT max(id) FROM uploads").fetchone()[0]
+    return int(value) if value is not None else None
