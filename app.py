@@ -3,10 +3,9 @@
 import streamlit as st
 
 from trygghet.core import clock
-from trygghet.core.errors import UserError
-from trygghet.meeting import records as meetings
-from trygghet.ui import login, shell, sidebar
-from trygghet.ui.errors import show_error
+from trygghet.ui import login, safe_text, shell, sidebar
+from trygghet.ui.meeting.presentation_assets import PRESENTATION_CSS
+from trygghet.ui.meeting.state import keep_params, presentation_on
 
 # An emoji icon: a Material icon would make the browser fetch the favicon from a font server.
 st.set_page_config(page_title="Lägesbild", page_icon="🛡️", layout="wide")
@@ -19,13 +18,13 @@ st.html("<style>button[kind='primary'], button[kind='primaryFormSubmit'] {backgr
 login.clear_old_pages_mode()
 try:
     clock.today()
-except UserError as exc:  # a mistyped TRYGGHET_TODAY: say so instead of failing on every page
-    show_error(exc)
+except clock.ClockError as exc:  # a mistyped TRYGGHET_TODAY: say so instead of failing on every page
+    st.error(safe_text.plain(exc), icon=":material/error:")
     st.stop()
 # Presentation mode (?presentation=1): no sidebar or Streamlit chrome, larger type. The meeting page's own
 # URL parameters are read now, because sidebar.render rewrites the URL from its filters.
-presenting = meetings.presentation_on(st.query_params)
-kept_params = meetings.keep_params(st.query_params)
+presenting = presentation_on(st.query_params)
+kept_params = keep_params(st.query_params)
 db = shell.database()
 pages = [
     st.Page("pages/oversikt.py", title="Översikt", icon=":material/dashboard:", url_path="oversikt", default=True),
@@ -44,7 +43,7 @@ pages = [
 login.gate(db, pages)
 navigation = st.navigation(pages)
 if presenting:
-    st.html(meetings.PRESENTATION_CSS)  # static CSS only
+    st.html(PRESENTATION_CSS)  # static CSS only
 shell.banners(db)
 login.open_mode_banner()
 sidebar.render(db)

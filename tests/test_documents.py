@@ -20,6 +20,8 @@ from trygghet.core.formatting import fmt_int
 from trygghet.demo.build import build_demo
 from trygghet.documents import chart_images as charts
 from trygghet.documents.report import ANALYSIS_PLACEHOLDER, ReportPeriod, analysis_key
+from trygghet.meeting import agenda as meeting_agenda
+from trygghet.meeting import edits as meeting_edits
 from trygghet.meeting import records as M
 from trygghet.store.access import Actor
 from trygghet.store.db import Database
@@ -47,23 +49,23 @@ def demo(tmp_path_factory: pytest.TempPathFactory) -> Demo:
     build_demo(path, events=8000, end=END)
     db = Database(path)
     previous = M.create_meeting(db, PREVIOUS_DAY, [M.Participant("Polis", "Kommunpolis")], DISTRICTS, actor=EDITOR)
-    M.record_decision(db, previous, "Extra belysning i gångtunneln beställs", "Teknisk förvaltning",
+    meeting_edits.record_decision(db, previous, "Extra belysning i gångtunneln beställs", "Teknisk förvaltning",
                       "Driftansvarig gatubelysning", dt.date(2026, 12, 4), actor=EDITOR)
-    M.save_focus_places(db, previous, [M.FocusPlace("Norrby", "Norrby torg", "Klotter kvällstid")], actor=EDITOR)
+    meeting_edits.save_focus_places(db, previous, [M.FocusPlace("Norrby", "Norrby torg", "Klotter kvällstid")], actor=EDITOR)
     mid = M.create_meeting(db, MEETING_DAY, [M.Participant("Polis", "Kommunpolis"),
                                              M.Participant("Kommun", "Trygghetssamordnare"),
                                              M.Participant("Bostadsbolag", "Områdeschef")], DISTRICTS, actor=EDITOR)
     with db.read() as con:
         changed = con.execute("SELECT id FROM interventions WHERE status = 'Pågående' AND district = 'Hamnen' "
                               "ORDER BY id LIMIT 1").fetchone()[0]
-    new = M.record_decision(db, mid, TRICKY, "Fritid/fältare", "Fältsamordnare", dt.date(2026, 12, 7),
+    new = meeting_edits.record_decision(db, mid, TRICKY, "Fritid/fältare", "Fältsamordnare", dt.date(2026, 12, 7),
                             new_intervention={"title": "Kvällsvandringar Norrby torg", "district": "Norrby",
                                               "start_date": dt.date(2026, 12, 1), "end_date": dt.date(2027, 2, 28)},
                             actor=EDITOR)
-    M.record_decision(db, mid, "Insatsen förlängs till februari", "Polis", "Kommunpolis", dt.date(2026, 12, 14),
+    meeting_edits.record_decision(db, mid, "Insatsen förlängs till februari", "Polis", "Kommunpolis", dt.date(2026, 12, 14),
                       change_intervention=(changed, {"end_date": dt.date(2027, 2, 15), "comment": "Förlängd"}),
                       actor=EDITOR)
-    M.save_focus_places(db, mid, [M.FocusPlace("Hamnen", "Hamnplan", "Bränder i containrar"),
+    meeting_edits.save_focus_places(db, mid, [M.FocusPlace("Hamnen", "Hamnplan", "Bränder i containrar"),
                                   M.FocusPlace("Norrby", None, "Ungdomar som samlas")], actor=EDITOR)
     M.save_report_text(db, analysis_key(PERIOD, DISTRICTS),
                        "Skadegörelsen ökar i Hamnen <script>alert(1)</script>.\n\nFokus på kvällstid.", actor=EDITOR)
@@ -115,7 +117,7 @@ def report_doc(demo: Demo) -> documents.Document:
 
 def expected_minutes_content(demo: Demo) -> list[str]:
     with demo.db.read() as con:
-        agenda = M.agenda(con, demo.meeting_id)
+        agenda = meeting_agenda.agenda(con, demo.meeting_id)
     assert agenda is not None
     figures = agenda.key_figures
     return [

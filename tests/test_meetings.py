@@ -11,6 +11,8 @@ import duckdb
 import pytest
 
 from trygghet.core.periods import IsoWeek
+from trygghet.meeting import agenda as meeting_agenda
+from trygghet.meeting import edits as meeting_edits
 from trygghet.meeting import records as M
 from trygghet.store import event_counts as counts
 from trygghet.store.access import AccessDenied, Actor
@@ -81,16 +83,16 @@ def test_a_meeting_is_created_with_its_week_participants_and_districts(db: Datab
 
 def test_a_decision_creates_an_intervention_with_history_from_the_meeting(db: Database) -> None:
     mid = M.create_meeting(db, MONDAY, actor=EDITOR)
-    first = M.record_decision(
+    first = meeting_edits.record_decision(
         db, mid, "Trygghetsvandring vid torget", "Kommun", "Trygghetssamordnare", MONDAY + dt.timedelta(days=14),
         new_intervention={"title": "Trygghetsvandring Norrby torg", "district": "Norrby",
                           "start_date": dt.date(2026, 12, 3), "end_date": dt.date(2027, 1, 31),
                           "owner": "Kommun"},
         now=NOW, actor=EDITOR,
     )
-    second = M.record_decision(db, mid, "Belysning i gångtunneln", new_intervention={"title": "Ny belysning"},
+    second = meeting_edits.record_decision(db, mid, "Belysning i gångtunneln", new_intervention={"title": "Ny belysning"},
                                now=NOW, actor=EDITOR)
-    own = M.record_decision(db, mid, "Egen id", new_intervention={"title": "Med eget id", "id": "KOM-7"},
+    own = meeting_edits.record_decision(db, mid, "Egen id", new_intervention={"title": "Med eget id", "id": "KOM-7"},
                             now=NOW, actor=EDITOR)
     assert (first.intervention_id, second.intervention_id, own.intervention_id) == \
         ("M-2026-11-30-1", "M-2026-11-30-2", "KOM-7")
@@ -115,9 +117,9 @@ def test_a_decision_creates_an_intervention_with_history_from_the_meeting(db: Da
         ("Trygghetsvandring vid torget", "Kommun", "Trygghetssamordnare", dt.date(2026, 12, 14), "öppen",
          "M-2026-11-30-1")]
     with pytest.raises(M.MeetingError, match="redan en insats"):
-        M.record_decision(db, mid, "Dubblett", new_intervention={"title": "x", "id": "kom-7"}, actor=EDITOR)
+        meeting_edits.record_decision(db, mid, "Dubblett", new_intervention={"title": "x", "id": "kom-7"}, actor=EDITOR)
     with pytest.raises(M.MeetingError, match="före startdatumet"):
-        M.record_decision(db, mid, "Fel datum", new_intervention={
+        meeting_edits.record_decision(db, mid, "Fel datum", new_intervention={
             "title": "x", "start_date": dt.date(2027, 1, 2), "end_date": dt.date(2027, 1, 1)}, actor=EDITOR)
     # A refused decision leaves nothing behind: not the decision, not a half-made intervention.
     assert rows(db, "SELECT count(*) FROM decisions") == [(3,)]
@@ -125,7 +127,7 @@ def test_a_decision_creates_an_intervention_with_history_from_the_meeting(db: Da
 
 def test_a_decision_changes_an_intervention_and_logs_only_what_changed(db: Database) -> None:
     mid = M.create_meeting(db, MONDAY, actor=EDITOR)
-    result = M.record_decision(
+    result = meeting_edits.record_decision(
         db, mid, "LATE avslutas", "Kommun", None, None,
         change_intervention=("late", {"status": "avslutad", "end_date": dt.date(2026, 11, 29),
                                       "comment": "Start"}),  # the comment is unchanged
@@ -142,14 +144,14 @@ def test_a_decision_changes_an_intervention_and_logs_only_what_changed(db: Datab
         ("status", "Pågående", "Avslutad", "Möte 2026-11-30", "möte"),
     ]
     with pytest.raises(M.MeetingError, match="Okänd status"):
-        M.record_decision(db, mid, "x", change_intervention=("SOON", {"status": "Klar"}), actor=EDITOR)
+        meeting_edits.record_decision(db, mid, "x", change_intervention=("SOON", {"status": "Klar"}), actor=EDITOR)
     with pytest.raises(M.MeetingError, match="finns inte"):
-        M.record_decision(db, mid, "x", change_intervention=("NOPE", {"status": "Avslutad"}), actor=EDITOR)
+        meeting_edits.record_decision(db, mid, "x", change_intervention=("NOPE", {"status": "Avslutad"}), actor=EDITOR)
 
 
 def test_table_edits_change_interventions_with_one_history_row_per_changed_field(db: Database) -> None:
     mid = M.create_meeting(db, MONDAY, actor=EDITOR)
-    changed, removed = M.update_interventions(db, mid, {
+    changed, removed = meeting_edits.update_interventions(db, mid, {
         "SOON": {"status": "Pågående", "end_date": dt.date(2027, 2, 1), "comment": "Förlängd"},
         "FRESH": {"status": "Pågående", "end_date": dt.date(2027, 3, 1), "comment": "Start"},  # as stored
         "STILL": {"end_date": None},  # the end date is taken away
@@ -166,17 +168,17 @@ def test_table_edits_change_interventions_with_one_history_row_per_changed_field
     with db.read() as con:
         meeting = M.get_meeting(con, mid)
         assert meeting is not None
-        changes = M.meeting_changes(con, meeting)
+        changes = meeting_agenda.meeting_changes(con, meeting)
     assert list(changes["id"]) == ["SOON", "SOON", "STILL"]
 
 
 def test_personal_identifiers_are_scrubbed_from_every_free_text(db: Database) -> None:
     mid = M.create_meeting(db, MONDAY, [M.Participant("Polis", f"Kommunpolis {PERSONNUMMER}")], actor=EDITOR)
-    result = M.record_decision(db, mid, f"Kontakta boende {PERSONNUMMER} om belysningen, tel 070-123 45 67",
+    result = meeting_edits.record_decision(db, mid, f"Kontakta boende {PERSONNUMMER} om belysningen, tel 070-123 45 67",
                                "Bostadsbolag", "kalle@example.se", None, actor=EDITOR)
     assert result.removed.counts == {"personnummer": 1, "telefonnummer": 1, "e-post": 1}
     assert "personnummer" in result.removed.message
-    removed = M.save_focus_places(db, mid, [M.FocusPlace("Norrby", "Torget", f"Anmälan från {PERSONNUMMER}")],
+    removed = meeting_edits.save_focus_places(db, mid, [M.FocusPlace("Norrby", "Torget", f"Anmälan från {PERSONNUMMER}")],
                                   actor=EDITOR)
     assert removed.counts == {"personnummer": 1}
     stored = rows(db, "SELECT text, responsible FROM decisions")[0]
@@ -189,13 +191,13 @@ def test_personal_identifiers_are_scrubbed_from_every_free_text(db: Database) ->
 
 def test_open_decisions_are_carried_forward_until_marked_done(db: Database) -> None:
     first = M.create_meeting(db, MONDAY, actor=EDITOR)
-    kept = M.record_decision(db, first, "Städa gångtunneln", "Teknisk förvaltning", "Driftansvarig",
+    kept = meeting_edits.record_decision(db, first, "Städa gångtunneln", "Teknisk förvaltning", "Driftansvarig",
                              MONDAY + dt.timedelta(days=3), actor=EDITOR).decision_id
-    done = M.record_decision(db, first, "Fältare vid skolan", "Fritid/fältare", None, None, actor=EDITOR).decision_id
+    done = meeting_edits.record_decision(db, first, "Fältare vid skolan", "Fritid/fältare", None, None, actor=EDITOR).decision_id
     second = M.create_meeting(db, NEXT_MONDAY, actor=EDITOR)
-    assert M.set_decisions_done(db, second, [done], actor=EDITOR) == 1
-    assert M.set_decisions_done(db, second, [done], actor=EDITOR) == 0  # already done
-    M.record_decision(db, second, "Nytt beslut", actor=EDITOR)
+    assert meeting_edits.set_decisions_done(db, second, [done], actor=EDITOR) == 1
+    assert meeting_edits.set_decisions_done(db, second, [done], actor=EDITOR) == 0  # already done
+    meeting_edits.record_decision(db, second, "Nytt beslut", actor=EDITOR)
     third = M.create_meeting(db, NEXT_MONDAY + dt.timedelta(days=7), actor=EDITOR)
     with db.read() as con:
         at_second = M.decisions(con, M.get_meeting(con, second))  # type: ignore[arg-type]
@@ -208,7 +210,7 @@ def test_open_decisions_are_carried_forward_until_marked_done(db: Database) -> N
     assert list(at_third["text"]) == ["Städa gångtunneln", "Nytt beslut"]
     assert at_third["carried"].all()
     # Opened again, it is carried again.
-    M.set_decisions_done(db, third, [done], done=False, actor=EDITOR)
+    meeting_edits.set_decisions_done(db, third, [done], done=False, actor=EDITOR)
     with db.read() as con:
         assert "Fältare vid skolan" in set(M.decisions(con, M.get_meeting(con, third))["text"])  # type: ignore[arg-type]
 
@@ -227,13 +229,13 @@ def test_focus_places_appear_on_the_next_agenda_with_their_events(db: Database) 
                         "NULL, NULL, ?)", [i + 1, when, district, place, i + 1])
         counts.rebuild(con)  # events written here bypass the importer, which keeps the daily counts
     first = M.create_meeting(db, MONDAY, actor=EDITOR)
-    M.save_focus_places(db, first, [M.FocusPlace("Norrby", " torget ", "Klotter kvällstid"),
+    meeting_edits.save_focus_places(db, first, [M.FocusPlace("Norrby", " torget ", "Klotter kvällstid"),
                                     M.FocusPlace("Hamnen", None, "Bränder"),
                                     M.FocusPlace("Norrby", "Torget", "dubblett")], actor=EDITOR)
     second = M.create_meeting(db, NEXT_MONDAY, actor=EDITOR)
     with db.read() as con:
-        agenda = M.agenda(con, second)
-        assert M.agenda(con, first).previous_focus.empty  # type: ignore[union-attr]
+        agenda = meeting_agenda.agenda(con, second)
+        assert meeting_agenda.agenda(con, first).previous_focus.empty  # type: ignore[union-attr]
     assert agenda is not None and agenda.previous is not None and agenda.previous.id == first
     assert agenda.meeting.week == week
     focus = agenda.previous_focus
@@ -246,7 +248,7 @@ def test_focus_places_appear_on_the_next_agenda_with_their_events(db: Database) 
 
 def test_the_follow_up_list_gives_its_reasons(db: Database) -> None:
     with db.read() as con:
-        frame = M.followup_interventions(con, MONDAY, ("Norrby",))
+        frame = meeting_agenda.followup_interventions(con, MONDAY, ("Norrby",))
     reasons = dict(zip(frame["id"], frame["reasons"], strict=True))
     assert list(frame["id"]) == ["LATE", "SOON", "WHOLE", "NOTSTARTED", "STILL"]  # overdue first, then by end
     assert reasons["LATE"] == "Försenad – slutdatum 2026-11-27"
@@ -256,7 +258,7 @@ def test_the_follow_up_list_gives_its_reasons(db: Database) -> None:
     assert reasons["STILL"] == "Status oförändrad i 5 veckor (sedan 2026-10-21)"
     assert frame["overdue"].tolist() == [True, False, False, False, False]
     with db.read() as con:
-        everywhere = M.followup_interventions(con, MONDAY)
+        everywhere = meeting_agenda.followup_interventions(con, MONDAY)
     assert set(everywhere["id"]) == {"LATE", "SOON", "WHOLE", "NOTSTARTED", "STILL", "ELSEWHERE"}
 
 
@@ -265,8 +267,8 @@ def test_writes_need_the_editor_role_and_are_audited(db: Database) -> None:
         M.create_meeting(db, MONDAY, actor=READER)
     mid = M.create_meeting(db, MONDAY, actor=EDITOR)
     with pytest.raises(AccessDenied):
-        M.record_decision(db, mid, "x", actor=READER)
-    M.record_decision(db, mid, "Beslut", actor=EDITOR)
+        meeting_edits.record_decision(db, mid, "x", actor=READER)
+    meeting_edits.record_decision(db, mid, "Beslut", actor=EDITOR)
     assert rows(db, "SELECT actor, action, target FROM audit_log ORDER BY id") == [
         ("Samordnare", "möte skapat", f"möte {mid}"), ("Samordnare", "beslut", f"möte {mid}")]
 
@@ -286,52 +288,45 @@ def test_meeting_closed_and_reopened_and_details_updated(db: Database) -> None:
         assert not M.get_meeting(con, mid).closed  # type: ignore[union-attr]
 
 
-def test_an_older_database_without_the_meeting_tables_reads_as_empty(tmp_path: Path) -> None:
+def test_an_older_database_without_the_meeting_tables_reads_as_empty_until_it_is_upgraded(tmp_path: Path) -> None:
     old = Database(tmp_path / "old.duckdb")
     init_database(old)
-    with old.write() as con:  # as a database made before meetings existed
+    with old.write() as con:  # as a database made before meetings existed, by a release of schema version 1
         for table in ("meetings", "decisions", "focus_places", "report_texts"):
             con.execute(f"DROP TABLE {table}")
+        con.execute("UPDATE meta SET value = '1' WHERE key = 'schema_version'")
     with old.read() as con:
         assert not M.has_schema(con)
         assert M.list_meetings(con) == []
         assert M.get_meeting(con, 1) is None
-        assert M.agenda(con, 1) is None
+        assert meeting_agenda.agenda(con, 1) is None
         assert M.report_text(con, "x") == ""
-    M.save_report_text(old, "analys|2026-T3|alla", "Text", actor=EDITOR)  # creates the tables
+    # The tables come with the upgrade when the app or the CLI opens the file, not with a write.
+    assert old.upgrade()
+    M.save_report_text(old, "analys|2026-T3|alla", "Text", actor=EDITOR)
     with old.read() as con:
         assert M.has_schema(con)
         assert M.report_text(con, "analys|2026-T3|alla") == "Text"
 
 
-def test_presentation_url_parameters() -> None:
-    assert M.presentation_on({"presentation": "1"})
-    assert not M.presentation_on({"presentation": "0"})
-    assert not M.presentation_on({})
-    assert M.keep_params({"presentation": "1", "vy": "2", "stadsdel": "Norrby", "timer": ""}) == {
-        "presentation": "1", "vy": "2"}
-    # The injected CSS and script are constants: nothing from a user or the database is put into them.
-    assert "{" in M.PRESENTATION_CSS and "<script>" in M.PRESENTATION_KEYS_JS
-
-
 def test_a_decision_made_by_mistake_is_removed_but_only_from_its_own_open_meeting(db: Database) -> None:
     first = M.create_meeting(db, MONDAY - dt.timedelta(days=7), actor=EDITOR)
-    earlier = M.record_decision(db, first, "Beslut förra veckan", actor=EDITOR).decision_id
+    earlier = meeting_edits.record_decision(db, first, "Beslut förra veckan", actor=EDITOR).decision_id
     mid = M.create_meeting(db, MONDAY, actor=EDITOR)
-    keep = M.record_decision(db, mid, "Rätt beslut", actor=EDITOR).decision_id
-    wrong = M.record_decision(db, mid, "Fel beslut", new_intervention={"title": "Ny insats från mötet"},
+    keep = meeting_edits.record_decision(db, mid, "Rätt beslut", actor=EDITOR).decision_id
+    wrong = meeting_edits.record_decision(db, mid, "Fel beslut", new_intervention={"title": "Ny insats från mötet"},
                               actor=EDITOR)
 
     with pytest.raises(AccessDenied):
-        M.delete_decision(db, mid, wrong.decision_id, actor=READER)
+        meeting_edits.delete_decision(db, mid, wrong.decision_id, actor=READER)
     with pytest.raises(M.MeetingError, match="tidigare möte"):
-        M.delete_decision(db, mid, earlier, actor=EDITOR)
+        meeting_edits.delete_decision(db, mid, earlier, actor=EDITOR)
     M.close_meeting(db, mid, now=NOW, actor=EDITOR)
     with pytest.raises(M.MeetingError, match="avslutat"):
-        M.delete_decision(db, mid, wrong.decision_id, actor=EDITOR)
+        meeting_edits.delete_decision(db, mid, wrong.decision_id, actor=EDITOR)
     M.reopen_meeting(db, mid, actor=EDITOR)
 
-    assert M.delete_decision(db, mid, wrong.decision_id, actor=EDITOR) == "Fel beslut"
+    assert meeting_edits.delete_decision(db, mid, wrong.decision_id, actor=EDITOR) == "Fel beslut"
     assert rows(db, "SELECT id, text FROM decisions ORDER BY id") == [(earlier, "Beslut förra veckan"),
                                                                      (keep, "Rätt beslut")]
     # The intervention it created stays, with its history; the audit log keeps what was removed.
@@ -341,4 +336,4 @@ def test_a_decision_made_by_mistake_is_removed_but_only_from_its_own_open_meetin
         ("beslut borttaget", f'{{"beslut": {wrong.decision_id}, "text": "Fel beslut", '
                              f'"insats": "{wrong.intervention_id}"}}')]
     with pytest.raises(M.MeetingError, match="finns inte längre"):
-        M.delete_decision(db, mid, wrong.decision_id, actor=EDITOR)
+        meeting_edits.delete_decision(db, mid, wrong.decision_id, actor=EDITOR)

@@ -23,6 +23,7 @@ from trygghet.analysis import geo
 from trygghet.ingest import undo
 from trygghet.ingest.importer import apply, import_file, prepare
 from trygghet.ingest.polisen import type_map
+from trygghet.meeting import edits as meeting_edits
 from trygghet.meeting import records as meetings
 from trygghet.store import access, installation_settings, retention, snapshots
 from trygghet.store.access import AccessDenied, Actor
@@ -95,13 +96,13 @@ def test_no_write_path_works_without_the_right_role(
         "ändra möte": lambda: meetings.update_meeting(database, 1, title="x", actor=who),
         "avsluta möte": lambda: meetings.close_meeting(database, 1, actor=who),
         "öppna möte": lambda: meetings.reopen_meeting(database, 1, actor=who),
-        "beslut": lambda: meetings.record_decision(database, 1, "Beslut", actor=who),
-        "beslut klara": lambda: meetings.set_decisions_done(database, 1, [1], actor=who),
-        "ta bort beslut": lambda: meetings.delete_decision(database, 1, 1, actor=who),
-        "insatser i mötet": lambda: meetings.update_interventions(database, 1, {"X": {"status": "Avslutad"}},
+        "beslut": lambda: meeting_edits.record_decision(database, 1, "Beslut", actor=who),
+        "beslut klara": lambda: meeting_edits.set_decisions_done(database, 1, [1], actor=who),
+        "ta bort beslut": lambda: meeting_edits.delete_decision(database, 1, 1, actor=who),
+        "insatser i mötet": lambda: meeting_edits.update_interventions(database, 1, {"X": {"status": "Avslutad"}},
                                                                   actor=who),
-        "ny insats i mötet": lambda: meetings.create_intervention(database, 1, {"title": "x"}, actor=who),
-        "fokusplatser": lambda: meetings.save_focus_places(database, 1, [], actor=who),
+        "ny insats i mötet": lambda: meeting_edits.create_intervention(database, 1, {"title": "x"}, actor=who),
+        "fokusplatser": lambda: meeting_edits.save_focus_places(database, 1, [], actor=who),
         "rapportens analys": lambda: meetings.save_report_text(database, "rapport", "Text", actor=who),
     }
     for name, attempt in attempts.items():

@@ -33,6 +33,7 @@ from trygghet.core import clock
 from trygghet.core.text import WORD_JOINER
 from trygghet.demo.build import build_demo
 from trygghet.ingest.importer import import_file
+from trygghet.meeting import edits as meeting_edits
 from trygghet.meeting import records as meetings
 from trygghet.store.access import COMMAND_LINE
 from trygghet.store.db import Database
@@ -136,8 +137,8 @@ def hostile_server(chromium: Browser, tmp_path_factory: pytest.TempPathFactory) 
     assert report.totals()["rejected"] == 0, [e.message for s in report.sheets for e in s.errors]
     meeting = meetings.create_meeting(db, today, [meetings.Participant("Polis", ROLE)], [BOLD_DISTRICT],
                                       title="Möte **Fetmöte**", actor=COMMAND_LINE)
-    meetings.record_decision(db, meeting, DECISION, "Polis", ROLE, today, actor=COMMAND_LINE)
-    meetings.save_focus_places(db, meeting, [meetings.FocusPlace(BOLD_DISTRICT, PLACE, DESCRIPTION)],
+    meeting_edits.record_decision(db, meeting, DECISION, "Polis", ROLE, today, actor=COMMAND_LINE)
+    meeting_edits.save_focus_places(db, meeting, [meetings.FocusPlace(BOLD_DISTRICT, PLACE, DESCRIPTION)],
                                actor=COMMAND_LINE)
     server = start_server(workdir, db_path, "streamlit-hostile")
     yield server

@@ -313,6 +313,7 @@ def test_the_minutes_pdf_holds_the_meeting_its_figures_and_its_decisions(
 ) -> None:
     from pypdf import PdfReader
 
+    from trygghet.meeting import edits as meeting_edits
     from trygghet.meeting import records as meetings
     from trygghet.store.access import OPEN_DEMO
     from trygghet.store.db import Database
@@ -320,7 +321,7 @@ def test_the_minutes_pdf_holds_the_meeting_its_figures_and_its_decisions(
     db = Database(demo_server.db_path)
     mid = this_weeks_meeting(demo_server.db_path)
     decision = f"Fältarna går kvällsrunda vid torget {uuid.uuid4().hex[:6]}"
-    meetings.record_decision(db, mid, decision, "Fritid/fältare", actor=OPEN_DEMO)
+    meeting_edits.record_decision(db, mid, decision, "Fritid/fältare", actor=OPEN_DEMO)
     with db.read() as con:
         meeting = meetings.get_meeting(con, mid)
     assert meeting is not None

@@ -12,7 +12,8 @@ import pandas as pd
 from trygghet.core import clock
 from trygghet.core.formatting import fmt_date, fmt_int
 from trygghet.documents.model import Bullets, Document, Figure, Heading, Paragraph, Table
-from trygghet.meeting import records as meetings
+from trygghet.meeting.agenda import agenda as meeting_agenda
+from trygghet.meeting.records import MeetingError
 from trygghet.present import figures, tables
 from trygghet.store.db import get_meta
 
@@ -26,9 +27,9 @@ def is_demo(con: duckdb.DuckDBPyConnection) -> bool:
 
 
 def minutes(con: duckdb.DuckDBPyConnection, meeting_id: int, now: dt.datetime | None = None) -> Document:
-    agenda = meetings.agenda(con, meeting_id)
+    agenda = meeting_agenda(con, meeting_id)
     if agenda is None:
-        raise meetings.MeetingError(f"Mötet {meeting_id} finns inte.")
+        raise MeetingError(f"Mötet {meeting_id} finns inte.")
     now = now or clock.now()
     m = agenda.meeting
     week = m.week
