@@ -3,7 +3,9 @@
 import streamlit as st
 
 from trygghet.core import clock
-from trygghet.ui import login, safe_text, shell, sidebar
+from trygghet.core.errors import UserError
+from trygghet.ui import login, shell, sidebar
+from trygghet.ui.errors import show_error
 from trygghet.ui.meeting.presentation_assets import PRESENTATION_CSS
 from trygghet.ui.meeting.state import keep_params, presentation_on
 
@@ -18,8 +20,8 @@ st.html("<style>button[kind='primary'], button[kind='primaryFormSubmit'] {backgr
 login.clear_old_pages_mode()
 try:
     clock.today()
-except clock.ClockError as exc:  # a mistyped TRYGGHET_TODAY: say so instead of failing on every page
-    st.error(safe_text.plain(exc), icon=":material/error:")
+except UserError as exc:  # a mistyped TRYGGHET_TODAY: say so instead of failing on every page
+    show_error(exc)
     st.stop()
 # Presentation mode (?presentation=1): no sidebar or Streamlit chrome, larger type. The meeting page's own
 # URL parameters are read now, because sidebar.render rewrites the URL from its filters.
