@@ -26,6 +26,7 @@ from trygghet.documents import report_queries as q
 from trygghet.documents.report_period import ReportPeriod, analysis_key, districts_key
 from trygghet.store.db import get_meta
 from trygghet.store.schema import table_names
+from trygghet.store.sql import in_list
 
 
 @dataclass(frozen=True)
@@ -156,7 +157,7 @@ def _baseline(con: duckdb.DuckDBPyConnection, indicators: tuple[str, ...], windo
     where, params = q.district_sql(districts)
     return int(con.execute(
         f"""SELECT coalesce(sum(n), 0)::BIGINT FROM event_counts WHERE day >= ? AND day < ?
-            AND category IN ({', '.join('?' for _ in indicators)}) AND {where}""",
+            AND category IN {in_list(indicators)} AND {where}""",
         [base.start, base.end, *indicators, *params],
     ).fetchone()[0])
 

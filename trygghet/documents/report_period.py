@@ -7,6 +7,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from trygghet.core.errors import UserError
 from trygghet.core.formatting import fmt_date
 from trygghet.core.periods import MONTHS_SV, Window
 
@@ -17,7 +18,7 @@ _LIMITS = {"tertial": 3, "halvår": 2, "år": 1, "datum": 1}
 MAX_DAYS = 3 * 366  # a longer report would compare years with years and say little about any of them
 
 
-class PeriodError(ValueError):
+class PeriodError(UserError, ValueError):
     """A period that cannot be reported on, with a Swedish message."""
 
 
