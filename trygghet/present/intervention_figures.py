@@ -1,0 +1,151 @@
+"""The Insatser page's two figures, with their text alternatives: the interventions on a timeline,
+and one intervention's weekly events as an index against the other districts. Plotly only, no
+Streamlit: each returns the figure and the summary a screen reader gets in its place."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import plotly.express as px
+import plotly.graph_objects as go
+
+from trygghet.analysis import interventions
+from trygghet.core.formatting import fmt_date, fmt_dec, fmt_int
+from trygghet.present import chart_style
+
+# Colour-blind-safe (Okabe–Ito): the two open statuses far apart, the closed ones muted.
+STATUS_COLORS = {"Pågående": "#0072B2", "Planerad": "#E69F00", "Avslutad": "#8C8C8C", "Inställd": "#CC79A7"}
+OVERDUE = "Försenad"
+
+
+def timeline(listed: pd.DataFrame, today: dt.date) -> tuple[go.Figure, str] | None:
+    """The interventions of intervention_list with a start date as bars from start to end, coloured
+    by status and hatched when overdue; None when none has a start date."""
+    timed = listed[listed["Start"].notna()].copy()
+    if timed.empty:
+        return None
+    timed["Start"] = pd.to_datetime(timed["Start"])
+    # Without an end date a bar runs to today (or a week past a later start), so that it is visible.
+    open_end = pd.Series([max(pd.Timestamp(today), s + pd.Timedelta(days=7)) for s in timed["Start"]],
+                         index=timed.index)
+    timed["Till"] = pd.to_datetime(timed["Slut"]).fillna(open_end)
+    duplicated = timed["Insats"].duplicated(keep=False)
+    timed["Etikett"] = timed["Insats"].where(~duplicated, timed["Insats"] + " (" + timed["Insats-ID"] + ")")
+    timed["Läge"] = timed["Försenad"].map({True: OVERDUE, False: "Enligt plan"})
+    timed["Slut (text)"] = timed["Slut"].map(lambda d: fmt_date(d) if pd.notna(d) else "ej satt")
+    timed["Start (text)"] = timed["Start"].dt.date.map(fmt_date)
+    timed = timed.sort_values(["Start", "Insats-ID"])
+    statuses = [s for s in interventions.LIST_STATUS_ORDER if s in set(timed["Status"])]
+    statuses += sorted(set(timed["Status"]) - set(statuses))
+    fig = px.timeline(
+        timed,
+        x_start="Start",
+        x_end="Till",
+        y="Etikett",
+        color="Status",
+        pattern_shape="Läge",
+        pattern_shape_map={OVERDUE: "/", "Enligt plan": ""},
+        color_discrete_map=STATUS_COLORS,
+        category_orders={"Status": statuses, "Etikett": list(timed["Etikett"]), "Läge": ["Enligt plan", OVERDUE]},
+        custom_data=["Insats-ID", "Status", "Start (text)", "Slut (text)", "Stadsdel", "Ansvarig aktör", "Läge"],
+    )
+    fig.update_traces(
+        hovertemplate="<b>%{y}</b><br>%{customdata[0]} · %{customdata[4]} · %{customdata[5]}<br>"
+        "Status: %{customdata[1]} (%{customdata[6]})<br>Start %{customdata[2]}, slut %{customdata[3]}<extra></extra>",
+    )
+    fig.add_shape(type="line", x0=today, x1=today, y0=0, y1=1, yref="paper",
+                  line={"color": "#000000", "width": 2, "dash": "dash"})
+    fig.add_annotation(x=today, y=1, yref="paper", text=f"Idag {fmt_date(today)}", showarrow=False,
+                       yanchor="bottom", xanchor="left", font={"size": 16})
+    fig.update_yaxes(title=None, autorange="reversed")
+    fig.update_xaxes(title=None, tickformat="%Y-%m", showgrid=True, gridcolor="#E5E5E5")
+    # Plotly names the traces "Pågående, Enligt plan"; the meeting reads "Pågående" and "Pågående – försenad".
+    fig.for_each_trace(lambda t: t.update(name=t.name.replace(", Enligt plan", "").replace(f", {OVERDUE}", " – försenad")))
+    height = 190 + 34 * len(timed)
+    # Above the bars, clear of the 'Idag' label: a tall chart's bottom edge is often off screen.
+    fig.update_layout(legend={"title": {"text": "Status"}, "orientation": "h", "x": 0, "xanchor": "left",
+                              "yanchor": "bottom", "y": 1 + 34 / (height - 140)})
+    chart_style.style_figure(fig, height=height)
+    fig.update_layout(margin={"t": 90})
+    running = int(((timed["Start"] <= pd.Timestamp(today)) & (timed["Till"] >= pd.Timestamp(today))).sum())
+    missing = len(listed) - len(timed)
+    summary = (
+        f"Tidslinjen visar {fmt_int(len(timed))} insatser från {fmt_date(timed['Start'].min().date())} "
+        f"till {fmt_date(timed['Till'].max().date())}; {fmt_int(running)} av dem pågår enligt sina datum idag "
+        f"(streckad linje). Färgen visar status och snedstreck att insatsen är försenad. "
+        "Insatser utan slutdatum ritas fram till idag."
+    )
+    if missing:
+        summary += f" {fmt_int(missing)} insatser saknar startdatum och finns bara i tabellen."
+    return fig, summary
+
+
+def effect_index(data: interventions.EffectData, colour: str) -> tuple[go.Figure, str] | None:
+    """Weekly counts as an index (each line's own mean before the start = 100), with each period's
+    mean drawn as a thick step: the weekly points of one district jump too much to read from the
+    back of the room, and the period means are exactly what the effect estimate compares.
+
+    `colour` is the district's own. None when either line had no events before the start, since
+    an index of zero cannot be drawn."""
+    frame = data.frame.copy()
+    before = frame[frame["period"] == interventions.PERIOD_BEFORE]
+    mean_treated, mean_control = before["treated"].mean(), before["control"].mean()
+    if not mean_treated > 0 or not mean_control > 0:
+        return None
+    frame["week"] = pd.to_datetime(frame["week"])
+    frame["treated_index"] = frame["treated"] / mean_treated * 100
+    frame["control_index"] = frame["control"] / mean_control * 100
+    week_labels = [f"v. {d.isocalendar().week} {d.isocalendar().year}" for d in frame["week"]]
+    half_week = pd.Timedelta(days=3.5)
+
+    fig = go.Figure()
+    shading = {interventions.PERIOD_BEFORE: ("#EDEDED", "Före"),
+               interventions.PERIOD_DURING: ("#D5E6F3", "Under insatsen"),
+               interventions.PERIOD_AFTER: ("#EDEDED", "Efter")}
+    steps: dict[str, tuple[list[object], list[object]]] = {"treated": ([], []), "control": ([], [])}
+    for period, (fill, label) in shading.items():
+        part = frame[frame["period"] == period]
+        if part.empty:
+            continue
+        # Points sit on a week's Monday; the band covers half a week on either side of them.
+        x0, x1 = part["week"].min() - half_week, part["week"].max() + half_week
+        fig.add_vrect(x0=x0, x1=x1, fillcolor=fill, opacity=1, layer="below", line_width=0)
+        fig.add_annotation(x=x0 + (x1 - x0) / 2, y=1, yref="paper", text=label, showarrow=False,
+                           yanchor="bottom", font={"size": 16, "weight": "bold"})
+        for group in ("treated", "control"):
+            xs, ys = steps[group]
+            level = part[f"{group}_index"].mean()
+            xs += [x0, x1, None]
+            ys += [level, level, None]
+    fig.add_hline(y=100, line={"color": "#595959", "width": 1})
+    for group, name, line_colour, dash in (("control", "Övriga stadsdelar", "#595959", "dash"),
+                                           ("treated", data.district, colour, "solid")):
+        counts = frame[group]
+        fig.add_trace(go.Scatter(
+            x=frame["week"], y=frame[f"{group}_index"], name=f"{name}, per vecka", mode="lines",
+            line={"color": line_colour, "width": 1.5, "dash": dash}, opacity=0.45, legendgroup=group,
+            showlegend=False, customdata=list(zip(week_labels, counts, strict=True)), meta=name,
+            hovertemplate="%{customdata[0]}: %{customdata[1]} händelser (index %{y:.0f})<extra>%{meta}</extra>",
+        ))
+        fig.add_trace(go.Scatter(
+            x=steps[group][0], y=steps[group][1], name=f"{name}, snitt per period", mode="lines",
+            line={"color": line_colour, "width": 5, "dash": dash}, legendgroup=group, hoverinfo="skip",
+        ))
+    fig.update_yaxes(title="Index (snitt före = 100)", rangemode="tozero")
+    fig.update_xaxes(title=None, tickformat="%Y-%m")
+    fig.update_layout(legend={"orientation": "h", "y": -0.1, "yanchor": "top"}, hovermode="closest")
+    chart_style.style_figure(fig, height=480)
+    fig.update_layout(margin={"t": 40})
+
+    sums = frame.groupby("period")[["treated", "control"]].sum()
+    n_weeks = data.weeks
+    described = []
+    for period in (interventions.PERIOD_BEFORE, interventions.PERIOD_DURING, interventions.PERIOD_AFTER):
+        if n_weeks[period]:
+            w = n_weeks[period]
+            described.append(
+                f"{period} ({fmt_int(w)} veckor): {fmt_dec(sums.loc[period, 'treated'] / w, 1)} per vecka i "
+                f"{data.district} och {fmt_dec(sums.loc[period, 'control'] / w, 1)} i övriga stadsdelar"
+            )
+    return fig, "Händelser i snitt " + "; ".join(described) + "."
