@@ -14,6 +14,7 @@ from trygghet.core import privacy
 from trygghet.core.formatting import fmt_date
 from trygghet.documents import archive
 from trygghet.documents.report_period import PeriodError, ReportPeriod
+from trygghet.store import reference_lists
 from trygghet.store.access import Actor
 from trygghet.store.db import Database
 
@@ -49,7 +50,7 @@ def write_report(db: Database, args: argparse.Namespace, actor: Actor) -> int:
         return _fail(f"Databasen {db.path} finns inte. Skapa den med 'python -m trygghet init' eller "
                      "'python -m trygghet demo'.", 1)
     with db.read() as con:
-        known = [r[0] for r in con.execute("SELECT name FROM districts ORDER BY sort_order, name").fetchall()]
+        known = reference_lists.districts(con)
         first, last = con.execute("SELECT min(day), max(day) FROM event_counts").fetchone()
     by_fold = {k.casefold(): k for k in known}
     districts: list[str] = []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import ast
+import re
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -9,6 +11,10 @@ import duckdb
 import pytest
 
 from trygghet.store.sql import in_list, rows
+
+ROOT = Path(__file__).resolve().parents[3]
+# The layers that may import store and build SQL with it (core sits below store and cannot).
+USERS_OF_SQL = ("trygghet/store", "trygghet/analysis", "trygghet/ingest", "trygghet/meeting", "trygghet/documents")
 
 
 @pytest.fixture
@@ -49,3 +55,37 @@ def test_rows_reports_a_missing_table_as_such_whatever_the_callers_names(con: du
         rows(con, "SELECT name FROM organisations")
     assert organisations
     assert rows(con, "SELECT name FROM t WHERE name = ?", ["Hamnen"]) == [("Hamnen",)]
+
+
+def _is_placeholder_join(node: ast.AST) -> bool:
+    """", ".join("?" for ...) and the like, or "?, " * n."""
+    if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and node.func.attr == "join":
+        arg = node.args[0] if node.args else None
+        return (isinstance(arg, ast.GeneratorExp | ast.ListComp) and isinstance(arg.elt, ast.Constant)
+                and arg.elt.value == "?")
+    return isinstance(node, ast.BinOp) and isinstance(node.op, ast.Mult) and any(
+        isinstance(side, ast.Constant) and isinstance(side.value, str) and "?" in side.value
+        for side in (node.left, node.right))
+
+
+def _hand_built_placeholders(tree: ast.AST) -> list[int]:
+    """Lines that build placeholders themselves; a row of an INSERT's VALUES (...) is no IN list."""
+    values_rows = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.JoinedStr):
+            for before, part in zip(node.values, node.values[1:], strict=False):
+                if (isinstance(before, ast.Constant) and re.search(r"VALUES\s*\(\s*$", str(before.value), re.I)
+                        and isinstance(part, ast.FormattedValue)):
+                    values_rows.add(id(part.value))
+    return [node.lineno for node in ast.walk(tree) if _is_placeholder_join(node) and id(node) not in values_rows]
+
+
+def test_no_module_builds_its_own_placeholders() -> None:
+    found = []
+    for folder in USERS_OF_SQL:
+        for path in sorted((ROOT / folder).rglob("*.py")):
+            if path.name == "sql.py":
+                continue
+            tree = ast.parse(path.read_text(encoding="utf-8"))
+            found += [f"{path.relative_to(ROOT)}:{line}" for line in _hand_built_placeholders(tree)]
+    assert not found, f"placeholders built by hand instead of with store.sql.in_list: {found}"
