@@ -52,10 +52,16 @@ def _to_3(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(schema.REPORT_DDL)
 
 
+def _to_4(con: duckdb.DuckDBPyConnection) -> None:
+    """Rapportering: the expected reporters, their "Inget att rapportera" weeks and the form's reports."""
+    con.execute(schema.REPORTING_DDL)
+
+
 # MIGRATIONS[n] takes a file from version n to n + 1.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     1: _to_2,
     2: _to_3,
+    3: _to_4,
 }
 
 

@@ -12,8 +12,8 @@ import duckdb
 
 # Version 1: every file made before migrations existed (its tables depended on the release that
 # made it). Version 2: every table below exists, with event_counts filled. Version 3: the statutory
-# lägesbild's own tables (REPORT_DDL).
-SCHEMA_VERSION = 3
+# lägesbild's own tables (REPORT_DDL). Version 4: the expected reporters and their reports (REPORTING_DDL).
+SCHEMA_VERSION = 4
 META_SCHEMA_VERSION = "schema_version"
 
 META_DDL = """
@@ -347,6 +347,50 @@ CREATE TABLE IF NOT EXISTS saved_reports (
 );
 """
 
+# Rapportering: the organisations expected to report (the Rapportörer sheet), the weeks a reporter said
+# "Inget att rapportera" (from Excel or the form), and every report made in the Rapportera form with its
+# review (granskning). A form report that counts has its event in `events` (event_id).
+REPORTING_DDL = """
+CREATE TABLE IF NOT EXISTS reporters (
+    name VARCHAR PRIMARY KEY,
+    report_interval VARCHAR NOT NULL,
+    active BOOLEAN NOT NULL,
+    sort_order INTEGER NOT NULL,
+    upload_id BIGINT,
+    updated_at TIMESTAMP NOT NULL
+);
+CREATE TABLE IF NOT EXISTS nothing_reports (
+    reporter VARCHAR NOT NULL,
+    week VARCHAR NOT NULL,
+    day DATE NOT NULL,
+    upload_id BIGINT,
+    form_report_id BIGINT,
+    recorded_at TIMESTAMP NOT NULL,
+    recorded_by VARCHAR,
+    PRIMARY KEY (reporter, week)
+);
+CREATE TABLE IF NOT EXISTS form_reports (
+    id BIGINT PRIMARY KEY,
+    reporter VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    occurred_at TIMESTAMP NOT NULL,
+    time_known BOOLEAN NOT NULL,
+    district VARCHAR,
+    place VARCHAR,
+    category VARCHAR,
+    description VARCHAR,
+    lat DOUBLE,
+    lon DOUBLE,
+    status VARCHAR NOT NULL,
+    event_id BIGINT,
+    submitted_by VARCHAR NOT NULL,
+    submitted_at TIMESTAMP NOT NULL,
+    reviewed_by VARCHAR,
+    reviewed_at TIMESTAMP,
+    review_note VARCHAR
+);
+"""
+
 # The tables of version 2, which the step from version 1 creates where they are missing. A step must
 # keep doing what it did when it was written: should one of these tables change, the step keeps the
 # version 2 text of it.
@@ -355,7 +399,7 @@ VERSION_2_DDL = (
     + SURVEY_DDL + POLICE_TYPE_MAP_DDL + DISTRICT_GEOMETRIES_DDL + MEETING_DDL + AUDIT_LOG_DDL
 )
 
-SCHEMA = VERSION_2_DDL + REPORT_DDL
+SCHEMA = VERSION_2_DDL + REPORT_DDL + REPORTING_DDL
 
 
 def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
