@@ -34,6 +34,10 @@ DATA_SHEETS = [
     "Trygghetsmätning",
     "Stadsdelar",
     "Kategorier",
+    "Befolkning",
+    "Referensstatistik",
+    "Kontextindikatorer",
+    "Trygghetsmätning per grupp",
 ]
 PRIORITY_AREA = "Otrygghetsskapande händelser i offentlig miljö"
 
@@ -209,6 +213,8 @@ def test_validations_reference_listor(workbook: openpyxl.Workbook, database: Dat
         ("Insatser", "Ansvarig aktör"): ("D", n_organisations, "warning"),
         ("Insatser", "Prioriterat område"): ("E", 1, "warning"),
         ("Trygghetsmätning", "Stadsdel"): ("A", n_districts, "stop"),
+        ("Befolkning", "Stadsdel"): ("A", n_districts, "stop"),
+        ("Trygghetsmätning per grupp", "Stadsdel"): ("A", n_districts, "stop"),
     }
     found = 0
     for title in DATA_SHEETS:

@@ -35,8 +35,10 @@ from trygghet.ingest.sheetspec import (
     DISTRICTS,
     EVENTS,
     INTERVENTIONS,
+    POPULATION,
     PRIORITY_AREAS,
     SURVEY,
+    SURVEY_GROUPS,
     Field,
     SheetSpec,
 )
@@ -148,6 +150,8 @@ VALIDATIONS: tuple[ListValidation, ...] = (
         f"{PRIORITY_AREAS.title}. Välj att fortsätta för att behålla det du skrev.",
     ),
     ListValidation(SURVEY.kind, "district", "districts", "stop", "Okänd stadsdel", _DISTRICT_ERROR),
+    ListValidation(POPULATION.kind, "district", "districts", "stop", "Okänd stadsdel", _DISTRICT_ERROR),
+    ListValidation(SURVEY_GROUPS.kind, "district", "districts", "stop", "Okänd stadsdel", _DISTRICT_ERROR),
 )
 
 # Colours: required headers dark with white text, optional ones light, so the difference

@@ -263,4 +263,71 @@ def field_parsers(spec: SheetSpec, vocab: Vocabularies) -> dict[str, Callable[[o
             "group": _optional(_text),
             "description": _optional_text,
         }
+    if spec.kind in ("population", "reference", "context", "survey_groups"):
+        return _report_parsers(spec.kind, district)
     raise ValueError(spec.kind)
+
+
+# ---------------------------------------------------------------- the lägesbild's context sheets
+
+WHOLE_MUNICIPALITY = "Hela kommunen"
+REFERENCE_LEVELS = ("kommun", "län", "riket")
+
+
+def _year(value: object) -> int:
+    year = V.parse_int(value, "året")
+    if not 1990 <= year <= 2100:
+        raise ValueError(f"Året {value} ser inte ut som ett årtal. Skriv t.ex. 2025.")
+    return year
+
+
+def _count(value: object) -> int:
+    number = V.parse_int(value, "antalet")
+    if number < 0:
+        raise ValueError("Antalet invånare kan inte vara negativt.")
+    return number
+
+
+def _number(value: object) -> float:
+    return V.parse_float(value, "värdet")
+
+
+def _not_negative(value: object) -> float:
+    number = V.parse_float(value, "värdet")
+    if number < 0:
+        raise ValueError(f"Värdet {value} kan inte vara negativt.")
+    return number
+
+
+def _level(value: object) -> str:
+    text = V.text_value(value).strip().casefold()
+    for level in REFERENCE_LEVELS:
+        if text == level or text.startswith(level):
+            return level
+    if text in ("sverige", "hela landet", "nationell", "nationellt"):
+        return "riket"
+    raise ValueError(f"Okänd nivå '{value}'. Skriv kommun, län eller riket.")
+
+
+def _report_parsers(kind: str, district: Callable[[object], object]) -> dict[str, Callable[[object], object]]:
+    def district_or_whole(value: object) -> object:
+        text = V.text_value(value).strip()
+        if text.casefold() in ("hela kommunen", "kommunen", "alla", "alla stadsdelar", "totalt"):
+            return WHOLE_MUNICIPALITY
+        return district(value)
+
+    if kind == "population":
+        return {"district": _required(district, "Stadsdel"), "year": _required(_year, "År"),
+                "population": _required(_count, "Invånare")}
+    if kind == "reference":
+        return {"measure": _required(_text, "Mått"), "area": _required(_text, "Område"), "level": _optional(_level),
+                "year": _required(_year, "År"), "value": _required(_not_negative, "Värde"), "unit": _optional(_text),
+                "source": _optional(_text)}
+    if kind == "context":
+        return {"indicator": _required(_text, "Indikator"), "district": _required(district_or_whole, "Stadsdel"),
+                "year": _required(_year, "År"), "value": _required(_number, "Värde"), "unit": _optional(_text),
+                "source": _optional(_text)}
+    return {"period": _required(V.parse_period, "Period"), "district": _required(district, "Stadsdel"),
+            "indicator": _required(_text, "Indikator"), "grouping": _required(_text, "Indelning"),
+            "group_name": _required(_text, "Grupp"), "value": _required(_percent, "Värde"),
+            "respondents": _optional(_respondents)}

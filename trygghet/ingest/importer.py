@@ -19,6 +19,7 @@ import pandas as pd
 from trygghet.core import clock, privacy
 from trygghet.core.config import Limits
 from trygghet.core.text import Vocabulary
+from trygghet.ingest import report_sheets
 from trygghet.ingest.field_parsers import Vocabularies
 from trygghet.ingest.polisen import feed as police_feed
 from trygghet.ingest.read_worker import read_isolated
@@ -33,8 +34,8 @@ from trygghet.store import installation_settings as settings
 from trygghet.store.access import Actor
 from trygghet.store.db import Database
 
-SETUP_ORDER = ("districts", "categories", "priority_areas")
-DATA_ORDER = ("interventions", "events", "survey")
+SETUP_ORDER = ("districts", "categories", "priority_areas", "population", "reference", "context")
+DATA_ORDER = ("interventions", "events", "survey", "survey_groups")
 
 
 @dataclass
@@ -584,6 +585,7 @@ _WRITERS = {
     "categories": _write_categories,
     "priority_areas": _write_priority_areas,
     "survey": _write_survey,
+    **report_sheets.WRITERS,
 }
 
 

@@ -28,7 +28,8 @@ class Field:
 
 @dataclass(frozen=True)
 class SheetSpec:
-    kind: str  # events | interventions | priority_areas | survey | districts | categories
+    kind: str  # events | interventions | priority_areas | survey | districts | categories, and the report's
+    # population | reference | context | survey_groups
     title: str  # the Swedish sheet name
     name_hints: tuple[str, ...]
     fields: tuple[Field, ...]
@@ -177,7 +178,85 @@ CATEGORIES = SheetSpec(
     ),
 )
 
+# The statutory lägesbild's context (lag 2023:196): population for rates per 1 000 invånare, Brå's and
+# NTU's reference values, other conditions in the municipality, and the survey by sex and age.
+POPULATION = SheetSpec(
+    kind="population",
+    title="Befolkning",
+    name_hints=("befolkning", "folkmängd", "invånare"),
+    setup=True,
+    description="Antal invånare per stadsdel och år. Ger händelser per 1 000 invånare i lägesbilden.",
+    fields=(
+        Field("district", "Stadsdel", True, ("Område", "Stadsdelsområde"), "Norrby",
+              "Stadsdel enligt fliken Stadsdelar."),
+        Field("year", "År", True, ("Årtal",), 2025, "Året folkmängden gäller, t.ex. den 31 december 2025."),
+        Field("population", "Invånare", True, ("Befolkning", "Folkmängd", "Antal invånare"), 12450,
+              "Antal invånare i stadsdelen."),
+    ),
+)
+
+REFERENCE = SheetSpec(
+    kind="reference",
+    title="Referensstatistik",
+    name_hints=("referens", "kriminalstatistik", "anmälda brott", "ntu"),
+    setup=True,
+    description="Jämförelsetal: anmälda brott per 100 000 invånare för kommunen, länet och riket som de exporteras "
+                "från Brås statistik, och resultat ur Nationella trygghetsundersökningen (NTU).",
+    fields=(
+        Field("measure", "Mått", True, ("Brottstyp", "Brottskategori", "Fråga"), "Anmälda brott totalt",
+              "Brottstypen eller frågan, som i Brås tabell."),
+        Field("area", "Område", True, ("Region", "Geografi", "Kommun/län"), "Solviks kommun",
+              "Kommunen, länet eller Riket."),
+        Field("level", "Nivå", False, ("Områdesnivå", "Typ av område"), "kommun",
+              "kommun, län eller riket. Tomt: tolkas ur områdets namn."),
+        Field("year", "År", True, ("Årtal",), 2025, "Året värdet gäller."),
+        Field("value", "Värde", True, ("Antal per 100 000 invånare", "Per 100 000 invånare", "Andel (%)"), 11250,
+              "Antal per 100 000 invånare, eller andel i procent för NTU."),
+        Field("unit", "Enhet", False, (), "per 100 000 invånare",
+              "Tomt: per 100 000 invånare (Brå) eller % (NTU)."),
+        Field("source", "Källa", False, ("Statistikkälla",), "Brå", "Brå eller NTU. Tomt: Brå."),
+    ),
+)
+
+CONTEXT = SheetSpec(
+    kind="context",
+    title="Kontextindikatorer",
+    name_hints=("kontext", "förhållanden", "bakgrundsfakta"),
+    setup=True,
+    description="Andra uppgifter av betydelse för lägesbilden: sociala förhållanden och planerade förändringar per "
+                "stadsdel eller för hela kommunen.",
+    fields=(
+        Field("indicator", "Indikator", True, ("Faktor", "Förhållande"), "Andel förvärvsarbetande 20–64 år",
+              "Vad som mäts."),
+        Field("district", "Stadsdel", True, ("Område", "Stadsdelsområde"), "Norrby",
+              "Stadsdel enligt fliken Stadsdelar, eller Hela kommunen."),
+        Field("year", "År", True, ("Årtal",), 2025, "Året värdet gäller."),
+        Field("value", "Värde", True, ("Antal", "Andel"), 71.5, "Värdet som ett tal."),
+        Field("unit", "Enhet", False, (), "%", "T.ex. %, kr eller antal."),
+        Field("source", "Källa", False, ("Statistikkälla",), "SCB", "Var uppgiften kommer ifrån."),
+    ),
+)
+
+SURVEY_GROUPS = SheetSpec(
+    kind="survey_groups",
+    title="Trygghetsmätning per grupp",
+    name_hints=("per grupp", "kön och ålder"),
+    description="Trygghetsmätningens resultat efter kön och ålder per stadsdel.",
+    fields=(
+        Field("period", "Period", True, ("Mätperiod",), "2026", "År (2026) eller år och kvartal (2026 K3)."),
+        Field("district", "Stadsdel", True, ("Område", "Stadsdelsområde"), "Norrby", "Stadsdel som resultatet gäller."),
+        Field("indicator", "Indikator", True, ("Fråga", "Frågeställning"), "Känner sig trygg utomhus på kvällen",
+              "Frågan eller måttet."),
+        Field("grouping", "Indelning", True, ("Bakgrundsvariabel",), "Kön", "Kön eller Ålder."),
+        Field("group_name", "Grupp", True, ("Svarsgrupp",), "Kvinnor", "T.ex. Kvinnor, Män, 16–29 år."),
+        Field("value", "Värde", True, ("Andel", "Andel (%)", "Procent"), 58.5, "Andel i procent, t.ex. 58,5."),
+        Field("respondents", "Antal svar", False, ("Svarande", "Antal svarande", "N"), 210,
+              "Hur många i gruppen som svarade."),
+    ),
+)
+
 # Set-up sheets first: they define the lists the data sheets are checked against.
-ALL_SPECS: tuple[SheetSpec, ...] = (DISTRICTS, CATEGORIES, PRIORITY_AREAS, INTERVENTIONS, EVENTS, SURVEY)
+ALL_SPECS: tuple[SheetSpec, ...] = (DISTRICTS, CATEGORIES, PRIORITY_AREAS, POPULATION, REFERENCE, CONTEXT,
+                                    INTERVENTIONS, EVENTS, SURVEY, SURVEY_GROUPS)
 BY_KIND: dict[str, SheetSpec] = {s.kind: s for s in ALL_SPECS}
 KIND_LABELS: dict[str, str] = {s.kind: s.title for s in ALL_SPECS}

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from trygghet.core import clock
 from trygghet.core.errors import UserError
+from trygghet.ingest import report_sheets
 from trygghet.store import access, audit, snapshots
 from trygghet.store import event_counts as counts
 from trygghet.store.access import Actor
@@ -90,6 +91,8 @@ def undo_upload(db: Database, upload_id: int, actor: Actor) -> UndoReport:
         report.survey_removed = len(con.execute(
             "DELETE FROM survey_results WHERE upload_id = ? RETURNING 1", [upload_id]
         ).fetchall())
+        # The lägesbild's context values (population, reference statistics, ...) count as measured values too.
+        report.survey_removed += report_sheets.remove_upload(con, upload_id)
         con.execute("UPDATE uploads SET status = 'ångrad' WHERE id = ?", [upload_id])
         audit.record(con, actor, "ångra uppladdning", report.file_name, {
             "uppladdning": upload_id, "händelser": report.events_removed,

@@ -423,7 +423,19 @@ def _finish_records(
         "districts": "name",
         "categories": "name",
         "survey": None,
+        "population": None,
+        "reference": None,
+        "context": None,
+        "survey_groups": None,
     }[spec.kind]
+    composite = {
+        "survey": (("period", "district", "indicator"), "kombination av period, stadsdel och indikator"),
+        "population": (("district", "year"), "kombination av stadsdel och år"),
+        "reference": (("source", "measure", "area", "year"), "kombination av mått, område och år"),
+        "context": (("indicator", "district", "year"), "kombination av indikator, stadsdel och år"),
+        "survey_groups": (("period", "district", "indicator", "grouping", "group_name"),
+                          "kombination av period, stadsdel, indikator och grupp"),
+    }.get(spec.kind)
     seen: dict[str, int] = {}
     for i, (excel_row, _) in enumerate(data_rows):
         if i in errors:
@@ -439,10 +451,11 @@ def _finish_records(
         if key_field:
             key = str(record[key_field]).casefold()
         else:
-            key = f"{record['period']}|{record['district']}|{str(record['indicator']).casefold()}"
+            assert composite is not None
+            key = "|".join(str(record.get(name) or "").casefold() for name in composite[0])
         if key in seen:
-            header = recognition.headers.get(key_field or "indicator")
-            what = f"{header} '{record[key_field]}'" if key_field else "kombination av period, stadsdel och indikator"
+            header = recognition.headers.get(key_field or (composite[0][-1] if composite else ""))
+            what = f"{header} '{record[key_field]}'" if key_field else composite[1] if composite else ""
             errors.setdefault(i, []).append(RowError(
                 excel_row, header, f"Samma {what} finns redan på rad {seen[key]} i bladet. Ta bort dubbletten."))
             continue
