@@ -14,12 +14,12 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
+from trygghet.core.errors import UserError
 from trygghet.core.formatting import fmt_date, fmt_int
 from trygghet.meeting import edits, records
 from trygghet.meeting.agenda import Agenda
-from trygghet.meeting.records import Meeting, MeetingError, Participant
+from trygghet.meeting.records import Meeting, Participant
 from trygghet.present import table_style, tables
-from trygghet.store.access import AccessDenied
 from trygghet.ui import cache, safe_text, shell
 from trygghet.ui.errors import show_error
 from trygghet.ui.meeting import session
@@ -84,7 +84,7 @@ def start_form(page: MeetingPage) -> None:
             try:
                 mid = records.create_meeting(page.db, held_on, edits.participants_from(edited), districts,
                                              title=title, actor=page.actor)
-            except (MeetingError, AccessDenied) as exc:
+            except UserError as exc:
                 show_error(exc)
             else:
                 session.choose_meeting(mid)
@@ -105,7 +105,7 @@ def details_form(page: MeetingPage, meeting: Meeting) -> None:
             try:
                 records.update_meeting(page.db, meeting.id, participants=edits.participants_from(edited),
                                        districts=districts, title=title, held_on=held_on, actor=page.actor)
-            except (MeetingError, AccessDenied) as exc:
+            except UserError as exc:
                 show_error(exc)
             else:
                 st.rerun()
@@ -150,7 +150,7 @@ def followup_editor(page: MeetingPage, meeting: Meeting, frame: pd.DataFrame) ->
     if st.button(label, type="primary", disabled=not changes, icon=":material/save:", key="spara_insatser"):
         try:
             changed, removed = edits.update_interventions(page.db, meeting.id, changes, actor=page.actor)
-        except (MeetingError, AccessDenied) as exc:
+        except UserError as exc:
             show_error(exc)
         else:
             show_removed(removed)
@@ -193,7 +193,7 @@ def decisions_section(page: MeetingPage, agenda: Agenda, editable: bool) -> None
         try:
             edits.set_decisions_done(page.db, m.id, done_now, True, actor=page.actor)
             edits.set_decisions_done(page.db, m.id, reopened, False, actor=page.actor)
-        except (MeetingError, AccessDenied) as exc:
+        except UserError as exc:
             show_error(exc)
         else:
             st.rerun()
@@ -213,7 +213,7 @@ def delete_decision(page: MeetingPage, m: Meeting, own: pd.DataFrame) -> None:
                      key=f"ta_bort_beslut_knapp_{m.id}"):
             try:
                 text = edits.delete_decision(page.db, m.id, int(chosen), actor=page.actor)  # type: ignore[arg-type]
-            except (MeetingError, AccessDenied) as exc:
+            except UserError as exc:
                 show_error(exc)
             else:
                 st.toast(f"Beslutet togs bort: {safe_text.plain(labels.get(int(chosen), text))}",  # type: ignore[arg-type]
@@ -295,7 +295,7 @@ def decision_form(page: MeetingPage, agenda: Agenda) -> None:
                 change_intervention=change if link == LINK_CHANGE and change else None,
                 actor=page.actor,
             )
-        except (MeetingError, AccessDenied) as exc:
+        except UserError as exc:
             show_error(exc)
         else:
             show_removed(result.removed)
@@ -339,7 +339,7 @@ def focus_section(page: MeetingPage, agenda: Agenda, editable: bool) -> None:
                                         key="spara_fokus"):
         try:
             removed = edits.save_focus_places(page.db, m.id, wanted, actor=page.actor)
-        except (MeetingError, AccessDenied) as exc:
+        except UserError as exc:
             show_error(exc)
         else:
             show_removed(removed)
