@@ -19,7 +19,8 @@ from trygghet.core import config
 from trygghet.core.formatting import fmt_int
 from trygghet.demo.build import build_demo
 from trygghet.documents import chart_images as charts
-from trygghet.documents.report import ANALYSIS_PLACEHOLDER, ReportPeriod, analysis_key
+from trygghet.documents.report_period import ReportPeriod, analysis_key
+from trygghet.documents.report_sections import ANALYSIS_PLACEHOLDER
 from trygghet.meeting import agenda as meeting_agenda
 from trygghet.meeting import edits as meeting_edits
 from trygghet.meeting import records as M
@@ -112,7 +113,7 @@ def minutes_doc(demo: Demo) -> documents.Document:
 
 def report_doc(demo: Demo) -> documents.Document:
     with demo.db.read() as con:
-        return documents.report(con, PERIOD, DISTRICTS, now=dt.datetime(2026, 11, 30, 11, 0), today=MEETING_DAY)
+        return documents.report(con, PERIOD, DISTRICTS, today=MEETING_DAY)
 
 
 def expected_minutes_content(demo: Demo) -> list[str]:
@@ -173,13 +174,16 @@ def test_charts_fall_back_when_the_browser_cannot_be_started(demo: Demo, monkeyp
 
 def expected_report_content() -> list[str]:
     return [
-        "Lägesbild Tertial 3 2026 (september–december)", "UTKAST", "Norrby", "Hamnen",
-        "Utveckling per stadsdel", "Utveckling per kategori", "Prioriterade områden och mål",
-        "Våld i nära relationer", "Insatser och uppmätt effekt", "Trygghetsmätning",
-        "Känner sig trygg utomhus på kvällen", "Analys",
+        "Lägesbild för tertial 3 2026 (september–december) – Solviks kommun", "utkast", "Norrby", "Hamnen",
+        "Innehåll", "Brottslighetens och otrygghetens omfattning", "Per stadsdel", "Per kategori",
+        "Jämfört med länet och riket", "Trygghet", "Känner sig trygg utomhus på kvällen", "Efter kön och ålder",
+        "Mönster: platser och tider", "Konsekvenser av brott och otrygghet", "Andra uppgifter av betydelse",
+        "Prioriterade områden och måluppfyllelse", "Våld i nära relationer", "Måluppfyllelse:",
+        "Insatser under perioden och uppmätt effekt", "Analys",
         "Skadegörelsen ökar i Hamnen <script>alert(1)</script>.", "Fokus på kvällstid.",
-        "Åtgärdsplan (utkast)", "Kvällsvandringar Norrby torg",
-        "Perioden är inte avslutad: data till och med 2026-11-29",
+        "Åtgärdsplan", "Öppna beslut från samverkansmötena", TRICKY,
+        "Uppföljning av föregående åtgärdsplan", "Samordning, samverkansöverenskommelse och medborgarlöften",
+        "Om underlaget", "Perioden är inte avslutad: data till och med 2026-11-29",
     ]
 
 
@@ -208,7 +212,7 @@ def test_report_falls_back_to_tables_and_keeps_an_empty_analysis(demo: Demo, no_
     word, pdf = documents.render(doc, "docx"), documents.render(doc, "pdf")
     for text in (normalise(docx_text(word)), normalise(pdf_text(pdf))):
         assert normalise(charts.FALLBACK_NOTE) in text
-        assert "Halvår 1 2026" in text and "Centrum" in text
+        assert "Lägesbild för halvår 1 2026 (januari–juni)" in text and "Centrum" in text
         assert normalise(ANALYSIS_PLACEHOLDER) in text  # no analysis written for this one
         assert "Perioden är inte avslutad" not in text
     assert docx_images(word) == 0

@@ -11,7 +11,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
-from trygghet.core.formatting import fmt_change_pct, fmt_int, fmt_pct
+from trygghet.core.formatting import fmt_change_pct, fmt_dec, fmt_int, fmt_pct
 
 MET, NOT_MET, TOO_EARLY, UNKNOWN = "Uppnått", "Ej uppnått", "För tidigt att bedöma", "Kan inte bedömas"
 MIN_EVENTS = 10  # fewer events than this in the baseline make a percentage say more about chance than change
@@ -118,3 +118,73 @@ def judge(goal: Goal | None, count: int, baseline: int | None, baseline_year: in
 
 def share_text(value: float | None) -> str:
     return fmt_pct(value, 1)
+
+
+# ---------------------------------------------------------------- goals in survey shares
+
+_POINTS_VALUE = re.compile(r"(\d+(?:[,.]\d+)?)\s*procentenheter", re.IGNORECASE)
+_WORD = re.compile(r"[a-zåäöé]{4,}", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class PointsGoal:
+    """A goal in a survey share: 'andelen som känner sig trygga … ska öka med 5 procentenheter i
+    trygghetsmätningen 2027 jämfört med 2024'."""
+
+    text: str
+    direction: str  # 'upp' | 'ned'
+    points: float
+    baseline_year: int | None
+    deadline_year: int | None
+
+
+def parse_points_goal(text: str | None) -> PointsGoal | None:
+    if not text:
+        return None
+    for part in re.split(r"[;.]|,\s*och\b", text):
+        value = _POINTS_VALUE.search(part)
+        if not value:
+            continue
+        down, up = _DOWN.search(part), _UP.search(part)
+        if not down and not up:
+            continue
+        direction = "ned" if down and (not up or down.start() < up.start()) else "upp"
+        base = _BASE.search(part)
+        baseline = int(base.group(1)) if base else None
+        deadline = next((int(y) for y in re.findall(r"\b(20\d\d)\b", part) if int(y) != baseline), None)
+        return PointsGoal(text.strip(), direction, float(value.group(1).replace(",", ".")), baseline, deadline)
+    return None
+
+
+def survey_indicator(goal_text: str, indicators: list[str]) -> str | None:
+    """The survey question a goal speaks of: the one sharing most words (of four letters or more,
+    at least two) with the goal's text."""
+    words = {w.casefold()[:6] for w in _WORD.findall(goal_text)}
+    best, score = None, 1
+    for indicator in indicators:
+        shared = len(words & {w.casefold()[:6] for w in _WORD.findall(indicator)})
+        if shared > score:
+            best, score = indicator, shared
+    return best
+
+
+def judge_points(goal: PointsGoal, indicator: str, value: float | None, latest: str | None, baseline: float | None,
+                 period_end: dt.date) -> Attainment:
+    """A survey goal judged on the latest survey before the period's end against the baseline year's."""
+    year_text = str(goal.baseline_year) if goal.baseline_year else "utgångsåret"
+    if value is None or baseline is None:
+        return Attainment(UNKNOWN, f"Trygghetsmätningen saknar '{indicator}' för {latest or 'perioden'} eller "
+                                   f"{year_text} att jämföra med.")
+    diff = value - baseline
+    met = diff >= goal.points if goal.direction == "upp" else -diff >= goal.points
+    wanted = f"{'+' if goal.direction == 'upp' else '−'}{fmt_dec(goal.points, 1)} procentenheter"
+    actual = (f"'{indicator}' {fmt_pct(value, 1)} i mätningen {latest} mot {fmt_pct(baseline, 1)} {year_text} "
+              f"({'+' if diff >= 0 else '−'}{fmt_dec(abs(diff), 1)} procentenheter)")
+    deadline = dt.date(goal.deadline_year, 12, 31) if goal.deadline_year else None
+    if met:
+        lead, verdict = "Uppnått", MET
+    elif deadline is not None and deadline > period_end:
+        lead, verdict = f"För tidigt att bedöma (målet gäller till {deadline.year})", TOO_EARLY
+    else:
+        lead, verdict = "Ej uppnått", NOT_MET
+    return Attainment(verdict, f"{lead}: {actual}; målet är {wanted}.", change_pct=diff)

@@ -125,27 +125,27 @@ def planned_after(frame: pd.DataFrame, window: Window, districts: tuple[str, ...
     return _ordered(frame[keep])
 
 
-def decisions_as_of(con: duckdb.DuckDBPyConnection, window: Window, districts: tuple[str, ...],
+def decisions_as_of(con: duckdb.DuckDBPyConnection, day: dt.date, districts: tuple[str, ...],
                     interventions: pd.DataFrame) -> pd.DataFrame:
-    """The meetings' decisions taken up to the window's end, with whether each was still open then.
+    """The meetings' decisions taken up to `day`, with whether each was still open then.
 
     A decision belongs to the chosen districts when its intervention lies in one of them or, when it
     has no intervention with a district, when its meeting covered one of them (or the whole
-    municipality). `interventions` is interventions_as_of at the window's end."""
+    municipality). `interventions` is interventions_as_of at the end of `day`."""
     tables = {r[0] for r in con.execute(
         "SELECT table_name FROM duckdb_tables() WHERE schema_name = current_schema()").fetchall()}
     if not {"decisions", "meetings"} <= tables:
         return pd.DataFrame(columns=DECISION_COLUMNS)
-    moment = end_of(window.end - dt.timedelta(days=1))
+    moment = end_of(day)
     rows = con.execute(
         """
         SELECT d.id, m.held_on, d.text, d.organisation, d.responsible, d.deadline, d.intervention_id,
                d.done_at, m.districts
         FROM decisions d JOIN meetings m ON m.id = d.meeting_id
-        WHERE m.held_on < ?
+        WHERE m.held_on <= ?
         ORDER BY m.held_on, d.id
         """,
-        [window.end],
+        [day],
     ).fetchall()
     where = dict(zip(interventions["id"], interventions["district"], strict=True)) if len(interventions) else {}
     chosen = set(districts)

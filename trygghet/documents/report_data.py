@@ -20,6 +20,7 @@ import pandas as pd
 from trygghet.analysis import action_plan as plans
 from trygghet.analysis import goals, period_snapshot, population, priority_areas, queries
 from trygghet.analysis import interventions as ivs
+from trygghet.analysis.survey import sorted_periods
 from trygghet.core import clock
 from trygghet.core.periods import Window
 from trygghet.documents import report_queries as q
@@ -128,15 +129,32 @@ def _areas(con: duckdb.DuckDBPyConnection, window: Window, districts: tuple[str,
     frame = frame.assign(running=running, planned=planned, overdue=overdue)
     texts, verdicts = [], []
     for row in frame.itertuples(index=False):
-        goal = goals.parse_goal(row.goal if isinstance(row.goal, str) else None)
-        year = goal.baseline_year if goal and goal.baseline_year else window.start.year - 1
-        baseline = _baseline(con, row.indicators, window, year, districts)
-        valid_to = con.execute("SELECT valid_to FROM priority_areas WHERE name = ?", [row.name]).fetchone()
-        result = goals.judge(goal, int(row.count), baseline, year, period_end, complete,
-                             valid_to[0] if valid_to else None)
+        text = row.goal if isinstance(row.goal, str) else None
+        goal = goals.parse_goal(text)
+        points = goals.parse_points_goal(text) if goal is None else None
+        if points is not None:
+            result = _survey_goal(con, points, districts, period_end)
+        else:
+            year = goal.baseline_year if goal and goal.baseline_year else window.start.year - 1
+            baseline = _baseline(con, row.indicators, window, year, districts)
+            valid_to = con.execute("SELECT valid_to FROM priority_areas WHERE name = ?", [row.name]).fetchone()
+            result = goals.judge(goal, int(row.count), baseline, year, period_end, complete,
+                                 valid_to[0] if valid_to else None)
         texts.append(result.text)
         verdicts.append(result.verdict)
     return frame.assign(attainment=texts, verdict=verdicts)
+
+
+def _survey_goal(con: duckdb.DuckDBPyConnection, goal: goals.PointsGoal, districts: tuple[str, ...],
+                 period_end: dt.date) -> goals.Attainment:
+    """A goal in survey shares, judged on the latest survey before the period's end."""
+    indicator = goals.survey_indicator(goal.text, q.survey_indicators(con))
+    if indicator is None:
+        return goals.Attainment(goals.UNKNOWN, "Målet gäller en fråga som inte finns i trygghetsmätningen.")
+    means = q.survey_means(con, indicator, districts, period_end)
+    latest = sorted_periods(list(means))[-1] if means else None
+    base = means.get(str(goal.baseline_year)) if goal.baseline_year else None
+    return goals.judge_points(goal, indicator, means.get(latest) if latest else None, latest, base, period_end)
 
 
 def _baseline(con: duckdb.DuckDBPyConnection, indicators: tuple[str, ...], window: Window, year: int,
@@ -195,6 +213,15 @@ def _followed(con: duckdb.DuckDBPyConnection, period: ReportPeriod, key: str, sn
     return previous_key, result
 
 
+def _decision(con: duckdb.DuckDBPyConnection, period: ReportPeriod, key: str) -> plans.PlanDecision:
+    """The council's decision on the period's plan as it stood at the period's end: one taken later
+    belongs to a later report."""
+    decision = plans.plan_decision(con, period.key, key)
+    if decision.decided_on is not None and decision.decided_on > period.last_day:
+        return plans.PlanDecision(decision.decided_by)
+    return decision
+
+
 def report_data(con: duckdb.DuckDBPyConnection, period: ReportPeriod, districts: tuple[str, ...] = (),
                 today: dt.date | None = None) -> ReportData:
     today = today or clock.today()
@@ -236,7 +263,7 @@ def report_data(con: duckdb.DuckDBPyConnection, period: ReportPeriod, districts:
         areas=_areas(con, window, districts, as_of, snapshot, complete, period.last_day),
         interventions=_interventions(con, snapshot, window, districts, as_of),
         open_decisions=(lambda d: d[d["open_at_end"]].reset_index(drop=True))(
-            period_snapshot.decisions_as_of(con, period.window, districts, snapshot)),
+            period_snapshot.decisions_as_of(con, as_of, districts, snapshot)),
         survey=survey,
         survey_groups=population.survey_groups(con, survey_periods, districts),
         reference=population.reference_statistics(con, year),
@@ -246,7 +273,7 @@ def report_data(con: duckdb.DuckDBPyConnection, period: ReportPeriod, districts:
         sources=q.sources(con, window, districts),
         analyses=plans.analyses(con, period.key, key),
         analysis=_report_text(con, analysis_key(period, districts)),
-        decision=plans.plan_decision(con, period.key, key),
+        decision=_decision(con, period, key),
         measures=plans.measures(con, period.key, key),
         measure_status=plans.followups(con, plans.MEASURE, period.last_day, key),
         previous_plan=previous_key,

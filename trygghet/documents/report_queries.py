@@ -175,3 +175,21 @@ def upload_cutoff(con: duckdb.DuckDBPyConnection) -> int | None:
         return None
     value = con.execute("SELECT max(id) FROM uploads").fetchone()[0]
     return int(value) if value is not None else None
+
+
+def survey_means(con: duckdb.DuckDBPyConnection, indicator: str, districts: tuple[str, ...], until: dt.date
+                 ) -> dict[str, float]:
+    """One indicator's mean over the districts per survey period that ended by `until` (weighted by
+    respondents where every row has them)."""
+    where, params = district_sql(districts)
+    rows = con.execute(
+        f"""SELECT period, CASE WHEN count(respondents) = count(*) AND sum(respondents) > 0
+                                THEN sum(value * respondents) / sum(respondents) ELSE avg(value) END
+            FROM survey_results WHERE indicator = ? AND {where} GROUP BY period""",
+        [indicator, *params],
+    ).fetchall()
+    return {p: float(v) for p, v in rows if (survey_period_end(p) or dt.date.max) <= until}
+
+
+def survey_indicators(con: duckdb.DuckDBPyConnection) -> list[str]:
+    return [r[0] for r in con.execute("SELECT DISTINCT indicator FROM survey_results ORDER BY 1").fetchall()]

@@ -5,6 +5,8 @@ what is missing and where it is added, instead of leaving a gap."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pandas as pd
 
 from trygghet.analysis import action_plan as plans
@@ -92,7 +94,10 @@ def summary_sentences(data: ReportData) -> list[str]:
         counts = data.areas["verdict"].value_counts()
         parts = [f"{int(counts[v])} {v.lower()}" for v in VERDICT_ORDER if v in counts]
         lines.append(f"Målen för de {len(data.areas)} prioriterade områdena: " + ", ".join(parts) + ".")
-    lines.append(f"Åtgärdsplanen har {len(data.measures)} åtgärder och är {decision_text(data)}.")
+    if data.measures:
+        lines.append(f"Åtgärdsplanen har {len(data.measures)} åtgärder och är {decision_text(data)}.")
+    else:
+        lines.append("Ingen åtgärdsplan är inlagd för perioden.")
     if data.followed:
         done = sum(1 for f in data.followed if f.status == "Genomförd")
         lines.append(f"Av föregående plans {len(data.followed)} åtgärder är {done} genomförda.")
@@ -433,7 +438,9 @@ def coordination(doc: Document, data: ReportData) -> None:
     rows = []
     for c in data.commitments:
         status = data.commitment_status.get(c.id or -1)
-        valid = f"{_day(c.valid_from)} – {_day(c.valid_to)}" if c.valid_from or c.valid_to else MISSING
+        valid = (f"{_day(c.valid_from)} – {_day(c.valid_to)}" if c.valid_from and c.valid_to
+                 else f"från {_day(c.valid_from)}" if c.valid_from else f"till {_day(c.valid_to)}" if c.valid_to
+                 else MISSING)
         rows.append([plans.COMMITMENT_KINDS.get(c.kind, c.kind), c.title + (f": {c.description}" if c.description else ""),
                      _text(c.parties), valid, status.status if status else "Ej uppföljt",
                      _text(status.note if status else None)])
@@ -445,7 +452,10 @@ def coordination(doc: Document, data: ReportData) -> None:
 
 def sources(doc: Document, data: ReportData) -> None:
     doc.add(Heading("Om underlaget"))
-    weeks = max(1, (data.window.end - data.window.start).days // 7)
+    # Weeks as the sources' column counts them: every calendar week the period touches.
+    first_monday = data.window.start - dt.timedelta(days=data.window.start.weekday())
+    last_day = data.window.end - dt.timedelta(days=1)
+    weeks = (last_day - first_monday).days // 7 + 1
     frame = data.sources
     if frame.empty:
         doc.add(Paragraph("Inga rapporterade händelser under perioden."))
