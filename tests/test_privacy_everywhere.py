@@ -283,7 +283,8 @@ def test_data_stored_before_the_guard_is_swept_by_the_purge_with_its_old_snapsho
     init_database(db)
     with db.write() as con:
         con.execute("DELETE FROM meta WHERE key = ?", [privacy_sweep.META_GUARD])
-        con.execute("INSERT INTO districts VALUES (?, NULL, NULL, ?, '#000000', 1)", [f"Norrby {ONE}", [ALL]])
+        con.execute("INSERT INTO districts (name, neighbourhoods, color, sort_order) VALUES (?, ?, '#000000', 1)",
+                    [f"Norrby {ONE}", [ALL]])
         con.execute("INSERT INTO uploads VALUES (1, ?, 'x', 1, ?, NULL, 'xlsx', ?, 0, 0, 0, 0, 0, 'imported', NULL)",
                     [f"rapport {ONE}.xlsx", dt.datetime(2026, 11, 29), json.dumps([ALL])])
     directory = snapshots.snapshot_dir(db)

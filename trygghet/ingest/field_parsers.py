@@ -16,6 +16,7 @@ from trygghet.core.formatting import fmt_int
 from trygghet.core.reference_lists import STATUSES
 from trygghet.core.text import Vocabulary, split_list
 from trygghet.ingest import cells as V
+from trygghet.ingest import reporters
 from trygghet.ingest.sheetspec import SheetSpec
 
 
@@ -196,7 +197,7 @@ def field_parsers(spec: SheetSpec, vocab: Vocabularies) -> dict[str, Callable[[o
             "datetime": _optional(V.parse_datetime_value),
             "time": _optional(V.parse_time_value),
             "district": _required(district, "Stadsdel"),
-            "category": _required(category, "Kategori"),
+            "category": _required(reporters.or_nothing(category), "Kategori"),
             "place": _optional_text,
             "description": _optional_text,
             "source": _optional_text,
@@ -253,6 +254,7 @@ def field_parsers(spec: SheetSpec, vocab: Vocabularies) -> dict[str, Callable[[o
     if spec.kind == "districts":
         return {
             "name": _required(_text, "Stadsdel"),
+            "area": _optional(_text),
             "police_area": _optional(_text),
             "municipality": _optional(_text),
             "neighbourhoods": _optional(lambda v: split_list(V.text_value(v))),
@@ -263,6 +265,8 @@ def field_parsers(spec: SheetSpec, vocab: Vocabularies) -> dict[str, Callable[[o
             "group": _optional(_text),
             "description": _optional_text,
         }
+    if spec.kind == "reporters":
+        return reporters.parsers()
     if spec.kind in ("population", "reference", "context", "survey_groups"):
         return _report_parsers(spec.kind, district)
     raise ValueError(spec.kind)

@@ -19,7 +19,7 @@ import pandas as pd
 from trygghet.core import clock, privacy
 from trygghet.core.config import Limits
 from trygghet.core.text import Vocabulary
-from trygghet.ingest import report_sheets
+from trygghet.ingest import report_sheets, reporters
 from trygghet.ingest.field_parsers import Vocabularies
 from trygghet.ingest.polisen import feed as police_feed
 from trygghet.ingest.read_worker import read_isolated
@@ -34,7 +34,7 @@ from trygghet.store import installation_settings as settings
 from trygghet.store.access import Actor
 from trygghet.store.db import Database
 
-SETUP_ORDER = ("districts", "categories", "priority_areas", "population", "reference", "context")
+SETUP_ORDER = ("districts", "categories", "reporters", "priority_areas", "population", "reference", "context")
 DATA_ORDER = ("interventions", "events", "survey", "survey_groups")
 
 
@@ -361,10 +361,12 @@ def _store_rejections(con: duckdb.DuckDBPyConnection, sheet: ParsedSheet, upload
 def _write_events(
     con: duckdb.DuckDBPyConnection, sheet: ParsedSheet, upload_id: int, now: dt.datetime, user: str | None
 ) -> tuple[int, int, int]:
+    # "Inget att rapportera" rows count as what the file brought in, never as events.
+    nothing = reporters.write_nothing(con, sheet.nothing, upload_id, now, user)
     columns = sheet.columns or {}
     total = len(columns.get("rownum", []))
     if total == 0:
-        return 0, 0, 0
+        return nothing, 0, len(sheet.nothing) - nothing
     frame = pd.DataFrame({name: columns[name] for name in (
         "rownum", "occurred_at", "time_known", "district", "place", "category",
         "description", "source", "external_id", "lat", "lon")})
@@ -387,7 +389,7 @@ def _write_events(
         ).fetchone()[0]
     finally:
         con.unregister("staged_events")
-    return int(inserted), 0, total - int(inserted)
+    return int(inserted) + nothing, 0, total - int(inserted) + len(sheet.nothing) - nothing
 
 
 _INTERVENTION_FIELDS = ("title", "priority_area", "district", "owner", "contact", "status",
@@ -466,20 +468,21 @@ def _write_districts(
 ) -> tuple[int, int, int]:
     imported = updated = unchanged = 0
     known = {r[0]: r for r in con.execute(
-        "SELECT name, police_area, municipality, neighbourhoods FROM districts").fetchall()}
+        "SELECT name, police_area, municipality, neighbourhoods, area FROM districts").fetchall()}
     vocab = Vocabulary(known)
     for record in sheet.records:
         name = vocab.match(str(record["name"])) or str(record["name"])
         before = known.get(name)
         is_new = dbmod.add_district(
-            con, name, record.get("police_area"), record.get("municipality"), record.get("neighbourhoods")
+            con, name, record.get("police_area"), record.get("municipality"), record.get("neighbourhoods"),
+            record.get("area"),
         )
         if is_new:
             imported += 1
             vocab.add(name)
             continue
         after = con.execute(
-            "SELECT name, police_area, municipality, neighbourhoods FROM districts WHERE name = ?", [name]
+            "SELECT name, police_area, municipality, neighbourhoods, area FROM districts WHERE name = ?", [name]
         ).fetchone()
         if tuple(after) != tuple(before or ()):
             updated += 1
@@ -586,6 +589,7 @@ _WRITERS = {
     "priority_areas": _write_priority_areas,
     "survey": _write_survey,
     **report_sheets.WRITERS,
+    "reporters": reporters.write_reporters,
 }
 
 

@@ -52,6 +52,16 @@ def _match(spec: SheetSpec, keys: list[str]) -> tuple[dict[str, int], list[str]]
                 taken.add(hits[0])
                 if len(hits) > 1:
                     duplicates.append(f.header)
+    # A required field takes back a column an optional one matched by its own name first: a Stadsdelar
+    # sheet whose only name column is headed 'Stadsdelsområde' still has its districts.
+    for f in spec.required:
+        if f.name in columns:
+            continue
+        accepted = f.keys()
+        for other in spec.fields:
+            if not other.required and other.name in columns and keys[columns[other.name]] in accepted:
+                columns[f.name] = columns.pop(other.name)
+                break
     return columns, duplicates
 
 

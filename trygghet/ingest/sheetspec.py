@@ -67,7 +67,8 @@ EVENTS = SheetSpec(
         Field("place", "Plats", False, ("Adress", "Plats/adress", "Gatuadress", "Platsbeskrivning"), "Torget vid Norrby centrum",
               "Plats eller adress, så exakt som möjligt."),
         Field("category", "Kategori", True, ("Händelsetyp", "Typ", "Typ av händelse", "Kategorier"), "Skadegörelse",
-              "Kategori enligt listan på fliken Listor."),
+              "Kategori enligt listan på fliken Listor. 'Inget att rapportera' med ett datum i veckan och "
+              "rapportören i Källa säger att inget hände den veckan."),
         Field("description", "Beskrivning", False, ("Händelsebeskrivning", "Kommentar", "Fritext", "Vad hände"),
               "Krossad ruta i busskur", "Kort beskrivning av vad som hände. Skriv aldrig namn eller personnummer."),
         Field("source", "Källa", False, ("Rapportör", "Organisation", "Rapporterad av", "Uppgiftslämnare", "Avsändare"),
@@ -156,6 +157,9 @@ DISTRICTS = SheetSpec(
     fields=(
         Field("name", "Stadsdel", True, ("Område", "Stadsdelsområde", "Namn"), "Norrby",
               "Stadsdelens namn så som det ska visas i appen."),
+        Field("area", "Stadsdelsområde", False, ("Område", "Kommundel", "Stadsdelsnämnd", "Storområde"), "Norra",
+              "Det större område stadsdelen hör till (stadsdelsområde, kommundel eller lokalpolisområde). "
+              "Används för att välja och gruppera många stadsdelar. Kan lämnas tomt."),
         Field("police_area", "Lokalpolisområde", False, ("Polisområde", "LPO"), "Solvik", "Lokalpolisområdet stadsdelen hör till."),
         Field("municipality", "Kommun", False, (), "Solviks kommun", "Kommunen stadsdelen ligger i."),
         Field("neighbourhoods", "Områden", False, ("Delområden", "Bostadsområden", "Platser", "Gator", "Ortnamn"),
@@ -255,8 +259,26 @@ SURVEY_GROUPS = SheetSpec(
     ),
 )
 
+# The organisations expected to report, so that the meeting can tell silence from calm.
+REPORTERS = SheetSpec(
+    kind="reporters",
+    title="Rapportörer",
+    name_hints=("rapportör", "uppgiftslämnare"),
+    setup=True,
+    description="Organisationerna som väntas rapportera och hur ofta. En händelse räknas för rapportören när "
+                "dess Källa är rapportörens namn. Nya rader läggs till och befintliga uppdateras.",
+    fields=(
+        Field("name", "Rapportör", True, ("Organisation", "Uppgiftslämnare", "Källa", "Aktör", "Namn"),
+              "Väktarbolaget", "Organisationen, skriven som i kolumnen Källa på fliken Händelser."),
+        Field("interval", "Intervall", False, ("Rapporteringsintervall", "Frekvens", "Rapporterar"), "vecka",
+              "vecka eller månad: hur ofta rapportören ska höra av sig. Tomt betyder vecka."),
+        Field("active", "Aktiv", False, ("Rapporterar nu", "Väntas rapportera"), "Ja",
+              "Nej för en rapportör som inte längre väntas rapportera. Tomt betyder Ja."),
+    ),
+)
+
 # Set-up sheets first: they define the lists the data sheets are checked against.
-ALL_SPECS: tuple[SheetSpec, ...] = (DISTRICTS, CATEGORIES, PRIORITY_AREAS, POPULATION, REFERENCE, CONTEXT,
-                                    INTERVENTIONS, EVENTS, SURVEY, SURVEY_GROUPS)
+ALL_SPECS: tuple[SheetSpec, ...] = (DISTRICTS, CATEGORIES, REPORTERS, PRIORITY_AREAS, POPULATION, REFERENCE,
+                                    CONTEXT, INTERVENTIONS, EVENTS, SURVEY, SURVEY_GROUPS)
 BY_KIND: dict[str, SheetSpec] = {s.kind: s for s in ALL_SPECS}
 KIND_LABELS: dict[str, str] = {s.kind: s.title for s in ALL_SPECS}

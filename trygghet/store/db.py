@@ -184,6 +184,7 @@ def add_district(
     police_area: str | None = None,
     municipality: str | None = None,
     neighbourhoods: list[str] | None = None,
+    area: str | None = None,
 ) -> bool:
     """Inserts a district or updates its details; returns True when it was new.
 
@@ -196,9 +197,10 @@ def add_district(
             """UPDATE districts SET
                  police_area = coalesce(?, police_area),
                  municipality = coalesce(?, municipality),
-                 neighbourhoods = coalesce(?, neighbourhoods)
+                 neighbourhoods = coalesce(?, neighbourhoods),
+                 area = coalesce(?, area)
                WHERE name = ?""",
-            [police_area, municipality, neighbourhoods, name],
+            [police_area, municipality, neighbourhoods, area, name],
         )
         return False
     used = {r[0] for r in con.execute("SELECT color FROM districts").fetchall()}
@@ -206,8 +208,9 @@ def add_district(
     palette = defaults.DISTRICT_PALETTE
     color = next((c for c in palette if c not in used), palette[count % len(palette)])
     con.execute(
-        "INSERT INTO districts VALUES (?, ?, ?, ?, ?, ?)",
-        [name, police_area, municipality, neighbourhoods or [], color, count],
+        """INSERT INTO districts (name, police_area, municipality, neighbourhoods, color, sort_order, area)
+           VALUES (?, ?, ?, ?, ?, ?, ?)""",
+        [name, police_area, municipality, neighbourhoods or [], color, count, area],
     )
     return True
 

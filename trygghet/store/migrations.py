@@ -57,11 +57,17 @@ def _to_4(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(schema.REPORTING_DDL)
 
 
+def _to_5(con: duckdb.DuckDBPyConnection) -> None:
+    """The districts' larger area (stadsdelsområde), empty until the Stadsdelar sheet gives it."""
+    con.execute(schema.DISTRICT_AREA_DDL)
+
+
 # MIGRATIONS[n] takes a file from version n to n + 1.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     1: _to_2,
     2: _to_3,
     3: _to_4,
+    4: _to_5,
 }
 
 

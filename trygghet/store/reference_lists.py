@@ -18,6 +18,11 @@ def districts(con: duckdb.DuckDBPyConnection) -> list[str]:
     return _names(con, "SELECT name FROM districts ORDER BY sort_order, name")
 
 
+def district_areas(con: duckdb.DuckDBPyConnection) -> dict[str, str | None]:
+    """Each district's larger area (None where the Stadsdelar sheet gave none), in display order."""
+    return dict(rows(con, "SELECT name, nullif(trim(area), '') FROM districts ORDER BY sort_order, name"))
+
+
 def categories(con: duckdb.DuckDBPyConnection) -> list[str]:
     return _names(con, "SELECT name FROM categories ORDER BY sort_order, name")
 

@@ -13,7 +13,8 @@ import duckdb
 # Version 1: every file made before migrations existed (its tables depended on the release that
 # made it). Version 2: every table below exists, with event_counts filled. Version 3: the statutory
 # lägesbild's own tables (REPORT_DDL). Version 4: the expected reporters and their reports (REPORTING_DDL).
-SCHEMA_VERSION = 4
+# Version 5: a district's larger area (DISTRICT_AREA_DDL).
+SCHEMA_VERSION = 5
 META_SCHEMA_VERSION = "schema_version"
 
 META_DDL = """
@@ -399,7 +400,14 @@ VERSION_2_DDL = (
     + SURVEY_DDL + POLICE_TYPE_MAP_DDL + DISTRICT_GEOMETRIES_DDL + MEETING_DDL + AUDIT_LOG_DDL
 )
 
-SCHEMA = VERSION_2_DDL + REPORT_DDL + REPORTING_DDL
+# The larger area a district belongs to (stadsdelsområde, lokalpolisområde or kommundel), by which a
+# city of a hundred districts is filtered and grouped. Added as a column, in new files too, so that the
+# districts table has its columns in the same order however the file came to this version.
+DISTRICT_AREA_DDL = """
+ALTER TABLE districts ADD COLUMN IF NOT EXISTS area VARCHAR;
+"""
+
+SCHEMA = VERSION_2_DDL + REPORT_DDL + REPORTING_DDL + DISTRICT_AREA_DDL
 
 
 def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
