@@ -8,9 +8,9 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from trygghet.analysis import compstat, queries
+from trygghet.analysis import compstat, data_start, queries
 from trygghet.core import clock
-from trygghet.core.formatting import fmt_dec, fmt_int
+from trygghet.core.formatting import MISSING, fmt_dec, fmt_int
 from trygghet.present import chart_style, table_style
 from trygghet.ui import cache, login, safe_text, shell, sidebar, widgets
 
@@ -24,17 +24,25 @@ st.title(f"Veckans lägesbild – v. {week.week} {week.year}")
 st.caption(f"{safe_text.plain(filters.district_label)} · {week.monday():%Y-%m-%d} – {week.sunday():%Y-%m-%d}")
 
 figures = cache.query(queries.key_figures, db, filters)
+# A figure from before the data began is no figure: '–' and the reason below it, never 0.
+first = cache.query(data_start.first_day, db, filters.sources)
+gaps = data_start.key_figure_gaps(week, first)
 cols = st.columns(4)
 cols[0].metric(
     f"Händelser v. {week.week}",
     fmt_int(figures["week"]),
     # An ASCII sign, so that Streamlit points the arrow the right way.
-    delta=f"{figures['week'] - figures['previous_week']:+d} mot veckan före".replace("+0", "±0"),
+    delta=None if "previous_week" in gaps else
+    f"{figures['week'] - figures['previous_week']:+d} mot veckan före".replace("+0", "±0"),
     delta_color="off",
 )
-cols[1].metric(f"Föregående vecka (v. {week.shift(-1).week})", fmt_int(figures["previous_week"]))
-cols[2].metric("Snitt 4 veckor före", fmt_dec(figures["previous_4_mean"], 1))
-cols[3].metric(f"Samma vecka i fjol (v. {week.same_week_last_year().week})", fmt_int(figures["last_year"]))
+cols[1].metric(f"Föregående vecka (v. {week.shift(-1).week})",
+               MISSING if "previous_week" in gaps else fmt_int(figures["previous_week"]))
+cols[2].metric("Snitt 4 veckor före", MISSING if "previous_4" in gaps else fmt_dec(figures["previous_4_mean"], 1))
+cols[3].metric(f"Samma vecka i fjol (v. {week.same_week_last_year().week})",
+               MISSING if "last_year" in gaps else fmt_int(figures["last_year"]))
+if gaps:
+    st.caption(data_start.key_figure_note(gaps))
 
 st.header("Det här sticker ut")
 cells = cache.query(queries.district_category_week, db, filters)
@@ -48,7 +56,7 @@ else:
 
 st.header("Jämförelse per kategori")
 counts = cache.query(queries.compstat_counts, db, filters, "category")
-table, flags = compstat.compstat_table(counts)
+table, flags = data_start.blank_compstat(*compstat.compstat_table(counts), data_start.compstat_gaps(week, first))
 if table.empty:
     st.write("Inga händelser i urvalet.")
 else:

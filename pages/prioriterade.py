@@ -3,13 +3,14 @@ its interventions and, where the survey asks about it, what the residents answer
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from trygghet.analysis import interventions, priority_areas, queries
+from trygghet.analysis import data_start, interventions, priority_areas, queries
 from trygghet.core import clock
 from trygghet.core.formatting import fmt_change_pct, fmt_date, fmt_int, fmt_pct
 from trygghet.core.periods import month_label
@@ -31,7 +32,7 @@ def slug(name: str) -> str:
     return re.sub(r"[^a-z0-9åäö]+", "-", name.casefold()).strip("-")[:40]
 
 
-def trend_section(area: priority_areas.AreaOverview, trend: pd.DataFrame) -> None:
+def trend_section(area: priority_areas.AreaOverview, trend: pd.DataFrame, first: dt.date | None = None) -> None:
     if trend.empty:
         st.write("Området har inga indikatorer (händelsekategorier) att följa.")
         return
@@ -67,7 +68,8 @@ def trend_section(area: priority_areas.AreaOverview, trend: pd.DataFrame) -> Non
             f"{fmt_int(before)} samma dagar året före ({change})."
         )
     if trend["baseline"].isna().any():
-        summary += " Månader utan jämförelse saknar data året före."
+        summary += (f" Månader utan linje: {data_start.no_comparison_text(first)}." if first else
+                    " Månader utan jämförelse saknar data året före.")
     if any(label.endswith("*") for label in labels):
         summary += " * Bara en del av månaden ingår; året före räknas samma dagar."
     widgets.chart(fig, f"trend-{slug(area.name)}", summary=summary)
@@ -156,8 +158,11 @@ if not current:
 
 listed: pd.DataFrame = cache.query(interventions.intervention_list, db, filters, today)
 # Every area's trend in one scan of the daily counts.
+first_data, last_data = cache.query(queries.event_date_range, db)
+# From the chosen sources' first day: a month a year before a source began is no comparison.
+first_data = cache.query(data_start.first_day, db, filters.sources) or first_data
 trends: dict[str, pd.DataFrame] = cache.query(priority_areas.indicator_trends, db, filters,
-                                           tuple(a.name for a in current), cache.query(queries.event_date_range, db))
+                                           tuple(a.name for a in current), (first_data, last_data))
 
 for area in current:
     with st.container(border=True):
@@ -172,7 +177,7 @@ for area in current:
         st.caption(f"Gäller {valid} · Följs upp med händelserna: {safe_text.plain(indicators)}")
         # The trend spans up to three years of months and needs the full width to stay readable.
         st.markdown("### Händelser mot året före")
-        trend_section(area, trends[area.name])
+        trend_section(area, trends[area.name], first_data)
         left, right = st.columns([3, 2], gap="large")
         with left:
             intervention_section(area, listed)

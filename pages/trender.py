@@ -8,7 +8,7 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from trygghet.analysis import queries, trends
+from trygghet.analysis import data_start, queries, trends
 from trygghet.core.formatting import fmt_int
 from trygghet.core.periods import WEEKDAYS_SHORT_SV
 from trygghet.present import chart_style
@@ -33,6 +33,9 @@ resolution = right.segmented_control(
 if resolution == "Vecka":
     by = {"Totalt": None, "Kategori": "category", "Stadsdel": "district"}[grouping]
     weekly = trends.weekly_frame(cache.query(queries.weekly_series, db, filters, by), filters.start, filters.end)
+    # A week whose twin a year earlier lies before the data has no 'samma vecka i fjol': a gap, not a 0.
+    first = cache.query(data_start.first_day, db, filters.sources)
+    weekly = data_start.blank_last_year(weekly, first)
     if weekly.empty:
         st.write("Inga händelser i urvalet.")
     else:
@@ -82,6 +85,8 @@ if resolution == "Vecka":
         )
         if len(periods) > len(shown):
             st.caption(f"{len(periods) - len(shown)} fler insatser finns på sidan Insatser.")
+        if by is None and first is not None and weekly["last_year"].isna().any():
+            st.caption(f"Samma vecka i fjol: {data_start.no_comparison_text(first)}.")
 else:
     monthly = cache.query(queries.monthly_counts, db, filters)
     if monthly.empty:

@@ -18,7 +18,7 @@ from dataclasses import dataclass, replace
 import duckdb
 import pandas as pd
 
-from trygghet.analysis import stats
+from trygghet.analysis import data_start, stats
 from trygghet.core.filters import Filters, event_conditions
 from trygghet.core.formatting import fmt_change_int, fmt_change_pct
 from trygghet.core.periods import Window
@@ -128,10 +128,13 @@ AREA_COLUMNS = ["name", "goal", "indicators", "count", "count_last_year", "chang
 
 
 def priority_area_status(con: duckdb.DuckDBPyConnection, districts: tuple[str, ...], window: Window,
-                         as_of: dt.date) -> pd.DataFrame:
+                         as_of: dt.date, first_day: dt.date | None = None) -> pd.DataFrame:
     """Every priority area valid in the window: its goal, the indicator events in the window against
     the same dates a year earlier (flagged only when the change is statistically sure), and its
-    open and overdue interventions in the districts."""
+    open and overdue interventions in the districts.
+
+    With `first_day` (data_start.first_day) and a year earlier that starts before it, there is no
+    comparison: count_last_year is None and the change says 'ingen jämförelse – data från och med …'."""
     district_sql, params = "TRUE", []
     if districts:
         district_sql = f"district IN {in_list(districts)}"
@@ -163,9 +166,13 @@ def priority_area_status(con: duckdb.DuckDBPyConnection, districts: tuple[str, .
         categories = set(indicators or ())
         n = sum(per_category.get(c, (0, 0))[0] for c in categories)
         n_before = sum(per_category.get(c, (0, 0))[1] for c in categories)
+        found = status.get(name, NO_INTERVENTIONS)
+        if first_day is not None and not data_start.comparable(earlier, first_day):
+            records.append((name, goal, tuple(indicators or ()), n, None, data_start.no_comparison_text(first_day),
+                            "", found.count(RUNNING), found.count(PLANNED), found.overdue, valid_from))
+            continue
         change = stats.compare(n, n_before)
         pct = f" ({fmt_change_pct(change.pct)})" if change.pct is not None and change.expected >= 10 else ""
-        found = status.get(name, NO_INTERVENTIONS)
         records.append((name, goal, tuple(indicators or ()), n, n_before,
                         f"{fmt_change_int(round(change.diff))}{pct}", change.direction or "",
                         found.count(RUNNING), found.count(PLANNED), found.overdue, valid_from))
