@@ -30,6 +30,9 @@ TABLES = (
     "organisations",
     "uploads",
     "rejected_rows",
+    "reporters",
+    "nothing_reports",
+    "form_reports",
 )
 
 

@@ -34,6 +34,7 @@ DATA_SHEETS = [
     "Trygghetsmätning",
     "Stadsdelar",
     "Kategorier",
+    "Rapportörer",
     "Befolkning",
     "Referensstatistik",
     "Kontextindikatorer",
@@ -171,7 +172,7 @@ def test_listor_is_hidden_and_holds_the_database_lists(
         return [r[i] for r in rows[1:] if i < len(r) and r[i] != ""]
 
     assert column(0) == districts
-    assert column(1) == categories
+    assert column(1) == [*categories, "Inget att rapportera"]
     assert column(2) == defaults.STATUSES
     assert column(3) == organisations
     assert column(4) == [PRIORITY_AREA]
@@ -201,7 +202,7 @@ def test_headers_in_spec_order(workbook: openpyxl.Workbook, template_path: Path)
 
 def test_validations_reference_listor(workbook: openpyxl.Workbook, database: Database) -> None:
     n_districts = len(query_list(database, "SELECT name FROM districts"))
-    n_categories = len(query_list(database, "SELECT name FROM categories"))
+    n_categories = len(query_list(database, "SELECT name FROM categories")) + 1  # and "Inget att rapportera"
     n_organisations = len(query_list(database, "SELECT name FROM organisations"))
     n_statuses = len(defaults.STATUSES)
     # (sheet, header) -> (Listor column, length, error style)
@@ -215,6 +216,7 @@ def test_validations_reference_listor(workbook: openpyxl.Workbook, database: Dat
         ("Trygghetsmätning", "Stadsdel"): ("A", n_districts, "stop"),
         ("Befolkning", "Stadsdel"): ("A", n_districts, "stop"),
         ("Trygghetsmätning per grupp", "Stadsdel"): ("A", n_districts, "stop"),
+        ("Rapportörer", "Intervall"): ("F", 2, "stop"),
     }
     found = 0
     for title in DATA_SHEETS:
@@ -292,7 +294,7 @@ def test_without_database_uses_defaults(default_template: bytes) -> None:
     listor = cal.get_sheet_by_name("Listor").to_python()
     assert listor[0][0] == "Stadsdel"
     assert cal_column(listor, 0) == []  # no districts yet
-    assert cal_column(listor, 1) == [c[0] for c in defaults.CATEGORIES]
+    assert cal_column(listor, 1) == [*(c[0] for c in defaults.CATEGORIES), "Inget att rapportera"]
     assert cal_column(listor, 2) == defaults.STATUSES
     assert cal_column(listor, 3) == defaults.ORGANISATIONS
     assert cal_column(listor, 4) == []
@@ -301,7 +303,7 @@ def test_without_database_uses_defaults(default_template: bytes) -> None:
     for title in ("Händelser", "Insatser", "Trygghetsmätning"):
         assert cal_letters(cal, title)["Stadsdel"] not in found[title]
     category = found["Händelser"][cal_letters(cal, "Händelser")["Kategori"]]
-    assert category == (f"Listor!$B$2:$B${len(defaults.CATEGORIES) + 1}", "stop")
+    assert category == (f"Listor!$B$2:$B${len(defaults.CATEGORIES) + 2}", "stop")  # and "Inget att rapportera"
     owner = found["Insatser"][cal_letters(cal, "Insatser")["Ansvarig aktör"]]
     assert owner == (f"Listor!$D$2:$D${len(defaults.ORGANISATIONS) + 1}", "warning")
     assert cal_letters(cal, "Insatser")["Prioriterat område"] not in found["Insatser"]

@@ -12,6 +12,7 @@ from pathlib import Path
 import duckdb
 
 from trygghet.core import clock, privacy
+from trygghet.core.periods import IsoWeek
 from trygghet.ingest import undo
 from trygghet.ingest.import_worker import JobOptions, import_files, import_job
 from trygghet.ingest.importer import FileReport
@@ -22,7 +23,7 @@ from trygghet.store.db import Database, DatabaseBusy, damage_message, init_datab
 
 MAX_ERRORS_SHOWN = 20
 # The commands that read or change the file as it is; init and demo replace it, restore puts a copy back.
-USES_FILE = {"import", "polisen", "templates", "undo", "purge-uploads", "report"}
+USES_FILE = {"import", "polisen", "templates", "undo", "purge-uploads", "report", "coverage"}
 
 
 def _date(text: str) -> dt.date:
@@ -30,6 +31,13 @@ def _date(text: str) -> dt.date:
         return dt.date.fromisoformat(text)
     except ValueError:
         raise argparse.ArgumentTypeError(f"'{text}' är inget datum i formen ÅÅÅÅ-MM-DD") from None
+
+
+def _week(text: str) -> IsoWeek:
+    try:
+        return IsoWeek.parse(text)
+    except ValueError as exc:
+        raise argparse.ArgumentTypeError(str(exc)) from None
 
 
 def _positive(text: str) -> int:
@@ -78,7 +86,9 @@ def build_parser() -> argparse.ArgumentParser:
     user_sub = p_user.add_subparsers(dest="user_command", required=True, metavar="ÅTGÄRD")
     p_add = user_sub.add_parser("add", help="lägg till eller ändra ett konto")
     p_add.add_argument("name", metavar="NAMN")
-    p_add.add_argument("--role", required=True, choices=access.ROLES, help="roll")
+    p_add.add_argument("--role", required=True, choices=access.ALL_ROLES, help="roll")
+    p_add.add_argument("--organisation", metavar="ORGANISATION",
+                       help="organisationen en rapportör rapporterar för (krävs för rollen rapportör)")
     p_add.add_argument("--password-stdin", action="store_true", help="läs lösenordet från standard in")
     p_remove = user_sub.add_parser("remove", help="ta bort ett konto")
     p_remove.add_argument("name", metavar="NAMN")
@@ -104,6 +114,13 @@ def build_parser() -> argparse.ArgumentParser:
     p_report.add_argument("--no-register", action="store_true",
                           help="registrera inte rapporten (SHA-256) i databasens rapportregister")
     p_report.add_argument("--user", help="vem som skriver rapporten (sparas i rapportregistret)")
+
+    p_coverage = sub.add_parser(
+        "coverage", help="vilka rapportörer som har rapporterat en vecka",
+        description="Visar för varje rapportör om veckan är rapporterad (med antal händelser), har "
+                    "'Inget att rapportera' eller saknas. Standard är den senaste hela veckan.")
+    p_coverage.add_argument("--week", type=_week, metavar="VECKA", help="veckan, t.ex. 2026-W48")
+    p_coverage.add_argument("--json", action="store_true", help="ett JSON-objekt i stället för en tabell")
 
     p_purge = sub.add_parser("purge-uploads", help="ta bort arkiverade originalfiler och kopior av databasen "
                              "äldre än gränserna")
@@ -175,6 +192,8 @@ def _run(args: argparse.Namespace, db: Database) -> int:
         result = retention.purge_archive(db, _actor(args), args.days, snapshot_days=args.snapshot_days)
         print(result.summary())
         return 0
+    if args.command == "coverage":
+        return _coverage(args, db)
     if args.command == "report":
         from trygghet.documents.report_cli import write_report
 
@@ -182,11 +201,35 @@ def _run(args: argparse.Namespace, db: Database) -> int:
     raise AssertionError(args.command)
 
 
+def _coverage(args: argparse.Namespace, db: Database) -> int:
+    from trygghet.analysis import coverage
+    from trygghet.core.periods import latest_complete_week
+    from trygghet.present.coverage_text import STATUS_WORDS
+
+    if not db.exists():
+        print(f"Fel: databasen {db.path} finns inte. Skapa den med 'python -m trygghet init'.", file=sys.stderr)
+        return 1
+    today = clock.today()
+    week = args.week or latest_complete_week(today)
+    with db.read() as con:
+        rows = coverage.coverage(con, week, today, n_weeks=1).week_statuses(week)
+    if args.json:
+        print(privacy.scrub_json({"week": str(week), "reporters": rows}), flush=True)
+        return 0
+    if not rows:
+        print(f"Inga rapportörer är upplagda (bladet Rapportörer). Vecka {week}.")
+    for row in rows:
+        words = STATUS_WORDS[str(row["status"])]
+        extra = f" ({row['events']} händelser)" if row["status"] == coverage.REPORTED else ""
+        print(privacy.scrub(f"{week}\t{row['reporter']}\t{words}{extra}")[0])
+    return 0
+
+
 def _user(args: argparse.Namespace) -> int:
     path = access.users_file()
     if args.user_command == "list":
         for name, entry in sorted(access.load_accounts(path).items()):
-            print(f"{name}\t{entry['role']}")
+            print(f"{name}\t{entry['role']}" + (f"\t{entry['organisation']}" if entry.get("organisation") else ""))
         return 0
     if args.user_command == "remove":
         if not access.remove_account(args.name, path):
@@ -196,7 +239,7 @@ def _user(args: argparse.Namespace) -> int:
         return 0
     password = sys.stdin.readline().rstrip("\n") if args.password_stdin else getpass.getpass("Lösenord: ")
     try:
-        access.save_account(args.name, args.role, password, path)
+        access.save_account(args.name, args.role, password, path, organisation=args.organisation)
     except ValueError as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 2

@@ -14,7 +14,7 @@ import math
 import os
 import tempfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 
 import duckdb
@@ -28,6 +28,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 from trygghet.core import clock
 from trygghet.core import reference_lists as defaults
 from trygghet.ingest.excel_export import put
+from trygghet.ingest.reporters import INTERVALS, NOTHING_TO_REPORT
 from trygghet.ingest.sheetspec import (
     ALL_SPECS,
     BY_KIND,
@@ -37,6 +38,7 @@ from trygghet.ingest.sheetspec import (
     INTERVENTIONS,
     POPULATION,
     PRIORITY_AREAS,
+    REPORTERS,
     SURVEY,
     SURVEY_GROUPS,
     Field,
@@ -65,6 +67,7 @@ SHEET_ORDER: tuple[str, ...] = (
     "survey",
     "districts",
     "categories",
+    "reporters",
 )
 
 # Excel's limits for data-validation messages.
@@ -81,6 +84,7 @@ class TemplateLists:
     statuses: list[str] = field(default_factory=list)
     organisations: list[str] = field(default_factory=list)
     priority_areas: list[str] = field(default_factory=list)
+    intervals: list[str] = field(default_factory=lambda: list(INTERVALS))
 
 
 @dataclass(frozen=True)
@@ -115,6 +119,7 @@ LIST_COLUMNS: tuple[ListColumn, ...] = tuple(
             ("statuses", INTERVENTIONS.field("status").header, None),
             ("organisations", INTERVENTIONS.field("owner").header, None),
             ("priority_areas", INTERVENTIONS.field("priority_area").header, PRIORITY_AREAS.title),
+            ("intervals", REPORTERS.field("interval").header, None),
         ],
         start=1,
     )
@@ -150,6 +155,7 @@ VALIDATIONS: tuple[ListValidation, ...] = (
         f"{PRIORITY_AREAS.title}. Välj att fortsätta för att behålla det du skrev.",
     ),
     ListValidation(SURVEY.kind, "district", "districts", "stop", "Okänd stadsdel", _DISTRICT_ERROR),
+    ListValidation(REPORTERS.kind, "interval", "intervals", "stop", "Okänt intervall", "Välj vecka eller månad."),
     ListValidation(POPULATION.kind, "district", "districts", "stop", "Okänd stadsdel", _DISTRICT_ERROR),
     ListValidation(SURVEY_GROUPS.kind, "district", "districts", "stop", "Okänd stadsdel", _DISTRICT_ERROR),
 )
@@ -220,6 +226,8 @@ def build_template(lists: TemplateLists) -> bytes:
     Building takes about half a second (the date formats reach row 5000), so the
     last few results are kept; the key includes today's date, which the instructions show.
     """
+    # "Inget att rapportera" is offered with the categories: a reporter's word that its week was calm.
+    lists = replace(lists, categories=[*lists.categories, NOTHING_TO_REPORT])
     key = tuple(tuple(getattr(lists, f.name)) for f in fields(TemplateLists))
     return _build_cached(key, clock.today())
 
@@ -622,6 +630,11 @@ def _write_instructions(
                 "som datum i Excel. Skriv dagen före månaden: 3/11/2026 är den 3 november."
             ),
             "Klockslag kan skrivas som 21:30, 21.30 eller 2130 (24-timmarsklocka).",
+            (
+                f"Har inget hänt under en vecka: skriv en rad på fliken {EVENTS.title} med ett datum i veckan, "
+                f"kategorin {NOTHING_TO_REPORT} och er organisation i {EVENTS.field('source').header}. Då syns "
+                "det att ni har rapporterat, och raden räknas aldrig som en händelse."
+            ),
             (
                 f"{district.header} och {category.header} väljs ur rullgardinslistan i cellen. En "
                 "stadsdel eller kategori som inte finns i Lägesbild avvisas vid uppladdningen, med förslag "

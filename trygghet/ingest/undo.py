@@ -93,6 +93,8 @@ def undo_upload(db: Database, upload_id: int, actor: Actor) -> UndoReport:
         ).fetchall())
         # The lägesbild's context values (population, reference statistics, ...) count as measured values too.
         report.survey_removed += report_sheets.remove_upload(con, upload_id)
+        # An "Inget att rapportera" week read from the file goes with it, as its events do.
+        con.execute("DELETE FROM nothing_reports WHERE upload_id = ?", [upload_id])
         con.execute("UPDATE uploads SET status = 'ångrad' WHERE id = ?", [upload_id])
         audit.record(con, actor, "ångra uppladdning", report.file_name, {
             "uppladdning": upload_id, "händelser": report.events_removed,

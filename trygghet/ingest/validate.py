@@ -19,6 +19,7 @@ from trygghet.core import privacy
 from trygghet.core.reference_lists import DEFAULT_SOURCE
 from trygghet.core.text import clean, header_key
 from trygghet.ingest import cells as V
+from trygghet.ingest import reporters
 from trygghet.ingest.field_parsers import Vocabularies, field_parsers
 from trygghet.ingest.reader import RawSheet
 from trygghet.ingest.recognise import Recognition, header_text
@@ -58,6 +59,8 @@ class ParsedSheet:
     # Events are kept column-wise for speed; other kinds as records.
     columns: dict[str, list[object]] | None = None
     personal_data_removed: Counter[str] = field(default_factory=Counter)
+    # Händelser rows that say "Inget att rapportera": stored as the reporter's week, never as events.
+    nothing: list[reporters.NothingRow] = field(default_factory=list)
 
     @property
     def valid_count(self) -> int:
@@ -348,6 +351,7 @@ def _finish_events(
     """Vectorised: whole columns become numpy arrays; only rejected rows are visited one by one."""
     n = len(data_rows)
     rownums = np.fromiter((r for r, _ in data_rows), dtype=np.int64, count=n)
+    nothing = reporters.nothing_rows(columns, errors, recognition.headers, data_rows, RowError)
     date_col = columns.get("date") or columns["datetime"]
     date_header = recognition.headers.get("date") or recognition.headers["datetime"]
     days = date_col.derived(_day_number)
@@ -389,9 +393,13 @@ def _finish_events(
             data_rows[position][0], header, "Både latitud och longitud behövs. Fyll i båda eller lämna båda tomma."))
         invalid[position] = True
 
-    keep = ~invalid
+    keep = ~invalid & ~nothing
     stamp = days.astype("int64") * 86400 + np.maximum(secs, 0)
     source = columns["source"].values() if "source" in columns else none
+    if nothing.any():
+        parsed.nothing = reporters.collect_nothing(nothing & ~invalid, days, source, rownums)
+        if parsed.nothing:
+            parsed.notes.append(reporters.nothing_note(parsed.nothing))
     source = np.where(source == None, DEFAULT_SOURCE, source)  # noqa: E711
     parsed.columns = {
         "rownum": rownums[keep],
@@ -422,6 +430,7 @@ def _finish_records(
         "priority_areas": "name",
         "districts": "name",
         "categories": "name",
+        "reporters": "name",
         "survey": None,
         "population": None,
         "reference": None,

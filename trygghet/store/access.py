@@ -2,7 +2,9 @@
 
 Three roles, each including the one before: läsare (view), redigerare (upload, edit
 interventions, run meetings), administratör (districts, categories, priority areas,
-settings, undo of uploads, the audit log). Log-in is either OpenID Connect through
+settings, undo of uploads, the audit log). Beside them, outside that ladder, the rapportör:
+tied to one organisation, it may only report for that organisation in the Rapportera form
+and see that organisation's reports, nothing else. Log-in is either OpenID Connect through
 Streamlit's st.login (configured in .streamlit/secrets.toml) or local accounts in a TOML
 file with argon2 password hashes. With neither configured the app is an open demo:
 everyone may write, and the app says so.
@@ -32,7 +34,10 @@ from trygghet.core.errors import UserError
 from trygghet.core.text import fold
 
 ROLES = ("läsare", "redigerare", "administratör")
-ROLE_LABELS = {"läsare": "Läsare", "redigerare": "Redigerare", "administratör": "Administratör"}
+REPORTER = "rapportör"  # not in ROLES: it does not include läsare, and no role includes it
+ALL_ROLES = (REPORTER, *ROLES)
+ROLE_LABELS = {"läsare": "Läsare", "redigerare": "Redigerare", "administratör": "Administratör",
+               REPORTER: "Rapportör"}
 
 # What each write needs.
 UPLOAD = "redigerare"
@@ -42,6 +47,8 @@ SETUP_LISTS = "administratör"  # districts, categories, priority areas
 SETTINGS = "administratör"
 UNDO = "administratör"
 AUDIT = "administratör"
+REPORT = "rapportera"  # a rapportör for its own organisation, or a redigerare for any
+REVIEW = "redigerare"  # approve, edit or reject the form's reports
 
 _hasher = PasswordHasher()
 
@@ -65,10 +72,16 @@ class Actor:
     role: str | None  # None: not logged in
     source: str = INTERNAL
     display_only: bool = False  # the projector's read-only display (?visning=1)
+    organisation: str | None = None  # a rapportör's organisation, the only one it may report for
 
     @property
     def label(self) -> str:
-        return f"{self.name} ({ROLE_LABELS.get(self.role or '', 'ej inloggad')})"
+        role = ROLE_LABELS.get(self.role or '', 'ej inloggad')
+        return f"{self.name} ({role}, {self.organisation})" if self.is_reporter else f"{self.name} ({role})"
+
+    @property
+    def is_reporter(self) -> bool:
+        return self.role == REPORTER
 
     def on_display(self) -> Actor:
         return replace(self, display_only=True)
@@ -81,9 +94,17 @@ COMMAND_LINE = Actor("kommandoraden", "administratör")  # whoever can run it ca
 
 def allowed(actor: Actor | None, needed: str) -> bool:
     """Whether the page may offer the write; `require` decides when it is made."""
-    if actor is None or actor.role not in ROLES or actor.display_only:
+    if actor is None or actor.display_only:
         return False
-    return ROLES.index(actor.role) >= ROLES.index(needed)
+    if actor.role == REPORTER:
+        return needed == REPORT and bool(actor.organisation)
+    if actor.role not in ROLES:
+        return False
+    return ROLES.index(actor.role) >= ROLES.index("redigerare" if needed == REPORT else needed)
+
+
+def _needed_label(needed: str) -> str:
+    return "rapportör eller redigerare" if needed == REPORT else ROLE_LABELS[needed].lower()
 
 
 def require(actor: Actor | None, needed: str, what: str) -> None:
@@ -109,8 +130,34 @@ def require(actor: Actor | None, needed: str, what: str) -> None:
         raise AccessDenied(f"Du måste logga in för att {what}.")
     raise AccessDenied(
         f"Din roll ({ROLE_LABELS.get(now.role, now.role)}) räcker inte för att {what}; "
-        f"det kräver rollen {ROLE_LABELS[needed].lower()}."
+        f"det kräver rollen {_needed_label(needed)}."
     )
+
+
+def require_report_for(actor: Actor | None, organisation: str, what: str = "rapportera") -> Actor:
+    """Raises AccessDenied unless the actor, as things are now, may report for `organisation`: a
+    rapportör only for its own, a redigerare or administratör for any. Returns the actor as it is now."""
+    require(actor, REPORT, what)
+    now = current(actor)  # type: ignore[arg-type]
+    if now.is_reporter and fold(clean_name(organisation)) != fold(clean_name(now.organisation or "")):
+        raise AccessDenied(
+            f"Ditt konto rapporterar för {now.organisation}; din roll (Rapportör) räcker inte för att {what} "
+            f"för {organisation}."
+        )
+    return now
+
+
+def report_scope(actor: Actor | None) -> str | None:
+    """The one organisation whose reports the actor may see: a rapportör's own; None for everyone
+    else who is logged in (they see all). Raises AccessDenied for nobody."""
+    now = current(actor) if actor is not None else None
+    if now is None or now.role not in ALL_ROLES:
+        raise AccessDenied("Du måste logga in för att se rapporterna.")
+    return (now.organisation or "\x00") if now.is_reporter else None
+
+
+def clean_name(text: str) -> str:
+    return " ".join(text.split())
 
 
 def current(actor: Actor) -> Actor:
@@ -127,7 +174,7 @@ def current(actor: Actor) -> Actor:
             return NOBODY
         if account is None:
             return NOBODY
-        return replace(actor, role=account["role"])
+        return replace(actor, role=account["role"], organisation=account.get("organisation"))
     if actor.source == OPEN:
         return NOBODY if login_configured() else actor
     return actor
@@ -197,7 +244,8 @@ def accounts_now(path: Path | None = None) -> dict[str, dict[str, str]]:
 
 
 def load_accounts(path: Path | None = None) -> dict[str, dict[str, str]]:
-    """{username: {"role": ..., "password_hash": ...}} from the accounts file, or {}."""
+    """{username: {"role": ..., "password_hash": ...}} from the accounts file, or {}; a rapportör's
+    entry also has "organisation" (one without an organisation cannot log in)."""
     path = path or users_file()
     if not path.exists():
         return {}
@@ -205,18 +253,34 @@ def load_accounts(path: Path | None = None) -> dict[str, dict[str, str]]:
         data = tomllib.load(handle)
     accounts = {}
     for name, entry in data.get("anvandare", {}).items():
-        if isinstance(entry, dict) and entry.get("roll") in ROLES and entry.get("losenord"):
-            accounts[name.casefold()] = {"role": entry["roll"], "password_hash": entry["losenord"]}
+        if not (isinstance(entry, dict) and entry.get("roll") in ALL_ROLES and entry.get("losenord")):
+            continue
+        account = {"role": entry["roll"], "password_hash": entry["losenord"]}
+        organisation = entry.get("organisation")
+        if isinstance(organisation, str) and organisation.strip():
+            account["organisation"] = clean_name(organisation)
+        elif entry["roll"] == REPORTER:
+            continue
+        accounts[name.casefold()] = account
     return accounts
 
 
-def save_account(name: str, role: str, password: str, path: Path | None = None) -> None:
-    """Adds or replaces an account; only the argon2 hash is written."""
-    if role not in ROLES:
-        raise ValueError(f"Okänd roll '{role}'. Välj {', '.join(ROLES)}.")
+def save_account(
+    name: str, role: str, password: str, path: Path | None = None, organisation: str | None = None
+) -> None:
+    """Adds or replaces an account; only the argon2 hash is written. A rapportör needs its organisation."""
+    if role not in ALL_ROLES:
+        raise ValueError(f"Okänd roll '{role}'. Välj {', '.join(ALL_ROLES)}.")
+    organisation = clean_name(organisation or "")
+    if role == REPORTER and not organisation:
+        raise ValueError("En rapportör måste höra till en organisation: ange den med --organisation, "
+                         "t.ex. --organisation Väktarbolaget.")
     path = path or users_file()
     accounts = load_accounts(path)
-    accounts[name.casefold()] = {"role": role, "password_hash": hash_password(password)}
+    account = {"role": role, "password_hash": hash_password(password)}
+    if role == REPORTER:
+        account["organisation"] = organisation
+    accounts[name.casefold()] = account
     _write_accounts(accounts, path)
 
 
@@ -233,7 +297,10 @@ def _write_accounts(accounts: dict[str, dict[str, str]], path: Path) -> None:
     lines = ["# Lokala konton för Lägesbild. Lösenorden är argon2-hashar; skriv aldrig lösenord i klartext.", ""]
     for name, entry in sorted(accounts.items()):
         lines += [f'[anvandare."{_toml_escape(name)}"]', f'roll = "{entry["role"]}"',
-                  f'losenord = "{_toml_escape(entry["password_hash"])}"', ""]
+                  f'losenord = "{_toml_escape(entry["password_hash"])}"']
+        if entry.get("organisation"):
+            lines.append(f'organisation = "{_toml_escape(entry["organisation"])}"')
+        lines.append("")
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_suffix(".tmp")
     tmp.write_text("\n".join(lines), encoding="utf-8")
@@ -242,6 +309,8 @@ def _write_accounts(accounts: dict[str, dict[str, str]], path: Path) -> None:
 
 
 def _toml_escape(text: str) -> str:
+    # Control characters would end the TOML string: an organisation's name is typed by a person.
+    text = "".join(c for c in text if c >= " " and c != "\x7f")
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
@@ -257,7 +326,7 @@ def verify_login(name: str, password: str, path: Path | None = None) -> Actor | 
         _hasher.verify(account["password_hash"], password)
     except (VerificationError, InvalidHashError):
         return None
-    return Actor(name.strip().casefold(), account["role"], LOCAL)
+    return Actor(name.strip().casefold(), account["role"], LOCAL, organisation=account.get("organisation"))
 
 
 @functools.cache  # hashed at the first log-in, not at import: every import worker imports this module
@@ -284,4 +353,22 @@ def role_from_claims(claims: dict[str, object], mapping: dict[str, object]) -> s
                 return role
             if key == email or (domain and key == domain):
                 return role
+    return None
+
+
+def reporter_from_claims(claims: dict[str, object], mapping: dict[str, object]) -> str | None:
+    """The organisation a rapportör signed in with OpenID Connect reports for, or None.
+
+    mapping (from secrets.toml [rapportorer]): {"Väktarbolaget": ["vakt@bolag.se", "grupp:Väktare"]};
+    entries match the e-mail, its @domain or a group as in role_from_claims."""
+    email = fold(str(claims.get("email") or ""))
+    domain = "@" + email.split("@", 1)[1] if "@" in email else None
+    raw_groups = claims.get("groups")
+    groups = {fold(str(g)) for g in raw_groups if g} if isinstance(raw_groups, list) else set()
+    for organisation, entries in sorted(mapping.items()):
+        for entry in entries if isinstance(entries, list) else []:
+            key = fold(str(entry))
+            if (key.startswith("grupp:") and key.removeprefix("grupp:") in groups) or key == email or (
+                    domain and key == domain):
+                return clean_name(str(organisation))
     return None

@@ -46,6 +46,11 @@ def add_upload(con: duckdb.DuckDBPyConnection, upload_id: int) -> None:
     )
 
 
+def add_event(con: duckdb.DuckDBPyConnection, event_id: int) -> None:
+    """Counts one event added outside an upload (a report from the Rapportera form)."""
+    con.execute(f"INSERT INTO event_counts {_AGGREGATE} WHERE id = ? GROUP BY ALL", [event_id]).fetchall()
+
+
 def remove_upload(con: duckdb.DuckDBPyConnection, upload_id: int) -> None:
     """Forgets the counts of an upload whose events are being removed."""
     con.execute("DELETE FROM event_counts WHERE upload_id = ?", [upload_id])
