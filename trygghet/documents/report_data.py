@@ -213,6 +213,13 @@ def _followed(con: duckdb.DuckDBPyConnection, period: ReportPeriod, key: str, sn
     return previous_key, result
 
 
+def _in_order(con: duckdb.DuckDBPyConnection, districts: tuple[str, ...]) -> tuple[str, ...]:
+    """The chosen districts in the municipality's own order: the same choice is the same report
+    whichever order it was made in."""
+    order = [r[0] for r in con.execute("SELECT name FROM districts ORDER BY sort_order, name").fetchall()]
+    return tuple([d for d in order if d in districts] + sorted(d for d in set(districts) if d not in order))
+
+
 def _decision(con: duckdb.DuckDBPyConnection, period: ReportPeriod, key: str) -> plans.PlanDecision:
     """The council's decision on the period's plan as it stood at the period's end: one taken later
     belongs to a later report."""
@@ -225,6 +232,7 @@ def _decision(con: duckdb.DuckDBPyConnection, period: ReportPeriod, key: str) ->
 def report_data(con: duckdb.DuckDBPyConnection, period: ReportPeriod, districts: tuple[str, ...] = (),
                 today: dt.date | None = None) -> ReportData:
     today = today or clock.today()
+    districts = _in_order(con, districts)
     last = con.execute("SELECT max(day)::DATE FROM event_counts WHERE day < ?", [period.window.end]).fetchone()[0]
     window = period.window
     complete = last is not None and last >= period.last_day and today > period.last_day
