@@ -17,19 +17,15 @@ from pathlib import Path
 
 import duckdb
 
+from trygghet.core import config
 from trygghet.core import reference_lists as defaults
 from trygghet.store import connection, migrations
 from trygghet.store.write_queue import DatabaseBusy
 
-DEFAULT_DB = Path("data") / "trygghet.duckdb"
-
 
 def resolve_db_path(explicit: str | os.PathLike[str] | None = None) -> Path:
     """--db, else the environment variable TRYGGHET_DB, else data/trygghet.duckdb."""
-    if explicit:
-        return Path(explicit)
-    env = os.environ.get("TRYGGHET_DB")
-    return Path(env) if env else DEFAULT_DB
+    return Path(explicit) if explicit else config.database_file()
 
 
 # Events are de-duplicated by (source, the reporter's own id) when an id is given,
