@@ -379,7 +379,8 @@ def _stashed(path: Path, data: bytes) -> Any:
     try:
         with open(path, "rb") as stream:
             prepared = pickle.load(stream)  # written by the preview's child, in a folder only we can read
-    except (OSError, EOFError, pickle.UnpicklingError):
+    except (OSError, EOFError, pickle.UnpicklingError, ImportError, AttributeError):
+        # ImportError/AttributeError: left by a release whose classes have since moved; read the file again.
         return None
     if hashlib.sha256(data).hexdigest() != prepared.sha256:
         return None
