@@ -9,6 +9,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
+from trygghet.analysis import data_start
 from trygghet.core import clock
 from trygghet.core.formatting import fmt_date, fmt_int
 from trygghet.documents.model import Bullets, Document, Figure, Heading, Paragraph, Table
@@ -53,7 +54,9 @@ def minutes(con: duckdb.DuckDBPyConnection, meeting_id: int, now: dt.datetime | 
 
     # 1. Lägesbild
     doc.add(Heading(f"1. Lägesbild {week.label} ({fmt_date(week.monday())} – {fmt_date(week.sunday())})"))
-    doc.add(Table.from_frame(tables.key_figures(agenda.key_figures, m)))
+    doc.add(Table.from_frame(tables.key_figures(agenda.key_figures, m, agenda.key_figure_gaps)))
+    if agenda.key_figure_gaps:
+        doc.add(Paragraph(data_start.key_figure_note(agenda.key_figure_gaps), "small"))
     doc.add(Heading("Det här sticker ut", 2))
     if agenda.notable:
         doc.add(Bullets([f"{'Ökning' if n.change.direction == 'upp' else 'Minskning'}: {n.sentence}."
@@ -70,7 +73,7 @@ def minutes(con: duckdb.DuckDBPyConnection, meeting_id: int, now: dt.datetime | 
         caption=figures.weekly_summary(agenda.weekly),
         height=420,
     ))
-    shown, flagged = tables.compstat_rows(agenda.compstat, limit=8)
+    shown, flagged = tables.compstat_rows(agenda.compstat, limit=8, missing=agenda.compstat_gaps)
     if not shown.empty:
         doc.add(Heading("Jämförelse per kategori", 2))
         doc.add(Table.from_frame(shown, highlight=flagged))

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 import duckdb
 import pandas as pd
 
-from trygghet.analysis import compstat, queries, stats
+from trygghet.analysis import compstat, data_start, queries, stats
 from trygghet.analysis.priority_areas import priority_area_status
 from trygghet.core.formatting import fmt_date, fmt_dec
 from trygghet.core.periods import IsoWeek, Window, previous_weeks, week_window, year_to_date
@@ -172,6 +172,9 @@ class Agenda:
     focus: list[FocusPlace]
     changes: pd.DataFrame
     data_until: dt.date | None
+    # The comparisons that reach back before the data began (data_start): 'ingen jämförelse …', never 0.
+    key_figure_gaps: dict[str, str] = field(default_factory=dict)
+    compstat_gaps: dict[str, str] = field(default_factory=dict)
 
 
 def agenda(con: duckdb.DuckDBPyConnection, meeting_id: int) -> Agenda | None:
@@ -190,6 +193,7 @@ def agenda(con: duckdb.DuckDBPyConnection, meeting_id: int) -> Agenda | None:
     weekly["count"] = weekly["count"].astype(int)
     areas_window = year_to_date(week)
     last_day = con.execute("SELECT max(day)::DATE FROM event_counts").fetchone()[0]
+    first = data_start.first_day(con, filters.sources)
     return Agenda(
         meeting=meeting,
         previous=previous,
@@ -201,11 +205,13 @@ def agenda(con: duckdb.DuckDBPyConnection, meeting_id: int) -> Agenda | None:
         followup=followup_interventions(con, meeting.held_on, meeting.districts),
         previous_focus=focus_followup(con, focus_places(con, previous.id), week) if previous else
         pd.DataFrame(columns=FOCUS_COLUMNS),
-        areas=priority_area_status(con, meeting.districts, areas_window, meeting.held_on),
+        areas=priority_area_status(con, meeting.districts, areas_window, meeting.held_on, first_day=first),
         areas_window=areas_window,
         decisions=decisions(con, meeting),
         focus=focus_places(con, meeting.id),
         changes=meeting_changes(con, meeting),
         data_until=last_day,
+        key_figure_gaps=data_start.key_figure_gaps(week, first),
+        compstat_gaps=data_start.compstat_gaps(week, first),
     )
 

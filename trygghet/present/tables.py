@@ -3,11 +3,11 @@ the minutes show the rows the room saw."""
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from trygghet.analysis import compstat
+from trygghet.analysis import compstat, data_start
 from trygghet.analysis.interventions import FIELD_LABELS
 from trygghet.core.formatting import MISSING, fmt_date, fmt_int
 from trygghet.meeting.records import DONE, FocusPlace, Meeting
@@ -38,22 +38,28 @@ def _text(value: object, missing: str = MISSING) -> str:
     return text or missing
 
 
-def key_figures(figures: dict[str, float], meeting: Meeting) -> pd.DataFrame:
+def key_figures(figures: dict[str, float], meeting: Meeting, missing: Mapping[str, str] | None = None) -> pd.DataFrame:
+    """The key figures; those in `missing` (data_start.key_figure_gaps) reach before the data: '–'."""
     week = meeting.week
+    gone = missing or {}
     return pd.DataFrame([{
         f"Händelser v. {week.week}": fmt_int(figures["week"]),
-        f"Veckan före (v. {week.shift(-1).week})": fmt_int(figures["previous_week"]),
-        "Snitt 4 veckor före": f"{figures['previous_4_mean']:.1f}".replace(".", ","),
-        f"Samma vecka i fjol (v. {week.same_week_last_year().week})": fmt_int(figures["last_year"]),
+        f"Veckan före (v. {week.shift(-1).week})":
+            MISSING if "previous_week" in gone else fmt_int(figures["previous_week"]),
+        "Snitt 4 veckor före":
+            MISSING if "previous_4" in gone else f"{figures['previous_4_mean']:.1f}".replace(".", ","),
+        f"Samma vecka i fjol (v. {week.same_week_last_year().week})":
+            MISSING if "last_year" in gone else fmt_int(figures["last_year"]),
     }])
 
 
-def compstat_cells(counts: pd.DataFrame, limit: int | None = 8,
-                   columns: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+def compstat_cells(counts: pd.DataFrame, limit: int | None = 8, columns: list[str] | None = None,
+                   missing: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The CompStat table with the categories of the most events this week (all with limit=None),
     and the total last; beside it, per cell, 'upp'/'ned' where the change is statistically sure.
-    With `columns`, only those columns are kept."""
-    table, flags = compstat.compstat_table(counts)
+    With `columns`, only those columns are kept; with `missing` (data_start.compstat_gaps), the
+    comparisons that reach before the data read 'ingen jämförelse …'."""
+    table, flags = data_start.blank_compstat(*compstat.compstat_table(counts), missing or {})
     if table.empty:
         return table, flags
     body = table.iloc[:-1].assign(_n=counts["week"].to_numpy())
@@ -66,11 +72,11 @@ def compstat_cells(counts: pd.DataFrame, limit: int | None = 8,
     return shown, flags
 
 
-def compstat_rows(counts: pd.DataFrame, limit: int | None = 8,
-                  columns: list[str] | None = None) -> tuple[pd.DataFrame, list[bool]]:
+def compstat_rows(counts: pd.DataFrame, limit: int | None = 8, columns: list[str] | None = None,
+                  missing: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, list[bool]]:
     """compstat_cells for a document's table, which marks whole rows: those with a sure change in
     any of the kept columns (the cell's ▲/▼ says which way)."""
-    shown, flags = compstat_cells(counts, limit, columns)
+    shown, flags = compstat_cells(counts, limit, columns, missing)
     return shown, [bool((flags.loc[i] != "").any()) for i in flags.index]
 
 

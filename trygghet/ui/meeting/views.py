@@ -9,7 +9,8 @@ import datetime as dt
 import pandas as pd
 import streamlit as st
 
-from trygghet.core.formatting import fmt_date, fmt_dec, fmt_int
+from trygghet.analysis import data_start
+from trygghet.core.formatting import MISSING, fmt_date, fmt_dec, fmt_int
 from trygghet.meeting.agenda import Agenda
 from trygghet.present import figures, table_style, tables
 from trygghet.ui import safe_text, widgets
@@ -43,13 +44,19 @@ def lagesbild(page: MeetingPage, agenda: Agenda) -> None:
     presenting = page.presenting
     since = f" · förra mötet {fmt_date(agenda.previous.held_on)}" if agenda.previous else ""
     st.header(f"1. Lägesbild {week.label} ({fmt_date(week.monday())} – {fmt_date(week.sunday())}){since}")
+    gaps = agenda.key_figure_gaps
     cols = st.columns(4)
     cols[0].metric(f"Händelser {week.label}", fmt_int(key_figures["week"]),
-                   delta=f"{key_figures['week'] - key_figures['previous_week']:+d} mot veckan före".replace("+0", "±0"),
+                   delta=None if "previous_week" in gaps else
+                   f"{key_figures['week'] - key_figures['previous_week']:+d} mot veckan före".replace("+0", "±0"),
                    delta_color="off")
-    cols[1].metric(f"Veckan före ({week.shift(-1).label})", fmt_int(key_figures["previous_week"]))
-    cols[2].metric("Snitt 4 veckor före", fmt_dec(key_figures["previous_4_mean"], 1))
-    cols[3].metric(f"Samma vecka i fjol ({week.same_week_last_year().label})", fmt_int(key_figures["last_year"]))
+    cols[1].metric(f"Veckan före ({week.shift(-1).label})",
+                   MISSING if "previous_week" in gaps else fmt_int(key_figures["previous_week"]))
+    cols[2].metric("Snitt 4 veckor före", MISSING if "previous_4" in gaps else fmt_dec(key_figures["previous_4_mean"], 1))
+    cols[3].metric(f"Samma vecka i fjol ({week.same_week_last_year().label})",
+                   MISSING if "last_year" in gaps else fmt_int(key_figures["last_year"]))
+    if gaps:
+        st.caption(data_start.key_figure_note(gaps))
 
     left, right = st.columns([6, 5], gap="large")
     with left:
@@ -62,7 +69,8 @@ def lagesbild(page: MeetingPage, agenda: Agenda) -> None:
             st.write("Inga statistiskt säkra förändringar mot de fyra veckorna före i någon stadsdel och kategori.")
         shown, flags = tables.compstat_cells(
             agenda.compstat, limit=4 if presenting else 8,
-            columns=["Kategori", "Vecka", "Snitt 4 v. före", "± vecka"] if presenting else None)
+            columns=["Kategori", "Vecka", "Snitt 4 v. före", "± vecka"] if presenting else None,
+            missing=agenda.compstat_gaps)
         if not shown.empty:
             st.markdown("**Kategorier med flest händelser**")
             static_table(page, shown, f"mote-compstat-{m.id}", cell_flags=flags,
