@@ -10,7 +10,7 @@ from pathlib import Path
 import numpy as np
 from openpyxl import Workbook
 
-from trygghet.core.reference_lists import CATEGORIES
+from trygghet.core.initial_lists import CATEGORIES
 
 OUT = Path(__file__).resolve().parent / "out"
 DISTRICTS = ["Centrum", "Hamnen", "Norrby", "Söderby", "Björkdalen", "Ekbacken", "Granlunda", "Hagaberg", "Lindö",

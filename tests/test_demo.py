@@ -10,7 +10,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from trygghet.core import reference_lists as defaults
+from trygghet.core import initial_lists as defaults
 from trygghet.demo import events as demo_events
 from trygghet.demo.build import DemoSummary, build_demo
 

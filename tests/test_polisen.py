@@ -23,7 +23,7 @@ from pathlib import Path
 import pytest
 
 from trygghet.cli import format_report
-from trygghet.core import reference_lists as defaults
+from trygghet.core import initial_lists as defaults
 from trygghet.ingest.importer import FileReport, import_file
 from trygghet.ingest.polisen import fetch, gazetteer, parse, type_map
 from trygghet.store import installation_settings as settings

@@ -13,7 +13,7 @@ import pytest
 from openpyxl.utils import get_column_letter
 from python_calamine import CalamineWorkbook, SheetVisibleEnum
 
-from trygghet.core import reference_lists as defaults
+from trygghet.core import initial_lists as defaults
 from trygghet.ingest import sheetspec
 from trygghet.ingest.excel_template import (
     LAST_ROW,

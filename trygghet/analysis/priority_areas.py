@@ -21,8 +21,8 @@ import pandas as pd
 from trygghet.analysis import data_start, stats
 from trygghet.core.filters import Filters, event_conditions
 from trygghet.core.formatting import fmt_change_int, fmt_change_pct
+from trygghet.core.initial_lists import OPEN_STATUSES, STATUSES
 from trygghet.core.periods import Window
-from trygghet.core.reference_lists import OPEN_STATUSES, STATUSES
 from trygghet.store.sql import in_list
 
 RUNNING, PLANNED = "Pågående", "Planerad"

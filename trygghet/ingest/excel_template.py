@@ -26,7 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from trygghet.core import clock
-from trygghet.core import reference_lists as defaults
+from trygghet.core import initial_lists as defaults
 from trygghet.ingest.excel_export import put
 from trygghet.ingest.reporters import INTERVALS, NOTHING_TO_REPORT
 from trygghet.ingest.sheetspec import (

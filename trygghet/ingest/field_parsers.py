@@ -13,7 +13,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from trygghet.core.formatting import fmt_int
-from trygghet.core.reference_lists import STATUSES
+from trygghet.core.initial_lists import STATUSES
 from trygghet.core.text import Vocabulary, split_list
 from trygghet.ingest import cells as V
 from trygghet.ingest import reporters

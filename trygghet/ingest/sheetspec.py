@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from trygghet.core.reference_lists import STATUSES
+from trygghet.core.initial_lists import STATUSES
 from trygghet.core.text import header_key
 
 

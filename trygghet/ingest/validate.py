@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from trygghet.core import privacy
-from trygghet.core.reference_lists import DEFAULT_SOURCE
+from trygghet.core.initial_lists import DEFAULT_SOURCE
 from trygghet.core.text import clean, header_key
 from trygghet.ingest import cells as V
 from trygghet.ingest import reporters

@@ -18,8 +18,8 @@ import pandas as pd
 from trygghet.analysis import compstat, data_start, queries, stats
 from trygghet.analysis.priority_areas import priority_area_status
 from trygghet.core.formatting import fmt_date, fmt_dec
+from trygghet.core.initial_lists import OPEN_STATUSES
 from trygghet.core.periods import IsoWeek, Window, previous_weeks, week_window, year_to_date
-from trygghet.core.reference_lists import OPEN_STATUSES
 from trygghet.meeting.records import (
     ORIGIN,
     FocusPlace,

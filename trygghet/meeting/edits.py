@@ -17,7 +17,7 @@ import duckdb
 import pandas as pd
 
 from trygghet.core.formatting import fmt_date
-from trygghet.core.reference_lists import STATUSES
+from trygghet.core.initial_lists import STATUSES
 from trygghet.meeting import records
 from trygghet.meeting.records import DONE, OPEN, ORIGIN, FocusPlace, Meeting, MeetingError, Participant, Removed
 from trygghet.store import access, audit

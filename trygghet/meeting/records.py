@@ -30,8 +30,8 @@ from trygghet.core import clock, privacy
 from trygghet.core.errors import UserError
 from trygghet.core.filters import Filters
 from trygghet.core.formatting import fmt_date
+from trygghet.core.initial_lists import OPEN_STATUSES, STATUSES
 from trygghet.core.periods import IsoWeek, latest_complete_week
-from trygghet.core.reference_lists import OPEN_STATUSES, STATUSES
 from trygghet.store import access, audit
 from trygghet.store.access import Actor
 from trygghet.store.db import Database

@@ -18,7 +18,7 @@ from pathlib import Path
 import duckdb
 
 from trygghet.core import config
-from trygghet.core import reference_lists as defaults
+from trygghet.core import initial_lists as defaults
 from trygghet.store import connection, migrations
 from trygghet.store.write_queue import DatabaseBusy
 

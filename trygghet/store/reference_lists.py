@@ -1,7 +1,7 @@
 """The reference lists as stored, each read by one named function in the order the app shows them.
 
 Districts and categories keep the administrator's order (sort_order, then name); the others are
-alphabetical. The lists a new database starts with are in trygghet.core.reference_lists."""
+alphabetical. The lists a new database starts with are in trygghet.core.initial_lists."""
 
 from __future__ import annotations
 

@@ -8,7 +8,7 @@ from collections.abc import Callable
 from suite_days import TODAY
 
 from trygghet.analysis import queries
-from trygghet.core import reference_lists as defaults
+from trygghet.core import initial_lists as defaults
 from trygghet.ingest.excel_template import lists_from_database
 from trygghet.ingest.importer import FileReport, load_vocabularies
 from trygghet.store import reference_lists as lists

@@ -11,8 +11,8 @@ from dataclasses import dataclass, field
 import duckdb
 import numpy as np
 
+from trygghet.core import initial_lists as defaults
 from trygghet.core import privacy
-from trygghet.core import reference_lists as defaults
 from trygghet.core.formatting import fmt_int
 from trygghet.core.text import Vocabulary, clean
 from trygghet.ingest.field_parsers import MAX_TEXT
@@ -32,6 +32,7 @@ from trygghet.ingest.reader import FileError
 from trygghet.ingest.validate import ParsedSheet, Rejection, RowError
 from trygghet.store import db as dbmod
 from trygghet.store import installation_settings as settings
+from trygghet.store import reference_lists
 from trygghet.store.db import Database
 
 SOURCE = "Polisen (öppna data)"
@@ -103,7 +104,7 @@ def _context(db: Database, kommun: str | None) -> _Context:
         stored_kommun = settings.police_kommun(db)
         with db.read() as con:
             districts = district_rows(con)
-            categories = [r[0] for r in con.execute("SELECT name FROM categories ORDER BY sort_order, name").fetchall()]
+            categories = reference_lists.categories(con)
             overrides = stored_type_map(con)
     if not (kommun and kommun.strip()):
         kommun, origin = stored_kommun, "inställningen"

@@ -11,7 +11,7 @@ import pandas as pd
 
 from trygghet.core import privacy
 from trygghet.core.text import clean, fold
-from trygghet.store import access, audit
+from trygghet.store import access, audit, reference_lists
 from trygghet.store import db as dbmod
 from trygghet.store.access import Actor
 from trygghet.store.db import Database
@@ -188,5 +188,5 @@ def save_type_map(db: Database, frame: pd.DataFrame, actor: Actor) -> int:
 def category_choices(db: Database) -> list[str]:
     """The categories a police type can be mapped to: the app's own and "Övrigt (polisen)"."""
     with db.read() as con:
-        categories = [r[0] for r in con.execute("SELECT name FROM categories ORDER BY sort_order, name").fetchall()]
+        categories = reference_lists.categories(con)
     return list(dict.fromkeys([*categories, OTHER_CATEGORY]))

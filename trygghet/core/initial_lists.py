@@ -1,4 +1,6 @@
-"""Reference lists a new database starts with: categories, statuses, organisations, colours."""
+"""The lists a new database starts with: categories, statuses, organisations, colours.
+
+The stored lists, as a municipality has changed them, are read by trygghet.store.reference_lists."""
 
 from __future__ import annotations
 
