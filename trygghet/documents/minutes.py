@@ -78,7 +78,7 @@ def minutes(con: duckdb.DuckDBPyConnection, meeting_id: int, now: dt.datetime | 
         doc.add(Heading("Jämförelse per kategori", 2))
         doc.add(Table.from_frame(shown, highlight=flagged))
         doc.add(Paragraph(
-            "De åtta kategorierna med flest händelser veckan. Markerade rader har en statistiskt säker förändring "
+            "De åtta kategorierna med flest händelser under veckan. Markerade rader har en statistiskt säker förändring "
             "(exakt Poissontest, p < 0,01 och minst 3 händelser i skillnad).", "small"))
     if not agenda.top_places.empty:
         doc.add(Heading("Platser med flest händelser", 2))
