@@ -39,16 +39,21 @@ pages = [
     st.Page("pages/trygghetsmatning.py", title="Trygghetsmätning", icon=":material/sentiment_satisfied:",
             url_path="trygghetsmatning"),
     st.Page("pages/rapport.py", title="Rapport", icon=":material/article:", url_path="rapport"),
+    st.Page("pages/rapportera.py", title="Rapportera", icon=":material/edit_note:", url_path="rapportera"),
     st.Page("pages/data.py", title="Data", icon=":material/upload_file:", url_path="data"),
     st.Page("pages/admin.py", title="Administration", icon=":material/admin_panel_settings:", url_path="admin"),
 ]
-login.gate(db, pages)
+if login.gate(db, pages).is_reporter:
+    # A rapportör reports for its organisation and sees its own reports: no other page exists for it.
+    pages = [page for page in pages if page.url_path == "rapportera"]
 navigation = st.navigation(pages)
+reporter_only = len(pages) == 1
 if presenting:
     st.html(PRESENTATION_CSS)  # static CSS only
 shell.banners(db)
 login.open_mode_banner()
-sidebar.render(db)
+if not reporter_only:
+    sidebar.render(db)
 if kept_params:
     st.query_params.update(kept_params)
 login.sidebar_account()

@@ -6,7 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from trygghet.core.errors import UserError
-from trygghet.ingest import history, undo
+from trygghet.ingest import form_reports, history, undo
 from trygghet.store import access, audit, retention, snapshots
 from trygghet.store import installation_settings as settings
 from trygghet.ui import cache, login, safe_text, shell, widgets
@@ -106,6 +106,12 @@ with settings_tab:
     if st.button("Spara valet", disabled=policy == current):
         run(lambda: settings.set_pii_policy(db, policy, actor), "Valet är sparat.")
     st.divider()
+    reviewed = form_reports.review_required(db)
+    review = st.toggle("Granskning: rapporter från sidan Rapportera räknas först när en redigerare har godkänt dem",
+                       value=reviewed, help="Godkännanden, ändringar och avvisningar står i granskningsloggen.")
+    if st.button("Spara granskningen", disabled=review == reviewed):
+        run(lambda: form_reports.set_review_required(db, review, actor), "Granskningen är sparad.")
+    st.divider()
     days = retention.retention_days()
     st.write(
         f"Originalfilerna från uppladdningar sparas i {days} dagar (ändras med miljövariabeln "
@@ -119,10 +125,12 @@ with accounts_tab:
     accounts = access.load_accounts()
     if accounts:
         st.dataframe(
-            pd.DataFrame({"Konto": list(accounts), "Roll": [access.ROLE_LABELS[a["role"]] for a in accounts.values()]}),
+            pd.DataFrame({"Konto": list(accounts), "Roll": [access.ROLE_LABELS[a["role"]] for a in accounts.values()],
+                          "Organisation": [a.get("organisation", "") for a in accounts.values()]}),
             hide_index=True, width="stretch",
         )
     st.caption(
-        "Lokala konton läggs till på servern med 'python -m trygghet user add NAMN --role redigerare'; "
+        "Lokala konton läggs till på servern med 'python -m trygghet user add NAMN --role redigerare' (en rapportör "
+        "med '--role rapportör --organisation Väktarbolaget'); "
         "lösenorden sparas bara som argon2-hashar. Med OpenID Connect styrs rollerna av [roller] i secrets.toml."
     )

@@ -12,7 +12,7 @@ from trygghet.analysis import compstat, data_start, queries
 from trygghet.core import clock
 from trygghet.core.formatting import MISSING, fmt_dec, fmt_int
 from trygghet.present import chart_style, table_style
-from trygghet.ui import cache, login, safe_text, shell, sidebar, widgets
+from trygghet.ui import cache, coverage_view, login, safe_text, shell, sidebar, widgets
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = shell.database()
@@ -44,6 +44,10 @@ cols[3].metric(f"Samma vecka i fjol (v. {week.same_week_last_year().week})",
 if gaps:
     st.caption(data_start.key_figure_note(gaps))
 
+# Silence is not calm: who has reported, and what the figures above lack when someone has not.
+st.header("Rapportering")
+coverage_view.show(db, week, today, "oversikt", filters.districts)
+
 st.header("Det här sticker ut")
 cells = cache.query(queries.district_category_week, db, filters)
 notable = compstat.notable_changes(cells)
@@ -51,8 +55,11 @@ if notable:
     st.markdown(
         "\n".join(f"- {'▲' if n.change.direction == 'upp' else '▼'} {safe_text.plain(n.sentence)}" for n in notable),
     )
+elif (short := compstat.history_note(cells)) is not None:
+    st.write(short)
 else:
-    st.write("Inga statistiskt säkra förändringar mot de fyra veckorna före i någon stadsdel och kategori.")
+    st.write("Inga statistiskt säkra förändringar mot de 52 veckorna före i någon stadsdel och kategori.")
+st.caption(compstat.NOTABLE_RULE)
 
 st.header("Jämförelse per kategori")
 counts = cache.query(queries.compstat_counts, db, filters, "category")
@@ -62,11 +69,7 @@ if table.empty:
 else:
     widgets.table(table, f"compstat-v{week.week}-{week.year}", styler=table_style.flag_styler(table, flags),
              height=table_style.table_height(len(table)))
-    st.caption(
-        "▲/▼ och färg bara där förändringen är statistiskt säker (exakt Poissontest, p < 0,01, minst 3 händelser "
-        "i skillnad). Vecka jämförs med snittet av de fyra veckorna före; 28 dagar och hittills i år med samma "
-        "period i fjol. Procent visas först när jämförelsetalet är minst 10."
-    )
+    st.caption(compstat.COMPSTAT_RULE)
 
 left, right = st.columns(2)
 with left:

@@ -15,11 +15,12 @@ import duckdb
 import numpy as np
 
 from trygghet.core import clock
-from trygghet.core import reference_lists as defaults
+from trygghet.core import initial_lists as defaults
 from trygghet.demo import events as demo_events
 from trygghet.demo.interventions import Intervention, insert_interventions, insert_priority_areas, plan_interventions
 from trygghet.demo.lagesbild import insert_lagesbild
 from trygghet.demo.places import DISTRICTS, MUNICIPALITY, POLICE_AREA
+from trygghet.demo.reporters import insert_reporters
 from trygghet.demo.survey import insert_survey
 from trygghet.store import db, event_counts
 
@@ -108,6 +109,7 @@ def _fill(
     event_counts.rebuild(con)
     insert_survey(con, rng, start, end, categories, counts)
     insert_lagesbild(con, seed, start, end)
+    insert_reporters(con, seed, end)
     db.set_meta(con, "is_demo", "1")
     db.set_meta(con, "municipality", MUNICIPALITY)
     db.set_meta(con, "demo_seed", str(seed))

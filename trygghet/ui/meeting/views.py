@@ -13,7 +13,7 @@ from trygghet.analysis import data_start
 from trygghet.core.formatting import MISSING, fmt_date, fmt_dec, fmt_int
 from trygghet.meeting.agenda import Agenda
 from trygghet.present import figures, table_style, tables
-from trygghet.ui import safe_text, widgets
+from trygghet.ui import coverage_view, safe_text, widgets
 from trygghet.ui.meeting import forms, session
 from trygghet.ui.meeting.context import MeetingPage
 from trygghet.ui.meeting.display import minutes_buttons, static_table, styled
@@ -84,6 +84,9 @@ def lagesbild(page: MeetingPage, agenda: Agenda) -> None:
     if not presenting and not agenda.top_places.empty:
         st.markdown("**Platser med flest händelser**")
         widgets.table(agenda.top_places, f"mote-platser-{m.id}")
+    # Who has reported the week, and who is missing: a quiet week may be a silent reporter.
+    st.markdown("**Rapportering**")
+    coverage_view.show(page.db, week, page.today, f"mote-{m.id}", tuple(m.districts), presenting)
 
 
 def insatser(page: MeetingPage, agenda: Agenda, editable: bool) -> None:
@@ -115,7 +118,8 @@ def insatser(page: MeetingPage, agenda: Agenda, editable: bool) -> None:
             static_table(page, shown.drop(columns=["Kommentar"]) if presenting else shown, f"mote-uppfoljning-{m.id}",
                          highlight=list(followup["overdue"]))
     if not agenda.changes.empty:
-        with st.expander(f"Ändringar gjorda på mötet ({len(agenda.changes)})", expanded=not presenting):
+        # Counted as the table below shows them: one row per intervention, however many fields changed.
+        with st.expander(f"Ändringar gjorda på mötet ({agenda.changes['id'].nunique()})", expanded=not presenting):
             st.dataframe(tables.changes(agenda.changes), hide_index=True, width="stretch")
     if agenda.previous is not None:
         st.markdown(f"**Fokusplatser från mötet {fmt_date(agenda.previous.held_on)}** – händelser "

@@ -1,0 +1,71 @@
+"""The Rapportera page, Översikt's coverage and the rapportör's menu, run by Streamlit's AppTest."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.runtime import pages_manager
+from streamlit.testing.v1 import AppTest
+
+from trygghet.ingest.importer import FileReport
+from trygghet.store import access
+from trygghet.store.access import Actor
+from trygghet.store.db import Database
+
+APP = str(Path(__file__).resolve().parent.parent / "app.py")
+
+
+@pytest.fixture
+def app_db(database: Database, make_xlsx: Callable[..., bytes], upload: Callable[..., FileReport],
+           monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> Database:
+    original = pages_manager.PagesManager.__init__
+
+    def init(self: pages_manager.PagesManager, *args: object, **kwargs: object) -> None:
+        original(self, *args, **kwargs)  # type: ignore[arg-type]
+        pages_manager.PagesManager.uses_pages_directory = False
+
+    monkeypatch.setattr(pages_manager.PagesManager, "__init__", init)
+    upload(make_xlsx({"Rapportörer": [["Rapportör"], ["Väktarbolaget"], ["Skolan"]]}), "r.xlsx")
+    upload(make_xlsx({"Händelser": [["Datum", "Stadsdel", "Kategori", "Källa"],
+                                    [dt.date(2026, 11, 24), "Norrby", "Klotter", "Väktarbolaget"],
+                                    [dt.date(2026, 11, 17), "Norrby", "Klotter", "Skolan"]]}), "h.xlsx")
+    monkeypatch.setenv("TRYGGHET_DB", str(database.path))
+    monkeypatch.setenv("TRYGGHET_RAISE_ERRORS", "1")
+    path = tmp_path / "konton.toml"
+    access.save_account("vakt", access.REPORTER, "vaktens långa lösenord", path, organisation="Väktarbolaget")
+    monkeypatch.setenv("TRYGGHET_USERS", str(path))
+    return database
+
+
+def test_oversikt_shows_who_is_missing_and_the_reminder(app_db: Database) -> None:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["login_actor"] = Actor("red", "redigerare")
+    at.run()
+    assert not at.exception
+    # Shown as plain text: Markdown's punctuation arrives escaped.
+    assert [w.value.replace("\\", "") for w in at.warning] == ["Saknas: Skolan v. 48"]
+    assert any("Påminnelse: rapport till lägesbilden v. 48 2026" in c.value for c in at.code)
+
+
+def test_a_rapportor_has_only_the_rapportera_page(app_db: Database) -> None:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["login_actor"] = Actor("vakt", access.REPORTER, access.LOCAL, organisation="Väktarbolaget")
+    at.run()
+    assert not at.exception
+    assert [t.value for t in at.title] == ["Rapportera"]
+    assert not at.metric  # no figures of the dashboards
+    assert any("Du rapporterar för Väktarbolaget" in c.value for c in at.caption)
+    at.selectbox(key="rapportera_stadsdel").select("Hamnen")
+    at.selectbox(key="rapportera_kategori").select("Klotter")
+    at.text_area(key="rapportera_beskrivning").input("Klotter på skolan, ring 070-123 45 67").run()
+    assert any("1 telefonnummer tas bort" in w.value for w in at.warning)
+    next(b for b in at.button if b.label == "Skicka rapporten").click().run()
+    assert not at.exception
+    assert any("Tack! Rapport 1 är sparad" in s.value.replace("\\", "") for s in at.success), [e.value for e in at.error]
+    with app_db.read() as con:
+        assert con.execute("SELECT source, district, description FROM events WHERE source = 'Väktarbolaget' "
+                           "AND district = 'Hamnen'").fetchall() == [
+            ("Väktarbolaget", "Hamnen", "Klotter på skolan, ring [telefonnummer borttaget]")]
