@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -204,6 +205,47 @@ def test_report_with_charts(demo: Demo) -> None:
             [PERIOD.window.start, END + dt.timedelta(days=1), *DISTRICTS],
         ).fetchone()[0]
     assert f"{fmt_int(total)} händelser rapporterades".replace("\xa0", " ") in word_words
+    check_accessible(doc, rendered.docx, rendered.pdf)
+
+
+def check_accessible(doc: documents.Document, word: bytes, pdf: bytes) -> None:
+    """What the public sector's accessibility rules ask of a document: a text alternative on every image,
+    figure titles in the Caption style, a table of contents, the title and the language set."""
+    document = docx.Document(io.BytesIO(word))
+    descriptions = [shape._inline.docPr.get("descr") for shape in document.inline_shapes]
+    assert len(descriptions) == len(doc.figures)
+    for description, figure in zip(descriptions, doc.figures, strict=True):
+        assert description and description.startswith("Stapeldiagram") and len(description) > 80
+        assert figure.table.rows[0][0] in description  # it names what the bars show
+    # The number is a SEQ field's shown result, which python-docx's .text leaves out.
+    captions = ["".join(p._p.xpath(".//w:t/text()")) for p in document.paragraphs if p.style.name == "Caption"]
+    assert captions == [f"Figur {i}. {f.title}" for i, f in enumerate(doc.figures, start=1)]
+    body = document.element.body.xml
+    assert 'TOC \\o "1-2"' in body and "SEQ Figur" in body
+    anchors = set(re.findall(r'w:anchor="(_Toc\d+)"', body))
+    assert anchors and anchors <= set(re.findall(r'w:name="(_Toc\d+)"', body))
+    assert document.core_properties.title == doc.title and document.core_properties.language == "sv-SE"
+    assert 'w:val="sv-SE"' in document.styles.element.xml
+    assert document.core_properties.created.replace(tzinfo=None) == doc.created
+    reader = PdfReader(io.BytesIO(pdf))
+    root = reader.trailer["/Root"]
+    assert root["/Lang"] == "sv-SE" and root["/ViewerPreferences"]["/DisplayDocTitle"]
+    assert reader.metadata.title == doc.title
+    assert reader.metadata["/CreationDate"] == f"D:{doc.created:%Y%m%d%H%M%S}"
+    titles = [o.title for o in reader.outline if not isinstance(o, list)]
+    assert "Sammanfattning" in titles and "Åtgärdsplan" in titles
+    assert "Innehåll" in normalise(pdf_text(pdf))
+
+
+def test_the_year_s_monthly_chart_keeps_readable_labels(demo: Demo) -> None:
+    with demo.db.read() as con:
+        doc = documents.report(con, ReportPeriod("år", 2025), (), today=MEETING_DAY)
+    monthly = next(f for f in doc.figures if f.title == "Händelser per månad")
+    # One row per month, each bar taller than its label's 19 px type, and no label shrunk to fit its bar.
+    assert len(monthly.table.rows) == 12
+    assert all(trace.orientation == "h" and trace.constraintext == "none" for trace in monthly.figure.data)
+    assert monthly.figure.layout.height >= 12 * 2 * 19
+    assert monthly.figure.layout.font.size >= 19
 
 
 def test_report_falls_back_to_tables_and_keeps_an_empty_analysis(demo: Demo, no_charts: None) -> None:

@@ -13,7 +13,7 @@ from trygghet.core.formatting import fmt_change_int, fmt_change_pct, fmt_date, f
 from trygghet.documents.report_data import ReportData
 from trygghet.present import figures
 
-MONTH_ROW = 46  # px per month in the horizontal monthly chart: its labels keep their full size
+MONTH_ROW = 58  # px per month in the horizontal monthly chart: each bar is taller than its label
 
 
 def period_labels(data: ReportData) -> tuple[str, str]:
@@ -63,6 +63,8 @@ def monthly_figure(data: ReportData) -> go.Figure:
                           "previous": data.monthly["previous"], "flag": ""})
     fig = figures.compare_figure(frame, current, previous, "Månad")
     fig.update_xaxes(title="Händelser per månad")
+    # Plotly shrinks a label to its bar's thickness by default; each bar is tall enough for its label.
+    fig.update_traces(constraintext="none")
     return fig
 
 
