@@ -221,34 +221,41 @@ def test_effect_data_counts_per_week_and_period(con: duckdb.DuckDBPyConnection) 
         "Norrby", dt.date(2026, 3, 2), dt.date(2026, 3, 29), False)
     assert data.categories == ("Klotter", "Skadegörelse")
     frame = data.frame
-    assert list(frame.columns) == ["week", "period", "treated", "control"]
+    assert list(frame.columns) == ["week", "period", "treated", "control", "buffer"]
     assert [pd.Timestamp(w).date() for w in frame["week"]] == WEEKS
     assert frame["period"].tolist() == PERIODS
     assert frame["treated"].tolist() == TREATED
     assert frame["control"].tolist() == CONTROL
+    assert frame["buffer"].tolist() == [0] * 8 and data.buffer == ()
     assert data.weeks == {"före": 2, "under": 4, "efter": 2}
 
 
-def test_effect_summary_is_the_hand_computed_difference_in_differences(con: duckdb.DuckDBPyConnection) -> None:
+def test_effect_data_counts_a_named_buffer_apart_from_the_comparison(con: duckdb.DuckDBPyConnection) -> None:
+    # Of the others' events Centrum has every third (i = 0, 3, 6, …), Hamnen the rest.
+    data = iv.effect_data(con, "INS-1", 2, 2, TODAY, buffer=("Hamnen", "Norrby"))
+    assert data.buffer == ("Hamnen",)  # the intervention's own district is never its buffer
+    assert data.frame["treated"].tolist() == TREATED
+    assert data.frame["buffer"].tolist() == [10, 10, 6, 6, 6, 6, 8, 12]
+    assert data.frame["control"].tolist() == [5, 5, 4, 4, 4, 4, 4, 6]
+
+
+def test_effect_summary_sums_the_periods_and_needs_four_weeks_on_each_side(con: duckdb.DuckDBPyConnection) -> None:
     data = iv.effect_data(con, "INS-1", 2, 2, TODAY)
     during = iv.effect_summary(data.frame)
     assert (during.treated_before, during.treated_during, during.control_before, during.control_during) == (
         20, 8, 30, 40)
     assert (during.weeks_before, during.weeks_during) == (2, 4)
-    # (8 / 20) / (40 / 30) = 0.3; se of the log ratio = sqrt(1/20 + 1/8 + 1/30 + 1/40).
-    assert during.ratio == pytest.approx(0.3)
-    se = math.sqrt(1 / 20 + 1 / 8 + 1 / 30 + 1 / 40)
-    assert during.ci_low == pytest.approx(0.3 * math.exp(-1.959964 * se), rel=1e-5)
-    assert during.ci_high == pytest.approx(0.3 * math.exp(1.959964 * se), rel=1e-5)
-    assert during.text == (
-        "Under insatsen: 70\u00a0% färre händelser än väntat utifrån utvecklingen i övriga stadsdelar "
-        "(95\u00a0% konfidensintervall: 23–88\u00a0% färre)."
-    )
+    # Two weeks before say nothing about how much the weeks vary by themselves.
+    assert during.ratio is None
+    assert during.text == ("Under insatsen: för kort tid för att bedöma effekten – det behövs minst 4 hela "
+                           "veckor både före och under.")
     after = iv.effect_summary(data.frame, "efter")
-    # (10 / 20) / (30 / 30) = 0.5
     assert (after.treated_during, after.control_during, after.weeks_during) == (10, 30, 2)
-    assert after.ratio == pytest.approx(0.5)
     assert after.text.startswith("Efter insatsen:")
+    # Four weeks before take in the Klotter event of Sunday 15 February: (8 / 21) / (40 / 30) = 2/7.
+    longer = iv.effect_summary(iv.effect_data(con, "INS-1", 4, 2, TODAY).frame)
+    assert (longer.treated_before, longer.weeks_before) == (21, 4)
+    assert longer.ratio == pytest.approx(2 / 7)
 
 
 def test_effect_summary_labels_an_uncertain_result_and_refuses_missing_periods() -> None:

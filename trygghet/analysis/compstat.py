@@ -1,25 +1,39 @@
 """The CompStat table and the week's notable changes, from counts to flagged comparisons.
 
-A change is flagged only when it is statistically meaningful (an exact Poisson rate
-test, see stats.compare); percent change on small counts is shown but never coloured.
+A change is flagged only when it is statistically sure by the one rule of stats.compare, with
+each series' own week-to-week variation (trygghet.analysis.dispersion); percent change on small
+counts is shown but never coloured.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 
-from trygghet.analysis import stats
+from trygghet.analysis import dispersion, stats
 from trygghet.core.formatting import fmt_change_int, fmt_change_pct, fmt_dec, fmt_int
 
 COLUMN_ORDER = ("week", "previous_4", "days28", "days28_last_year", "ytd", "ytd_last_year")
 
-# (count label, base label, change label, count column, base column, exposure, base exposure)
+# (count label, base label, change label, count column, base column, weeks counted, weeks of the base);
+# None for the year to date: its length depends on the week (column ytd_weeks).
 COMPARISONS = (
     ("Vecka", "Snitt 4 v. före", "± vecka", "week", "previous_4", 1.0, 4.0),
-    ("28 dagar", "Fjol 28 d.", "± 28 d.", "days28", "days28_last_year", 1.0, 1.0),
-    ("Hittills i år", "Fjol hittills", "± i år", "ytd", "ytd_last_year", 1.0, 1.0),
+    ("28 dagar", "Fjol 28 d.", "± 28 d.", "days28", "days28_last_year", 4.0, 4.0),
+    ("Hittills i år", "Fjol hittills", "± i år", "ytd", "ytd_last_year", None, None),
+)
+
+NOTABLE_RULE = (
+    "Varje stadsdel och kategori jämförs med sitt eget snitt och sin egen variation mellan veckorna de "
+    f"{dispersion.HISTORY_WEEKS} veckorna före: " + stats.FLAG_RULE
+)
+COMPSTAT_RULE = (
+    "Vecka jämförs med snittet av de fyra veckorna före; 28 dagar och hittills i år med samma period i fjol. "
+    f"Varje rad har sin egen variation mellan veckor, skattad ur de {dispersion.HISTORY_WEEKS} veckorna före: "
+    + stats.FLAG_RULE + " Procent visas först när jämförelsetalet är minst 10."
 )
 
 
@@ -28,6 +42,7 @@ class Notable:
     district: str
     category: str
     change: stats.Change
+    weeks: int  # the weeks of history the week was compared with
 
     @property
     def sentence(self) -> str:
@@ -35,44 +50,81 @@ class Notable:
         level = "ovanligt högt" if c.direction == "upp" else "ovanligt lågt"
         return (
             f"{self.category} i {self.district}: {fmt_int(c.count)} händelser, snitt {fmt_dec(c.expected, 1)} "
-            f"de senaste 4 veckorna – {level}"
+            f"per vecka de senaste {fmt_int(self.weeks)} veckorna – {level}"
         )
+
+
+def _shape(counts: pd.DataFrame, column: str) -> np.ndarray:
+    if column in counts.columns:
+        return counts[column].astype(float).fillna(math.inf).to_numpy()
+    return np.full(len(counts), math.inf)
 
 
 def compstat_table(counts: pd.DataFrame, name_label: str = "Kategori") -> tuple[pd.DataFrame, pd.DataFrame]:
     """The table to show, and beside it a frame of the same shape telling each cell's flag
-    ('upp', 'ned' or '') for colouring. A total row comes last."""
+    ('upp', 'ned' or '') for colouring. A total row comes last.
+
+    `counts` comes from queries.compstat_counts: the six windows, and per row the shape of its
+    weekly counts (shape, total_shape for the total row) and the length of the year to date
+    (ytd_weeks). Without them a row is tested as Poisson."""
     if counts.empty:
         return pd.DataFrame(), pd.DataFrame()
-    numeric = [c for c in counts.columns if c != "name"]
-    total = counts[numeric].sum().to_frame().T
+    total = counts[list(COLUMN_ORDER)].sum().to_frame().T
     total.insert(0, "name", "Totalt")
-    frame = pd.concat([counts, total], ignore_index=True)
-    rows, flags = [], []
-    for record in frame.itertuples(index=False):
-        row = {name_label: record.name}
-        flag = {name_label: ""}
-        for label, base_label, change_label, count_col, base_col, exposure, base_exposure in COMPARISONS:
-            count, base = int(getattr(record, count_col)), int(getattr(record, base_col))
-            change = stats.compare(count, base, exposure=exposure, base_exposure=base_exposure)
-            arrow = {"upp": "▲ ", "ned": "▼ "}.get(change.direction or "", "")
-            row[label] = fmt_int(count)
-            row[base_label] = fmt_dec(change.expected, 1) if base_exposure != exposure else fmt_int(base)
-            pct = f" ({fmt_change_pct(change.pct)})" if change.pct is not None and change.expected >= 10 else ""
-            row[change_label] = f"{arrow}{fmt_change_int(round(change.diff))}{pct}"
-            flag[label] = flag[base_label] = ""
-            flag[change_label] = change.direction or ""
-        rows.append(row)
-        flags.append(flag)
-    return pd.DataFrame(rows), pd.DataFrame(flags)
+    frame = pd.concat([counts[["name", *COLUMN_ORDER]], total], ignore_index=True)
+    shape = np.append(_shape(counts, "shape"), _shape(counts, "total_shape")[:1])
+    ytd_weeks = float(counts["ytd_weeks"].iloc[0]) if "ytd_weeks" in counts.columns else 1.0
+    columns: dict[str, list[str]] = {name_label: frame["name"].astype(str).tolist()}
+    flag_columns: dict[str, list[str]] = {name_label: [""] * len(frame)}
+    for label, base_label, change_label, count_col, base_col, weeks, base_weeks in COMPARISONS:
+        count = frame[count_col].astype(np.int64).to_numpy()
+        base = frame[base_col].astype(np.int64).to_numpy()
+        result = stats.compare_many(count, base, weeks or ytd_weeks, base_weeks or ytd_weeks, shape)
+        arrows = result["direction"].map({"upp": "▲ ", "ned": "▼ "}).fillna("")
+        columns[label] = [fmt_int(c) for c in count]
+        columns[base_label] = ([fmt_dec(e, 1) for e in result["expected"]] if base_weeks != weeks
+                               else [fmt_int(b) for b in base])
+        columns[change_label] = [
+            f"{arrow}{fmt_change_int(round(diff))}"
+            + (f" ({fmt_change_pct(diff / expected * 100)})" if expected >= 10 else "")
+            for arrow, diff, expected in zip(arrows, result["diff"], result["expected"], strict=True)
+        ]
+        flag_columns[label] = flag_columns[base_label] = [""] * len(frame)
+        flag_columns[change_label] = result["direction"].tolist()
+    order = [name_label] + [c for comparison in COMPARISONS for c in comparison[:3]]
+    return pd.DataFrame(columns)[order], pd.DataFrame(flag_columns)[order]
 
 
 def notable_changes(cells: pd.DataFrame, limit: int = 8) -> list[Notable]:
-    """Stadsdel × kategori cells whose week stands out against their own previous four weeks."""
+    """Stadsdel × kategori cells whose week stands out against their own previous 52 weeks.
+
+    `cells` comes from dispersion.cell_weeks (queries.district_category_week): week, hist_weeks,
+    hist_sum and shape per cell. A cell with fewer than MIN_HISTORY_WEEKS weeks of history is not tested."""
+    tested = cells[cells["hist_weeks"] >= dispersion.MIN_HISTORY_WEEKS] if len(cells) else cells
+    if tested.empty:
+        return []
+    result = stats.compare_many(
+        tested["week"].astype(np.int64).to_numpy(), tested["hist_sum"].astype(np.int64).to_numpy(),
+        1.0, tested["hist_weeks"].astype(float).to_numpy(), _shape(tested, "shape"),
+    )
     found = []
-    for record in cells.itertuples(index=False):
-        change = stats.compare(int(record.week), int(record.previous_4), exposure=1.0, base_exposure=4.0)
-        if change.direction:
-            found.append(Notable(record.district, record.category, change))
+    for record, row in zip(tested.itertuples(index=False), result.itertuples(index=False), strict=True):
+        if row.direction:
+            expected = float(row.expected)
+            change = stats.Change(int(record.week), expected, float(row.diff),
+                                  float(row.diff) / expected * 100 if expected > 0 else None,
+                                  float(row.p_value), row.direction)
+            found.append(Notable(record.district, record.category, change, int(record.hist_weeks)))
     found.sort(key=lambda n: (n.change.direction != "upp", n.change.p_value, -abs(n.change.diff)))
     return found[:limit]
+
+
+def history_note(cells: pd.DataFrame) -> str | None:
+    """Why nothing could be tested, when the data before the week is too short; else None."""
+    if cells.empty:
+        return None
+    weeks = int(cells["hist_weeks"].max())
+    if weeks >= dispersion.MIN_HISTORY_WEEKS:
+        return None
+    return (f"Jämförelsen behöver minst {dispersion.MIN_HISTORY_WEEKS} hela veckor med data före veckan; "
+            f"det finns {fmt_int(weeks)}.")

@@ -16,11 +16,12 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from trygghet.analysis import stats
+from trygghet.analysis import effect as effects
+from trygghet.analysis.effect import PERIOD_AFTER, PERIOD_BEFORE, PERIOD_DURING
 from trygghet.core import clock
 from trygghet.core.filters import Filters
+from trygghet.core.initial_lists import OPEN_STATUSES, STATUSES
 from trygghet.core.periods import IsoWeek, latest_complete_week
-from trygghet.core.reference_lists import OPEN_STATUSES, STATUSES
 from trygghet.store.sql import in_list
 
 # Swedish names of the interventions columns, as the upload template calls them.
@@ -37,8 +38,6 @@ FIELD_LABELS = {
     "comment": "Kommentar",
 }
 ORIGIN_LABELS = {"upload": "Uppladdning", "demo": "Demodata", "manual": "Manuell ändring"}
-
-PERIOD_BEFORE, PERIOD_DURING, PERIOD_AFTER = "före", "under", "efter"
 
 # The list shows running interventions before planned ones: they are what the meeting follows up.
 LIST_STATUS_ORDER = ("Pågående", "Planerad", "Avslutad", "Inställd")
@@ -179,8 +178,9 @@ class EffectData:
     categories: tuple[str, ...]  # empty: all categories were counted
     priority_area: str | None
     weeks_before_asked: int
-    # week (Monday, date), period ('före'/'under'/'efter'), treated, control
+    # week (Monday, date), period ('före'/'under'/'efter'), treated, control and buffer
     frame: pd.DataFrame = field(compare=False)
+    buffer: tuple[str, ...] = ()  # neighbouring districts to look for displacement in; not in the control
 
     @property
     def weeks(self) -> dict[str, int]:
@@ -211,6 +211,7 @@ def effect_data(
     weeks_after: int = 8,
     today: dt.date | None = None,
     data_range: tuple[dt.date | None, dt.date | None] | None = None,
+    buffer: tuple[str, ...] = (),
 ) -> EffectData | None:
     """Weekly counts from `weeks_before` weeks before the start to `weeks_after` after the end.
 
@@ -220,7 +221,8 @@ def effect_data(
     zero events that were never reported, not events that did not happen.
     None when the intervention is unknown or has no district or start date (see no_effect_reason).
     `data_range` is queries.event_date_range, for callers that already have it (the report asks for
-    every intervention's effect).
+    every intervention's effect). `buffer` names districts counted apart (column buffer) and
+    left out of the comparison, to see whether events moved there.
     """
     today = today or clock.today()
     row = con.execute(
@@ -240,6 +242,7 @@ def effect_data(
     open_ended = end is None
     end = max(start, today if end is None else end)
     categories = tuple(categories or ())
+    buffer = tuple(sorted(set(buffer) - {district}))
 
     first_day, last_day = data_range if data_range is not None else con.execute(
         "SELECT min(day)::DATE, max(day)::DATE FROM event_counts").fetchone()
@@ -255,56 +258,47 @@ def effect_data(
         weeks.append(week.monday())
         week = week.shift(1)
 
-    by_week: dict[dt.date, tuple[int, int]] = {}
+    by_week: dict[dt.date, tuple[int, int, int]] = {}
     if weeks:
         category_sql, category_params = "TRUE", []
         if categories:
             category_sql = f"category IN {in_list(categories)}"
             category_params = list(categories)
+        buffer_sql = f"district IN {in_list(buffer)}" if buffer else "FALSE"
         counts = con.execute(
             f"""
             SELECT date_trunc('week', day)::DATE AS week,
                    coalesce(sum(n) FILTER (WHERE district = ?), 0)::BIGINT AS treated,
-                   coalesce(sum(n) FILTER (WHERE district <> ?), 0)::BIGINT AS control
+                   coalesce(sum(n) FILTER (WHERE district <> ? AND NOT ({buffer_sql})), 0)::BIGINT AS control,
+                   coalesce(sum(n) FILTER (WHERE {buffer_sql}), 0)::BIGINT AS buffer
             FROM event_counts
             WHERE day >= ? AND day < ? AND {category_sql}
             GROUP BY 1
             """,
-            [district, district, weeks[0], weeks[-1] + dt.timedelta(days=7), *category_params],
+            [district, district, *buffer, *buffer, weeks[0], weeks[-1] + dt.timedelta(days=7), *category_params],
         ).fetchall()
-        by_week = {w: (int(t), int(c)) for w, t, c in counts}
+        by_week = {w: (int(t), int(c), int(b)) for w, t, c, b in counts}
     start_monday, end_monday = IsoWeek.of(start).monday(), IsoWeek.of(end).monday()
     # Built from plain lists in one go: the report asks this for every intervention.
     frame = pd.DataFrame({
         "week": weeks,
         "period": [PERIOD_BEFORE if w < start_monday else PERIOD_DURING if w <= end_monday else PERIOD_AFTER
                    for w in weeks],
-        "treated": np.array([by_week.get(w, (0, 0))[0] for w in weeks], dtype=np.int64),
-        "control": np.array([by_week.get(w, (0, 0))[1] for w in weeks], dtype=np.int64),
+        "treated": np.array([by_week.get(w, (0, 0, 0))[0] for w in weeks], dtype=np.int64),
+        "control": np.array([by_week.get(w, (0, 0, 0))[1] for w in weeks], dtype=np.int64),
+        "buffer": np.array([by_week.get(w, (0, 0, 0))[2] for w in weeks], dtype=np.int64),
     })
     return EffectData(
         intervention_id=iid, title=title, district=district, status=status, start=start, end=end,
         open_ended=open_ended, categories=categories, priority_area=area, weeks_before_asked=weeks_before,
-        frame=frame,
+        frame=frame, buffer=buffer,
     )
 
 
-def effect_summary(frame: pd.DataFrame, compare: str = PERIOD_DURING, level: float = 0.95) -> stats.Effect | None:
-    """Difference-in-differences of the weeks before against the weeks `compare` ('under' or 'efter').
-
-    The four counts are the sums per period of `frame` (from effect_data); the week counts are
-    the numbers of weeks in each period. None when either period has no weeks. The text is
-    stats.did_effect's, opening with 'Under insatsen:' or 'Efter insatsen:'.
+def effect_summary(frame: pd.DataFrame, compare: str = PERIOD_DURING, level: float = 0.95,
+                   buffer: tuple[str, ...] = ()) -> effects.Effect | None:
+    """The weeks before against the weeks `compare` ('under' or 'efter'), from effect_data's frame:
+    effect.summary, with the buffer's displacement when `buffer` names the districts in its column.
+    None when either period has no weeks. The text opens with 'Under insatsen:' or 'Efter insatsen:'.
     """
-    if compare not in (PERIOD_DURING, PERIOD_AFTER):
-        raise ValueError(compare)
-    before = frame[frame["period"] == PERIOD_BEFORE]
-    other = frame[frame["period"] == compare]
-    if before.empty or other.empty:
-        return None
-    return stats.did_effect(
-        int(before["treated"].sum()), int(other["treated"].sum()),
-        int(before["control"].sum()), int(other["control"].sum()),
-        weeks_before=len(before), weeks_during=len(other), level=level,
-        period="Under insatsen" if compare == PERIOD_DURING else "Efter insatsen",
-    )
+    return effects.summary(frame, compare, level, buffer)

@@ -5,13 +5,15 @@ the daily counts (trygghet.store.event_counts); only what needs single events re
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import duckdb
 import pandas as pd
 
+from trygghet.analysis import dispersion
 from trygghet.core.filters import Filters, event_conditions
+from trygghet.core.initial_lists import OPEN_STATUSES
 from trygghet.core.periods import IsoWeek, Window, last_28_days, previous_weeks, week_window, year_to_date
-from trygghet.core.reference_lists import OPEN_STATUSES
 from trygghet.store import reference_lists as lists
 from trygghet.store.sql import in_list
 
@@ -93,7 +95,7 @@ def compstat_counts(con: duckdb.DuckDBPyConnection, filters: Filters, by: str = 
     high = max(w.end for w in windows.values())
     order_table = "categories" if by == "category" else "districts"
     # Counted first and joined to the order table after: the join sees a few dozen rows, not every event.
-    return con.execute(
+    counts = con.execute(
         f"""
         WITH c AS (
             SELECT {by} AS name, {', '.join(selects)}
@@ -106,23 +108,19 @@ def compstat_counts(con: duckdb.DuckDBPyConnection, filters: Filters, by: str = 
         """,
         [*select_params, low, high, *params],
     ).df()
+    # Each row's own week-to-week variation, so that every table built from these counts flags alike.
+    history = dispersion.series_history(con, filters, by)
+    shapes = dict(zip(history["name"], history["shape"], strict=True))
+    counts["shape"] = [shapes.get(name, math.inf) for name in counts["name"]]
+    counts["total_shape"] = shapes.get(None, math.inf)
+    counts["ytd_weeks"] = windows["ytd"].days / 7
+    return counts
 
 
 def district_category_week(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame:
-    """Per stadsdel and category: the chosen week and the four weeks before, for the notable changes."""
-    week, before = week_window(filters.week), previous_weeks(filters.week, 4)
-    conditions, params = event_conditions(filters)
-    return con.execute(
-        f"""
-        SELECT district, category,
-               {_sum("day >= ?")} AS week,
-               {_sum("day < ?")} AS previous_4
-        FROM event_counts
-        WHERE day >= ? AND day < ? AND {conditions}
-        GROUP BY district, category
-        """,
-        [week.start, week.start, before.start, week.end, *params],
-    ).df()
+    """Per stadsdel and category: the chosen week, the four weeks before and the 52 weeks of history
+    the notable changes are tested against (dispersion.cell_weeks)."""
+    return dispersion.cell_weeks(con, filters)
 
 
 def top_places(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 10) -> pd.DataFrame:

@@ -1,43 +1,48 @@
-"""The statistics behind the arrows: is this week really different, and did the intervention work?
+"""The statistics behind the arrows: is this count really different from its base?
 
-Plain functions on counts – no database, no Streamlit – so every number the meeting
-sees can be checked by hand. Only the standard library and numpy are used (no scipy).
+Plain functions on counts – no database, no Streamlit – so every number the meeting sees can
+be checked by hand. The distributions come from scipy.stats; nothing here sums a distribution
+or inverts a quantile by hand.
 
-Counts of events are treated as Poisson. The weekly question "is 14 this week more
-than the usual 6?" is answered with the exact conditional test: given the total
-n = count + base_count, the week's share is Binomial(n, exposure / total exposure)
-if nothing has changed. Unlike comparing with the base mean as if it were known,
-this also accounts for the base being only a few weeks of data – so it is more
-cautious, which is what a room that reacts to every arrow needs.
+A weekly count is modelled as negative binomial: Poisson around a weekly rate that itself
+varies from week to week by a gamma factor of `shape` (the dispersion, estimated per series
+from its own weeks in trygghet.analysis.dispersion). A count over `exposure` weeks then has
+a gamma factor of shape `shape · exposure`. The question "is 14 this week more than the usual
+6?" is answered conditionally, as the exact Poisson rate test does: given the total
+n = count + base_count, the count is BetaBinomial(n, shape·exposure, shape·base_exposure) when
+nothing has changed. This needs no estimate of the mean, accounts for the base being only so
+many weeks of data, and with shape = ∞ (no variation beyond Poisson) it is exactly the binomial
+test of R's poisson.test.
+
+One decision everywhere a change is called "säker": a rise when the upper tail is below
+ALPHA_UP, a fall when the lower tail is below ALPHA_DOWN, and in both cases a difference of at
+least MIN_DIFF events. Falls get the stricter level because a quiet week is more often a
+partner who did not report than a real fall.
 """
 
 from __future__ import annotations
 
 import math
 import statistics
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import stats as sps
 
-from trygghet.core.formatting import NBSP, fmt_pct
+ALPHA_UP = 0.01
+ALPHA_DOWN = 0.001
+MIN_DIFF = 3
+# Beyond this shape the beta-binomial is the binomial to many digits, and scipy's beta-binomial
+# loses precision in the far tail of such shapes (1e-9 where the binomial gives 1e-13).
+POISSON_SHAPE = 1e6
 
-# Beyond this total the exact sum costs O(n) lgamma calls per cell (a year's total for the
-# whole municipality runs into the tens of thousands, on pages with hundreds of cells). The
-# normal approximation with continuity correction used instead ignores the skew of a 1:4 split,
-# so where decisions are made (p from 0.001 to 0.05) it can be off by up to about 10 % of the
-# p-value (measured against exact sums): a flag can only change for a count at the threshold.
-EXACT_LIMIT = 2000
-# R's binom.test treats probabilities this close to the observed one as ties, so that
-# floating-point noise does not drop the mirror outcome of a symmetric distribution.
-_TIE_TOLERANCE = math.log1p(1e-7)
-# Below this many events, the treated area's counts say too little for an effect estimate.
-MIN_EFFECT_EVENTS = 10
-
-
-# log(k!) for every k the exact test can meet, each from lgamma itself (no accumulated rounding).
-_LOG_FACTORIAL = np.array([math.lgamma(k + 1) for k in range(EXACT_LIMIT + 1)])
+FLAG_RULE = (
+    "▲ när ett så högt antal har mindre än 1 % sannolikhet och ▼ när ett så lågt har mindre än 0,1 %, "
+    "med seriens egen variation mellan veckor inräknad (negativ binomialfördelning), och bara när "
+    f"skillnaden är minst {MIN_DIFF} händelser."
+)
 
 
 def _check_counts(**counts: int | float) -> None:
@@ -53,30 +58,48 @@ def _check_exposures(**exposures: float) -> None:
 
 
 def poisson_rate_test(count: int, exposure: float, base_count: int, base_exposure: float) -> float:
-    """Two-sided p-value that count/exposure differs from base_count/base_exposure.
+    """Two-sided exact p-value that count/exposure differs from base_count/base_exposure.
 
-    Exact conditional binomial test; the two-sided p-value sums the probabilities of all
-    outcomes no more likely than the observed one (the "minlike" method of R's binom.test).
-    For n > EXACT_LIMIT a normal approximation with continuity correction is used instead.
+    R's poisson.test(c(count, base_count), c(exposure, base_exposure)): the conditional
+    binomial test, two-sided by summing every outcome no more likely than the observed one.
     """
     _check_counts(count=count, base_count=base_count)
     _check_exposures(exposure=exposure, base_exposure=base_exposure)
     n = count + base_count
     if n == 0:
         return 1.0
-    p0 = exposure / (exposure + base_exposure)
-    if n > EXACT_LIMIT:
-        sd = math.sqrt(n * p0 * (1 - p0))
-        z = max(0.0, abs(count - n * p0) - 0.5) / sd
-        return min(1.0, math.erfc(z / math.sqrt(2)))
-    log_p, log_q = math.log(p0), math.log1p(-p0)
-    # The whole distribution at once from the table of log-factorials: a page tests hundreds of
-    # cells, and a Python loop of lgamma calls per outcome was most of the meeting agenda's time.
-    k = np.arange(n + 1)
-    log_pmf = _LOG_FACTORIAL[n] - _LOG_FACTORIAL[k] - _LOG_FACTORIAL[n - k] + k * log_p + (n - k) * log_q
-    limit = log_pmf[count] + _TIE_TOLERANCE
-    p_value = math.fsum(np.exp(log_pmf[log_pmf <= limit]).tolist())
-    return min(1.0, p_value)
+    return float(sps.binomtest(int(count), int(n), exposure / (exposure + base_exposure)).pvalue)
+
+
+def rate_tails(
+    count: np.ndarray | int,
+    base_count: np.ndarray | int,
+    exposure: np.ndarray | float = 1.0,
+    base_exposure: np.ndarray | float = 1.0,
+    shape: np.ndarray | float = math.inf,
+) -> tuple[np.ndarray, np.ndarray]:
+    """P(X >= count) and P(X <= count) for X the count given the total, if nothing has changed.
+
+    Vectorised over cells. `shape` is the negative binomial shape per week (math.inf: Poisson);
+    exposures are in weeks.
+    """
+    count, base = np.asarray(count, dtype=np.int64), np.asarray(base_count, dtype=np.int64)
+    exposure, base_exposure = np.asarray(exposure, dtype=float), np.asarray(base_exposure, dtype=float)
+    shape = np.asarray(shape, dtype=float)
+    count, base, exposure, base_exposure, shape = np.broadcast_arrays(count, base, exposure, base_exposure, shape)
+    n = count + base
+    poisson = ~(shape < POISSON_SHAPE)
+    upper, lower = np.ones(count.shape), np.ones(count.shape)
+    if poisson.any():
+        p = exposure[poisson] / (exposure[poisson] + base_exposure[poisson])
+        upper[poisson] = sps.binom.sf(count[poisson] - 1, n[poisson], p)
+        lower[poisson] = sps.binom.cdf(count[poisson], n[poisson], p)
+    mixed = ~poisson
+    if mixed.any():
+        a, b = shape[mixed] * exposure[mixed], shape[mixed] * base_exposure[mixed]
+        upper[mixed] = sps.betabinom.sf(count[mixed] - 1, n[mixed], a, b)
+        lower[mixed] = sps.betabinom.cdf(count[mixed], n[mixed], a, b)
+    return np.clip(upper, 0.0, 1.0), np.clip(lower, 0.0, 1.0)
 
 
 @dataclass(frozen=True)
@@ -87,12 +110,39 @@ class Change:
     expected: float  # the base rate scaled to the count's exposure
     diff: float
     pct: float | None  # None when nothing was expected: any rise would be "infinitely" large
-    p_value: float
-    direction: str | None  # "upp", "ned" or None when the change is not significant
+    p_value: float  # the tail in the direction of the difference: how unlikely a count this far out is
+    direction: str | None  # "upp", "ned" or None when the change is not sure
 
     @property
     def significant(self) -> bool:
         return self.direction is not None
+
+
+def compare_many(
+    count: np.ndarray,
+    base_count: np.ndarray,
+    exposure: np.ndarray | float = 1.0,
+    base_exposure: np.ndarray | float = 1.0,
+    shape: np.ndarray | float = math.inf,
+    min_diff: float = MIN_DIFF,
+) -> pd.DataFrame:
+    """compare for many cells at once: columns expected, diff, p_value and direction ('upp', 'ned', '')."""
+    count, base = np.asarray(count, dtype=np.int64), np.asarray(base_count, dtype=np.int64)
+    if (count < 0).any() or (base < 0).any():
+        raise ValueError("Antal får inte vara negativa.")
+    if not (np.asarray(exposure) > 0).all() or not (np.asarray(base_exposure) > 0).all():
+        raise ValueError("Perioderna måste vara längre än noll.")
+    upper, lower = rate_tails(count, base, exposure, base_exposure, shape)
+    expected = np.broadcast_to(base * np.asarray(exposure, dtype=float) / np.asarray(base_exposure, dtype=float),
+                               upper.shape)
+    diff = count - expected
+    p_value = np.where(diff > 0, upper, np.where(diff < 0, lower, 1.0))
+    up = (diff >= min_diff) & (upper < ALPHA_UP)
+    down = (-diff >= min_diff) & (lower < ALPHA_DOWN)
+    return pd.DataFrame({
+        "expected": expected, "diff": diff, "p_value": p_value,
+        "direction": np.where(up, "upp", np.where(down, "ned", "")),
+    })
 
 
 def compare(
@@ -100,23 +150,22 @@ def compare(
     base_count: int,
     exposure: float = 1.0,
     base_exposure: float = 1.0,
-    alpha: float = 0.01,
-    min_diff: float = 3,
+    shape: float = math.inf,
+    min_diff: float = MIN_DIFF,
 ) -> Change:
-    """This period's count against a base period, e.g. one week against the four before it.
+    """This period's count against a base period, e.g. one week against the 52 before it.
 
-    A change is flagged only when it is both unlikely by chance (p < alpha) and at least
-    min_diff events: with small counts a tiny p-value can still be a difference of one or
-    two events, and those must not light up the screen.
+    Flagged ('upp'/'ned') only when the count is unlikely given the base (see ALPHA_UP and
+    ALPHA_DOWN) and at least min_diff events from what was expected: with small counts a tiny
+    p-value can still be a difference of one or two events, and those must not light up the screen.
     """
-    p_value = poisson_rate_test(count, exposure, base_count, base_exposure)
-    expected = base_count * exposure / base_exposure
-    diff = count - expected
+    _check_counts(count=count, base_count=base_count)
+    _check_exposures(exposure=exposure, base_exposure=base_exposure)
+    row = compare_many(np.array([count]), np.array([base_count]), exposure, base_exposure, shape, min_diff).iloc[0]
+    expected = float(row["expected"])
+    diff = float(row["diff"])
     pct = diff / expected * 100 if expected > 0 else None
-    direction = None
-    if p_value < alpha and abs(diff) >= min_diff:
-        direction = "upp" if diff > 0 else "ned"
-    return Change(count, expected, diff, pct, p_value, direction)
+    return Change(int(count), expected, diff, pct, float(row["p_value"]), row["direction"] or None)
 
 
 def weekly_baseline(counts: Sequence[int]) -> float:
@@ -166,199 +215,15 @@ def zscore(value: float, history: Sequence[float]) -> float | None:
     return (value - statistics.fmean(points)) / sd
 
 
-def _normal_quantile(level: float) -> float:
-    """z such that a two-sided interval of the standard normal covers `level`."""
-    if not 0 < level < 1:
-        raise ValueError(f"Konfidensnivån måste ligga mellan 0 och 1 ({level}).")
-    return statistics.NormalDist().inv_cdf(0.5 + level / 2)
-
-
-def _poisson_term(k: int, mu: float) -> float:
-    return math.exp(k * math.log(mu) - mu - math.lgamma(k + 1))
-
-
-def _poisson_lower_tail(k: int, mu: float) -> tuple[float, float]:
-    """(P(X <= k), its derivative in mu with the sign dropped) for X ~ Poisson(mu), mu >= k.
-
-    Summed outwards from k, the largest term when mu >= k, so only the terms that matter
-    are computed and an underflow can only mean that the whole tail is negligible.
-    """
-    term = _poisson_term(k, mu)
-    total, current = term, term
-    for j in range(k, 0, -1):
-        current *= j / mu
-        total += current
-        if current <= total * 1e-17:
-            break
-    # d/dmu P(X <= k) = -P(X = k)
-    return total, term
-
-
-def _poisson_upper_tail(k: int, mu: float) -> tuple[float, float]:
-    """(P(X >= k), its derivative in mu) for X ~ Poisson(mu), 0 < mu <= k, k >= 1."""
-    term = _poisson_term(k, mu)
-    total, current = term, term
-    j = k
-    while True:
-        j += 1
-        current *= mu / j
-        total += current
-        if current <= total * 1e-17:
-            # d/dmu P(X >= k) = P(X = k - 1)
-            return total, term * k / mu
-
-
-def _solve(
-    tail: Callable[[float], tuple[float, float]],
-    target: float,
-    lo: float,
-    hi: float,
-    guess: float,
-    increasing: bool,
-) -> float:
-    """The mean in [lo, hi] where a monotone Poisson tail probability equals target.
-
-    Newton's method on log(tail) – the derivative of a Poisson tail in mu is a point
-    probability – kept inside a bisection bracket so that a bad step cannot escape.
-    """
-    mu = guess if lo < guess < hi else (lo + hi) / 2
-    for _ in range(200):
-        prob, slope = tail(mu)
-        if (prob < target) == increasing:
-            lo = mu
-        else:
-            hi = mu
-        step = math.inf
-        if prob > 0 and slope > 0:
-            step = (math.log(prob) - math.log(target)) * prob / (slope if increasing else -slope)
-        if lo < mu - step < hi:
-            mu -= step
-            if abs(step) <= 1e-13 * mu:
-                break
-        else:
-            mu = (lo + hi) / 2
-            if hi - lo <= 1e-13 * hi:
-                break
-    return mu
-
-
 def poisson_interval(count: int, level: float = 0.95) -> tuple[float, float]:
     """Exact (Garwood) confidence interval for a Poisson mean, given one observed count.
 
-    The Garwood limits are usually written as chi-square quantiles, but they are by
-    definition the means at which the Poisson tails equal (1 - level) / 2. Those tails
-    are computed directly and the equations solved numerically, which gives the exact
-    interval without scipy. (Byar's approximation would be off by 50 % at count = 1,
-    the counts this meeting looks at most; it is only the starting guess here.)
+    The limits are the gamma (chi-square) quantiles R's poisson.test uses: the means at which
+    the Poisson tails equal (1 - level) / 2.
     """
     _check_counts(count=count)
-    z = _normal_quantile(level)
-    tail_target = (1 - level) / 2
-    if count == 0:
-        # P(X = 0) = exp(-mu), so the upper limit has a closed form.
-        return 0.0, -math.log(tail_target)
-    k = count
-    byar_low = k * (1 - 1 / (9 * k) - z / (3 * math.sqrt(k))) ** 3
-    byar_high = (k + 1) * (1 - 1 / (9 * (k + 1)) + z / (3 * math.sqrt(k + 1))) ** 3
-    # The median of a Poisson with integer mean k is k, so both tails at mu = k are at least
-    # one half: the lower limit lies below k and the upper one above it.
-    low = _solve(lambda mu: _poisson_upper_tail(k, mu), tail_target, 0.0, float(k), byar_low, increasing=True)
-    hi = 2.0 * k + 2
-    while _poisson_lower_tail(k, hi)[0] > tail_target:
-        hi *= 2
-    high = _solve(lambda mu: _poisson_lower_tail(k, mu), tail_target, float(k), hi, byar_high, increasing=False)
-    return low, high
-
-
-@dataclass(frozen=True)
-class Effect:
-    """Difference-in-differences estimate of an intervention's effect on event counts."""
-
-    treated_before: int
-    treated_during: int
-    control_before: int
-    control_during: int
-    weeks_before: float
-    weeks_during: float
-    ratio: float | None  # (treated during/before) / (control during/before); < 1 means fewer events
-    ci_low: float | None
-    ci_high: float | None
-    pct: float | None  # (ratio - 1) * 100
-    text: str
-
-    @property
-    def corrected(self) -> bool:
-        """Whether 0.5 was added to every cell because one of them was zero."""
-        counts = (self.treated_before, self.treated_during, self.control_before, self.control_during)
-        return self.ratio is not None and 0 in counts
-
-
-def _change_words(ratio: float) -> tuple[str, str]:
-    """('38 %', 'färre') for a ratio of 0.62."""
-    pct = (ratio - 1) * 100
-    if pct < 0:
-        # A positive ratio is never "100 % fewer"; rounding must not suggest the events stopped.
-        return fmt_pct(min(-pct, 99.0)), "färre"
-    return fmt_pct(pct), "fler"
-
-
-def did_effect(
-    treated_before: int,
-    treated_during: int,
-    control_before: int,
-    control_during: int,
-    weeks_before: float,
-    weeks_during: float,
-    level: float = 0.95,
-    period: str = "Under insatsen",
-) -> Effect:
-    """How the treated area changed relative to how the comparison areas changed.
-
-    Every sentence opens with `period` ('Under insatsen', 'Efter insatsen'), so that two
-    effects shown one above the other cannot be mixed up.
-
-    The ratio of rate ratios: both groups share the same weeks, so the week counts
-    cancel and are kept for the labels and for checking. The standard error of the log
-    ratio treats the four counts as independent Poisson: sqrt(1/a + 1/b + 1/c + 1/d).
-    A zero count would make that infinite, so 0.5 is then added to all four cells
-    (the Haldane–Anscombe correction) and the text says so.
-    """
-    _check_counts(
-        treated_before=treated_before, treated_during=treated_during,
-        control_before=control_before, control_during=control_during,
-    )
-    _check_exposures(weeks_before=weeks_before, weeks_during=weeks_during)
-    z = _normal_quantile(level)
-    counts = (treated_before, treated_during, control_before, control_during)
-
-    # The comparison areas get the same floor: without events there, there is no trend to compare with.
-    if treated_before + treated_during < MIN_EFFECT_EVENTS or control_before + control_during < MIN_EFFECT_EVENTS:
-        return Effect(*counts, weeks_before, weeks_during, None, None, None, None,
-                      f"{period}: för få händelser för att bedöma effekten.")
-
-    corrected = 0 in counts
-    a, b, c, d = (x + 0.5 for x in counts) if corrected else (float(x) for x in counts)
-    ratio = (b / a) / (d / c)
-    se = math.sqrt(1 / a + 1 / b + 1 / c + 1 / d)
-    ci_low = math.exp(math.log(ratio) - z * se)
-    ci_high = math.exp(math.log(ratio) + z * se)
-    pct = (ratio - 1) * 100
-
-    level_text = fmt_pct(level * 100, 0 if round(level * 100, 6).is_integer() else 1)
-    if ci_high < 1 or ci_low > 1:
-        amount, word = _change_words(ratio)
-        # The interval limit nearest to 1 is the smaller change, so it is named first.
-        near, far = (ci_high, ci_low) if ci_high < 1 else (ci_low, ci_high)
-        near_amount = _change_words(near)[0].removesuffix(f"{NBSP}%")
-        far_amount = _change_words(far)[0]
-        text = (
-            f"{period}: {amount} {word} händelser än väntat utifrån utvecklingen i övriga stadsdelar "
-            f"({level_text} konfidensintervall: {near_amount}–{far_amount} {word})."
-        )
-    else:
-        low_amount, _ = _change_words(ci_low)
-        high_amount, _ = _change_words(ci_high)
-        text = f"{period}: ingen säker effekt – mellan {low_amount} färre och {high_amount} fler händelser än väntat."
-    if corrected:
-        text += " Ett av antalen är noll, så 0,5 har lagts till vart och ett av de fyra antalen för att kunna räkna; skattningen är därför extra osäker."
-    return Effect(*counts, weeks_before, weeks_during, ratio, ci_low, ci_high, pct, text)
+    if not 0 < level < 1:
+        raise ValueError(f"Konfidensnivån måste ligga mellan 0 och 1 ({level}).")
+    tail = (1 - level) / 2
+    low = 0.0 if count == 0 else float(sps.gamma.ppf(tail, count))
+    return low, float(sps.gamma.ppf(1 - tail, count + 1))
