@@ -145,19 +145,3 @@ def test_presentation_mode_shows_one_view_and_steps_with_nasta(demo_db: Database
     _click(at, "Avsluta presentation")
     assert "presentation" not in at.query_params
     assert [t.value for t in at.title] == ["Samverkansmöte"]
-
-
-def test_the_report_page_shows_the_report_and_saves_the_analysis(demo_db: Database) -> None:
-    at = AppTest.from_file(APP, default_timeout=120).run()
-    at.switch_page("pages/rapport.py").run()
-    assert not at.exception, at.exception
-    assert [t.value for t in at.title] == ["Lägesbildsrapport"]
-    assert [s.value for s in at.header] == [
-        "Sammanfattning", "Utveckling per stadsdel och kategori", "Prioriterade områden och mål",
-        "Insatser och uppmätt effekt", "Trygghetsmätning", "Analys"]
-    period = at.selectbox(key="rapport_period_tertial").value
-    at.text_area[0].input("Bränderna i Hagaberg har minskat sedan i våras.")
-    _click(at, "Spara analysen")
-    assert _rows(demo_db, "SELECT key, text FROM report_texts") == [
-        (f"analys|{period.key}|alla", "Bränderna i Hagaberg har minskat sedan i våras.")]
-    assert at.text_area[0].value == "Bränderna i Hagaberg har minskat sedan i våras."
