@@ -62,12 +62,19 @@ def _to_5(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(schema.DISTRICT_AREA_DDL)
 
 
+def _to_6(con: duckdb.DuckDBPyConnection) -> None:
+    """Signed minutes: next meeting, absences, justering and its stored files, notes per agenda item,
+    report-backs on decisions and the standing list of members."""
+    con.execute(schema.MEETING_PROTOCOL_DDL)
+
+
 # MIGRATIONS[n] takes a file from version n to n + 1.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     1: _to_2,
     2: _to_3,
     3: _to_4,
     4: _to_5,
+    5: _to_6,
 }
 
 

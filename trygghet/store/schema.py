@@ -13,8 +13,9 @@ import duckdb
 # Version 1: every file made before migrations existed (its tables depended on the release that
 # made it). Version 2: every table below exists, with event_counts filled. Version 3: the statutory
 # lägesbild's own tables (REPORT_DDL). Version 4: the expected reporters and their reports (REPORTING_DDL).
-# Version 5: a district's larger area (DISTRICT_AREA_DDL).
-SCHEMA_VERSION = 5
+# Version 5: a district's larger area (DISTRICT_AREA_DDL). Version 6: what signed minutes need
+# beyond the decisions (MEETING_PROTOCOL_DDL).
+SCHEMA_VERSION = 6
 META_SCHEMA_VERSION = "schema_version"
 
 META_DDL = """
@@ -407,7 +408,51 @@ DISTRICT_AREA_DDL = """
 ALTER TABLE districts ADD COLUMN IF NOT EXISTS area VARCHAR;
 """
 
-SCHEMA = VERSION_2_DDL + REPORT_DDL + REPORTING_DDL + DISTRICT_AREA_DDL
+# Minutes a secretary signs: per meeting the next meeting's date, who was absent from the standing
+# list, who keeps and who approves (justerar) the minutes, and when they were approved, after which
+# the meeting is locked and its minutes are the files stored in meeting_minutes; notes per agenda
+# item (övriga frågor among them); the report-back on a decision at a later meeting; the standing
+# list of members. People are recorded by organisation and role, never by name.
+MEETING_PROTOCOL_DDL = """
+CREATE TABLE IF NOT EXISTS meeting_protocol (
+    meeting_id BIGINT PRIMARY KEY,
+    next_meeting DATE,
+    absent VARCHAR,
+    secretary VARCHAR,
+    approver VARCHAR,
+    approved_at TIMESTAMP,
+    approved_by VARCHAR
+);
+CREATE TABLE IF NOT EXISTS meeting_notes (
+    meeting_id BIGINT NOT NULL,
+    item VARCHAR NOT NULL,
+    text VARCHAR NOT NULL,
+    updated_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (meeting_id, item)
+);
+CREATE TABLE IF NOT EXISTS decision_reports (
+    decision_id BIGINT NOT NULL,
+    meeting_id BIGINT NOT NULL,
+    text VARCHAR NOT NULL,
+    reported_on DATE NOT NULL,
+    created_at TIMESTAMP NOT NULL,
+    PRIMARY KEY (decision_id, meeting_id)
+);
+CREATE TABLE IF NOT EXISTS meeting_members (
+    position INTEGER PRIMARY KEY,
+    organisation VARCHAR NOT NULL,
+    role VARCHAR NOT NULL
+);
+CREATE TABLE IF NOT EXISTS meeting_minutes (
+    meeting_id BIGINT PRIMARY KEY,
+    pdf BLOB NOT NULL,
+    docx BLOB NOT NULL,
+    sha256 VARCHAR NOT NULL,
+    stored_at TIMESTAMP NOT NULL
+);
+"""
+
+SCHEMA = VERSION_2_DDL + REPORT_DDL + REPORTING_DDL + DISTRICT_AREA_DDL + MEETING_PROTOCOL_DDL
 
 
 def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:
