@@ -100,6 +100,14 @@ def fmt_change_pct(value: float | int | None, decimals: int = 0) -> str:
     return f"{_signed(value, decimals)}{NBSP}%"
 
 
+def fmt_count(value: int, singular: str, plural: str) -> str:
+    """A count with its noun in the right number: (1, 'dag', 'dagar') -> '1 dag', 2 -> '2 dagar';
+    a missing count is the en dash alone."""
+    if is_missing(value):
+        return MISSING
+    return f"{fmt_int(value)} {singular if abs(int(value)) == 1 else plural}"
+
+
 def week_label(week: IsoWeek, with_year: bool = False) -> str:
     """'v. 47', or 'v. 47 2026' when weeks from different years are shown together."""
     return f"{week.label} {week.year}" if with_year else week.label
