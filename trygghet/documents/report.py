@@ -77,8 +77,8 @@ def report_document(data: ReportData, created: dt.datetime | None = None) -> Doc
         doc.meta.append(("Obs", "Demodata – en påhittad kommun. Siffrorna gäller ingen verklig plats."))
 
     doc.add(Paragraph(
-        "Lägesbilden bygger på en kartläggning av brottsligheten och otryggheten i kommunen – omfattning och "
-        "konsekvenser –, på andra uppgifter av betydelse och på en analys av dem (4 § lag 2023:196). Den är "
+        "Lägesbilden bygger på en kartläggning av brottsligheten och otryggheten i kommunen (omfattning och "
+        "konsekvenser), på andra uppgifter av betydelse och på en analys av dem (4 § lag 2023:196). Den är "
         "underlaget för kommunens åtgärdsprogram och följer Brås vägledning för kartläggning, lägesbild och "
         "orsaksanalys.", "lead"))
     doc.add(Contents())

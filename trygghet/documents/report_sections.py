@@ -380,11 +380,13 @@ def plan(doc: Document, data: ReportData) -> None:
     doc.add(Paragraph(f"Åtgärdsplanen är {decision_text(data)}. Varje åtgärd ska påverka en orsak till ett "
                       "prioriterat problem och har ett mål, en ansvarig och resurser."))
     if data.measures:
-        doc.add(Table(["Problem", "Orsak", "Åtgärd", "Mål", "Ansvarig", "Resurser", "Status"], [
-            [m.problem, _text(m.cause), m.measure + (f" (insats {m.intervention_id})" if m.intervention_id else ""),
-             _text(m.goal), _text(m.owner), _text(m.resources),
+        # Five columns, each cell a step of the chain: seven narrow ones broke words on A4.
+        doc.add(Table(["Problem och orsak", "Åtgärd", "Mål", "Ansvarig och resurser", "Status"], [
+            [m.problem + (f"\nOrsak: {m.cause}" if m.cause else ""),
+             m.measure + (f" (insats {m.intervention_id})" if m.intervention_id else ""), _text(m.goal),
+             "\n".join(x for x in (m.owner, m.resources) if x) or MISSING,
              data.measure_status[m.id].status if m.id in data.measure_status else "Planerad"]
-            for m in data.measures]))
+            for m in data.measures], widths=[3, 3, 3, 2.2, 1.4]))
     else:
         doc.add(Paragraph(PLAN_PLACEHOLDER, "placeholder"))
     doc.add(Heading("Insatser under perioden och uppmätt effekt", 2))
@@ -397,12 +399,14 @@ def plan(doc: Document, data: ReportData) -> None:
                           "insatsen orsakade förändringen.", "small"))
         frame = data.interventions
         doc.add(Table(
-            ["Insats", "Stadsdel", "Ansvarig aktör", f"Status {fmt_date(data.as_of)}", "Period", "Uppmätt effekt"],
-            [[f"{t} ({i})", d if isinstance(d, str) else "Hela kommunen", _text(o), s,
+            ["Insats", "Stadsdel", f"Status {fmt_date(data.as_of)}", "Period", "Uppmätt effekt"],
+            [[f"{t} ({i})" + (f"\n{o}" if isinstance(o, str) and o else ""),
+              d if isinstance(d, str) else "Hela kommunen", s,
               f"{_day(a)} – {_day(b) if b is not None and pd.notna(b) else 'tills vidare'}", e]
              for i, t, d, o, s, a, b, e in zip(frame["id"], frame["title"], frame["district"], frame["owner"],
                                                frame["status"], frame["start_date"], frame["end_date"],
                                                frame["effect"], strict=True)],
+            widths=[3, 1.4, 1.4, 1.6, 4],
         ))
     doc.add(Heading("Öppna beslut från samverkansmötena", 2))
     if data.open_decisions.empty:
@@ -424,9 +428,10 @@ def followup(doc: Document, data: ReportData) -> None:
         return
     done = sum(1 for f in data.followed if f.status == "Genomförd")
     doc.add(Paragraph(f"Planen för {data.previous_plan}: {len(data.followed)} planerade åtgärder, {done} genomförda."))
-    doc.add(Table(["Åtgärd", "Problem", "Ansvarig", "Status", "Uppföljning", "Uppmätt effekt"], [
-        [f.measure.measure, f.measure.problem, _text(f.measure.owner), f.status, _text(f.note), f.effect]
-        for f in data.followed], highlight=[f.status in ("Ej uppföljd", "Inställd") for f in data.followed]))
+    doc.add(Table(["Åtgärd (problem)", "Ansvarig", "Status", "Uppföljning", "Uppmätt effekt"], [
+        [f"{f.measure.measure}\n({f.measure.problem})", _text(f.measure.owner), f.status, _text(f.note), f.effect]
+        for f in data.followed], widths=[3, 1.6, 1.4, 2.4, 4],
+        highlight=[f.status in ("Ej uppföljd", "Inställd") for f in data.followed]))
 
 
 def coordination(doc: Document, data: ReportData) -> None:
@@ -441,10 +446,11 @@ def coordination(doc: Document, data: ReportData) -> None:
         valid = (f"{_day(c.valid_from)} – {_day(c.valid_to)}" if c.valid_from and c.valid_to
                  else f"från {_day(c.valid_from)}" if c.valid_from else f"till {_day(c.valid_to)}" if c.valid_to
                  else MISSING)
-        rows.append([plans.COMMITMENT_KINDS.get(c.kind, c.kind), c.title + (f": {c.description}" if c.description else ""),
-                     _text(c.parties), valid, status.status if status else "Ej uppföljt",
-                     _text(status.note if status else None)])
-    doc.add(Table(["Typ", "Innehåll", "Parter", "Gäller", "Status", "Uppföljning"], rows))
+        rows.append([f"{plans.COMMITMENT_KINDS.get(c.kind, c.kind)}: {c.title}" + (f"\n{c.description}" if c.description
+                                                                                    else ""),
+                     "\n".join(x for x in (c.parties, valid) if x and x != MISSING) or MISSING,
+                     status.status if status else "Ej uppföljt", _text(status.note if status else None)])
+    doc.add(Table(["Åtagande", "Parter och giltighet", "Status", "Uppföljning"], rows, widths=[5, 2.4, 1.6, 2.4]))
 
 
 # ---------------------------------------------------------------- underlaget

@@ -466,9 +466,15 @@ def to_pdf(doc: Document, images: list[bytes] | None) -> bytes:
     pending_heading: list[object] = []
     outline_level = 0
     bookmark = 0
-    for block in doc.blocks:
+    for index, block in enumerate(doc.blocks):
         flow: list[object] = []
         keep_all = False  # a figure's title, image and caption stay on one page
+        following = doc.blocks[index + 1] if index + 1 < len(doc.blocks) else None
+        if isinstance(block, Paragraph) and isinstance(following, Table) and len(following.rows) <= 12:
+            # A sentence that introduces a short table stays with it, as a heading does.
+            pending_heading.append(PdfParagraph(text(block.text) if not block.bold else f"<b>{text(block.text)}</b>",
+                                                styles.get(block.style, base)))
+            continue
         if isinstance(block, Heading):
             heading = PdfParagraph(text(block.text), styles[f"h{min(max(block.level, 1), 3)}"])
             # The PDF's bookmarks (and the table of contents) lead to every heading; a level may not be
@@ -494,6 +500,8 @@ def to_pdf(doc: Document, images: list[bytes] | None) -> bytes:
             ))
         elif isinstance(block, Table):
             flow += [table(block), Spacer(1, 8)]
+            # A short table is not split over two pages: a week's seven days read as one table.
+            keep_all = len(block.rows) <= 12
         elif isinstance(block, Figure):
             parts: list[object] = [PdfParagraph(f"<b>Figur {figure_index + 1}. {text(block.title)}</b>", base)]
             if images is not None:
