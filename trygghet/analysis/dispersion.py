@@ -26,6 +26,7 @@ import pandas as pd
 
 from trygghet.core.filters import Filters, event_conditions
 from trygghet.core.periods import IsoWeek, previous_weeks, week_window
+from trygghet.store.sql import in_list
 
 HISTORY_WEEKS = 52
 MIN_HISTORY_WEEKS = 8
@@ -116,21 +117,19 @@ def cell_weeks(con: duckdb.DuckDBPyConnection, filters: Filters) -> pd.DataFrame
     return frame
 
 
-def series_history(con: duckdb.DuckDBPyConnection, filters: Filters, by: str) -> pd.DataFrame:
-    """Per category (or district), and for all of them together (name None), the 52 weeks before the
-    chosen week: hist_weeks, hist_sum, hist_sumsq and the shape to test with."""
-    if by not in {"category", "district"}:
-        raise ValueError(by)
-    week = filters.week
-    start = history_start(week)
-    conditions, params = event_conditions(filters)
-    frame = con.execute(
+def _series_moments(con: duckdb.DuckDBPyConnection, until: dt.date, name_sql: str, conditions: str,
+                    params: list[object], join_sql: str = "", join_params: tuple[object, ...] = ()) -> pd.DataFrame:
+    """name (None for all series together), hist_weeks, hist_sum and hist_sumsq of the weekly counts in
+    the 52 whole weeks before the Monday `until`. `name_sql` names the series per row of event_counts e
+    (and of `join_sql`, when a series is a set of categories)."""
+    start = until - dt.timedelta(weeks=HISTORY_WEEKS)
+    return con.execute(
         f"""
         WITH bounds AS ({_bounds_sql()}),
         weekly AS (
-            SELECT {by} AS name, date_trunc('week', day)::DATE AS wk, sum(n)::BIGINT AS n
-            FROM event_counts, bounds b
-            WHERE day >= b.start AND day < ? AND {conditions}
+            SELECT {name_sql} AS name, date_trunc('week', e.day)::DATE AS wk, sum(e.n)::BIGINT AS n
+            FROM event_counts e {join_sql}, bounds b
+            WHERE e.day >= b.start AND e.day < ? AND {conditions}
             GROUP BY ALL
         ),
         every AS (
@@ -144,8 +143,11 @@ def series_history(con: duckdb.DuckDBPyConnection, filters: Filters, by: str) ->
         FROM every, bounds b
         GROUP BY name
         """,
-        [start, week.monday(), *params, week.monday()],
+        [start, *join_params, until, *params, until],
     ).df()
+
+
+def _with_shapes(frame: pd.DataFrame) -> pd.DataFrame:
     if frame.empty:
         return pd.DataFrame(columns=["name", *HISTORY_COLUMNS])
     rows = frame["name"].notna()
@@ -156,3 +158,67 @@ def series_history(con: duckdb.DuckDBPyConnection, filters: Filters, by: str) ->
     frame.loc[~rows, "shape"] = shapes(frame.loc[~rows, "hist_weeks"], frame.loc[~rows, "hist_sum"],
                                        frame.loc[~rows, "hist_sumsq"])
     return frame
+
+
+def series_history(con: duckdb.DuckDBPyConnection, filters: Filters, by: str) -> pd.DataFrame:
+    """Per category (or district), and for all of them together (name None), the 52 weeks before the
+    chosen week: hist_weeks, hist_sum, hist_sumsq and the shape to test with."""
+    if by not in {"category", "district"}:
+        raise ValueError(by)
+    conditions, params = event_conditions(filters, alias="e")
+    return _with_shapes(_series_moments(con, filters.week.monday(), f"e.{by}", conditions, params))
+
+
+def period_shapes(con: duckdb.DuckDBPyConnection, until: dt.date, by: str,
+                  districts: tuple[str, ...] = ()) -> dict[str | None, float]:
+    """{name: shape} per district or category (None: all together) from the 52 weeks before the week
+    that holds `until`, for comparisons of whole periods (the report's year against the year before)."""
+    if by not in {"category", "district"}:
+        raise ValueError(by)
+    conditions, params = "TRUE", []
+    if districts:
+        conditions, params = f"e.district IN {in_list(districts)}", list(districts)
+    frame = _with_shapes(_series_moments(con, IsoWeek.of(until).monday(), f"e.{by}", conditions, params))
+    return dict(zip(frame["name"], frame["shape"], strict=True))
+
+
+def group_shapes(con: duckdb.DuckDBPyConnection, until: dt.date, groups: dict[str, tuple[str, ...]],
+                 districts: tuple[str, ...] = ()) -> dict[str, float]:
+    """{group: shape} for series that are sets of categories (a priority area's indicators), from the
+    52 weeks before the week that holds `until`."""
+    pairs = [(name, category) for name, categories in groups.items() for category in set(categories)]
+    if not pairs:
+        return {}
+    conditions, params = "TRUE", []
+    if districts:
+        conditions, params = f"e.district IN {in_list(districts)}", list(districts)
+    # The groups as a two-column list, so that a category in several groups counts in each.
+    join = "JOIN (SELECT unnest(?::VARCHAR[]) AS grp, unnest(?::VARCHAR[]) AS member) g ON g.member = e.category"
+    frame = _series_moments(con, IsoWeek.of(until).monday(), "g.grp", conditions, params, join,
+                            ([name for name, _ in pairs], [category for _, category in pairs]))
+    frame = _with_shapes(frame[frame["name"].notna()].reset_index(drop=True))
+    return dict(zip(frame["name"], frame["shape"], strict=True))
+
+
+def place_shape(con: duckdb.DuckDBPyConnection, week: IsoWeek, district: str, place: str | None) -> float:
+    """The shape of one place's weekly counts (the whole district's when place is None) over the 52
+    weeks before `week`, from the events themselves: the daily counts have no places."""
+    place_sql, params = "TRUE", []
+    if place:
+        place_sql, params = "lower(trim(place)) = lower(trim(?))", [place]
+    start = history_start(week)
+    row = con.execute(
+        f"""
+        WITH bounds AS ({_bounds_sql()}),
+        weekly AS (
+            SELECT date_trunc('week', occurred_at)::DATE AS wk, count(*) AS n
+            FROM events, bounds b
+            WHERE occurred_at >= b.start AND occurred_at < ? AND district = ? AND {place_sql}
+            GROUP BY 1
+        )
+        SELECT greatest(0, datediff('week', any_value(b.start), ?::DATE)), coalesce(sum(n), 0), coalesce(sum(n * n), 0)
+        FROM bounds b LEFT JOIN weekly ON TRUE
+        """,
+        [start, week.monday(), district, *params, week.monday()],
+    ).fetchone()
+    return float(shapes(np.array([row[0]]), np.array([row[1]]), np.array([row[2]]))[0])

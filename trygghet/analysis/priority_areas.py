@@ -11,6 +11,7 @@ is overdue. No Streamlit here.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, replace
@@ -18,7 +19,7 @@ from dataclasses import dataclass, replace
 import duckdb
 import pandas as pd
 
-from trygghet.analysis import data_start, stats
+from trygghet.analysis import data_start, dispersion, stats
 from trygghet.core.filters import Filters, event_conditions
 from trygghet.core.formatting import fmt_change_int, fmt_change_pct
 from trygghet.core.initial_lists import OPEN_STATUSES, STATUSES
@@ -161,6 +162,9 @@ def priority_area_status(con: duckdb.DuckDBPyConnection, districts: tuple[str, .
          window.start, window.end, earlier.start, earlier.end, *params],
     ).fetchall()}
     status = intervention_status(con, districts, as_of)
+    # Each area's indicator events vary from week to week in their own way; the flag allows for it.
+    shapes = dispersion.group_shapes(con, window.end - dt.timedelta(days=1),
+                                     {name: tuple(indicators or ()) for name, _, indicators, _ in areas}, districts)
     records = []
     for name, goal, indicators, valid_from in areas:
         categories = set(indicators or ())
@@ -171,7 +175,7 @@ def priority_area_status(con: duckdb.DuckDBPyConnection, districts: tuple[str, .
             records.append((name, goal, tuple(indicators or ()), n, None, data_start.no_comparison_text(first_day),
                             "", found.count(RUNNING), found.count(PLANNED), found.overdue, valid_from))
             continue
-        change = stats.compare(n, n_before)
+        change = stats.compare(n, n_before, window.days / 7, earlier.days / 7, shapes.get(name, math.inf))
         pct = f" ({fmt_change_pct(change.pct)})" if change.pct is not None and change.expected >= 10 else ""
         records.append((name, goal, tuple(indicators or ()), n, n_before,
                         f"{fmt_change_int(round(change.diff))}{pct}", change.direction or "",

@@ -38,6 +38,11 @@ MIN_DIFF = 3
 # loses precision in the far tail of such shapes (1e-9 where the binomial gives 1e-13).
 POISSON_SHAPE = 1e6
 
+# For a caption or a document: what "statistiskt säker" means, in brackets after the words.
+FLAG_RULE_SHORT = (
+    "osannolik även med seriens egen variation mellan veckor: ökning vid p < 0,01, minskning vid p < 0,001, "
+    f"minst {MIN_DIFF} händelser i skillnad"
+)
 FLAG_RULE = (
     "▲ när ett så högt antal har mindre än 1 % sannolikhet och ▼ när ett så lågt har mindre än 0,1 %, "
     "med seriens egen variation mellan veckor inräknad (negativ binomialfördelning), och bara när "

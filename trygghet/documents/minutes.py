@@ -9,7 +9,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from trygghet.analysis import data_start
+from trygghet.analysis import data_start, stats
 from trygghet.core import clock
 from trygghet.core.formatting import fmt_date, fmt_int
 from trygghet.documents.model import Bullets, Document, Figure, Heading, Paragraph, Table
@@ -79,7 +79,7 @@ def minutes(con: duckdb.DuckDBPyConnection, meeting_id: int, now: dt.datetime | 
         doc.add(Table.from_frame(shown, highlight=flagged))
         doc.add(Paragraph(
             "De åtta kategorierna med flest händelser under veckan. Markerade rader har en statistiskt säker förändring "
-            "(exakt Poissontest, p < 0,01 och minst 3 händelser i skillnad).", "small"))
+            f"({stats.FLAG_RULE_SHORT}).", "small"))
     if not agenda.top_places.empty:
         doc.add(Heading("Platser med flest händelser", 2))
         doc.add(Table.from_frame(agenda.top_places))

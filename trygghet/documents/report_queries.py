@@ -6,11 +6,12 @@ period's last day counts."""
 from __future__ import annotations
 
 import datetime as dt
+import math
 
 import duckdb
 import pandas as pd
 
-from trygghet.analysis import stats
+from trygghet.analysis import dispersion, stats
 from trygghet.analysis.survey import sorted_periods
 from trygghet.core.periods import MONTHS_SHORT_SV, WEEKDAYS_SV, Window
 from trygghet.store.schema import table_names
@@ -51,8 +52,12 @@ def compare(con: duckdb.DuckDBPyConnection, by: str, window: Window, previous: W
         missing = [d for d in districts if d not in set(frame["name"])]
         if missing:
             frame = pd.concat([frame, pd.DataFrame({"name": missing, "count": 0, "previous": 0})], ignore_index=True)
-    frame["flag"] = [stats.compare(int(c), int(p)).direction or "" for c, p in
-                     zip(frame["count"], frame["previous"], strict=True)] if len(frame) else []
+    # Each row's own week-to-week variation, so that the report flags as Översikt does.
+    shapes = dispersion.period_shapes(con, window.end - dt.timedelta(days=1), by, districts)
+    frame["flag"] = [stats.compare(int(c), int(p), window.days / 7, previous.days / 7,
+                                   shapes.get(n, math.inf)).direction or ""
+                     for n, c, p in zip(frame["name"], frame["count"], frame["previous"], strict=True)
+                     ] if len(frame) else []
     return frame
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 import pandas as pd
 
 from trygghet.analysis import action_plan as plans
-from trygghet.analysis import goals
+from trygghet.analysis import goals, stats
 from trygghet.core.formatting import MISSING, fmt_date, fmt_dec, fmt_int
 from trygghet.documents import report_figures as rf
 from trygghet.documents.model import Bullets, Document, Figure, Heading, Paragraph, Table
@@ -146,8 +146,7 @@ def extent(doc: Document, data: ReportData) -> None:
         height = figures.compare_height(len(top))
         doc.add(Figure(figures.print_style(rf.category_figure(data), height), "Händelser per kategori (de tolv största)",
                        _compare_table(top, "Kategori", current, previous),
-                       caption="Markerade rader i tabellen har en statistiskt säker förändring (exakt Poissontest, "
-                               "p < 0,01 och minst 3 händelser i skillnad).",
+                       caption=f"Markerade rader i tabellen har en statistiskt säker förändring ({stats.FLAG_RULE_SHORT}).",
                        height=height, alt=rf.compare_alt(top, "händelser per kategori", current, previous)))
         doc.add(_compare_table(data.by_category, "Kategori", current, previous))
     doc.add(Heading("Jämfört med länet och riket", 2))
@@ -478,8 +477,9 @@ def sources(doc: Document, data: ReportData) -> None:
         "kan se ut som en lugn period.",
         "Mörkertal: många brott och mycket otrygghet anmäls eller rapporteras aldrig. Därför läses händelserna "
         "tillsammans med trygghetsmätningen och Brås statistik.",
-        "En förändring kallas statistiskt säker när ett exakt Poissontest ger p < 0,01 och skillnaden är minst tre "
-        "händelser; små tal jämförs inte i procent.",
+        "En förändring kallas statistiskt säker när den är osannolik även med hänsyn till hur mycket antalet brukar "
+        "variera från vecka till vecka (negativ binomialfördelning, skattad ur seriens egna 52 veckor): en ökning vid "
+        "p < 0,01, en minskning vid p < 0,001, och skillnaden är minst tre händelser; små tal jämförs inte i procent.",
         "Polisens öppna händelsedata innehåller bara de senaste cirka 500 händelserna i landet och anger kommunens "
         "mittpunkt som plats.",
         f"Insatsernas status och mötenas beslut är som de var {fmt_date(data.as_of)}, enligt ändringshistoriken; "

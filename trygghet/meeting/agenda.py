@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, replace
 import duckdb
 import pandas as pd
 
-from trygghet.analysis import compstat, data_start, queries, stats
+from trygghet.analysis import compstat, data_start, dispersion, queries, stats
 from trygghet.analysis.priority_areas import priority_area_status
 from trygghet.core.formatting import fmt_date, fmt_dec
 from trygghet.core.initial_lists import OPEN_STATUSES
@@ -61,7 +61,8 @@ def focus_followup(con: duckdb.DuckDBPyConnection, places: Sequence[FocusPlace],
                 FROM events WHERE occurred_at >= ? AND occurred_at < ? AND district = ? AND {place_sql}""",
             [this.start, this.start, before.start, this.end, p.district, *params],
         ).fetchone()
-        change = stats.compare(int(count), int(base), exposure=1.0, base_exposure=4.0)
+        shape = dispersion.place_shape(con, week, p.district, p.place)
+        change = stats.compare(int(count), int(base), exposure=1.0, base_exposure=4.0, shape=shape)
         records.append((p.district, p.place or "Hela stadsdelen", p.reason or "", int(count),
                         fmt_dec(change.expected, 1), _change_words(change), change.direction or ""))
     return pd.DataFrame.from_records(records, columns=FOCUS_COLUMNS)

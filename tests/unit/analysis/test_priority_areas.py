@@ -113,7 +113,9 @@ def test_status_in_a_window_for_the_agenda_and_the_report(con: duckdb.DuckDBPyCo
     # 25 + 15 + 4 events against 6 + 1 + 3 a year earlier; the events just outside both windows do not count.
     assert (klotter["count"], klotter["count_last_year"]) == (44, 10)
     assert klotter["change"] == f"+34 (+340{NBSP}%)"
-    assert klotter["flag"] == "upp"
+    # Not a sure rise: the area's weeks come in bursts (25 events in one week, then none), and the flag
+    # allows for the variation the area's own weeks show.
+    assert klotter["flag"] == ""
     assert (klotter["running"], klotter["planned"], klotter["overdue"]) == (3, 1, 2)
     assert klotter["indicators"] == ("Klotter", "Skadegörelse")
     rekr = frame.set_index("name").loc[REKR]

@@ -1,0 +1,109 @@
+"""Places that persist: the places (Plats) with most events over the last 52 weeks, and whether each
+is new, recurring, persistent or fading.
+
+Crime concentrates: a few places hold a large share of the events year after year, and those are
+where a standing list of focus places pays off. One week's top list mixes them up with places that
+had a single bad week. So the 52 weeks up to the chosen week are cut into four quarters of 13 weeks,
+and a place is active in a quarter when it had at least ACTIVE_EVENTS events there (one a month):
+
+    ihållande      active in the latest quarter and in all three before it
+    återkommande   active in the latest quarter and in one or two of the three before it
+    ny             active in the latest quarter only
+    avtagande      not active in the latest quarter, but in one or more before it
+
+(the classes of hot-spot persistence used in crime analysis, e.g. R's sfhotspot, on counts per place).
+A place is the text of Plats with case and surrounding spaces ignored, within its stadsdel.
+No Streamlit here.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import duckdb
+import pandas as pd
+
+from trygghet.core.filters import Filters, event_conditions
+from trygghet.core.periods import IsoWeek
+
+QUARTER_WEEKS = 13
+QUARTERS = 4
+ACTIVE_EVENTS = 3
+PERSISTENT, RECURRING, NEW, FADING = "ihållande", "återkommande", "ny", "avtagande"
+CLASS_ORDER = (PERSISTENT, RECURRING, NEW, FADING)
+COLUMNS = ["Plats", "Stadsdel", "Händelser 52 v.", "Kvartal 1", "Kvartal 2", "Kvartal 3", "Kvartal 4", "Klass",
+           "Vanligaste kategorier"]
+
+RULE = (
+    "De 52 veckorna fram till vald vecka delas i fyra kvartal om 13 veckor (kvartal 4 är det senaste). En plats "
+    f"är aktiv ett kvartal med minst {ACTIVE_EVENTS} händelser. Ihållande: aktiv i alla fyra. Återkommande: aktiv "
+    "i det senaste och i ett eller två av de tidigare. Ny: aktiv bara i det senaste. Avtagande: inte aktiv i det "
+    "senaste men tidigare."
+)
+
+
+def classify(quarters: tuple[int, ...], active: int = ACTIVE_EVENTS) -> str | None:
+    """The persistence class of a place from its events per quarter, oldest first; None if never active."""
+    *earlier, latest = (n >= active for n in quarters)
+    before = sum(earlier)
+    if latest:
+        if before == len(earlier):
+            return PERSISTENT
+        return RECURRING if before else NEW
+    return FADING if before else None
+
+
+def quarter_starts(week: IsoWeek) -> list[dt.date]:
+    """The Mondays that start each quarter, oldest first; the last quarter ends with `week`."""
+    end = week.end_exclusive()
+    return [end - dt.timedelta(weeks=QUARTER_WEEKS * (QUARTERS - i)) for i in range(QUARTERS)]
+
+
+def persistent_places(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 15) -> pd.DataFrame:
+    """The `limit` places with most events in the 52 weeks up to the chosen week, with their events per
+    quarter and class (COLUMNS). Districts, categories and sources follow the filters."""
+    starts = quarter_starts(filters.week)
+    end = filters.week.end_exclusive()
+    conditions, params = event_conditions(filters)
+    quarter_sql = ", ".join(
+        f"count(*) FILTER (WHERE occurred_at >= ? AND occurred_at < ?) AS q{i + 1}" for i in range(QUARTERS))
+    bounds: list[object] = []
+    for i, start in enumerate(starts):
+        bounds += [start, starts[i + 1] if i + 1 < QUARTERS else end]
+    rows = con.execute(
+        f"""
+        WITH placed AS (
+            SELECT lower(trim(place)) AS key, trim(place) AS place, district, category, occurred_at
+            FROM events
+            WHERE occurred_at >= ? AND occurred_at < ? AND place IS NOT NULL AND trim(place) <> '' AND {conditions}
+        ),
+        per_category AS (
+            SELECT key, district, category, count(*) AS n FROM placed GROUP BY key, district, category
+        ),
+        top_categories AS (
+            SELECT key, district, string_agg(category, ', ' ORDER BY n DESC, category) AS categories
+            FROM (SELECT *, row_number() OVER (PARTITION BY key, district ORDER BY n DESC, category) AS r
+                  FROM per_category)
+            WHERE r <= 3
+            GROUP BY key, district
+        )
+        SELECT mode(p.place) AS place, p.district, count(*) AS total, {quarter_sql}, any_value(t.categories)
+        FROM placed p JOIN top_categories t ON t.key = p.key AND t.district = p.district
+        GROUP BY p.key, p.district
+        ORDER BY total DESC, place
+        LIMIT ?
+        """,
+        [starts[0], end, *params, *bounds, limit],
+    ).fetchall()
+    records = []
+    for place, district, total, *rest in rows:
+        quarters, categories = tuple(int(n) for n in rest[:QUARTERS]), rest[QUARTERS]
+        records.append((place, district, int(total), *quarters, classify(quarters) or "–", categories))
+    return pd.DataFrame.from_records(records, columns=COLUMNS)
+
+
+def concentration(frame: pd.DataFrame, total_events: int) -> float | None:
+    """The share (%) of all events in the period that the listed places hold; None without events."""
+    if total_events <= 0:
+        return None
+    return float(frame["Händelser 52 v."].sum()) / total_events * 100
