@@ -20,7 +20,8 @@ from streamlit.runtime import pages_manager
 from streamlit.testing.v1 import AppTest
 
 from trygghet.analysis import geo
-from trygghet.ingest import undo
+from trygghet.core.periods import IsoWeek
+from trygghet.ingest import form_reports, undo
 from trygghet.ingest.importer import apply, import_file, prepare
 from trygghet.ingest.polisen import type_map
 from trygghet.meeting import edits as meeting_edits
@@ -65,6 +66,8 @@ REFUSED = {
     # Logged in as an administratör; the file says läsare now.
     "ändrad roll": (Actor("kvar", "administratör", access.LOCAL), "räcker inte"),
     "öppen demo när konton finns": (access.OPEN_DEMO, "kräver nu inloggning"),
+    # A rapportör reports for its own organisation only, and reaches no other write.
+    "rapportör": (Actor("vakt", access.REPORTER, access.LOCAL, organisation="Väktarbolaget"), "räcker inte"),
 }
 
 
@@ -76,8 +79,10 @@ def test_no_write_path_works_without_the_right_role(
     who, words = REFUSED[case]
     path = tmp_path / "konton.toml"
     access.save_account("kvar", "läsare", "ett långt lösenord", path)
+    access.save_account("vakt", access.REPORTER, "ett långt lösenord", path, organisation="Väktarbolaget")
     monkeypatch.setenv("TRYGGHET_USERS", str(path))
     data = make_xlsx({"Händelser": events_rows(3)})
+    report = form_reports.Draft("Polisen", dt.datetime(2026, 11, 24, 12), True, "Norrby", "Klotter")
     before = table_counts(database)
     attempts = {
         "import": lambda: import_file(database, data, "h.xlsx", actor=who),
@@ -104,6 +109,12 @@ def test_no_write_path_works_without_the_right_role(
         "ny insats i mötet": lambda: meeting_edits.create_intervention(database, 1, {"title": "x"}, actor=who),
         "fokusplatser": lambda: meeting_edits.save_focus_places(database, 1, [], actor=who),
         "rapportens analys": lambda: meetings.save_report_text(database, "rapport", "Text", actor=who),
+        # The Rapportera form, for an organisation that is not the rapportör's own, and its review.
+        "rapport": lambda: form_reports.submit_event(database, report, who),
+        "inget att rapportera": lambda: form_reports.submit_nothing(database, "Polisen", IsoWeek(2026, 48), who),
+        "granska": lambda: form_reports.approve(database, 1, who),
+        "avvisa": lambda: form_reports.reject(database, 1, who),
+        "granskning på": lambda: form_reports.set_review_required(database, True, who),
     }
     for name, attempt in attempts.items():
         with pytest.raises(AccessDenied) as caught:
