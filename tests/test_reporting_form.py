@@ -133,3 +133,11 @@ def test_bad_input_gets_a_swedish_message_and_nothing_is_stored(
     with pytest.raises(fr.ReportError, match="inte börjat"):
         fr.submit_nothing(with_reporters, "Skolan", IsoWeek(2027, 5), EDITOR)
     assert table_counts(with_reporters) == before
+
+
+def test_openid_claims_map_a_rapportor_to_its_organisation() -> None:
+    mapping = {"Väktarbolaget": ["grupp:Väktare", "@vakt.se"], "Skolan": ["rektor@solvik.se"]}
+    assert access.reporter_from_claims({"email": "Bo@Vakt.se"}, mapping) == "Väktarbolaget"
+    assert access.reporter_from_claims({"email": "x@y.se", "groups": ["väktare"]}, mapping) == "Väktarbolaget"
+    assert access.reporter_from_claims({"email": "rektor@solvik.se"}, mapping) == "Skolan"
+    assert access.reporter_from_claims({"email": "annan@solvik.se"}, mapping) is None

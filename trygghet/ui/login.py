@@ -184,6 +184,12 @@ def _gate_oidc(pages: Sequence[StreamlitPage]) -> Actor:
     claims = user.to_dict()
     roles = _secrets().get("roller", {})
     role = access.role_from_claims(claims, dict(roles) if roles else {})  # type: ignore[call-overload]
+    reporters = _secrets().get("rapportorer", {})
+    organisation = None if role else access.reporter_from_claims(claims, dict(reporters) if reporters else {})  # type: ignore[call-overload]
+    if organisation is not None:
+        st.session_state[_ACTOR] = Actor(str(claims.get("email") or claims.get("name") or "okänd"), access.REPORTER,
+                                         access.OIDC, organisation=organisation)
+        return actor()
     if role is None:
         st.session_state.pop(_ACTOR, None)
         _log_in_screen(pages)
