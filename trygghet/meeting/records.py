@@ -38,7 +38,7 @@ from trygghet.store.db import Database
 from trygghet.store.schema import table_names
 from trygghet.store.sql import in_list
 
-TABLES = ("meetings", "decisions", "focus_places", "report_texts")
+TABLES = ("meetings", "decisions", "focus_places", "report_texts", "meeting_protocol", "decision_reports")
 
 OPEN, DONE = "öppen", "klar"
 ORIGIN = "möte"
@@ -76,6 +76,11 @@ class Meeting:
     districts: tuple[str, ...]  # empty: the whole municipality
     created_at: dt.datetime
     closed_at: dt.datetime | None
+    approved_at: dt.datetime | None = None  # justerat: the minutes are locked from then on
+
+    @property
+    def locked(self) -> bool:
+        return self.approved_at is not None
 
     @property
     def changed_by(self) -> str:
@@ -154,16 +159,19 @@ def _parse_participants(text: str | None) -> tuple[Participant, ...]:
 
 
 def _meeting(row: tuple[object, ...]) -> Meeting:
-    mid, held_on, week, title, participants, districts, created_at, closed_at = row
+    mid, held_on, week, title, participants, districts, created_at, closed_at, approved_at = row
     try:
         iso = IsoWeek.parse(str(week))
     except ValueError:
         iso = latest_complete_week(held_on)  # type: ignore[arg-type]
     return Meeting(int(mid), held_on, iso, str(title), _parse_participants(participants),  # type: ignore[arg-type]
-                   tuple(districts or ()), created_at, closed_at)  # type: ignore[arg-type]
+                   tuple(districts or ()), created_at, closed_at, approved_at)  # type: ignore[arg-type]
 
 
 _MEETING_COLUMNS = "id, held_on, week, title, participants, districts, created_at, closed_at"
+# A meeting as the reads give it: with the moment its minutes were approved (justerade), if they were.
+_SELECT_MEETING = ("SELECT m.id, m.held_on, m.week, m.title, m.participants, m.districts, m.created_at, m.closed_at, "
+                   "p.approved_at FROM meetings m LEFT JOIN meeting_protocol p ON p.meeting_id = m.id")
 
 
 def as_text(value: object) -> str | None:
@@ -232,11 +240,21 @@ def check_districts(con: duckdb.DuckDBPyConnection, districts: Iterable[str]) ->
 
 
 def require_meeting(con: duckdb.DuckDBPyConnection, meeting_id: int) -> Meeting:
-    """The meeting a write is about; a missing one is refused in Swedish."""
-    row = con.execute(f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE id = ?", [meeting_id]).fetchone()
+    """The meeting a write is about; a missing one, or one whose minutes are approved (justerade)
+    and so locked, is refused in Swedish."""
+    row = con.execute(f"{_SELECT_MEETING} WHERE m.id = ?", [meeting_id]).fetchone()
     if row is None:
         raise MeetingError(f"Mötet {meeting_id} finns inte.")
-    return _meeting(row)
+    meeting = _meeting(row)
+    if meeting.locked:
+        raise MeetingError(locked_message(meeting))
+    return meeting
+
+
+def locked_message(meeting: Meeting) -> str:
+    when = fmt_date(meeting.approved_at.date()) if meeting.approved_at else ""
+    return (f"Protokollet från mötet {fmt_date(meeting.held_on)} är justerat {when} och låst: inget i mötet kan "
+            "ändras längre. Anteckna en rättelse i nästa mötes protokoll.")
 
 
 def default_title(held_on: dt.date) -> str:
@@ -321,14 +339,14 @@ def list_meetings(con: duckdb.DuckDBPyConnection) -> list[Meeting]:
     """Every meeting, the latest first."""
     if not has_schema(con):
         return []
-    rows = con.execute(f"SELECT {_MEETING_COLUMNS} FROM meetings ORDER BY held_on DESC, id DESC").fetchall()
+    rows = con.execute(f"{_SELECT_MEETING} ORDER BY m.held_on DESC, m.id DESC").fetchall()
     return [_meeting(r) for r in rows]
 
 
 def get_meeting(con: duckdb.DuckDBPyConnection, meeting_id: int) -> Meeting | None:
     if not has_schema(con):
         return None
-    row = con.execute(f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE id = ?", [meeting_id]).fetchone()
+    row = con.execute(f"{_SELECT_MEETING} WHERE m.id = ?", [meeting_id]).fetchone()
     return _meeting(row) if row else None
 
 
@@ -338,7 +356,7 @@ def meeting_in_week(con: duckdb.DuckDBPyConnection, day: dt.date) -> Meeting | N
         return None
     week = IsoWeek.of(day)
     row = con.execute(
-        f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE held_on >= ? AND held_on < ? ORDER BY held_on DESC, id DESC",
+        f"{_SELECT_MEETING} WHERE m.held_on >= ? AND m.held_on < ? ORDER BY m.held_on DESC, m.id DESC",
         [week.monday(), week.end_exclusive()],
     ).fetchone()
     return _meeting(row) if row else None
@@ -348,14 +366,15 @@ def previous_meeting(con: duckdb.DuckDBPyConnection, meeting: Meeting) -> Meetin
     if not has_schema(con):
         return None
     row = con.execute(
-        f"SELECT {_MEETING_COLUMNS} FROM meetings WHERE (held_on, id) < (?, ?) ORDER BY held_on DESC, id DESC",
+        f"{_SELECT_MEETING} WHERE (m.held_on, m.id) < (?, ?) ORDER BY m.held_on DESC, m.id DESC",
         [meeting.held_on, meeting.id],
     ).fetchone()
     return _meeting(row) if row else None
 
 
 DECISION_COLUMNS = ["id", "meeting_id", "decided_on", "text", "organisation", "responsible", "deadline", "status",
-                    "done_on", "intervention_id", "intervention_title", "carried", "overdue"]
+                    "done_on", "intervention_id", "intervention_title", "carried", "overdue", "report_text",
+                    "reported_on"]
 
 
 def decisions(con: duckdb.DuckDBPyConnection, meeting: Meeting) -> pd.DataFrame:
@@ -363,7 +382,8 @@ def decisions(con: duckdb.DuckDBPyConnection, meeting: Meeting) -> pd.DataFrame:
     when the meeting began (open now, or marked done at this meeting or later). Earlier ones first.
 
     Columns: DECISION_COLUMNS; `carried` is True for decisions from earlier meetings, `overdue`
-    for open decisions whose deadline is before the meeting.
+    for open decisions whose deadline is before the meeting; `report_text` and `reported_on` are
+    the report-back given at this meeting, if any.
     """
     if not has_schema(con):
         return pd.DataFrame(columns=DECISION_COLUMNS)
@@ -372,17 +392,20 @@ def decisions(con: duckdb.DuckDBPyConnection, meeting: Meeting) -> pd.DataFrame:
         SELECT d.id, d.meeting_id, m.held_on AS decided_on, d.text, d.organisation, d.responsible, d.deadline,
                d.status, coalesce(dm.held_on, d.done_at::DATE) AS done_on, d.intervention_id,
                i.title AS intervention_title, d.meeting_id <> ? AS carried,
-               coalesce(d.status = ? AND d.deadline < ?, FALSE) AS overdue
+               coalesce(d.status = ? AND d.deadline < ?, FALSE) AS overdue,
+               r.text AS report_text, r.reported_on
         FROM decisions d
         JOIN meetings m ON m.id = d.meeting_id
         LEFT JOIN meetings dm ON dm.id = d.done_meeting_id
         LEFT JOIN interventions i ON i.id = d.intervention_id
+        LEFT JOIN decision_reports r ON r.decision_id = d.id AND r.meeting_id = ?
         WHERE d.meeting_id = ?
            OR ((m.held_on, m.id) < (?, ?)
                AND (d.status = ? OR coalesce(dm.held_on, d.done_at::DATE) >= ?))
         ORDER BY carried DESC, m.held_on, d.id
         """,
-        [meeting.id, OPEN, meeting.held_on, meeting.id, meeting.held_on, meeting.id, OPEN, meeting.held_on],
+        [meeting.id, OPEN, meeting.held_on, meeting.id, meeting.id, meeting.held_on, meeting.id, OPEN,
+         meeting.held_on],
     ).df()
 
 
