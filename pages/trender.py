@@ -8,10 +8,10 @@ import plotly.graph_objects as go
 import streamlit as st
 from plotly.subplots import make_subplots
 
-from trygghet.analysis import data_start, queries, trends
+from trygghet.analysis import data_start, queries, seasonality, trends
 from trygghet.core.formatting import fmt_int
 from trygghet.core.periods import WEEKDAYS_SHORT_SV
-from trygghet.present import chart_style
+from trygghet.present import chart_style, rhythm_figure
 from trygghet.ui import cache, login, safe_text, shell, sidebar, widgets
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
@@ -119,6 +119,29 @@ else:
                  summary="Händelser per tertial (T1 jan–apr, T2 maj–aug, T3 sep–dec), ett stapelpar per år.")
         if not frame["complete"].all():
             st.caption("* Tertialen ligger bara delvis inom perioden och är inte jämförbar med hela tertialer.")
+
+st.header("Årshjul")
+# The year of the chosen week against the whole years before it; the category choice is the page's own.
+rhythm_year = filters.week.year
+rhythm = cache.query(seasonality.weekly_counts, db, filters, rhythm_year)
+rhythm_table = seasonality.rhythm_table(rhythm, rhythm_year) if not rhythm.empty else None
+if rhythm_table is None or rhythm_table.empty:
+    st.write("Inga händelser i urvalet.")
+else:
+    all_label = "Alla kategorier"
+    rhythm_choice = st.selectbox("Kategori i årshjulet", [all_label, *rhythm_table["Kategori"]], key="arshjul_kategori")
+    rhythm_category = None if rhythm_choice == all_label else rhythm_choice
+    profile = seasonality.year_profile(rhythm, rhythm_category, rhythm_year)
+    plans = cache.query(seasonality.interventions_in_year, db, filters, rhythm_year, rhythm_category)
+    widgets.chart(rhythm_figure.year_figure(profile, plans, rhythm_year), f"arshjul-{rhythm_year}",
+                  summary=rhythm_figure.year_summary(profile, plans, rhythm_year, rhythm_choice))
+    whole = int(rhythm_table["Hela år"].max())
+    if whole < seasonality.MIN_YEARS:
+        st.caption(f"Det behövs minst {seasonality.MIN_YEARS} hela år med data för att se årets rytm; det finns "
+                   f"{whole}. Linjen för tidigare år visas ändå.")
+    widgets.table(rhythm_table, f"arshjul-kategorier-{rhythm_year}")
+    st.caption("Skuggade veckor: där kategorin brukar toppa. " + seasonality.RULE
+               + " Insatserna är de som pågår eller planeras under året i valda stadsdelar och hör till kategorin.")
 
 st.header("När händer det?")
 heat = cache.query(queries.weekday_hour, db, filters)

@@ -43,11 +43,7 @@ FLAG_RULE_SHORT = (
     "osannolik även med seriens egen variation mellan veckor: ökning vid p < 0,01, minskning vid p < 0,001, "
     f"minst {MIN_DIFF} händelser i skillnad"
 )
-FLAG_RULE = (
-    "▲ när ett så högt antal har mindre än 1 % sannolikhet och ▼ när ett så lågt har mindre än 0,1 %, "
-    "med seriens egen variation mellan veckor inräknad (negativ binomialfördelning), och bara när "
-    f"skillnaden är minst {MIN_DIFF} händelser."
-)
+
 
 
 def _check_counts(**counts: int | float) -> None:
