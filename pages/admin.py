@@ -9,7 +9,7 @@ from trygghet.core.errors import UserError
 from trygghet.ingest import form_reports, history, undo
 from trygghet.store import access, audit, retention, snapshots
 from trygghet.store import installation_settings as settings
-from trygghet.ui import cache, login, safe_text, shell, widgets
+from trygghet.ui import cache, harm_editor, login, safe_text, shell, widgets
 from trygghet.ui.errors import show_error
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
@@ -25,8 +25,8 @@ message = st.session_state.pop("admin_message", None)
 if message:
     st.success(safe_text.plain(message))
 
-uploads_tab, audit_tab, snapshot_tab, settings_tab, accounts_tab = st.tabs(
-    ["Ångra uppladdning", "Granskningslogg", "Säkerhetskopior", "Personuppgifter och arkiv", "Konton"]
+uploads_tab, audit_tab, snapshot_tab, settings_tab, harm_tab, accounts_tab = st.tabs(
+    ["Ångra uppladdning", "Granskningslogg", "Säkerhetskopior", "Personuppgifter och arkiv", "Skadevikter", "Konton"]
 )
 
 
@@ -119,6 +119,9 @@ with settings_tab:
     )
     if st.button(f"Rensa arkiverade filer äldre än {days} dagar"):
         run(lambda: retention.purge_archive(db, actor).summary(), "Arkivet och kopiorna är rensade.")
+
+with harm_tab:
+    harm_editor.editor(db, actor, run)
 
 with accounts_tab:
     st.write(f"Inloggning: **{ {'oidc': 'OpenID Connect', 'local': 'lokala konton', 'open': 'ingen'}[login.mode()] }**.")

@@ -12,7 +12,7 @@ from trygghet.analysis import compstat, data_start, queries
 from trygghet.core import clock
 from trygghet.core.formatting import MISSING, fmt_dec, fmt_int
 from trygghet.present import chart_style, table_style
-from trygghet.ui import cache, coverage_view, login, safe_text, shell, sidebar, widgets
+from trygghet.ui import cache, coverage_view, harm_editor, login, safe_text, shell, sidebar, widgets
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = shell.database()
@@ -70,6 +70,7 @@ else:
     widgets.table(table, f"compstat-v{week.week}-{week.year}", styler=table_style.flag_styler(table, flags),
              height=table_style.table_height(len(table)))
     st.caption(compstat.COMPSTAT_RULE)
+harm_editor.weighted_section(db, counts, f"skadeviktat-v{week.week}-{week.year}")
 
 left, right = st.columns(2)
 with left:
