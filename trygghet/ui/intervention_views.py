@@ -115,8 +115,10 @@ def _effect_notes(data: interventions.EffectData) -> str:
         f"{data.district} har mycket färre händelser än övriga stadsdelar tillsammans; med index syns direkt "
         "om stadsdelen förändrades mer än resten av kommunen, vilket två råa linjer eller två y-axlar döljer.",
         "Effekten skattas som skillnad-i-skillnader: förändringen i stadsdelen delad med förändringen i "
-        "övriga stadsdelar, med 95 % konfidensintervall. Den visar vad som hände samtidigt som insatsen, "
-        "inte säkert vad insatsen orsakade.",
+        "övriga stadsdelar, med 95 % konfidensintervall. Intervallet är så brett som stadsdelens andel av "
+        "veckornas händelser varierar från vecka till vecka (kvasibinomial regression), och det behövs minst "
+        "fyra hela veckor före och under. Den visar vad som hände samtidigt som insatsen, inte säkert vad "
+        "insatsen orsakade.",
     ]
     if data.weeks[interventions.PERIOD_BEFORE] < data.weeks_before_asked:
         notes.append(f"Bara {fmt_int(data.weeks[interventions.PERIOD_BEFORE])} hela veckor före starten "
@@ -131,7 +133,15 @@ def effect_section(db: Database, row: pd.Series, selected: str, today: dt.date) 
     districts, or why that cannot be shown."""
     st.markdown("### Effekt")
     reason = interventions.no_effect_reason(row["Stadsdel"], row["Start"])
-    data = None if reason else cache.query(interventions.effect_data, db, selected, 8, 8, today)
+    buffer: tuple[str, ...] = ()
+    if not reason and row["Status"] != "Inställd":
+        districts: list[str] = cache.query(queries.reference_lists, db)["districts"]  # type: ignore[index]
+        buffer = tuple(st.multiselect(
+            "Buffertområde: grannstadsdelar där händelserna kan ha flyttat", [d for d in districts if d != row["Stadsdel"]],
+            key=f"effekt-buffert-{selected}",
+            help="Buffertområdet jämförs för sig med övriga stadsdelar och räknas inte in i jämförelsen.",
+        ))
+    data = None if reason else cache.query(interventions.effect_data, db, selected, 8, 8, today, None, buffer)
     if reason:
         st.info(reason, icon=":material/info:")
     elif row["Status"] == "Inställd":
@@ -151,14 +161,17 @@ def effect_section(db: Database, row: pd.Series, selected: str, today: dt.date) 
         chart_column, text_column = st.columns([3, 2], gap="large")
         with text_column:
             for period in (interventions.PERIOD_DURING, interventions.PERIOD_AFTER):
-                effect = interventions.effect_summary(data.frame, period)
+                effect = interventions.effect_summary(data.frame, period, buffer=data.buffer)  # type: ignore[attr-defined]
                 if effect is not None:
                     st.markdown(f"**{effect.text}**")  # generated: numbers and fixed words only
+                    if effect.displacement is not None:
+                        st.write(safe_text.plain(effect.displacement.text))  # names the districts
                     if effect.ratio is not None:
                         st.caption(
                             f"{safe_text.plain(data.district)}: {fmt_int(effect.treated_before)} händelser på "
                             f"{fmt_int(effect.weeks_before)} veckor före, {fmt_int(effect.treated_during)} på "
-                            f"{fmt_int(effect.weeks_during)} veckor {period}. Övriga stadsdelar: "
+                            f"{fmt_int(effect.weeks_during)} veckor {period}. Övriga stadsdelar"
+                            f"{' utom buffertområdet' if data.buffer else ''}: "
                             f"{fmt_int(effect.control_before)} och {fmt_int(effect.control_during)}."
                         )
             st.caption(safe_text.plain(_effect_notes(data)))
