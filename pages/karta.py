@@ -5,10 +5,12 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from trygghet.analysis import geo
+from trygghet.analysis import geo, population
 from trygghet.core import config
 from trygghet.core.formatting import fmt_dec, fmt_int
+from trygghet.core.text import plotly_literal
 from trygghet.present import map_figures, table_style
+from trygghet.store import reference_lists
 from trygghet.ui import cache, login, safe_text, shell, sidebar, widgets
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
@@ -16,6 +18,7 @@ db = shell.database()
 filters = sidebar.current()
 week = filters.week
 polygons = cache.query(geo.geometries, db)  # {} until boundaries are uploaded
+areas: dict[str, str | None] = cache.query(reference_lists.district_areas, db)
 
 # The toggle sits below the title, but the title names the window; its state is known before it is drawn.
 whole_period = bool(st.session_state.get("karta_period", False))
@@ -54,15 +57,34 @@ if tiles_problem:
     st.caption(tiles_problem)
 centres = cache.query(geo.district_centres, db, filters)
 
-map_col, table_col = st.columns([2, 1.2], gap="large")
+chart_name = f"karta-{file_when}"
+
+
+def choose_clicked() -> None:
+    """A click on a district's dot or bubble (or on one of its events) adds it to the sidebar's choice.
+    The chart hands back names as the figure holds them, made plain (chart_text)."""
+    state = st.session_state.get(widgets.chart_key(chart_name)) or {}
+    by_literal = {plotly_literal(d): d for d in areas}
+    for point in (state.get("selection") or {}).get("points", []):
+        data = point.get("customdata")
+        name = by_literal.get(data[0]) if isinstance(data, list) and data and isinstance(data[0], str) else None
+        if name is not None:
+            sidebar.choose_district(name)
+
+
+# A city of many districts gets the page's whole width for its map, with the tables below it.
+wide = len(areas) > sidebar.PILLS_MAX
+map_col, table_col = (st.container(), st.container()) if wide else st.columns([2, 1.2], gap="large")
+plot_px = map_figures.WIDE_PLOT_PX if wide else map_figures.MIN_PLOT_PX
 with map_col:
     if tiles:
         fig = map_figures.tiled_figure(tiles, counts, polygons, centres, points)
     elif polygons:
-        fig = map_figures.choropleth_figure(counts, polygons, points)
+        fig = map_figures.choropleth_figure(counts, polygons, points, plot_px)
     else:
         # The theme the browser reports; None (light) in tests and before the first report.
-        fig = map_figures.bubble_figure(counts, centres, points, dark=st.context.theme.type == "dark")
+        fig = map_figures.bubble_figure(counts, centres, points, dark=st.context.theme.type == "dark",
+                                        plot_px=plot_px)
     ranked = counts.sort_values(["count", "district"], ascending=[False, True])
     listed = ", ".join(f"{d} {fmt_int(c)}" for d, c in zip(ranked["district"], ranked["count"], strict=True))
     how = ("Stadsdelarna är färgade efter antalet händelser; mörkare blå betyder fler."
@@ -70,8 +92,11 @@ with map_col:
            "stadsdelens händelser med koordinater.")
     widgets.chart(
         map_figures.style_map(fig),
-        f"karta-{file_when}",
-        summary=f"Karta över händelser per stadsdel, {when}, totalt {fmt_int(total)}: {listed or 'inga'}. {how}",
+        chart_name,
+        summary=f"Karta över händelser per stadsdel, {when}, totalt {fmt_int(total)}: {listed or 'inga'}. {how} "
+                "Namn och antal står där de får plats; för musen över en stadsdel för resten. Klicka på en "
+                "stadsdels punkt för att välja den i sidofältet.",
+        on_select=choose_clicked,
     )
     if points is not None:
         shown, available = len(points), int(points["total"].iloc[0]) if len(points) else 0
@@ -84,17 +109,32 @@ with map_col:
             st.caption("Inga händelser med koordinater i urvalet.")
 
 with table_col:
-    st.header("Per stadsdel")
+    grouped = any(areas.values())
+    by_area = grouped and st.segmented_control(
+        "Visa per", ["Stadsdel", "Område"], default="Stadsdel", key="karta_per") == "Område"
+    st.header("Per område" if by_area else "Per stadsdel")
     table = pd.DataFrame({
         "Stadsdel": ranked["district"],
+        **({"Område": [areas.get(d) or "–" for d in ranked["district"]]} if grouped else {}),
         "Händelser": ranked["count"].astype(int),
         "Andel (%)": (100 * ranked["count"] / total) if total else 0.0,
+        **({} if polygons else {"Med koordinater": ranked["with_coordinates"].astype(int)}),
     })
-    if not polygons:
-        table["Med koordinater"] = ranked["with_coordinates"].astype(int)
-    formats = {"Händelser": fmt_int, "Andel (%)": lambda v: fmt_dec(v, 1), "Med koordinater": fmt_int}
+    if by_area:
+        summed = [c for c in ("Stadsdelar", "Händelser", "Andel (%)", "Med koordinater") if c in table or c == "Stadsdelar"]
+        table = (table.assign(Stadsdelar=1).groupby("Område", as_index=False, sort=False)[summed].sum()
+                 .sort_values(["Händelser", "Område"], ascending=[False, True], kind="stable"))
+    # Beside the counts, so that a large district is not the "worst" only for being large.
+    inhabitants = cache.query(population.population, db, span.start.year)
+    if inhabitants and not by_area:
+        table["Per 1 000 inv."] = [population.rate(c, inhabitants.get(d))
+                                   for d, c in zip(table["Stadsdel"], table["Händelser"], strict=True)]
+    formats = {"Händelser": fmt_int, "Andel (%)": lambda v: fmt_dec(v, 1), "Med koordinater": fmt_int,
+               "Stadsdelar": fmt_int, "Per 1 000 inv.": lambda v: fmt_dec(v, 2)}
     styler = table.style.format({c: f for c, f in formats.items() if c in table.columns})
-    widgets.table(table, f"karta-per-stadsdel-{file_when}", styler=styler, height=table_style.table_height(len(table)))
+    # A city's 150 districts scroll within the table instead of stretching the page.
+    widgets.table(table, f"karta-per-{'omrade' if by_area else 'stadsdel'}-{file_when}", styler=styler,
+                  height=table_style.table_height(min(len(table), 20)))
 
     # Districts the map cannot place are listed here, so that no count quietly disappears.
     if polygons:

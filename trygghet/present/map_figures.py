@@ -8,7 +8,7 @@ administrator has configured a tile server (TRYGGHET_MAP_TILES) is a tiled map d
 from __future__ import annotations
 
 import math
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -29,6 +29,20 @@ SCALE_COLOR = "#808080"
 LABEL_ON_LIGHT = "#111111"
 LABEL_ON_DARK = "#F5F5F5"
 MAX_BUBBLE_PX = 75
+LABEL_PX = 17  # the labels' type size
+# Label sizes are estimated, not measured: an em per character wider than any run of this app's sans
+# serif (bold for the name), a line of 1.3 em and a gap around, so that labels kept apart here are apart
+# on the screen too.
+_CHAR_EM = {"name": 0.68, "count": 0.62}
+_LINE_EM = 1.3
+_LABEL_GAP_PX = 8
+# The smallest plot the Karta page draws (its map column at 1280 px with the sidebar open, the chart's
+# fixed height less its margins). On a wider screen the map only grows, and labels only move apart.
+MIN_PLOT_PX = (320.0, 600.0)
+# The same when the map has the page's whole width (a city of many districts, pages/karta.py).
+WIDE_PLOT_PX = (600.0, 600.0)
+# The click target of a district: a dot at its label point, since a filled outline takes no click.
+_DOT = {"size": 9, "color": "rgba(128, 128, 128, 0.55)", "line": {"width": 1, "color": "#FFFFFF"}}
 
 
 def tile_url() -> str | None:
@@ -89,15 +103,20 @@ def _km_label(km: float) -> str:
     return f"{int(km * 1000)} m" if km < 1 else f"{fmt_int(km)} km"
 
 
-def _frame_axes(fig: go.Figure, box: tuple[float, float, float, float]) -> None:
-    """Lon/lat axes without clutter, with the aspect a local map needs, and a scale bar."""
+def _padded(box: tuple[float, float, float, float]) -> tuple[float, float, float, float, float]:
+    """The axes' ranges around the data (x0, y0, x1, y1) and the bottom padding, where the scale bar goes."""
     x0, y0, x1, y1 = box
-    lat0 = (y0 + y1) / 2
-    k = math.cos(math.radians(lat0))
     # Pad at least about 1 km, so a single district is not drawn edge to edge.
     pad_x = max((x1 - x0) * 0.08, 0.015)
     pad_y = max((y1 - y0) * 0.08, 0.009)
-    x0, x1, y0, y1 = x0 - pad_x, x1 + pad_x, y0 - pad_y * 1.6, y1 + pad_y
+    return x0 - pad_x, y0 - pad_y * 1.6, x1 + pad_x, y1 + pad_y, pad_y
+
+
+def _frame_axes(fig: go.Figure, box: tuple[float, float, float, float]) -> None:
+    """Lon/lat axes without clutter, with the aspect a local map needs, and a scale bar."""
+    x0, y0, x1, y1, pad_y = _padded(box)
+    lat0 = (y0 + y1) / 2
+    k = math.cos(math.radians(lat0))
     fig.update_xaxes(visible=False, showgrid=False, zeroline=False, range=[x0, x1], fixedrange=False)
     # One degree of latitude is 1/cos(lat) times longer on the ground than one of longitude.
     fig.update_yaxes(visible=False, showgrid=False, zeroline=False, range=[y0, y1],
@@ -144,6 +163,96 @@ def _colorbar_trace(high: float) -> go.Scatter:
 # A label's name comes from customdata[0] (made plain with the rest of the figure, see chart_text);
 # only the bold and the line break are the template's.
 _LABEL_TEMPLATE = "<b>%{customdata[0]}</b><br>%{text}"
+_COUNT_TEMPLATE = "%{text}"
+
+
+# ---------------------------------------------------------------- labels that fit
+
+
+def _label_size(name: str | None, count: str, one_line: bool = False) -> tuple[float, float]:
+    """(width, height) in pixels of a label: the name over the count (or beside it, `one_line`), or
+    the count alone; the gap around included."""
+    if name is None:
+        lines = [("count", count)]
+    else:
+        lines = [("name", f"{name} {count}")] if one_line else [("name", name), ("count", count)]
+    width = max(len(text) * _CHAR_EM[kind] * LABEL_PX for kind, text in lines)
+    return width + _LABEL_GAP_PX, len(lines) * _LINE_EM * LABEL_PX + _LABEL_GAP_PX
+
+
+def _overlaps(a: tuple[float, float, float, float], b: tuple[float, float, float, float]) -> bool:
+    return a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]
+
+
+def fitting_labels(
+    anchors: Mapping[str, tuple[float, float]],
+    counts: Mapping[str, int],
+    to_pixels: Callable[[float, float], tuple[float, float]],
+    lift_px: Mapping[str, float] | None = None,
+    one_line: bool = False,
+) -> dict[str, str]:
+    """Which districts get a label, so that no two labels overlap: the name with the count ('name')
+    where it fits, else the count alone ('count') where that fits, else none (the hover tells).
+
+    Districts with the most events come first. `to_pixels` maps (lon, lat) to screen pixels, y
+    downwards; `lift_px` raises a label above its anchor by that many pixels (the radius of a bubble
+    the label stands on). A label may reach past the plot's edge: the traces draw it unclipped."""
+    placed: list[tuple[float, float, float, float]] = []
+    chosen: dict[str, str] = {}
+    ranked = sorted(anchors, key=lambda d: (-counts.get(d, 0), d))
+    # Names first, so that a count does not take the room of a name; then counts where names did not fit.
+    for kind in ("name", "count"):
+        for district in ranked:
+            if district in chosen:
+                continue
+            px, py = to_pixels(*anchors[district])
+            lift = (lift_px or {}).get(district)
+            width, height = _label_size(district if kind == "name" else None, fmt_int(counts.get(district, 0)),
+                                        one_line)
+            centre_y = py - lift - height / 2 if lift is not None else py
+            box = (px - width / 2, centre_y - height / 2, px + width / 2, centre_y + height / 2)
+            if not any(_overlaps(box, other) for other in placed):
+                placed.append(box)
+                chosen[district] = kind
+    return chosen
+
+
+def axes_pixels(box: tuple[float, float, float, float],
+                plot_px: tuple[float, float] = MIN_PLOT_PX) -> Callable[[float, float], tuple[float, float]]:
+    """(lon, lat) -> pixels on the offline map framed by _frame_axes: one scale for both axes at the
+    local aspect, the data's centre at the plot's centre (Plotly widens the other axis's range)."""
+    x0, y0, x1, y1, _ = _padded(box)
+    k = math.cos(math.radians((y0 + y1) / 2))
+    scale = min(plot_px[0] / (x1 - x0), plot_px[1] * k / (y1 - y0))  # pixels per degree of longitude
+    cx, cy = (x0 + x1) / 2, (y0 + y1) / 2
+
+    def to_pixels(lon: float, lat: float) -> tuple[float, float]:
+        return plot_px[0] / 2 + (lon - cx) * scale, plot_px[1] / 2 - (lat - cy) * scale / k
+
+    return to_pixels
+
+
+def _templates(districts: Sequence[str], fitting: Mapping[str, str]) -> str | list[str]:
+    """Each district's text template by what fits; one template for all when all are alike."""
+    found = [{"name": _LABEL_TEMPLATE, "count": _COUNT_TEMPLATE}.get(fitting.get(d, ""), "") for d in districts]
+    return found[0] if found and len(set(found)) == 1 else found
+
+
+def tile_pixels(zoom: float, centre: tuple[float, float]) -> Callable[[float, float], tuple[float, float]]:
+    """(lon, lat) -> pixels from the centre of a web-Mercator map at `zoom` (MapLibre: 512 px at zoom 0)."""
+    size = 512 * 2**zoom
+
+    def mercator(lon: float, lat: float) -> tuple[float, float]:
+        y = math.log(math.tan(math.pi / 4 + math.radians(lat) / 2))
+        return (lon + 180) / 360 * size, (1 - y / math.pi) / 2 * size
+
+    cx, cy = mercator(*centre)
+
+    def to_pixels(lon: float, lat: float) -> tuple[float, float]:
+        x, y = mercator(lon, lat)
+        return x - cx, y - cy
+
+    return to_pixels
 
 
 def style_map(fig: go.Figure, height: int = 680) -> go.Figure:
@@ -158,8 +267,9 @@ def style_map(fig: go.Figure, height: int = 680) -> go.Figure:
 
 
 def choropleth_figure(counts: pd.DataFrame, geometries: Mapping[str, dict[str, object]],
-                      points: pd.DataFrame | None = None) -> go.Figure:
-    """District polygons filled by their count; districts outside the choice stay grey for context."""
+                      points: pd.DataFrame | None = None, plot_px: tuple[float, float] = MIN_PLOT_PX) -> go.Figure:
+    """District polygons filled by their count; districts outside the choice stay grey for context.
+    Labels are placed for a plot of at least `plot_px` pixels."""
     by_district = dict(zip(counts["district"], counts["count"].astype(int), strict=True))
     shown = [d for d in geometries if d in by_district]
     high = float(max((by_district[d] for d in shown), default=0))
@@ -179,23 +289,35 @@ def choropleth_figure(counts: pd.DataFrame, geometries: Mapping[str, dict[str, o
     points_trace = _points_trace(points)
     if points_trace is not None:
         fig.add_trace(points_trace)
-    anchors = [geo.label_point(geometries[d]) for d in shown]
+    box = geo.bounds(geometries.values())
+    anchors = {d: geo.label_point(g) for d, g in geometries.items()}
+    # Labels only where they fit, the districts with most events first; every district has its dot,
+    # whose hover tells its count and whose click chooses it (pages/karta.py).
+    fitting = fitting_labels({d: anchors[d] for d in shown}, by_district, axes_pixels(box, plot_px)) if box else {}
+    context = [d for d in geometries if d not in by_district]
+    if context:
+        fig.add_trace(go.Scatter(
+            x=[anchors[d][0] for d in context], y=[anchors[d][1] for d in context], mode="markers",
+            name="Övriga stadsdelar", marker=_DOT, customdata=[[d, None] for d in context],
+            hovertemplate="%{customdata[0]} (ej vald) – klicka för att välja<extra></extra>",
+        ))
     fig.add_trace(go.Scatter(
-        x=[a[0] for a in anchors], y=[a[1] for a in anchors], mode="text", name="Antal",
-        text=[fmt_int(by_district[d]) for d in shown], texttemplate=_LABEL_TEMPLATE,
-        textfont={"size": 17, "color": [_text_on(fills[d]) for d in shown], "shadow": "auto"},
+        x=[anchors[d][0] for d in shown], y=[anchors[d][1] for d in shown], mode="markers+text", name="Antal",
+        # A label is its district's click target itself (an unseen dot under it); the others show theirs.
+        marker={**_DOT, "opacity": [0.0 if d in fitting else 1.0 for d in shown]}, text=[fmt_int(by_district[d]) for d in shown], texttemplate=_templates(shown, fitting),
+        cliponaxis=False,
+        textfont={"size": LABEL_PX, "color": [_text_on(fills[d]) for d in shown], "shadow": "auto"},
         customdata=[[d, by_district[d]] for d in shown],
         hovertemplate="%{customdata[0]}: %{customdata[1]} händelser<extra></extra>",
     ))
     fig.add_trace(_colorbar_trace(high))
-    box = geo.bounds(geometries.values())
     if box:
         _frame_axes(fig, box)
     return fig
 
 
 def bubble_figure(counts: pd.DataFrame, centres: pd.DataFrame, points: pd.DataFrame | None = None,
-                  dark: bool = False) -> go.Figure:
+                  dark: bool = False, plot_px: tuple[float, float] = MIN_PLOT_PX) -> go.Figure:
     """A bubble per district at the mean of its events' positions; area ∝ count, in the district's colour.
 
     `dark`: the labels in the dark theme's text colour (the map itself is transparent).
@@ -206,21 +328,29 @@ def bubble_figure(counts: pd.DataFrame, centres: pd.DataFrame, points: pd.DataFr
     points_trace = _points_trace(points)
     if points_trace is not None:
         fig.add_trace(points_trace)
+    lons = list(frame["lon"]) + (list(points["lon"]) if points is not None and not points.empty else [])
+    lats = list(frame["lat"]) + (list(points["lat"]) if points is not None and not points.empty else [])
+    box = (min(lons), min(lats), max(lons), max(lats)) if lons else None
+    sizeref = 2 * max(high, 1) / MAX_BUBBLE_PX**2
+    counts_by = dict(zip(frame["district"], frame["count"].astype(int), strict=True))
+    # A label stands on its bubble (textposition top center): lifted by the bubble's radius.
+    radius = {d: max(6.0, math.sqrt(max(c, 0) / sizeref)) / 2 for d, c in counts_by.items()}
+    fitting = fitting_labels(dict(zip(frame["district"], zip(frame["lon"], frame["lat"], strict=True), strict=True)),
+                             counts_by, axes_pixels(box, plot_px), lift_px=radius) if box else {}
     fig.add_trace(go.Scatter(
         x=frame["lon"], y=frame["lat"], mode="markers+text", name="Stadsdelar",
-        marker={"size": frame["count"], "sizemode": "area", "sizeref": 2 * max(high, 1) / MAX_BUBBLE_PX**2,
+        marker={"size": frame["count"], "sizemode": "area", "sizeref": sizeref,
                 "sizemin": 6, "color": frame["color"], "opacity": 0.8, "line": {"color": "#FFFFFF", "width": 2}},
-        text=[fmt_int(c) for c in frame["count"]], texttemplate=_LABEL_TEMPLATE,
+        text=[fmt_int(c) for c in frame["count"]], texttemplate=_templates(list(frame["district"]), fitting),
+        cliponaxis=False,
         # A halo keeps a label readable where it overlaps a neighbour's bubble.
         textposition="top center", textfont={"size": 17, "color": LABEL_ON_DARK if dark else LABEL_ON_LIGHT,
                                              "shadow": "auto"},
         customdata=frame[["district", "count"]].to_numpy(),
         hovertemplate="%{customdata[0]}: %{customdata[1]} händelser<extra></extra>",
     ))
-    lons = list(frame["lon"]) + (list(points["lon"]) if points is not None and not points.empty else [])
-    lats = list(frame["lat"]) + (list(points["lat"]) if points is not None and not points.empty else [])
-    if lons:
-        _frame_axes(fig, (min(lons), min(lats), max(lons), max(lats)))
+    if box:
+        _frame_axes(fig, box)
     return fig
 
 
@@ -278,15 +408,21 @@ def tiled_figure(url: str, counts: pd.DataFrame, geometries: Mapping[str, dict[s
             hovertemplate="%{location}: %{z} händelser<extra></extra>",
         ))
         anchors = [geo.label_point(geometries[d]) for d in shown]
-        fig.add_trace(go.Scattermap(
-            lon=[a[0] for a in anchors], lat=[a[1] for a in anchors], mode="text",
-            text=[f"{d} {fmt_int(by_district[d])}" for d in shown], textfont={"size": 16, "color": "#111111"},
-            customdata=[[d, by_district[d]] for d in shown], hoverinfo="skip",
-        ))
         box = geo.bounds(geometries[d] for d in shown)
+        fitting: dict[str, str] = {}
         if box:
             lons += [box[0], box[2]]
             lats += [box[1], box[3]]
+            centre = ((box[0] + box[2]) / 2, (box[1] + box[3]) / 2)
+            fitting = fitting_labels(dict(zip(shown, anchors, strict=True)), by_district,
+                                     tile_pixels(_zoom(box), centre), one_line=True)
+        label = {"name": "{d} {n}", "count": "{n}"}
+        fig.add_trace(go.Scattermap(
+            lon=[a[0] for a in anchors], lat=[a[1] for a in anchors], mode="text",
+            text=[label.get(fitting.get(d, ""), "").format(d=d, n=fmt_int(by_district[d])) for d in shown],
+            textfont={"size": 16, "color": "#111111"},
+            customdata=[[d, by_district[d]] for d in shown], hoverinfo="skip",
+        ))
     else:
         frame = counts.merge(centres[["district", "lat", "lon"]], on="district").dropna(subset=["lat", "lon"])
         high = float(frame["count"].max()) if not frame.empty else 0.0

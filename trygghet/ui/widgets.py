@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import TYPE_CHECKING
 
 import pandas as pd
@@ -17,11 +18,14 @@ if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
 
 
-def chart(fig: go.Figure, name: str, summary: str | None = None) -> None:
+def chart(fig: go.Figure, name: str, summary: str | None = None,
+          on_select: Callable[[], None] | None = None) -> None:
     """A chart with a PNG download in its toolbar and a text alternative for screen readers.
 
     Its names are made plain here, the last step before the browser, since pages still change a
-    figure after style_figure."""
+    figure after style_figure. With `on_select`, a click on a point calls it; the clicked points are
+    then in st.session_state[chart_key(name)]."""
+    selection: dict[str, object] = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
     st.plotly_chart(
         plain_figure(fig),
         width="stretch",
@@ -31,11 +35,16 @@ def chart(fig: go.Figure, name: str, summary: str | None = None) -> None:
             "toImageButtonOptions": {"format": "png", "filename": name, "scale": 2, "width": 1600, "height": 900},
             "modeBarButtonsToRemove": ["select2d", "lasso2d"],
         },
-        key=f"chart_{name}",
+        key=chart_key(name),
+        **selection,  # type: ignore[arg-type]
     )
     if summary:
         # Summaries name districts, categories and interventions, and hold no Markdown of their own.
         st.caption(plain(summary))
+
+
+def chart_key(name: str) -> str:
+    return f"chart_{name}"
 
 
 def table(frame: pd.DataFrame, name: str, styler: Styler | None = None, **kwargs: object) -> None:
