@@ -11,7 +11,7 @@ from trygghet.core.formatting import fmt_dec, fmt_int
 from trygghet.core.text import plotly_literal
 from trygghet.present import map_figures, table_style
 from trygghet.store import reference_lists
-from trygghet.ui import cache, login, safe_text, shell, sidebar, widgets
+from trygghet.ui import cache, login, places_view, safe_text, shell, sidebar, widgets
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = shell.database()
@@ -154,3 +154,6 @@ with table_col:
     if not polygons:
         st.caption("Stadsdelarnas gränser kan laddas upp som GeoJSON på sidan Data; då visas ytor i stället "
                    "för cirklar.")
+
+# Crime concentrates on a few places year after year: the standing list, whatever the map's window.
+places_view.show(db, filters)

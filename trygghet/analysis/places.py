@@ -19,6 +19,7 @@ No Streamlit here.
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import duckdb
 import pandas as pd
@@ -59,7 +60,18 @@ def quarter_starts(week: IsoWeek) -> list[dt.date]:
     return [end - dt.timedelta(weeks=QUARTER_WEEKS * (QUARTERS - i)) for i in range(QUARTERS)]
 
 
-def persistent_places(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 15) -> pd.DataFrame:
+@dataclass(frozen=True)
+class PlaceList:
+    table: pd.DataFrame  # COLUMNS, the busiest place first
+    placed: int  # every event with a place in the 52 weeks, listed or not
+
+    @property
+    def share(self) -> float | None:
+        """The share (%) of the events with a place that the listed places hold; None without any."""
+        return concentration(self.table, self.placed)
+
+
+def persistent_places(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 15) -> PlaceList:
     """The `limit` places with most events in the 52 weeks up to the chosen week, with their events per
     quarter and class (COLUMNS). Districts, categories and sources follow the filters."""
     starts = quarter_starts(filters.week)
@@ -87,7 +99,8 @@ def persistent_places(con: duckdb.DuckDBPyConnection, filters: Filters, limit: i
             WHERE r <= 3
             GROUP BY key, district
         )
-        SELECT mode(p.place) AS place, p.district, count(*) AS total, {quarter_sql}, any_value(t.categories)
+        SELECT mode(p.place) AS place, p.district, count(*) AS total, {quarter_sql}, any_value(t.categories),
+               sum(count(*)) OVER () AS placed
         FROM placed p JOIN top_categories t ON t.key = p.key AND t.district = p.district
         GROUP BY p.key, p.district
         ORDER BY total DESC, place
@@ -99,7 +112,7 @@ def persistent_places(con: duckdb.DuckDBPyConnection, filters: Filters, limit: i
     for place, district, total, *rest in rows:
         quarters, categories = tuple(int(n) for n in rest[:QUARTERS]), rest[QUARTERS]
         records.append((place, district, int(total), *quarters, classify(quarters) or "–", categories))
-    return pd.DataFrame.from_records(records, columns=COLUMNS)
+    return PlaceList(pd.DataFrame.from_records(records, columns=COLUMNS), int(rows[0][-1]) if rows else 0)
 
 
 def concentration(frame: pd.DataFrame, total_events: int) -> float | None:

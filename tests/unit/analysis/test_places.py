@@ -58,8 +58,10 @@ def test_the_list_counts_each_place_per_quarter_and_classes_it(database: Databas
         event_counts.rebuild(con)
     filters = Filters(week=WEEK, start=STARTS[0], end=WEEK.sunday())
     with database.read() as con:
-        frame = places.persistent_places(con, filters)
+        found = places.persistent_places(con, filters)
+    frame = found.table
     assert list(frame.columns) == places.COLUMNS
+    assert found.placed == 17 + 9 + 6 + 10 + 1  # every event with a place in the 52 weeks
     table = {(r["Plats"], r["Stadsdel"]): r for _, r in frame.iterrows()}
     torget = table[("Torget", "Norrby")]
     assert (torget["Händelser 52 v."], torget["Kvartal 4"], torget["Klass"]) == (17, 5, "ihållande")
@@ -72,6 +74,6 @@ def test_the_list_counts_each_place_per_quarter_and_classes_it(database: Databas
     with database.read() as con:
         hamnen = places.persistent_places(con, Filters(week=WEEK, start=STARTS[0], end=WEEK.sunday(),
                                                        districts=("Hamnen",)), limit=1)
-    assert hamnen["Plats"].tolist() == ["Parken"]  # 10 events against Stationen's 6
-    assert places.concentration(frame, 80) == pytest.approx(frame["Händelser 52 v."].sum() / 80 * 100)
+    assert hamnen.table["Plats"].tolist() == ["Parken"]  # 10 events against Stationen's 6
+    assert (hamnen.placed, hamnen.share) == (16, pytest.approx(10 / 16 * 100))
     assert places.concentration(frame, 0) is None
