@@ -6,12 +6,11 @@ period's last day counts."""
 from __future__ import annotations
 
 import datetime as dt
-import math
 
 import duckdb
 import pandas as pd
 
-from trygghet.analysis import dispersion, stats
+from trygghet.analysis import stats
 from trygghet.analysis.survey import sorted_periods
 from trygghet.core.periods import MONTHS_SHORT_SV, WEEKDAYS_SV, Window
 from trygghet.store.schema import table_names
@@ -52,12 +51,8 @@ def compare(con: duckdb.DuckDBPyConnection, by: str, window: Window, previous: W
         missing = [d for d in districts if d not in set(frame["name"])]
         if missing:
             frame = pd.concat([frame, pd.DataFrame({"name": missing, "count": 0, "previous": 0})], ignore_index=True)
-    # Each row's own week-to-week variation, so that the report flags as Översikt does.
-    shapes = dispersion.period_shapes(con, window.end - dt.timedelta(days=1), by, districts)
-    frame["flag"] = [stats.compare(int(c), int(p), window.days / 7, previous.days / 7,
-                                   shapes.get(n, math.inf)).direction or ""
-                     for n, c, p in zip(frame["name"], frame["count"], frame["previous"], strict=True)
-                     ] if len(frame) else []
+    frame["flag"] = [stats.compare(int(c), int(p)).direction or "" for c, p in
+                     zip(frame["count"], frame["previous"], strict=True)] if len(frame) else []
     return frame
 
 
@@ -86,21 +81,28 @@ def top_places(con: duckdb.DuckDBPyConnection, window: Window, previous: Window,
     """The places with most events in the window, with their count a year earlier and their most
     common category: place, district, count, previous, category."""
     where, params = district_sql(districts)
+    # The most common category by a rule of its own (most events, then the name): mode() picks any of
+    # a tie, and the same period must give the same document every time.
     return con.execute(
         f"""
-        SELECT place, district,
-               count(*) FILTER (WHERE occurred_at >= ? AND occurred_at < ?) AS count,
-               count(*) FILTER (WHERE occurred_at >= ? AND occurred_at < ?) AS previous,
-               mode(category) FILTER (WHERE occurred_at >= ? AND occurred_at < ?) AS category
-        FROM events
-        WHERE place IS NOT NULL AND trim(place) <> ''
-          AND ((occurred_at >= ? AND occurred_at < ?) OR (occurred_at >= ? AND occurred_at < ?)) AND {where}
+        WITH cells AS (
+            SELECT place, district, category,
+                   count(*) FILTER (WHERE occurred_at >= ? AND occurred_at < ?) AS n,
+                   count(*) FILTER (WHERE occurred_at >= ? AND occurred_at < ?) AS n_before
+            FROM events
+            WHERE place IS NOT NULL AND trim(place) <> ''
+              AND ((occurred_at >= ? AND occurred_at < ?) OR (occurred_at >= ? AND occurred_at < ?)) AND {where}
+            GROUP BY ALL
+        )
+        SELECT place, district, sum(n)::BIGINT AS count, sum(n_before)::BIGINT AS previous,
+               arg_max(category, (n, -rank_of_name)) AS category
+        FROM (SELECT *, dense_rank() OVER (ORDER BY category) AS rank_of_name FROM cells)
         GROUP BY place, district
-        HAVING count > 0
+        HAVING sum(n) > 0
         ORDER BY count DESC, place, district
         LIMIT ?
         """,
-        [window.start, window.end, previous.start, previous.end, window.start, window.end,
+        [window.start, window.end, previous.start, previous.end,
          window.start, window.end, previous.start, previous.end, *params, limit],
     ).df()
 
@@ -165,7 +167,8 @@ def survey(con: duckdb.DuckDBPyConnection, districts: tuple[str, ...], until: dt
     periods that ended by `until`."""
     where, params = district_sql(districts)
     frame = con.execute(
-        f"SELECT indicator, district, period, value, respondents FROM survey_results WHERE {where}", params,
+        f"""SELECT indicator, district, period, value, respondents FROM survey_results WHERE {where}
+            ORDER BY indicator, district, period""", params,
     ).df()
     if frame.empty:
         return frame
