@@ -50,7 +50,7 @@ coverage_view.show(db, week, today, "oversikt", filters.districts)
 
 st.header("Det här sticker ut")
 cells = cache.query(queries.district_category_week, db, filters)
-notable = compstat.notable_changes(cells)
+notable = cache.query(compstat.notable_for, db, filters)
 if notable:
     st.markdown(
         "\n".join(f"- {'▲' if n.change.direction == 'upp' else '▼'} {safe_text.plain(n.sentence)}" for n in notable),
@@ -63,7 +63,8 @@ st.caption(compstat.NOTABLE_RULE)
 
 st.header("Jämförelse per kategori")
 counts = cache.query(queries.compstat_counts, db, filters, "category")
-table, flags = data_start.blank_compstat(*compstat.compstat_table(counts), data_start.compstat_gaps(week, first))
+table, flags = data_start.blank_compstat(*cache.query(compstat.category_table, db, filters),
+                                         data_start.compstat_gaps(week, first))
 if table.empty:
     st.write("Inga händelser i urvalet.")
 else:

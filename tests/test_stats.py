@@ -356,3 +356,16 @@ def test_poisson_interval_other_levels_and_large_counts() -> None:
         poisson_interval(5, 1.0)
     with pytest.raises(ValueError):
         poisson_interval(-1)
+
+
+@pytest.mark.parametrize(("count", "total", "a", "b"), [
+    (30_000, 50_000, 30.0, 30.0), (19_000, 50_000, 30.0, 30.0), (60_000, 1_000_000, 3.0, 156.0),
+    (22_000, 40_000, 144.0, 144.0), (21_000, 40_000, 1440.0, 1440.0),
+])
+def test_above_twenty_thousand_events_the_tails_are_the_beta_average_of_binomial_tails(
+    count: int, total: int, a: float, b: float,
+) -> None:
+    # scipy's own sum over every term, which the fast way replaces for large totals.
+    upper, lower = rate_tails(count, total - count, a, b, 1.0)
+    assert float(upper) == pytest.approx(sps.betabinom.sf(count - 1, total, a, b), rel=1e-4)
+    assert float(lower) == pytest.approx(sps.betabinom.cdf(count, total, a, b), rel=1e-4)

@@ -10,10 +10,12 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 
+import duckdb
 import numpy as np
 import pandas as pd
 
-from trygghet.analysis import dispersion, stats
+from trygghet.analysis import dispersion, queries, stats
+from trygghet.core.filters import Filters
 from trygghet.core.formatting import fmt_change_int, fmt_change_pct, fmt_dec, fmt_int
 
 COLUMN_ORDER = ("week", "previous_4", "days28", "days28_last_year", "ytd", "ytd_last_year")
@@ -132,3 +134,14 @@ def history_note(cells: pd.DataFrame) -> str | None:
         return None
     return (f"Jämförelsen behöver minst {dispersion.MIN_HISTORY_WEEKS} hela veckor med data före veckan; "
             f"det finns {fmt_int(weeks)}.")
+
+
+# The page's reruns (a widget, a theme switch) need not test every cell again: cached per data version.
+def category_table(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """compstat_table of the categories for the filters."""
+    return compstat_table(queries.compstat_counts(con, filters, "category"))
+
+
+def notable_for(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 8) -> list[Notable]:
+    """notable_changes of the stadsdel × kategori cells for the filters."""
+    return notable_changes(queries.district_category_week(con, filters), limit)

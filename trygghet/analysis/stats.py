@@ -37,6 +37,12 @@ MIN_DIFF = 3
 # Beyond this shape the beta-binomial is the binomial to many digits, and scipy's beta-binomial
 # loses precision in the far tail of such shapes (1e-9 where the binomial gives 1e-13).
 POISSON_SHAPE = 1e6
+# scipy's beta-binomial tail sums every term from 0: 1 ms at 10 000 events, 130 ms at a million, which a
+# year to date at ten million events reaches. Above this total the tail is computed as what it is, the
+# binomial tail averaged over the beta: P(X >= k) = ∫ Beta(p; a, b) · P(Binomial(n, p) >= k) dp, by
+# Gauss–Legendre on pieces cut where either factor changes fast (about 1 ms, within 1e-4 of scipy's sum).
+EXACT_TOTAL = 20_000
+_NODES, _WEIGHTS = np.polynomial.legendre.leggauss(64)
 
 # For a caption or a document: what "statistiskt säker" means, in brackets after the words.
 FLAG_RULE_SHORT = (
@@ -95,12 +101,30 @@ def rate_tails(
         p = exposure[poisson] / (exposure[poisson] + base_exposure[poisson])
         upper[poisson] = sps.binom.sf(count[poisson] - 1, n[poisson], p)
         lower[poisson] = sps.binom.cdf(count[poisson], n[poisson], p)
-    mixed = ~poisson
+    mixed = ~poisson & (n <= EXACT_TOTAL)
     if mixed.any():
         a, b = shape[mixed] * exposure[mixed], shape[mixed] * base_exposure[mixed]
         upper[mixed] = sps.betabinom.sf(count[mixed] - 1, n[mixed], a, b)
         lower[mixed] = sps.betabinom.cdf(count[mixed], n[mixed], a, b)
+    for i in np.flatnonzero(~poisson & (n > EXACT_TOTAL)):
+        upper.flat[i], lower.flat[i] = _mixture_tails(
+            int(count.flat[i]), int(n.flat[i]), shape.flat[i] * exposure.flat[i], shape.flat[i] * base_exposure.flat[i])
     return np.clip(upper, 0.0, 1.0), np.clip(lower, 0.0, 1.0)
+
+
+def _mixture_tails(count: int, n: int, a: float, b: float) -> tuple[float, float]:
+    """Both beta-binomial tails at `count` as the beta average of the binomial tails (see EXACT_TOTAL)."""
+    mean, sd = a / (a + b), math.sqrt(a * b / ((a + b) ** 2 * (a + b + 1)))
+    centre = count / n
+    width = math.sqrt(max(centre * (1 - centre), 1 / n) / n)  # where the binomial tail steps from 0 to 1
+    low, high = float(sps.beta.ppf(1e-16, a, b)), float(sps.beta.isf(1e-16, a, b))
+    inside = (centre - 8 * width, centre, centre + 8 * width, mean - 6 * sd, mean, mean + 6 * sd)
+    cuts = np.array(sorted({low, high, *(min(max(x, low), high) for x in inside)}))
+    half, middle = (cuts[1:] - cuts[:-1]) / 2, (cuts[1:] + cuts[:-1]) / 2
+    p = (middle[:, None] + half[:, None] * _NODES[None, :]).ravel()
+    weight = (half[:, None] * _WEIGHTS[None, :]).ravel() * sps.beta.pdf(p, a, b)
+    return (float(np.sum(weight * sps.binom.sf(count - 1, n, p))),
+            float(np.sum(weight * sps.binom.cdf(count, n, p))))
 
 
 @dataclass(frozen=True)
