@@ -5,21 +5,27 @@ from __future__ import annotations
 import argparse
 import datetime as dt
 import getpass
+import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING, TextIO
 
 import duckdb
 
 from trygghet.core import clock, privacy
 from trygghet.core.periods import IsoWeek
-from trygghet.ingest import undo
+from trygghet.core.progress import Progress
 from trygghet.ingest.import_worker import JobOptions, import_files, import_job
-from trygghet.ingest.importer import FileReport
 from trygghet.ingest.sheetspec import KIND_LABELS
 from trygghet.store import access, migrations, retention, snapshots
 from trygghet.store.access import COMMAND_LINE, Actor
 from trygghet.store.db import Database, DatabaseBusy, damage_message, init_database, resolve_db_path
+
+if TYPE_CHECKING:
+    from tqdm import tqdm
+
+    from trygghet.ingest.importer import FileReport
 
 MAX_ERRORS_SHOWN = 20
 # The commands that read or change the file as it is; init and demo replace it, restore puts a copy back.
@@ -148,6 +154,72 @@ def main(argv: list[str] | None = None) -> int:
         problem = damage_message(db) or "Databasen kunde inte användas."
         print(f"Fel: {problem}", file=sys.stderr)
         return 1
+    except KeyboardInterrupt:
+        # The worker that reads and writes is stopped with this process, its transaction unfinished.
+        print("\nAvbrutet. Det som inte hann bli klart sparades inte.", file=sys.stderr)
+        return 130
+
+
+class TerminalProgress:
+    """Progress events as a bar on standard error (tqdm): one bar per stage, gone when the next
+    begins, with the rows done and the time left once tqdm can estimate it. `tick` redraws the bar
+    while the work is quiet, so the elapsed time goes on."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+        self.bar: tqdm | None = None
+        self.key: tuple[str, int, str] | None = None
+
+    def __call__(self, event: Progress) -> None:
+        key = (event.subject, event.total or 0, event.unit)
+        if self.bar is not None and key == self.key and event.done >= self.bar.n:
+            # The same count going on under a new name (the demo's steps): one bar, renamed.
+            self.bar.set_description_str(self._label(event), refresh=False)
+        else:
+            self.close()
+            self.bar = self._open(event)
+            self.key = key
+        self.bar.n = event.done
+        self.bar.refresh()
+
+    @staticmethod
+    def _label(event: Progress) -> str:
+        return f"{event.subject}: {event.stage}" if event.subject else event.stage
+
+    def _open(self, event: Progress) -> tqdm:
+        from tqdm import tqdm  # only for a person at a terminal
+
+        label = self._label(event)
+        unit = f" {event.unit}" if event.unit else ""
+        if event.total:
+            shape = "{desc} {percentage:3.0f}% |{bar}| {n_fmt} av {total_fmt}" + unit + " [{elapsed}, {remaining} kvar]"
+        else:
+            shape = "{desc}" + (" {n_fmt}" + unit if event.done else "") + " [{elapsed}]"
+        # A terminal that does not tell its size (a fresh pseudo-terminal says 0 × 0) gets a common one.
+        size = shutil.get_terminal_size((100, 24))
+        return tqdm(total=event.total or None, desc=label, file=self.stream, leave=False, ncols=size.columns,
+                    nrows=size.lines, bar_format=shape, mininterval=0.1)
+
+    def tick(self) -> None:
+        if self.bar is not None:
+            self.bar.refresh()
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.close()
+            self.bar = None
+
+
+def _terminal_progress(args: argparse.Namespace) -> TerminalProgress | None:
+    """A bar for a person at a terminal; none with --json or when standard error goes to a file or a
+    pipe, so that scripts and logs get only the result."""
+    if getattr(args, "json", False) or not sys.stderr.isatty():
+        return None
+    return TerminalProgress(sys.stderr)
+
+
+def _options(bar: TerminalProgress | None, **kwargs: object) -> JobOptions:
+    return JobOptions(progress=bar, on_wait=bar.tick if bar else None, **kwargs)  # type: ignore[arg-type]
 
 
 def _run(args: argparse.Namespace, db: Database) -> int:
@@ -156,12 +228,22 @@ def _run(args: argparse.Namespace, db: Database) -> int:
             print(f"Databasen {db.path} finns redan. Använd --force för att ersätta den.", file=sys.stderr)
             return 1
         init_database(db, replace=args.force)
+        from trygghet.store import first_start
+
+        with db.write() as con:
+            first_start.mark_guided(con)  # the app's first page guides the set-up
         print(f"Tom databas skapad: {db.path}")
         return 0
     if args.command == "demo":
         from trygghet.demo.build import build_demo
 
-        summary = build_demo(db.path, seed=args.seed, events=args.events, end=args.end, years=args.years)
+        bar = _terminal_progress(args)
+        try:
+            summary = build_demo(db.path, seed=args.seed, events=args.events, end=args.end, years=args.years,
+                                 progress=bar)
+        finally:
+            if bar:
+                bar.close()
         print(
             f"Demodatabas skapad: {db.path} – {summary.events:,} händelser, {summary.interventions} insatser, "
             f"{summary.start} – {summary.end} ({summary.seconds:.1f} s)".replace(",", " ")
@@ -182,6 +264,8 @@ def _run(args: argparse.Namespace, db: Database) -> int:
     if args.command == "restore":
         return _restore(args, db)
     if args.command == "undo":
+        from trygghet.ingest import undo
+
         try:
             print(undo.undo_upload(db, args.upload_id, _actor(args)).summary())
         except undo.UndoError as exc:
@@ -197,7 +281,12 @@ def _run(args: argparse.Namespace, db: Database) -> int:
     if args.command == "report":
         from trygghet.documents.report_cli import write_report
 
-        return write_report(db, args, _actor(args))
+        bar = _terminal_progress(args)
+        try:
+            return write_report(db, args, _actor(args), progress=bar)
+        finally:
+            if bar:
+                bar.close()
     raise AssertionError(args.command)
 
 
@@ -275,11 +364,15 @@ def _polisen(args: argparse.Namespace, db: Database) -> int:
     if not ort:
         print("Fel: ange kommunen med --ort, t.ex. python -m trygghet polisen --ort Göteborg", file=sys.stderr)
         return 2
+    bar = _terminal_progress(args)
     try:
-        data = fetch.fetch(ort, state_path=db.path.parent / "polisen-api.json")
+        data = fetch.fetch(ort, state_path=db.path.parent / "polisen-api.json", progress=bar)
     except fetch.FetchError as exc:
         print(f"Fel: {exc}", file=sys.stderr)
         return 1
+    finally:
+        if bar:
+            bar.close()
     stamp = clock.now().strftime("%Y%m%d-%H%M%S")
     if args.save:
         args.save.parent.mkdir(parents=True, exist_ok=True)
@@ -294,7 +387,11 @@ def _polisen(args: argparse.Namespace, db: Database) -> int:
         target = Path(folder) / f"polisen-{stamp}.json"
         target.write_bytes(data)
         # Through the limited worker as every other import: the feed is a file from outside too.
-        report = import_job(db, target, _actor(args), JobOptions(kommun=stored or ort))
+        try:
+            report = import_job(db, target, _actor(args), _options(bar, kommun=stored or ort))
+        finally:
+            if bar:
+                bar.close()
     print(privacy.scrub_json(report.as_json()) if args.json else format_report(report), flush=True)
     return 1 if report.status == "rejected" else 0
 
@@ -307,15 +404,22 @@ def _actor(args: argparse.Namespace) -> Actor:
 def _import(args: argparse.Namespace, db: Database) -> int:
     any_rejected = False
     found = {path: path.is_file() for path in args.files}
+    bar = _terminal_progress(args)
     # The files are read, checked and imported in one limited child process, which reads them itself.
     reports = import_files(db, [path for path in args.files if found[path]], _actor(args),
-                           JobOptions(kommun=args.kommun))
+                           _options(bar, kommun=args.kommun))
     for path in args.files:
         if not found[path]:
+            from trygghet.ingest.importer import FileReport
+
             name = privacy.scrub(path.name)[0]
             report = FileReport(name, "rejected", error=f"{name}: Filen finns inte.")
         else:
-            report = next(reports)
+            try:
+                report = next(reports)
+            finally:
+                if bar:
+                    bar.close()
         any_rejected |= report.status == "rejected"
         print(privacy.scrub_json(report.as_json()) if args.json else format_report(report), flush=True)
     return 1 if any_rejected else 0

@@ -16,6 +16,8 @@ import numpy as np
 
 from trygghet.core import clock
 from trygghet.core import initial_lists as defaults
+from trygghet.core.formatting import fmt_int
+from trygghet.core.progress import ProgressCallback, Reporter, reporter
 from trygghet.demo import events as demo_events
 from trygghet.demo.interventions import Intervention, insert_interventions, insert_priority_areas, plan_interventions
 from trygghet.demo.lagesbild import insert_lagesbild
@@ -25,6 +27,7 @@ from trygghet.demo.survey import insert_survey
 from trygghet.store import db, event_counts
 
 EVENTS_PER_YEAR = 14_000
+DEMO_STEPS = 6
 
 
 @dataclass(frozen=True)
@@ -51,8 +54,10 @@ def build_demo(
     events: int | None = None,
     end: date | None = None,
     years: int = 2,
+    progress: ProgressCallback | None = None,
 ) -> DemoSummary:
-    """Writes a fresh demo database for Solviks kommun to path, replacing any file there."""
+    """Writes a fresh demo database for Solviks kommun to path, replacing any file there.
+    `progress` hears each step of the build."""
     started = time.perf_counter()
     path = Path(path)
     end = end or clock.today()
@@ -70,7 +75,7 @@ def build_demo(
     try:
         con = duckdb.connect(str(path))
         try:
-            interventions = _fill(con, rng, seed, start, end, total)
+            interventions = _fill(con, rng, seed, start, end, total, reporter(progress))
         finally:
             con.close()
     except BaseException:
@@ -92,21 +97,32 @@ def build_demo(
 
 
 def _fill(
-    con: duckdb.DuckDBPyConnection, rng: np.random.Generator, seed: int, start: date, end: date, total: int
+    con: duckdb.DuckDBPyConnection, rng: np.random.Generator, seed: int, start: date, end: date, total: int,
+    steps: Reporter | None = None,
 ) -> list[Intervention]:
+    steps = steps or Reporter()
+
+    def step(number: int, name: str) -> None:
+        steps.stage(name, DEMO_STEPS, unit="steg", done=number - 1)
+
     # A terminal progress bar from inside the app or the tests is only noise.
     con.execute("SET enable_progress_bar = false")
     categories = [name for name, _group, _description in defaults.CATEGORIES]
+    step(1, "Skapar tabellerna och Solviks stadsdelar")
     db.create_schema(con)
     db.seed_reference_lists(con)
     for d in DISTRICTS:
         db.add_district(con, d.name, police_area=POLICE_AREA, municipality=MUNICIPALITY,
                         neighbourhoods=list(d.neighbourhoods))
+    step(2, "Planerar prioriterade områden och insatser")
     insert_priority_areas(con, start, end)
     interventions = plan_interventions(rng, start, end)
     insert_interventions(con, interventions)
+    step(3, f"Skapar {fmt_int(total)} händelser")
     counts = demo_events.generate_events(con, rng, start, end, total, categories, interventions)
+    step(4, "Räknar händelserna per dag")
     event_counts.rebuild(con)
+    step(5, "Skapar trygghetsmätningar och lägesbildens material")
     insert_survey(con, rng, start, end, categories, counts)
     insert_lagesbild(con, seed, start, end)
     insert_reporters(con, seed, end)
@@ -116,5 +132,7 @@ def _fill(
     # The demo's clock is its end date, so two builds with the same seed hold the same content.
     con.execute("UPDATE data_version SET version = 1, updated_at = ?",
                 [datetime.combine(end, dt_time(23, 59))])
+    step(6, "Sparar databasen")
     con.execute("CHECKPOINT")
+    steps.finish()
     return interventions

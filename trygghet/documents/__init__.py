@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from trygghet.core.progress import ProgressCallback, Reporter, reporter
 from trygghet.documents import chart_images as charts
 from trygghet.documents.minutes import minutes
 from trygghet.documents.model import Document
@@ -23,9 +24,13 @@ class Rendered:
     charts_drawn: bool
 
 
-def render(doc: Document, fmt: str) -> bytes:
-    """The document as 'pdf' or 'docx'; the charts are drawn once and cached for the other format."""
+def render(doc: Document, fmt: str, progress: Reporter | ProgressCallback | None = None) -> bytes:
+    """The document as 'pdf' or 'docx'; the charts are drawn once and cached for the other format.
+    `progress` hears the two steps: the charts, then the file."""
+    steps = reporter(progress)
+    steps.stage(f"Ritar {len(doc.figures)} diagram", unit="")
     images = charts.render([f.figure for f in doc.figures])
+    steps.stage("Skriver PDF-filen" if fmt == "pdf" else "Skriver Word-filen", unit="")
     if fmt == "pdf":
         return to_pdf(doc, images)
     if fmt == "docx":

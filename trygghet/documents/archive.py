@@ -13,6 +13,7 @@ import pandas as pd
 
 from trygghet import documents
 from trygghet.core import clock
+from trygghet.core.progress import ProgressCallback, reporter
 from trygghet.documents import report_queries
 from trygghet.documents.report import report
 from trygghet.documents.report_period import ReportPeriod
@@ -38,13 +39,16 @@ def sha256(data: bytes) -> str:
 
 
 def make(db: Database, period: ReportPeriod, districts: tuple[str, ...], fmt: str,
-         today: dt.date | None = None) -> bytes:
-    """The report's file, on a connection of its own."""
+         today: dt.date | None = None, progress: ProgressCallback | None = None) -> bytes:
+    """The report's file, on a connection of its own. `progress` hears its steps: the period's data,
+    the charts and the file."""
     if fmt not in FORMATS:
         raise ValueError(fmt)
+    steps = reporter(progress)
+    steps.stage(f"Läser data för {period.name}", unit="")
     with db.read() as con:
         doc = report(con, period, districts, today=today)
-    return documents.render(doc, fmt)
+    return documents.render(doc, fmt, steps)
 
 
 def register(db: Database, period: ReportPeriod, districts: tuple[str, ...], fmt: str, data: bytes, file_name: str,

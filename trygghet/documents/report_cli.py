@@ -12,6 +12,7 @@ from pathlib import Path
 
 from trygghet.core import privacy
 from trygghet.core.formatting import fmt_date
+from trygghet.core.progress import ProgressCallback
 from trygghet.documents import archive
 from trygghet.documents.report_period import PeriodError, ReportPeriod
 from trygghet.store import reference_lists
@@ -38,7 +39,7 @@ def period_from(args: argparse.Namespace) -> ReportPeriod:
     return ReportPeriod.between(args.first, args.last)
 
 
-def write_report(db: Database, args: argparse.Namespace, actor: Actor) -> int:
+def write_report(db: Database, args: argparse.Namespace, actor: Actor, progress: ProgressCallback | None = None) -> int:
     fmt = SUFFIXES.get(args.out.suffix.lower())
     if fmt is None:
         return _fail(f"'{args.out.name}' ska sluta på .pdf eller .docx.", 2)
@@ -66,7 +67,7 @@ def write_report(db: Database, args: argparse.Namespace, actor: Actor) -> int:
         return _fail(f"Det finns inga händelser under {period.name}: databasen har händelser från {fmt_date(first)} "
                      f"till {fmt_date(last)}.", 1)
 
-    data = archive.make(db, period, tuple(districts), fmt)
+    data = archive.make(db, period, tuple(districts), fmt, progress=progress)
     target = args.out
     target.parent.mkdir(parents=True, exist_ok=True)
     # Written beside the target and moved in place, so a scheduler never picks up half a file.

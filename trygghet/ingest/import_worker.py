@@ -22,7 +22,6 @@ import ctypes
 import ctypes.util
 import datetime as dt
 import gc
-import hashlib
 import json
 import logging
 import os
@@ -31,17 +30,19 @@ import shutil
 import sys
 import tempfile
 import traceback
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
 from trygghet.core import config
 from trygghet.core.config import Limits
+from trygghet.core.progress import ProgressCallback, Reporter
 from trygghet.ingest.read_worker import (
     EXIT_FAILED,
     EXIT_MEMORY,
     child_environment,
+    child_progress,
     limit_self,
     load_result,
     run_child,
@@ -75,6 +76,11 @@ class JobOptions:
     # Errors kept per sheet in the report that comes back (None: all). The count of rejected rows
     # stays exact, and all of them are stored with the import.
     max_errors: int | None = None
+    # Hears the child's progress (trygghet.core.progress), in the caller's thread; `on_wait` is
+    # called about four times a second while the child is quiet. Whatever either raises stops the
+    # child, and nothing is written: the caller's way to stop a job.
+    progress: ProgressCallback | None = None
+    on_wait: Callable[[], None] | None = None
 
 
 @dataclass
@@ -174,7 +180,8 @@ def import_files(
         job = _job(db, "import", sources, actor, options, batch)
         (folder / "job.json").write_text(json.dumps(job), encoding="utf-8")
         with contextlib.suppress(FileError):  # the files without a result run again below
-            run_child("trygghet.ingest.import_worker", folder, batch, paths[0].name, env=_environment())
+            run_child("trygghet.ingest.import_worker", folder, batch, paths[0].name, env=_environment(),
+                      progress=options.progress, on_wait=options.on_wait)
         for index in range(len(paths)):
             with contextlib.suppress(OSError, EOFError, pickle.UnpicklingError):
                 done[index] = load_result(folder / str(index))
@@ -248,7 +255,8 @@ def _run_job(
         folder = Path(tmp)
         (folder / "job.json").write_text(json.dumps(job), encoding="utf-8")
         try:
-            run_child("trygghet.ingest.import_worker", folder, limits, file_name, env=_environment())
+            run_child("trygghet.ingest.import_worker", folder, limits, file_name, env=_environment(),
+                      progress=options.progress, on_wait=options.on_wait)
         except FileError as exc:
             return "failed", str(exc)
         return load_result(folder / "0")
@@ -272,6 +280,7 @@ def _job(
         "kommun": options.kommun,
         "archive_dir": str(options.archive_dir.resolve()) if options.archive_dir else None,
         "max_errors": options.max_errors,
+        "progress": options.progress is not None,
     }
 
 
@@ -290,9 +299,11 @@ def main(folder: Path) -> None:
     limit_self(limits)
     flag = bool(job["login_configured"])
     access.register_login_check("server", lambda: flag)
+    steps = child_progress(bool(job.get("progress")))
     for index, source in enumerate(job["sources"]):
+        steps.subject = _safe_name(source["file_name"])
         try:
-            outcome = _child_job({**job, **source}, limits)
+            outcome = _child_job({**job, **source}, limits, steps)
         except MemoryError:
             os._exit(EXIT_MEMORY)
         except BaseException:
@@ -304,7 +315,7 @@ def main(folder: Path) -> None:
         del outcome
 
 
-def _child_job(job: dict[str, Any], limits: Limits) -> tuple[str, object]:
+def _child_job(job: dict[str, Any], limits: Limits, steps: Reporter) -> tuple[str, object]:
     from trygghet.ingest import importer
 
     db = Database(Path(job["db"]), read_timeout=job["read_timeout"], write_timeout=job["write_timeout"])
@@ -316,9 +327,13 @@ def _child_job(job: dict[str, Any], limits: Limits) -> tuple[str, object]:
         "today": dt.date.fromisoformat(job["today"]) if job["today"] else None,
         "kommun": job["kommun"],
         "isolated": False,  # this process is the isolated one
+        "progress": steps,
     }
+    # The file is read from disk where it lies: its bytes are never all in this process's memory.
+    data = source / INPUT if stashed else source
     try:
-        data = _read_input(source / INPUT if stashed else source, limits)
+        with open(data, "rb"):
+            pass
     except OSError as exc:
         name = importer.safe_file_name(job["file_name"])
         return "ok", importer.FileReport(name, "rejected", error=f"{name}: Filen går inte att läsa ({exc.strerror}).")
@@ -328,9 +343,8 @@ def _child_job(job: dict[str, Any], limits: Limits) -> tuple[str, object]:
         prepared = _stashed(source / PREPARED, data) if stashed else None
         if prepared is None:
             prepared = importer.prepare(db, data, job["file_name"], **read_options)
-        del data
         archive = Path(job["archive_dir"]) if job["archive_dir"] else None
-        report = importer.apply(db, prepared, actor=actor, archive_dir=archive)
+        report = importer.apply(db, prepared, actor=actor, archive_dir=archive, progress=steps)
     except DatabaseBusy as exc:
         return "busy", str(exc)
     except access.AccessDenied as exc:
@@ -339,16 +353,15 @@ def _child_job(job: dict[str, Any], limits: Limits) -> tuple[str, object]:
 
 
 def _child_preview(
-    db: Database, data: bytes, job: dict[str, Any], actor: Actor, folder: Path, read_options: dict[str, Any]
+    db: Database, data: Path, job: dict[str, Any], actor: Actor, folder: Path, read_options: dict[str, Any]
 ) -> tuple[str, object]:
     from trygghet.ingest import importer
 
     prepared = importer.prepare(db, data, job["file_name"], **read_options)
-    del data
     report = prepared.report
     if report.status != "rejected":
         try:
-            importer.apply(db, prepared, actor=actor, dry_run=True)
+            importer.apply(db, prepared, actor=actor, dry_run=True, progress=read_options["progress"])
         except access.AccessDenied as exc:
             report.status, report.error = "rejected", f"{prepared.file_name}: {exc}"
     if report.status != "rejected":
@@ -357,34 +370,48 @@ def _child_preview(
     return "ok", (_trim_errors(report, job["max_errors"]), previews)
 
 
-def _read_input(path: Path, limits: Limits) -> bytes:
-    # One byte over the limit is enough for the size check to refuse the file with its message.
-    with open(path, "rb") as stream:
-        return stream.read(limits.max_file_bytes + 1)
-
-
 def _write_prepared(path: Path, prepared: Any) -> None:
     partial = path.with_suffix(".tmp")
     with open(partial, "wb") as stream:
         pickler = pickle.Pickler(stream, protocol=pickle.HIGHEST_PROTOCOL)
         pickler.fast = True  # no memo: the parsed sheets hold no cycles, and a memo costs as much again
         # The bytes are in the folder already, beside it.
-        pickler.dump(replace(prepared, data=b"", raw=None))
+        pickler.dump(replace(prepared, data=b"", raw=None, path=None,
+                             parsed=[_compact(sheet) for sheet in prepared.parsed]))
     partial.replace(path)
 
 
-def _stashed(path: Path, data: bytes) -> Any:
-    """The prepared file the preview left, with its bytes put back; None when it is missing or was
-    prepared from other bytes."""
+def _compact(sheet: Any) -> Any:
+    """A parsed sheet whose text columns are Arrow arrays: pickled without a memo, an array of Python
+    strings writes the same district once per row and reads back as that many strings."""
+    if not sheet.columns:
+        return sheet
+    import numpy as np
+    import pyarrow as pa
+
+    columns = {}
+    for name, values in sheet.columns.items():
+        if isinstance(values, np.ndarray) and values.dtype == object:
+            with contextlib.suppress(pa.ArrowInvalid, pa.ArrowTypeError):
+                values = pa.array(values, type=pa.string())
+        columns[name] = values
+    return replace(sheet, columns=columns)
+
+
+def _stashed(path: Path, data: Path) -> Any:
+    """The prepared file the preview left, reading its bytes from `data`; None when it is missing or
+    was prepared from other bytes."""
+    from trygghet.ingest.importer import file_sha256
+
     try:
         with open(path, "rb") as stream:
             prepared = pickle.load(stream)  # written by the preview's child, in a folder only we can read
     except (OSError, EOFError, pickle.UnpicklingError, ImportError, AttributeError):
         # ImportError/AttributeError: left by a release whose classes have since moved; read the file again.
         return None
-    if hashlib.sha256(data).hexdigest() != prepared.sha256:
+    if file_sha256(data) != prepared.sha256:
         return None
-    prepared.data = data
+    prepared.path = data
     return prepared
 
 

@@ -10,14 +10,16 @@ import datetime as dt
 import hashlib
 import json
 import re
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from trygghet.core import clock, privacy
 from trygghet.core.config import Limits
+from trygghet.core.progress import ProgressCallback, Reporter, reporter
 from trygghet.core.text import Vocabulary
 from trygghet.ingest import report_sheets, reporters
 from trygghet.ingest.field_parsers import Vocabularies
@@ -27,12 +29,16 @@ from trygghet.ingest.reader import FileError, RawFile, read_file
 from trygghet.ingest.recognise import SheetError, is_ignored_sheet, recognise
 from trygghet.ingest.sheetspec import BY_KIND, KIND_LABELS
 from trygghet.ingest.validate import ParsedSheet, RowError, parse_sheet
+from trygghet.ingest.write_events import write_events
 from trygghet.store import access, audit, reference_lists, snapshots
 from trygghet.store import db as dbmod
 from trygghet.store import event_counts as counts
 from trygghet.store import installation_settings as settings
 from trygghet.store.access import Actor
 from trygghet.store.db import Database
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 SETUP_ORDER = ("districts", "categories", "reporters", "priority_areas", "population", "reference", "context")
 DATA_ORDER = ("interventions", "events", "survey", "survey_groups")
@@ -103,11 +109,12 @@ class FileReport:
 @dataclass
 class PreparedFile:
     file_name: str
-    data: bytes
+    data: bytes  # empty when the file is read from `path`
     sha256: str
     raw: RawFile | None
     parsed: list[ParsedSheet]
     report: FileReport
+    path: Path | None = None  # the file on disk, for a worker that never holds its bytes
 
 
 def safe_file_name(name: str) -> str:
@@ -131,39 +138,49 @@ def load_vocabularies(db: Database) -> Vocabularies:
 
 def prepare(
     db: Database,
-    data: bytes,
+    data: bytes | Path,
     file_name: str,
     *,
     limits: Limits | None = None,
     today: dt.date | None = None,
     kommun: str | None = None,
     isolated: bool = True,
+    progress: Reporter | ProgressCallback | None = None,
 ) -> PreparedFile:
-    """Reads and validates a file without writing anything.
+    """Reads and validates a file (its bytes, or its path) without writing anything.
 
     `kommun` chooses the municipality whose events a police feed (JSON) gives; without it the
     database's setting is used. `isolated=False` reads in this process: only for a caller that
-    is itself the limited child process (trygghet.ingest.import_worker)."""
+    is itself the limited child process (trygghet.ingest.import_worker). `progress` hears how far
+    the reading and checking have come."""
     name = safe_file_name(file_name)
-    digest = hashlib.sha256(data).hexdigest()
-    report = FileReport(name, "preview", sha256=digest, size=len(data))
+    steps = reporter(progress)
+    path = data if isinstance(data, Path) else None
+    digest = file_sha256(data)
+    size = path.stat().st_size if path is not None else len(data)  # type: ignore[arg-type]
+    content = b"" if path is not None else data
+    report = FileReport(name, "preview", sha256=digest, size=size)
     in_name = privacy.scrub(re.split(r"[\\/]", file_name or "")[-1][:200])[1]
     if in_name:
         report.notes.append(f"Personuppgifter togs bort i filnamnet: {privacy.describe(in_name.counts)}.")
     today = today or clock.today()
     try:
         # Parsed in a separate process under hard limits: a hostile file fails alone, not the server.
-        raw = read_isolated(data, name, limits) if isolated else read_file(data, name, limits)
+        if isolated:
+            raw = read_isolated(data if path is None else path.read_bytes(), name, limits)  # type: ignore[arg-type]
+        else:
+            raw = read_file(data, name, limits, steps)
         report.file_kind = raw.file_kind
         report.notes.extend(raw.notes)
         if raw.file_kind == "json":
+            steps.stage("Kontrollerar polisens händelser")
             parsed: list[ParsedSheet] = [police_feed.parse_feed(db, raw.text or "", kommun=kommun)]
         else:
-            parsed = _parse_all(raw, db, today, report)
+            parsed = _parse_all(raw, db, today, report, steps)
     except (FileError, SheetError) as exc:
         report.status = "rejected"
         report.error = f"{name}: {exc}"
-        return PreparedFile(name, data, digest, None, [], report)
+        return PreparedFile(name, content, digest, None, [], report, path)
     for sheet in parsed:
         errors = [e for r in sheet.rejections for e in r.errors]
         report.sheets.append(
@@ -185,10 +202,21 @@ def prepare(
     # The raw cells are not kept: `parsed` holds all that apply needs, and a full sheet's raw cells
     # would stay in memory beside it.
     del raw
-    return PreparedFile(name, data, digest, None, parsed, report)
+    return PreparedFile(name, content, digest, None, parsed, report, path)
 
 
-def _parse_all(raw: RawFile, db: Database, today: dt.date, report: FileReport) -> list[ParsedSheet]:
+def file_sha256(data: bytes | Path) -> str:
+    if not isinstance(data, Path):
+        return hashlib.sha256(data).hexdigest()
+    digest = hashlib.sha256()
+    with open(data, "rb") as stream:
+        while block := stream.read(2**20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _parse_all(raw: RawFile, db: Database, today: dt.date, report: FileReport,
+               progress: Reporter | None = None) -> list[ParsedSheet]:
     policy = settings.pii_policy(db)
     recognised = []
     for sheet in raw.sheets:
@@ -201,7 +229,7 @@ def _parse_all(raw: RawFile, db: Database, today: dt.date, report: FileReport) -
         if not sheet.visible:
             report.notes.append(f"Bladet '{sheet.name}' är dolt och importerades inte. Gör det synligt om det ska med.")
             continue
-        if not any(any(c not in (None, "") for c in row) for row in sheet.rows):
+        if sheet.is_empty():
             report.notes.append(f"Bladet '{sheet.name}' är tomt.")
             continue
         recognition = recognise(sheet)
@@ -233,7 +261,9 @@ def _parse_all(raw: RawFile, db: Database, today: dt.date, report: FileReport) -
     recognised.sort(key=lambda pair: (order[pair[1].spec.kind], pair[0].index))
     parsed: list[ParsedSheet] = []
     for sheet, recognition in recognised:
-        result = parse_sheet(sheet, recognition, vocab, today, pii_policy=policy)
+        result = parse_sheet(sheet, recognition, vocab, today, pii_policy=policy, progress=progress)
+        # The sheet's cells are not needed once it is checked: a full sheet's go before the next is checked.
+        sheet.columns = []
         if result.rows == 0:
             raise FileError(
                 f"Bladet '{sheet.name}' har rubriker men inga rader med data. Fyll i minst en rad under rubrikraden."
@@ -261,13 +291,16 @@ def apply(
     actor: Actor,
     dry_run: bool = False,
     archive_dir: Path | None = None,
+    progress: Reporter | ProgressCallback | None = None,
 ) -> FileReport:
     """Writes the prepared file in one transaction; with dry_run the same work is rolled back.
 
     The actor needs the role redigerare, and administratör for a file that changes the
     municipality's lists (Stadsdelar, Kategorier, Prioriterade områden). A real import is
-    preceded by a snapshot of the database and leaves a line in the audit log.
+    preceded by a snapshot of the database and leaves a line in the audit log. `progress`
+    hears how far the writing has come.
     """
+    steps = reporter(progress)
     report = prepared.report
     if report.status == "rejected":
         return report
@@ -279,10 +312,13 @@ def apply(
         dbmod.init_database(db)
     archive_path = None
     if not dry_run:
+        steps.stage("Sparar originalfilen och en kopia av databasen", unit="")
         archive_path = archive_upload(prepared, archive_dir or db.path.parent / "uploads")
         snapshots.take(db, snapshots.BEFORE_IMPORT)
     user = actor.name
     context = db.dry_run() if dry_run else db.write()
+    rows = sum(sheet.valid_count for sheet in prepared.parsed)
+    steps.stage("Provkör importen (inget sparas)" if dry_run else "Skriver till databasen", rows)
     with context as con:
         upload_id = dbmod.next_id(con, "uploads")
         now = clock.now().replace(microsecond=0)
@@ -292,7 +328,7 @@ def apply(
                 upload_id,
                 prepared.file_name,
                 prepared.sha256,
-                len(prepared.data),
+                report.size or len(prepared.data),
                 now,
                 user,
                 report.file_kind,
@@ -300,13 +336,19 @@ def apply(
                 str(archive_path) if archive_path else None,
             ],
         )
+        written = 0
         for sheet, sheet_report in zip(prepared.parsed, report.sheets, strict=True):
             if isinstance(sheet, police_feed.PoliceSheet):
                 police_feed.ensure_reference_names(con, sheet)
             writer = _WRITERS[sheet.kind]
-            imported, updated, duplicates = writer(con, sheet, upload_id, now, user)
+            if writer is write_events:  # the one writer long enough to tell how far it has come
+                imported, updated, duplicates = write_events(con, sheet, upload_id, now, user, steps, written)
+            else:
+                imported, updated, duplicates = writer(con, sheet, upload_id, now, user)
             sheet_report.imported, sheet_report.updated, sheet_report.duplicates = imported, updated, duplicates
             _store_rejections(con, sheet, upload_id)
+            written += sheet.valid_count
+            steps.update(written)
         if any(sheet.kind == "events" for sheet in prepared.parsed):
             counts.add_upload(con, upload_id)
         totals = report.totals()
@@ -336,7 +378,10 @@ def archive_upload(prepared: PreparedFile, directory: Path) -> Path:
     path = directory / f"{prepared.sha256}{suffix}"
     if not path.exists():
         tmp = path.with_suffix(path.suffix + ".tmp")
-        tmp.write_bytes(prepared.data)
+        if prepared.path is not None:
+            shutil.copyfile(prepared.path, tmp)
+        else:
+            tmp.write_bytes(prepared.data)
         tmp.replace(path)
     return path
 
@@ -356,40 +401,6 @@ def _store_rejections(con: duckdb.DuckDBPyConnection, sheet: ParsedSheet, upload
                 row[position] = privacy.scrub(row[position])[0]
     if rows:
         con.executemany("INSERT INTO rejected_rows VALUES (?, ?, ?, ?, ?, ?)", rows)
-
-
-def _write_events(
-    con: duckdb.DuckDBPyConnection, sheet: ParsedSheet, upload_id: int, now: dt.datetime, user: str | None
-) -> tuple[int, int, int]:
-    # "Inget att rapportera" rows count as what the file brought in, never as events.
-    nothing = reporters.write_nothing(con, sheet.nothing, upload_id, now, user)
-    columns = sheet.columns or {}
-    total = len(columns.get("rownum", []))
-    if total == 0:
-        return nothing, 0, len(sheet.nothing) - nothing
-    frame = pd.DataFrame({name: columns[name] for name in (
-        "rownum", "occurred_at", "time_known", "district", "place", "category",
-        "description", "source", "external_id", "lat", "lon")})
-    con.register("staged_events", frame)
-    try:
-        base = dbmod.next_id(con, "events") - 1
-        inserted = con.execute(
-            f"""
-            INSERT INTO events
-            SELECT ? + row_number() OVER (ORDER BY rownum), occurred_at, time_known, district, place, category,
-                   description, source, external_id, lat, lon, ?, dedup_key
-            FROM (
-                SELECT s.*, {dbmod.DEDUP_KEY_SQL} AS dedup_key
-                FROM staged_events s
-                QUALIFY row_number() OVER (PARTITION BY dedup_key ORDER BY rownum) = 1
-            ) n
-            WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.dedup_key = n.dedup_key)
-            """,
-            [base, upload_id],
-        ).fetchone()[0]
-    finally:
-        con.unregister("staged_events")
-    return int(inserted) + nothing, 0, total - int(inserted) + len(sheet.nothing) - nothing
 
 
 _INTERVENTION_FIELDS = ("title", "priority_area", "district", "owner", "contact", "status",
@@ -582,7 +593,7 @@ def _write_survey(
 
 
 _WRITERS = {
-    "events": _write_events,
+    "events": write_events,
     "interventions": _write_interventions,
     "districts": _write_districts,
     "categories": _write_categories,
@@ -627,6 +638,8 @@ def spec_title(kind: str) -> str:
 
 def preview(sheet: ParsedSheet, limit: int = 10) -> pd.DataFrame:
     """The first valid rows as they will be stored, under the template's Swedish headers."""
+    import pandas as pd  # only the Data page's preview needs a frame; an import does not
+
     spec = BY_KIND[sheet.kind]
     if sheet.columns is not None:
         columns = {k: v[:limit] for k, v in sheet.columns.items()}

@@ -26,17 +26,21 @@ import json
 import logging
 import os
 import pickle
+import queue
 import signal
 import subprocess
 import sys
 import tempfile
+import threading
+import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NoReturn
+from typing import IO, Any, NoReturn
 
 from trygghet.core import config
 from trygghet.core.config import Limits
+from trygghet.core.progress import Progress, ProgressCallback, Reporter
 from trygghet.ingest.reader import FileError, RawFile, check_size
 
 log = logging.getLogger(__name__)
@@ -46,46 +50,71 @@ _ROOT = Path(__file__).resolve().parents[2]  # the folder that holds the trygghe
 EXIT_MEMORY = 3
 EXIT_FAILED = 4
 _RESAVE = "Öppna filen i Excel, spara om den som .xlsx och ladda upp den igen."
+# How often a caller that waits for a child with `on_wait` is called back while the child is quiet.
+WAIT_TICK = 0.25
 
 
-def read_isolated(data: bytes, file_name: str, limits: Limits | None = None, *, entry: str = READ_FILE) -> RawFile:
+def read_isolated(
+    data: bytes, file_name: str, limits: Limits | None = None, *, entry: str = READ_FILE,
+    progress: ProgressCallback | None = None,
+) -> RawFile:
     """`entry` ("module:function", called as function(data, file_name, limits)) run in a child
-    process under `limits`; its RawFile, or FileError with a Swedish message for any failure."""
+    process under `limits`; its RawFile, or FileError with a Swedish message for any failure.
+    `progress` hears the reader's progress as the child reports it."""
     limits = limits or Limits.from_env()
     check_size(data, limits)
     with tempfile.TemporaryDirectory(prefix="trygghet-read-") as tmp:
         folder = Path(tmp)
         (folder / "input").write_bytes(data)
-        job = {"entry": entry, "file_name": file_name, "limits": limits.as_dict()}
+        job = {"entry": entry, "file_name": file_name, "limits": limits.as_dict(), "progress": progress is not None}
         (folder / "job.json").write_text(json.dumps(job), encoding="utf-8")
-        run_child("trygghet.ingest.read_worker", folder, limits, file_name)
+        run_child("trygghet.ingest.read_worker", folder, limits, file_name, progress=progress)
         status, value = load_result(folder)
         if status == "error":
             raise FileError(value)
         return value
 
 
-def run_child(module: str, folder: Path, limits: Limits, file_name: str, env: dict[str, str] | None = None) -> int:
+def run_child(
+    module: str,
+    folder: Path,
+    limits: Limits,
+    file_name: str,
+    env: dict[str, str] | None = None,
+    *,
+    progress: ProgressCallback | None = None,
+    on_wait: Callable[[], None] | None = None,
+) -> int:
     """Runs `python -m module folder` and waits at most the wall-time limit. Returns 0 when the
     child finished; raises FileError with a Swedish message for any other end (the child's
-    stderr is kept in the folder and logged)."""
+    stderr is kept in the folder and logged).
+
+    With `progress`, the child's progress events (lines on its standard output) reach it as they
+    come; `on_wait` is called about every WAIT_TICK seconds meanwhile, so that a caller can look
+    for a request to stop. Anything either of them raises stops the child and goes on up."""
     with open(folder / "stderr", "wb") as errors:
+        listening = progress is not None or on_wait is not None
         process = subprocess.Popen(
             [sys.executable, "-m", module, str(folder)],
             stdin=subprocess.DEVNULL,
-            stdout=subprocess.DEVNULL,
+            stdout=subprocess.PIPE if listening else subprocess.DEVNULL,
             stderr=errors,
             cwd=_ROOT,
             env=env or child_environment(),
         )
         try:
-            code = process.wait(timeout=limits.read_wall_seconds)
+            if listening:
+                code = _follow(process, limits.read_wall_seconds, progress, on_wait)
+            else:
+                code = process.wait(timeout=limits.read_wall_seconds)
         except subprocess.TimeoutExpired:
             code = None
         finally:
-            if process.poll() is None:  # timed out, or the caller was interrupted
+            if process.poll() is None:  # timed out, stopped, or the caller was interrupted
                 process.kill()
                 process.wait()
+            if process.stdout is not None:
+                process.stdout.close()
     if code is None:
         raise FileError(
             f"Filen kunde inte läsas: läsningen tog längre än tillåtna {limits.read_wall_seconds} sekunder "
@@ -94,6 +123,62 @@ def run_child(module: str, folder: Path, limits: Limits, file_name: str, env: di
     if code != 0:
         _failure(folder, code, limits, file_name)
     return code
+
+
+def _follow(
+    process: subprocess.Popen[bytes],
+    seconds: float,
+    progress: ProgressCallback | None,
+    on_wait: Callable[[], None] | None,
+) -> int:
+    """Waits for the child while handing its progress events to `progress`, in this thread."""
+    deadline = time.monotonic() + seconds
+    events: queue.Queue[Progress | None] = queue.Queue()
+    assert process.stdout is not None
+    reader = threading.Thread(target=_read_events, args=(process.stdout, events), daemon=True)
+    reader.start()
+    while True:
+        left = deadline - time.monotonic()
+        if left <= 0:
+            raise subprocess.TimeoutExpired(process.args, seconds)
+        try:
+            event = events.get(timeout=min(WAIT_TICK, left))
+        except queue.Empty:
+            if on_wait is not None:
+                on_wait()
+            continue
+        if event is None:  # the child closed its end: it has ended, or is about to
+            break
+        if progress is not None:
+            progress(event)
+    return process.wait(timeout=max(0.1, deadline - time.monotonic()))
+
+
+def _read_events(stream: IO[bytes], events: queue.Queue[Progress | None]) -> None:
+    try:
+        for line in stream:
+            event = Progress.from_line(line)
+            if event is not None:
+                events.put(event)
+    except (OSError, ValueError):
+        pass  # the stream was closed under us: the caller has stopped the child
+    finally:
+        events.put(None)
+
+
+def child_progress(enabled: bool, subject: str = "") -> Reporter:
+    """In a child: a Reporter whose events go to the parent as lines on the child's standard
+    output. Anything else the child's libraries print there goes to its standard error instead."""
+    if not enabled:
+        return Reporter()
+    channel = os.fdopen(os.dup(1), "wb", buffering=0)
+    os.dup2(2, 1)
+    sys.stdout = sys.stderr
+
+    def send(event: Progress) -> None:
+        channel.write(event.to_line())
+
+    return Reporter(send, subject=subject)
 
 
 def load_result(folder: Path) -> tuple[str, Any]:
@@ -199,7 +284,7 @@ def limit_self(limits: Limits) -> None:
     lower(resource.RLIMIT_CORE, 0, 0)  # an aborting reader leaves no core file with the upload in it
 
 
-def _resolve(entry: str) -> Callable[[bytes, str, Limits], RawFile]:
+def _resolve(entry: str) -> Callable[..., RawFile]:
     module, _, name = entry.partition(":")
     return getattr(importlib.import_module(module), name)
 
@@ -208,11 +293,16 @@ def main(folder: Path) -> None:
     job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
     limits = Limits(**job["limits"])
     limit_self(limits)
+    steps = child_progress(bool(job.get("progress")))
     try:
         reader = _resolve(job["entry"])
-        data = (folder / "input").read_bytes()
-        outcome: tuple[str, object] = ("ok", reader(data, job["file_name"], limits))
-        del data
+        if job["entry"] == READ_FILE:
+            # The file is read from disk by the workbook reader, never held here whole.
+            outcome: tuple[str, object] = ("ok", reader(folder / "input", job["file_name"], limits, steps))
+        else:
+            data = (folder / "input").read_bytes()
+            outcome = ("ok", reader(data, job["file_name"], limits))
+            del data
     except FileError as exc:
         outcome = ("error", str(exc))
     except MemoryError:

@@ -10,36 +10,31 @@ runs out of memory takes only that process with it.
 from __future__ import annotations
 
 import csv
-import functools
 import io
 import json
-import posixpath
 import re
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
+from itertools import islice
 from pathlib import Path
-from typing import IO
 
-import defusedxml
-from defusedxml.ElementTree import ParseError, fromstring, iterparse
 from python_calamine import CalamineWorkbook
 
 from trygghet.core.config import Limits
 from trygghet.core.errors import UserError
 from trygghet.core.formatting import fmt_int
+from trygghet.core.progress import ProgressCallback, Reporter, reporter
+from trygghet.ingest.raw_sheet import RawSheet, SheetBuilder
+from trygghet.ingest.workbook_extent import SheetStats, cell_ref, col_letters, ods_sheet_stats, xlsx_sheet_stats
+
+# Rows turned into columns at a time: large enough that the per-chunk work is negligible, small
+# enough that a chunk's Python objects stay a few megabytes.
+CHUNK_ROWS = 32_768
 
 
 class FileError(UserError):
     """A problem with the whole file; the message is Swedish and meant for the user."""
-
-
-@dataclass
-class RawSheet:
-    name: str
-    rows: list[list[object]]  # rows[i] is Excel row i + 1
-    visible: bool = True
-    index: int = 0
 
 
 @dataclass
@@ -85,28 +80,43 @@ def detect_kind(head: bytes) -> str:
     return "text"
 
 
-def read_file(data: bytes, file_name: str, limits: Limits | None = None) -> RawFile:
-    """All sheets of a file, in this process. Raises FileError with a Swedish message for
-    file-level problems. The app and the importer call trygghet.ingest.read_worker.read_isolated,
-    which runs this in a separate process under hard limits."""
+def read_file(
+    data: bytes | Path, file_name: str, limits: Limits | None = None, progress: Reporter | ProgressCallback | None = None
+) -> RawFile:
+    """All sheets of a file, in this process: its bytes, or its path (then a workbook is read from
+    the file and never held in memory whole). Raises FileError with a Swedish message for file-level
+    problems. The app and the importer call trygghet.ingest.read_worker.read_isolated or
+    trygghet.ingest.import_worker, which run this in a separate process under hard limits.
+    `progress` hears how far the reading has come."""
     limits = limits or Limits.from_env()
+    report = reporter(progress)
     check_size(data, limits)
-    kind = detect_kind(data[:16])
+    head = _head(data, 2_000_000)
+    kind = detect_kind(head[:16])
     if kind == "zip":
-        return _read_zip_workbook(data, limits)
+        return _read_zip_workbook(data, limits, report)
     if kind == "ole2":
-        return _read_ole2(data, limits)
+        return _read_ole2(data, head, limits, report)
+    content = data.read_bytes() if isinstance(data, Path) else data
     if kind == "json":
-        return _read_json(data, limits)
-    return _read_csv(data, file_name, limits)
+        return _read_json(content, limits)
+    return _read_csv(content, file_name, limits, report)
 
 
-def check_size(data: bytes, limits: Limits) -> None:
-    if len(data) == 0:
+def _head(data: bytes | Path, size: int) -> bytes:
+    if isinstance(data, Path):
+        with open(data, "rb") as stream:
+            return stream.read(size)
+    return data[:size]
+
+
+def check_size(data: bytes | Path, limits: Limits) -> None:
+    size = data.stat().st_size if isinstance(data, Path) else len(data)
+    if size == 0:
         raise FileError("Filen är tom (0 byte). Kontrollera att rätt fil valdes.")
-    if len(data) > limits.max_file_bytes:
+    if size > limits.max_file_bytes:
         raise FileError(
-            f"Filen är {len(data) / 2**20:.0f} MB, större än gränsen {limits.max_file_bytes / 2**20:.0f} MB. "
+            f"Filen är {size / 2**20:.0f} MB, större än gränsen {limits.max_file_bytes / 2**20:.0f} MB. "
             "Dela upp den i flera filer."
         )
 
@@ -114,9 +124,9 @@ def check_size(data: bytes, limits: Limits) -> None:
 # ---------------------------------------------------------------- workbooks
 
 
-def _read_zip_workbook(data: bytes, limits: Limits) -> RawFile:
+def _read_zip_workbook(data: bytes | Path, limits: Limits, report: Reporter) -> RawFile:
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(data if isinstance(data, Path) else io.BytesIO(data))
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):
         raise FileError(_DAMAGED_ZIP) from None
@@ -146,13 +156,16 @@ def _read_zip_workbook(data: bytes, limits: Limits) -> RawFile:
     # asks for hundreds of gigabytes: the cells that are really there are counted first, streaming.
     try:
         if file_kind == "xlsx" and "xl/workbook.xml" in names:
-            _check_cells(_xlsx_sheet_stats(archive), limits)
+            _check_cells(xlsx_sheet_stats(archive, report), limits)
         elif file_kind == "ods":
-            _check_cells(_ods_sheet_stats(archive), limits)
+            report.stage("Kontrollerar filens storlek", unit="")
+            _check_cells(ods_sheet_stats(archive), limits)
     except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError):
         raise FileError(_DAMAGED_ZIP) from None
+    finally:
+        archive.close()
     # No archive.testzip() here: it would inflate every member once more; calamine reports damage itself.
-    return _read_with_calamine(data, file_kind, limits)
+    return _read_with_calamine(data, file_kind, limits, report)
 
 
 def _ods_mimetype(archive: zipfile.ZipFile) -> bool:
@@ -162,22 +175,7 @@ def _ods_mimetype(archive: zipfile.ZipFile) -> bool:
         return True
 
 
-@dataclass
-class _SheetStats:
-    name: str
-    cells: int = 0  # cells that hold something
-    max_row: int = 0  # 1-based; 0 for an empty sheet
-    max_col: int = 0
-    far: list[str] = field(default_factory=list)  # the cells that set max_row and max_col
-    # Finds `far` when it is needed: only a sheet about to be refused is read a second time.
-    locate: Callable[[], list[str]] | None = None
-
-    @property
-    def area(self) -> int:
-        return self.max_row * self.max_col
-
-
-def _check_cells(stats: Iterator[_SheetStats], limits: Limits) -> None:
+def _check_cells(stats: Iterator[SheetStats], limits: Limits) -> None:
     cells = area = 0
     for sheet in stats:
         cells += sheet.cells
@@ -185,7 +183,7 @@ def _check_cells(stats: Iterator[_SheetStats], limits: Limits) -> None:
         if sheet.area > 1_000_000 and sheet.area > limits.max_empty_ratio * max(1, sheet.cells):
             if sheet.locate is not None:
                 sheet.far = sheet.locate()
-            far = " och ".join(sheet.far) or _cell_ref(sheet.max_row, sheet.max_col)
+            far = " och ".join(sheet.far) or cell_ref(sheet.max_row, sheet.max_col)
             raise FileError(
                 f"Bladet '{sheet.name}' har en cell långt ut i {far}, men bara {fmt_int(sheet.cells)} ifyllda "
                 f"celler: bladet sträcker sig då över {fmt_int(sheet.max_row)} rader och "
@@ -206,216 +204,38 @@ def _check_cells(stats: Iterator[_SheetStats], limits: Limits) -> None:
             )
 
 
-def _col_number(letters: bytes | str) -> int:
-    number = 0
-    for char in letters if isinstance(letters, str) else letters.decode("ascii"):
-        number = number * 26 + ord(char) - 64
-    return number
-
-
-def _col_letters(number: int) -> str:
-    letters = ""
-    while number > 0:
-        number, rest = divmod(number - 1, 26)
-        letters = chr(65 + rest) + letters
-    return letters
-
-
-def _cell_ref(row: int, col: int) -> str:
-    return f"{_col_letters(col)}{row}"
-
-
-_SMALL_PART = 20 * 2**20
-
-
-def _small_xml(archive: zipfile.ZipFile, name: str) -> object:
-    info = archive.getinfo(name)
-    if info.file_size > _SMALL_PART:
-        raise ValueError(name)
-    return fromstring(archive.read(name))
-
-
-def _xlsx_sheet_parts(archive: zipfile.ZipFile) -> list[tuple[str, str]]:
-    """(sheet name, zip member) of every worksheet; members the workbook does not name are scanned too."""
-    parts: list[tuple[str, str]] = []
-    try:
-        book = _small_xml(archive, "xl/workbook.xml")
-        rels = _small_xml(archive, "xl/_rels/workbook.xml.rels")
-        targets = {r.get("Id"): r.get("Target") or "" for r in rels.iter() if str(r.tag).endswith("Relationship")}
-        for sheet in book.iter():
-            if not str(sheet.tag).endswith("}sheet"):
-                continue
-            rid = next((v for k, v in sheet.attrib.items() if k.endswith("}id")), None)
-            target = targets.get(rid, "")
-            member = target.lstrip("/") if target.startswith("/") else posixpath.normpath("xl/" + target)
-            parts.append((sheet.get("name") or member, member))
-    except (KeyError, ValueError, ParseError, defusedxml.DefusedXmlException):
-        pass
-    named = {member for _, member in parts}
-    for name in archive.namelist():
-        if name.startswith("xl/worksheets/") and name.endswith(".xml") and name not in named:
-            parts.append((posixpath.basename(name), name))
-    return [(name, member) for name, member in parts if member in archive.NameToInfo]
-
-
-# A cell with content: an r attribute with letters and digits, and a tag that does not close itself
-# (a self-closing <c r="XFD9" s="1"/> holds only a style, and the reader does not place it).
-_CELL_COLUMN = re.compile(rb' r="([A-Z]{1,3})[0-9]{1,7}"[^>/]*>')
-# Cells whose row number has exactly d digits: the largest row is sought among the longest numbers
-# first, so a chunk costs one search per digit count that it does not have and one findall.
-_CELL_ROW = {d: re.compile(rb' r="[A-Z]{1,3}([0-9]{%d})"[^>/]*>' % d) for d in range(1, 8)}
-
-
-def _largest_row(part: bytes, at_least: int) -> int:
-    for digits in range(7, len(str(at_least)) - 1, -1):
-        found = _CELL_ROW[digits].findall(part)
-        if found:
-            return max(int(max(found)), at_least)  # same length: the largest string is the largest number
-    return at_least
-
-
-def _xlsx_sheet_stats(archive: zipfile.ZipFile) -> Iterator[_SheetStats]:
-    for name, member in _xlsx_sheet_parts(archive):
-        stats = _SheetStats(name)
-        columns: set[bytes] = set()
-        with archive.open(member) as stream:
-            for part in _tag_chunks(stream):
-                stats.cells += part.count(b"</c>") + part.count(b":c>")
-                columns.update(_CELL_COLUMN.findall(part))
-                stats.max_row = _largest_row(part, stats.max_row)
-        stats.max_col = max(map(_col_number, columns), default=0)
-        stats.locate = functools.partial(_xlsx_far_cells, archive, member, stats)
-        yield stats
-
-
-def _xlsx_far_cells(archive: zipfile.ZipFile, member: str, stats: _SheetStats) -> list[str]:
-    """The cells that make a sheet's rectangle large, to name them to the user."""
-    letters = _col_letters(stats.max_col).encode()
-    wanted = [
-        re.compile(rb' r="(' + letters + rb'[0-9]{1,7})"[^>/]*>'),
-        re.compile(rb' r="([A-Z]{1,3}' + str(stats.max_row).encode() + rb')"[^>/]*>'),
-    ]
-    found: list[str] = []
-    with archive.open(member) as stream:
-        for part in _tag_chunks(stream):
-            for pattern in list(wanted):
-                match = pattern.search(part)
-                if match:
-                    wanted.remove(pattern)
-                    ref = match.group(1).decode()
-                    if ref not in found:
-                        found.append(ref)
-            if not wanted:
-                break
-    return found
-
-
-def _tag_chunks(stream: IO[bytes], size: int = 4 * 2**20) -> Iterator[bytes]:
-    """The stream in pieces that end before a '<', so that no tag is split between two pieces."""
-    tail = b""
-    while True:
-        chunk = stream.read(size)
-        if not chunk:
-            if tail:
-                yield tail
-            return
-        buffer = tail + chunk
-        cut = buffer.rfind(b"<")
-        if cut <= 0 or len(buffer) - cut > size:
-            cut = len(buffer)  # no tag start at all: text, which holds no cells
-        yield buffer[:cut]
-        tail = buffer[cut:]
-
-
-_ODS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
-_ODS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
-
-
-def _ods_sheet_stats(archive: zipfile.ZipFile) -> Iterator[_SheetStats]:
-    """Real cells of every table in content.xml, streaming; repeated rows and cells count as many."""
-    table, row_tag = _ODS_TABLE + "table", _ODS_TABLE + "table-row"
-    cell_tags = (_ODS_TABLE + "table-cell", _ODS_TABLE + "covered-table-cell")
-    rows_repeated, cols_repeated = _ODS_TABLE + "number-rows-repeated", _ODS_TABLE + "number-columns-repeated"
-    value_type = _ODS_OFFICE + "value-type"
-    stats: _SheetStats | None = None
-    stack: list[object] = []
-    row = col = row_cells = row_last = 0
-    widest = deepest = ""
-    try:
-        with archive.open("content.xml") as stream:
-            for event, elem in iterparse(stream, events=("start", "end")):
-                tag = elem.tag
-                if event == "start":
-                    stack.append(elem)
-                    if tag == table:
-                        stats = _SheetStats(elem.get(_ODS_TABLE + "name") or "?")
-                        row, widest, deepest = 0, "", ""
-                    elif tag == row_tag:
-                        col = row_cells = row_last = 0
-                    continue
-                stack.pop()
-                if stats is None:
-                    continue
-                if tag in cell_tags:
-                    repeat = _positive(elem.get(cols_repeated))
-                    if elem.get(value_type) is not None or len(elem):
-                        row_cells += repeat
-                        row_last = col + repeat
-                    col += repeat
-                    elem.clear()
-                elif tag == row_tag:
-                    repeat = _positive(elem.get(rows_repeated))
-                    if row_cells:
-                        stats.cells += row_cells * repeat
-                        stats.max_row = row + repeat
-                        deepest = _cell_ref(row + repeat, row_last)
-                        if row_last > stats.max_col:
-                            stats.max_col = row_last
-                            widest = _cell_ref(row + 1, row_last)
-                    row += repeat
-                    elem.clear()
-                    if stack:
-                        del stack[-1][-1]  # the finished row, so the table does not grow with the file
-                elif tag == table:
-                    stats.far = list(dict.fromkeys([widest, deepest]))
-                    yield stats
-                    stats = None
-                    elem.clear()
-    except (ParseError, defusedxml.DefusedXmlException):
-        return  # the workbook reader reports a damaged file in its own words
-
-
-def _positive(value: str | None) -> int:
-    try:
-        return max(1, int(value)) if value else 1
-    except ValueError:
-        return 1
-
-
-def _read_ole2(data: bytes, limits: Limits) -> RawFile:
-    if "EncryptedPackage".encode("utf-16-le") in data[:2_000_000] or b"EncryptedPackage" in data[:200_000]:
+def _read_ole2(data: bytes | Path, head: bytes, limits: Limits, report: Reporter) -> RawFile:
+    if "EncryptedPackage".encode("utf-16-le") in head[:2_000_000] or b"EncryptedPackage" in head[:200_000]:
         raise FileError(
             "Arbetsboken är lösenordsskyddad och kan inte läsas. Ta bort lösenordet i Excel "
             "(Arkiv → Info → Skydda arbetsbok → Kryptera med lösenord, töm fältet) och ladda upp igen."
         )
     # An .xls cannot be counted cheaply; the reading worker's memory limit guards it.
-    return _read_with_calamine(data, "xls", limits)
+    return _read_with_calamine(data, "xls", limits, report)
 
 
-def _read_with_calamine(data: bytes, file_kind: str, limits: Limits) -> RawFile:
+def _read_with_calamine(data: bytes | Path, file_kind: str, limits: Limits, report: Reporter | None = None) -> RawFile:
+    report = report or Reporter()
     try:
-        workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
+        # From the file itself when there is one: the workbook reader then holds no copy of the bytes.
+        source = str(data) if isinstance(data, Path) else io.BytesIO(data)
+        workbook = CalamineWorkbook.from_path(source) if isinstance(source, str) else \
+            CalamineWorkbook.from_filelike(source)
         metadata = workbook.sheets_metadata
     except Exception as exc:  # calamine raises its own error types for every kind of damage
         raise FileError(_calamine_message(exc)) from None
     result = RawFile(file_kind)
     area = 0
+    worksheets = sum(1 for meta in metadata if str(meta.typ).endswith("WorkSheet"))
+    number = 0
     for index, meta in enumerate(metadata):
         visible = str(meta.visible).endswith("Visible") and "Hidden" not in str(meta.visible)
         is_worksheet = str(meta.typ).endswith("WorkSheet")
         if not is_worksheet:
             result.notes.append(f"Bladet '{meta.name}' är inget kalkylblad (t.ex. ett diagramblad) och hoppades över.")
             continue
+        number += 1
+        report.stage(f"Läser blad {number} av {worksheets}")
         try:
             sheet = workbook.get_sheet_by_index(index)
             if sheet.height > limits.max_rows_per_sheet:
@@ -430,15 +250,33 @@ def _read_with_calamine(data: bytes, file_kind: str, limits: Limits) -> RawFile:
                     f"{fmt_int(sheet.width)} kolumner, vilket är för stort. Ta bort tomma rader och kolumner "
                     "längst ned och till höger och spara igen."
                 )
-            rows = sheet.to_python(skip_empty_area=False)
+            raw = _sheet_columns(sheet, meta.name, visible, index, report)
+            del sheet  # the workbook reader's copy of the cells goes before the next sheet is read
         except FileError:
             raise
         except MemoryError:
             raise
         except Exception as exc:
             raise FileError(f"Bladet '{meta.name}' går inte att läsa: {_calamine_message(exc)}") from None
-        result.sheets.append(RawSheet(meta.name, rows, visible, index))
+        result.sheets.append(raw)
+    workbook.close()
     return result
+
+
+def _sheet_columns(sheet: object, name: str, visible: bool, index: int, report: Reporter) -> RawSheet:
+    """The sheet's cells as columns, a chunk of rows at a time: the rows are never all Python lists at once.
+    Row i is Excel row i + 1 and column j Excel's column j + 1, the empty ones before the data included."""
+    start = sheet.start or (0, 0)  # type: ignore[attr-defined]
+    total = start[0] + sheet.height if sheet.height else 0  # type: ignore[attr-defined]
+    report.set_total(total)
+    # The row iterator gives the empty rows above the data but leaves out the empty columns before it.
+    builder = SheetBuilder(leading_columns=start[1] if total else 0)
+    rows = sheet.iter_rows()  # type: ignore[attr-defined]
+    while chunk := list(islice(rows, CHUNK_ROWS)):
+        builder.add(chunk)
+        report.update(builder.height)
+    report.finish()
+    return builder.finish(name, visible, index)
 
 
 def _calamine_message(exc: Exception) -> str:
@@ -547,37 +385,63 @@ def _decode_text(data: bytes) -> tuple[str, str]:
     return data.decode("cp1252", errors="replace"), "Windows-1252"
 
 
-def _read_csv(data: bytes, file_name: str, limits: Limits) -> RawFile:
+def _read_csv(data: bytes, file_name: str, limits: Limits, report: Reporter | None = None) -> RawFile:
+    report = report or Reporter()
     text, encoding = _decode_text(data)
     if "\x00" in text[:4096]:
         raise FileError(f"Filen är varken ett kalkylark eller en textfil (den innehåller binära data). {_FIX}")
     sample = text[:20_000]
     delimiter = _guess_delimiter(sample)
-    rows: list[list[object]] = []
-    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    # The lines as counted here include those inside quoted cells: a total for the bar, no more.
+    report.stage("Läser filen", text.count("\n") + (not text.endswith("\n")))
+    has_bad_bytes = encoding == "UTF-8" and _BAD_BYTE.search(text) is not None
+    builder = SheetBuilder()
+    chunk: list[list[object]] = []
     try:
-        for row in reader:
-            rows.append(list(row))
-            if len(rows) > limits.max_rows_per_sheet:
-                raise FileError(
-                    f"Filen har fler rader än gränsen {fmt_int(limits.max_rows_per_sheet)}. "
-                    "Dela upp den i flera filer."
-                )
+        for row in csv.reader(_lines(text), delimiter=delimiter):
+            chunk.append(row)
+            if len(chunk) == CHUNK_ROWS:
+                builder.add(chunk)
+                chunk = []
+                report.update(builder.height)
+                if builder.height > limits.max_rows_per_sheet:
+                    raise FileError(
+                        f"Filen har fler rader än gränsen {fmt_int(limits.max_rows_per_sheet)}. "
+                        "Dela upp den i flera filer."
+                    )
     except csv.Error as exc:
-        raise FileError(_csv_message(str(exc), len(rows) + 1)) from None
+        raise FileError(_csv_message(str(exc), builder.height + len(chunk) + 1)) from None
+    builder.add(chunk)
+    if builder.height > limits.max_rows_per_sheet:
+        raise FileError(
+            f"Filen har fler rader än gränsen {fmt_int(limits.max_rows_per_sheet)}. Dela upp den i flera filer."
+        )
     del text
-    if encoding == "UTF-8" and any(_BAD_BYTE.search(cell) for row in rows for cell in row if isinstance(cell, str)):
-        raise FileError(_bad_bytes_message(rows))
+    report.finish()
     # One column is fine (a list of districts); whether it is a table at all is up to recognition.
-    width = max((len(r) for r in rows), default=0)
-    for row in rows:
-        if len(row) < width:
-            row.extend([""] * (width - len(row)))
-    name = Path(file_name).stem or "CSV"
-    result = RawFile("csv", [RawSheet(name, rows, True, 0)])
+    sheet = builder.finish(Path(file_name).stem or "CSV", True, 0)
+    if has_bad_bytes:
+        raise FileError(_bad_bytes_message(sheet.rows))
+    result = RawFile("csv", [sheet])
     delimiter_label = {";": "semikolon", ",": "komma", "\t": "tabb"}[delimiter]
     result.notes.append(f"CSV läst som {encoding} med {delimiter_label} som avgränsare.")
     return result
+
+
+def _lines(text: str, block: int = 2**20) -> Iterator[str]:
+    """The text's lines with their line feeds, a block at a time: io.StringIO would hold the whole
+    text again at four bytes a character, and str.splitlines splits at characters a cell may hold."""
+    start = 0
+    while start < len(text):
+        end = text.find("\n", start + block)
+        end = len(text) if end < 0 else end + 1
+        lines = text[start:end].split("\n")
+        last = lines.pop()
+        for line in lines:
+            yield line + "\n"
+        if last:
+            yield last
+        start = end
 
 
 def _csv_message(error: str, row: int) -> str:
@@ -599,7 +463,7 @@ def _csv_message(error: str, row: int) -> str:
     )
 
 
-def _bad_bytes_message(rows: list[list[object]], most: int = 5) -> str:
+def _bad_bytes_message(rows: Sequence[list[object]], most: int = 5) -> str:
     headers = rows[0] if rows else []
     found: list[str] = []
     total = 0
@@ -612,7 +476,7 @@ def _bad_bytes_message(rows: list[list[object]], most: int = 5) -> str:
                 continue
             total += 1
             if len(found) < most:
-                column = _col_letters(index + 1)
+                column = col_letters(index + 1)
                 header = headers[index] if index < len(headers) and number > 1 else ""
                 if isinstance(header, str) and header.strip() and not _BAD_BYTE.search(header):
                     column += f" ({header.strip()[:40]})"

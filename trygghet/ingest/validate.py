@@ -13,15 +13,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import pandas as pd
 
 from trygghet.core import privacy
 from trygghet.core.initial_lists import DEFAULT_SOURCE
+from trygghet.core.progress import ProgressCallback, Reporter, reporter
 from trygghet.core.text import clean, header_key
 from trygghet.ingest import cells as V
 from trygghet.ingest import reporters
 from trygghet.ingest.field_parsers import Vocabularies, field_parsers
-from trygghet.ingest.reader import RawSheet
+from trygghet.ingest.raw_sheet import DataRows, RawSheet
 from trygghet.ingest.recognise import Recognition, header_text
 from trygghet.ingest.sheetspec import BY_KIND, Field, SheetSpec
 
@@ -112,17 +112,20 @@ def _mask_uniques(uniques: list[object]) -> dict[int, Counter[str]]:
 
 
 def parse_column(values: list[object], parser: Callable[[object], object]) -> ParsedColumn:
-    array = np.empty(len(values), dtype=object)
-    array[:] = values
-    codes, uniques = pd.factorize(array, use_na_sentinel=True)
-    if any(type(v) is bool for v in uniques):
-        # Booleans hash like 0 and 1; give them their own identity so True is not read as 1.
-        array[:] = [("__bool__", v) if isinstance(v, bool) else v for v in values]
-        codes, uniques = pd.factorize(array, use_na_sentinel=True)
+    """A column given as its cells; see parse_codes."""
+    column = RawSheet.from_rows("", [[v] for v in values]).columns if values else []
+    if not column:
+        return parse_codes(np.empty(0, dtype=np.int64), [], parser)
+    return parse_codes(column[0].codes, column[0].uniques, parser)
+
+
+def parse_codes(codes: np.ndarray, uniques: list[object], parser: Callable[[object], object]) -> ParsedColumn:
+    """A column given as a code per row into its distinct values (as the reader keeps it): every
+    distinct value is masked and parsed once."""
     # Once per distinct value, before the guard and the parsers see it: a re-uploaded workbook of
     # the app's own reads its formula-like names as they were typed.
     uniques = [*map(V.unquote_formula, uniques), None]
-    codes = np.where(codes < 0, len(uniques) - 1, codes).astype(np.int64)
+    codes = codes.astype(np.int64, copy=False)
     masked = _mask_uniques(uniques)
     batch = getattr(parser, "batch", None)
     if batch is not None:
@@ -132,8 +135,6 @@ def parse_column(values: list[object], parser: Callable[[object], object]) -> Pa
     results = np.empty(len(uniques), dtype=object)
     messages: list[str | None] = []
     for i, value in enumerate(uniques):
-        if isinstance(value, tuple) and value and value[0] == "__bool__":
-            value = value[1]
         try:
             results[i] = parser(value)
             messages.append(None)
@@ -141,16 +142,6 @@ def parse_column(values: list[object], parser: Callable[[object], object]) -> Pa
             results[i] = None
             messages.append(str(exc))
     return ParsedColumn(codes, results, messages, masked)
-
-
-def _is_blank_row(row: list[object]) -> bool:
-    for value in row:
-        if value is None or value == "":
-            continue
-        if isinstance(value, str) and not value.strip():
-            continue
-        return False
-    return True
 
 
 def _example_matcher(recognition: Recognition) -> Callable[[list[object]], bool]:
@@ -193,10 +184,16 @@ def _header_like(recognition: Recognition) -> Callable[[list[object]], bool]:
 
 
 def parse_sheet(
-    sheet: RawSheet, recognition: Recognition, vocab: Vocabularies, today: dt.date, pii_policy: str = "mask"
+    sheet: RawSheet,
+    recognition: Recognition,
+    vocab: Vocabularies,
+    today: dt.date,
+    pii_policy: str = "mask",
+    progress: Reporter | ProgressCallback | None = None,
 ) -> ParsedSheet:
+    report = reporter(progress)
     spec = recognition.spec
-    header_row = sheet.rows[recognition.header_index]
+    header_row = sheet.row(recognition.header_index)
     in_headers: Counter[str] = Counter()
     parsed = ParsedSheet(
         sheet=sheet.name,
@@ -218,30 +215,26 @@ def parse_sheet(
 
     is_example = _example_matcher(recognition)
     is_header = _header_like(recognition)
-    first = recognition.header_index + 1
-    data_rows: list[tuple[int, list[object]]] = []
+    blank = sheet.blank_rows()
+    head: list[int] = []
     skipped_examples = skipped_headers = 0
-    rows = sheet.rows
-    offset = first
+    offset = recognition.header_index + 1
     # A second header row or the template's example row can only stand right under the header.
-    while offset < len(rows) and len(data_rows) < 3:
-        row = rows[offset]
+    while offset < sheet.height and len(head) < 3:
+        index = offset
         offset += 1
-        if _is_blank_row(row):
+        if blank[index]:
             continue
+        row = sheet.row(index)
         if is_header(row):
             skipped_headers += 1
         elif is_example(row):
             skipped_examples += 1
         else:
-            data_rows.append((offset, row))
-    # The rest in one comprehension (a sheet can have a million rows). Most rows start with a
-    # filled cell; only the others need the full blank check.
-    data_rows += [
-        (number, row) for number, row in enumerate(rows[offset:], start=offset + 1)
-        if (row and (lead := row[0]) is not None and lead != "" and (type(lead) is not str or lead.strip()))
-        or not _is_blank_row(row)
-    ]
+            head.append(index)
+    # The rest at once, column-wise: a sheet can have a million rows.
+    positions = np.concatenate([np.array(head, dtype=np.int64), np.flatnonzero(~blank[offset:]) + offset])
+    data_rows = DataRows(sheet, positions)
     if skipped_examples:
         parsed.notes.append("Mallens exempelrad hoppades över.")
     if skipped_headers:
@@ -249,23 +242,21 @@ def parse_sheet(
     parsed.rows = len(data_rows)
 
     parsers = field_parsers(spec, vocab)
-    rows_only = [row for _, row in data_rows]
-    lengths = list(map(len, rows_only))
-    width = max(lengths, default=0)
-    if lengths.count(width) != len(lengths):
-        rows_only = [row + [None] * (width - len(row)) for row in rows_only]
-    transposed = list(zip(*rows_only, strict=True))
     columns: dict[str, ParsedColumn] = {}
     errors: dict[int, list[RowError]] = {}
-    for name, index in recognition.columns.items():
-        if name not in parsers:
-            continue
-        column = parse_column(list(transposed[index]) if transposed else [], parsers[name])
+    wanted = [(name, index) for name, index in recognition.columns.items() if name in parsers]
+    # Each column's distinct values are checked once, so the work goes by columns, not rows.
+    report.stage(f"Kontrollerar bladet '{sheet.name}'", len(wanted), unit="kolumner")
+    for done, (name, index) in enumerate(wanted, start=1):
+        # Only the values the data rows hold: not the header's, nor those of the template's example row.
+        column = parse_codes(*sheet.columns[index].subset(positions), parsers[name])
         columns[name] = column
         header = recognition.headers[name]
         for position in column.error_rows().tolist():
             message = column.messages[int(column.codes[position])]
-            errors.setdefault(position, []).append(RowError(data_rows[position][0], header, str(message)))
+            errors.setdefault(position, []).append(RowError(data_rows.number(position), header, str(message)))
+        report.update(done)
+    report.stage(f"Kontrollerar raderna i bladet '{sheet.name}'", len(data_rows))
 
     _guard_personal_data(parsed, columns, errors, data_rows, recognition, pii_policy)
     if spec.kind == "events":
@@ -277,6 +268,8 @@ def parse_sheet(
     for position in sorted(errors):
         excel_row, row = data_rows[position]
         parsed.rejections.append(Rejection(excel_row, errors[position], _original(parsed.original_headers, row)))
+        report.update(position)
+    report.finish()
     return parsed
 
 
@@ -350,7 +343,8 @@ def _finish_events(
 ) -> None:
     """Vectorised: whole columns become numpy arrays; only rejected rows are visited one by one."""
     n = len(data_rows)
-    rownums = np.fromiter((r for r, _ in data_rows), dtype=np.int64, count=n)
+    rownums = data_rows.numbers if isinstance(data_rows, DataRows) else np.fromiter(
+        (r for r, _ in data_rows), dtype=np.int64, count=n)
     nothing = reporters.nothing_rows(columns, errors, recognition.headers, data_rows, RowError)
     date_col = columns.get("date") or columns["datetime"]
     date_header = recognition.headers.get("date") or recognition.headers["datetime"]

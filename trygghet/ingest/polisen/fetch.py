@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 import time
 import urllib.error
 import urllib.parse
@@ -15,6 +16,7 @@ from pathlib import Path
 
 from trygghet.core.config import Limits
 from trygghet.core.errors import UserError
+from trygghet.core.progress import ProgressCallback, Reporter, reporter
 from trygghet.core.text import clean
 
 FEED_URL = "https://polisen.se/api/events"
@@ -44,6 +46,20 @@ def _write_state(path: Path, state: dict[str, object]) -> None:
     tmp.replace(path)
 
 
+def _wait(seconds: float, sleep: Callable[[float], None], steps: Reporter) -> None:
+    """Sleeps `seconds`, a second at a time when someone follows the wait."""
+    if not steps.active:
+        sleep(seconds)
+        return
+    whole = max(1, math.ceil(seconds))
+    steps.stage(f"Väntar på polisens API (högst ett anrop per {MIN_INTERVAL:g} sekunder)", whole, unit="s")
+    left = seconds
+    for second in range(1, whole + 1):
+        sleep(min(1.0, left))
+        left -= 1.0
+        steps.update(second)
+
+
 def feed_url(ort: str | None) -> str:
     if not ort:
         return FEED_URL
@@ -60,10 +76,13 @@ def fetch(
     sleep: Callable[[float], None] = time.sleep,
     opener: Callable[..., object] | None = None,
     timeout: float = 30.0,
+    progress: ProgressCallback | None = None,
 ) -> bytes:
     """The feed's JSON as bytes, keeping the published rules across processes through a small
     state file: waits until `min_interval` seconds have passed since the last call, refuses a
-    call beyond `max_per_hour` an hour (and 1,440 a day), and stops for good on HTTP 404."""
+    call beyond `max_per_hour` an hour (and 1,440 a day), and stops for good on HTTP 404.
+    `progress` hears the wait the rules impose, second by second, and the call itself."""
+    steps = reporter(progress)
     path = state_path or DEFAULT_STATE_FILE
     state = _read_state(path)
     stopped = state.get("stopped")
@@ -83,7 +102,8 @@ def fetch(
             f"Försök igen om {max(1, round(wait / 60))} minuter."
         )
     if calls and now - calls[-1] < min_interval:
-        sleep(min(min_interval, min_interval - (now - calls[-1])))  # never longer, even if the clock went back
+        # Never longer than the interval, even if the clock went back.
+        _wait(min(min_interval, min_interval - (now - calls[-1])), sleep, steps)
         now = clock()
     calls.append(now)
     state["calls"] = calls
@@ -92,6 +112,7 @@ def fetch(
         feed_url(ort), headers={"User-Agent": USER_AGENT, "Accept": "application/json"}
     )
     open_url = opener or urllib.request.urlopen
+    steps.stage("Hämtar händelserna från polisen.se", unit="")
     try:
         with open_url(request, timeout=timeout) as response:  # type: ignore[operator]
             # The answer comes from outside like an upload: never more than an upload may be.
