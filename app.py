@@ -12,9 +12,12 @@ from trygghet.ui.meeting.state import keep_params, presentation_on
 # An emoji icon: a Material icon would make the browser fetch the favicon from a font server.
 st.set_page_config(page_title="Lägesbild", page_icon="🛡️", layout="wide")
 # Streamlit writes primary-button text in white whatever the theme (streamlit#12801); on the dark
-# theme's light blue that is 2.2:1. A fixed dark blue keeps 4.5:1 in both themes. Static CSS only.
-st.html("<style>button[kind='primary'], button[kind='primaryFormSubmit'] {background-color: #0b5cad !important;"
-        " border-color: #0b5cad !important; color: #ffffff !important}</style>")
+# theme's light blue that is 2.2:1. A fixed dark blue keeps 4.5:1 in both themes; a disabled one is grey, so
+# that it does not look like a button to press. Static CSS only.
+st.html("<style>button[kind='primary']:not(:disabled), button[kind='primaryFormSubmit']:not(:disabled) "
+        "{background-color: #0b5cad !important; border-color: #0b5cad !important; color: #ffffff !important}"
+        "button[kind^='primary']:disabled {background-color: #e4e7eb !important; border-color: #c3c9d0 !important;"
+        " color: #4d545c !important; cursor: not-allowed !important}</style>")
 
 # The first app code of the process: no session started after this runs a page file alone.
 login.clear_old_pages_mode()

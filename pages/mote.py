@@ -1,9 +1,10 @@
 """Möte: the weekly meeting run from its agenda – lägesbild, interventions to follow up, priority
-areas, decisions and next week's focus places – with the minutes as PDF and Word in one click.
+areas, decisions and next week's focus places, övriga frågor and the minutes' own details – with
+the minutes as PDF and Word in one click, and a justering that locks them.
 
-With ?presentation=1 (app.py hides the sidebar and Streamlit's chrome) the page shows one agenda
-view at a time (ui.meeting.presentation). The views, forms and the URL/session state live in
-trygghet/ui/meeting/; this file puts them together.
+With ?presentation=1 (app.py hides the sidebar and Streamlit's chrome) the page shows the agenda
+as slides that fit the screen (ui.meeting.presentation). The views, forms and the URL/session
+state live in trygghet/ui/meeting/; this file puts them together.
 """
 
 from __future__ import annotations
@@ -66,7 +67,7 @@ else:
         if page.editable(meeting):
             with st.expander("Ändra datum, stadsdelar och deltagare"):
                 forms.details_form(page, meeting)
-        shown: Agenda | None = cache.query(agenda, db, meeting.id)  # type: ignore[assignment]
+        shown: Agenda | None = cache.query(agenda, db, meeting.id, page.today)  # type: ignore[assignment]
         agenda_control()
         if shown is not None:
             render_view(page, state.view, shown)

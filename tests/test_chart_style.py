@@ -16,7 +16,7 @@ F = chart_style.CHART_FONT
 
 def reference_style(fig: go.Figure, title: str | None = None, height: int = 420) -> go.Figure:
     fig.update_layout(
-        font={"size": F},
+        font={"size": F, "color": chart_style.TEXT_COLOUR},
         title={"text": title, "font": {"size": F + 4}} if title else None,
         legend={"font": {"size": F - 2}, "title": {"font": {"size": F - 2}}},
         hoverlabel={"font": {"size": F - 2}},

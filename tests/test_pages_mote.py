@@ -127,21 +127,41 @@ def test_a_meeting_and_its_decisions_are_made_through_the_page(demo_db: Database
     assert _rows(demo_db, "SELECT count(*) FROM interventions WHERE id = ?", [new_id]) == [(1,)]
 
 
-def test_presentation_mode_shows_one_view_and_steps_with_nasta(demo_db: Database) -> None:
+def _slide(at: AppTest) -> str:
+    """The slide on the wall: the HTML of presentation mode's st.html (its title is an h2)."""
+    return next(h.value for h in at.get("html") if 'class="lb-slide"' in h.value)
+
+
+def _title(at: AppTest) -> str:
+    slide = _slide(at)
+    return slide[slide.index("<h2>") + 4:slide.index("</h2>")]
+
+
+def test_presentation_mode_shows_one_slide_and_steps_with_nasta(demo_db: Database) -> None:
     with demo_db.read() as con:
         this_week = meetings.meeting_in_week(con, clock.today())
     if this_week is None:  # the other test made one; this one must also run alone
         meetings.create_meeting(demo_db, clock.today(), actor=OPEN_DEMO)
     at = _page(presentation=True)
-    assert at.header[0].value.startswith("1. Lägesbild")
-    assert len(at.header) == 1  # one agenda view at a time
+    assert _title(at).startswith("1. Lägesbild")
+    assert len(at.header) == 0 and len(at.dataframe) == 0  # the slide is plain HTML: nothing scrolls inside it
     assert [b.label for b in at.button][:2] == ["◀ Föregående", "Nästa ▶"]
     assert at.button(key="pres_prev").disabled
+    # No banner and no hint on the wall: the demo and the open log-in are a badge in the footer.
+    assert not at.info and not at.warning
+    assert "Demodata" in next(h.value for h in at.get("html") if "lb-badge" in h.value)
+    assert not any("timer" in c.value for c in at.caption)
+    # Nästa goes through every slide of the Lägesbild before the next agenda item.
+    pages = int(_slide(at).split('aria-label="Sida 1 av ')[1].split('"')[0]) if "Sida 1 av" in _slide(at) else 1
+    for number in range(2, pages + 1):
+        _click(at, "Nästa ▶")
+        assert _title(at).startswith("1. Lägesbild") and f"{number}/{pages}" in _slide(at)
+        assert at.query_params["sida"] == str(number)
     _click(at, "Nästa ▶")
-    assert [s.value for s in at.header] == ["2. Insatser att följa upp"]
+    assert _title(at) == "2. Insatser att följa upp"
     assert at.query_params["vy"] == "2" and at.query_params["presentation"] == "1"
     _click(at, "◀ Föregående")
-    assert at.header[0].value.startswith("1. Lägesbild")
-    _click(at, "Avsluta presentation")
+    assert _title(at).startswith("1. Lägesbild")
+    _click(at, "Avsluta")
     assert "presentation" not in at.query_params
     assert [t.value for t in at.title] == ["Samverkansmöte"]

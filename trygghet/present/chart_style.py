@@ -9,10 +9,13 @@ import plotly.graph_objects as go
 from trygghet.core.periods import MONTHS_SHORT_SV
 
 CHART_FONT = 18  # px; nothing on a chart is below 16 px on a 1920×1080 projector
+# Streamlit's placeholder for its strongest text colour, which the browser replaces with the theme's
+# (#262730 on white, #fafafa on the dark theme). Its default for chart text is a grey at 3.7:1.
+TEXT_COLOUR = "#000037"
 
 
 _CHART_LAYOUT = {
-    "font": {"size": CHART_FONT},
+    "font": {"size": CHART_FONT, "color": TEXT_COLOUR},
     "legend": {"font": {"size": CHART_FONT - 2}, "title": {"font": {"size": CHART_FONT - 2}}},
     "hoverlabel": {"font": {"size": CHART_FONT - 2}},
     "separators": ", ",

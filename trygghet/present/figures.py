@@ -19,13 +19,23 @@ HIGHLIGHT, MUTED, PREVIOUS = "#0072B2", "#9DB7CF", "#8C8C8C"
 FLAG_UP, FLAG_DOWN = "#D55E00", "#0072B2"
 
 
-def weekly_figure(weekly: pd.DataFrame, week_monday: dt.date) -> go.Figure:
-    """Events per week for twelve weeks, the meeting's week in a strong colour (as on Översikt)."""
+def _week_labels(weekly: pd.DataFrame, week_monday: dt.date | None = None, partial: str = "") -> list[str]:
+    """'v. 47' per week; the chosen week, when only some of its days have data, 'v. 47 (mån–ons)'."""
+    weeks = pd.to_datetime(weekly["week"])
+    return [f"v. {d.isocalendar().week}" + (f" ({partial})" if partial and d.date() == week_monday else "")
+            for d in weeks]
+
+
+def weekly_figure(weekly: pd.DataFrame, week_monday: dt.date, partial: str = "") -> go.Figure:
+    """Events per week for twelve weeks, the meeting's week in a strong colour (as on Översikt).
+    With `partial` ('mån–ons') the week has data only for those days: its label says so and its bar
+    is hatched."""
     weeks = pd.to_datetime(weekly["week"])
     fig = go.Figure(go.Bar(
-        x=[f"v. {d.isocalendar().week}" for d in weeks],
+        x=_week_labels(weekly, week_monday, partial),
         y=weekly["count"],
         marker_color=[HIGHLIGHT if d.date() == week_monday else MUTED for d in weeks],
+        marker_pattern_shape=["/" if partial and d.date() == week_monday else "" for d in weeks],
         text=[fmt_int(v) for v in weekly["count"]],
         textposition="outside",
         cliponaxis=False,
@@ -36,10 +46,10 @@ def weekly_figure(weekly: pd.DataFrame, week_monday: dt.date) -> go.Figure:
     return fig
 
 
-def weekly_summary(weekly: pd.DataFrame) -> str:
-    weeks = pd.to_datetime(weekly["week"])
+def weekly_summary(weekly: pd.DataFrame, week_monday: dt.date | None = None, partial: str = "") -> str:
     return ("Händelser per vecka de tolv senaste veckorna: "
-            + ", ".join(f"v. {d.isocalendar().week}: {fmt_int(c)}" for d, c in zip(weeks, weekly["count"], strict=True))
+            + ", ".join(f"{label}: {fmt_int(c)}" for label, c in
+                        zip(_week_labels(weekly, week_monday, partial), weekly["count"], strict=True))
             + ".")
 
 

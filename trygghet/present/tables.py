@@ -7,9 +7,10 @@ from collections.abc import Mapping, Sequence
 
 import pandas as pd
 
-from trygghet.analysis import compstat, data_start
+from trygghet.analysis import compstat, data_start, partial_week
 from trygghet.analysis.interventions import FIELD_LABELS
-from trygghet.core.formatting import MISSING, fmt_date, fmt_int
+from trygghet.analysis.partial_week import WeekSpan
+from trygghet.core.formatting import MISSING, fmt_change_int, fmt_date, fmt_dec, fmt_int
 from trygghet.meeting.records import DONE, FocusPlace, Meeting
 
 
@@ -38,28 +39,49 @@ def _text(value: object, missing: str = MISSING) -> str:
     return text or missing
 
 
-def key_figures(figures: dict[str, float], meeting: Meeting, missing: Mapping[str, str] | None = None) -> pd.DataFrame:
-    """The key figures; those in `missing` (data_start.key_figure_gaps) reach before the data: '–'."""
+def key_figure_items(figures: Mapping[str, float], meeting: Meeting, missing: Mapping[str, str] | None = None,
+                     span: WeekSpan | None = None) -> list[tuple[str, str]]:
+    """(label, value) of the four key figures, formatted once for the screen and the documents alike.
+    Those in `missing` (data_start.key_figure_gaps) reach before the data: '–'. On a partial week
+    (`span`) each is counted on the same weekdays, and the labels say so."""
     week = meeting.week
     gone = missing or {}
-    return pd.DataFrame([{
-        f"Händelser v. {week.week}": fmt_int(figures["week"]),
-        f"Veckan före (v. {week.shift(-1).week})":
-            MISSING if "previous_week" in gone else fmt_int(figures["previous_week"]),
-        "Snitt 4 veckor före":
-            MISSING if "previous_4" in gone else f"{figures['previous_4_mean']:.1f}".replace(".", ","),
-        f"Samma vecka i fjol (v. {week.same_week_last_year().week})":
-            MISSING if "last_year" in gone else fmt_int(figures["last_year"]),
-    }])
+    days = f" ({span.short_weekdays})" if span is not None and span.partial and span.days else ""
+    same = " samma dagar" if days else ""
+    return [
+        (f"Händelser {week.label}{days}", fmt_int(figures["week"])),
+        (f"Veckan före{same} ({week.shift(-1).label})",
+         MISSING if "previous_week" in gone else fmt_int(figures["previous_week"])),
+        (f"Snitt{same} 4 veckor före", MISSING if "previous_4" in gone else fmt_dec(figures["previous_4_mean"], 1)),
+        (f"Samma {'dagar' if days else 'vecka'} i fjol ({week.same_week_last_year().label})",
+         MISSING if "last_year" in gone else fmt_int(figures["last_year"])),
+    ]
+
+
+def week_delta(figures: Mapping[str, float], missing: Mapping[str, str] | None = None) -> str | None:
+    """'−17 mot veckan före' under the week's figure, or None when the week before reaches before the data."""
+    if "previous_week" in (missing or {}):
+        return None
+    return f"{fmt_change_int(figures['week'] - figures['previous_week'])} mot veckan före"
+
+
+def key_figures(figures: Mapping[str, float], meeting: Meeting, missing: Mapping[str, str] | None = None,
+                span: WeekSpan | None = None) -> pd.DataFrame:
+    """The key figures as a one-row table (key_figure_items)."""
+    return pd.DataFrame([dict(key_figure_items(figures, meeting, missing, span))])
 
 
 def compstat_cells(counts: pd.DataFrame, limit: int | None = 8, columns: list[str] | None = None,
-                   missing: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                   missing: Mapping[str, str] | None = None,
+                   partial: bool = False) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The CompStat table with the categories of the most events this week (all with limit=None),
     and the total last; beside it, per cell, 'upp'/'ned' where the change is statistically sure.
     With `columns`, only those columns are kept; with `missing` (data_start.compstat_gaps), the
-    comparisons that reach before the data read 'ingen jämförelse …'."""
+    comparisons that reach before the data read 'ingen jämförelse …'; on a `partial` week
+    (partial_week) nothing is flagged."""
     table, flags = data_start.blank_compstat(*compstat.compstat_table(counts), missing or {})
+    if partial:
+        table, flags = partial_week.unflagged(table, flags)
     if table.empty:
         return table, flags
     body = table.iloc[:-1].assign(_n=counts["week"].to_numpy())
@@ -73,10 +95,10 @@ def compstat_cells(counts: pd.DataFrame, limit: int | None = 8, columns: list[st
 
 
 def compstat_rows(counts: pd.DataFrame, limit: int | None = 8, columns: list[str] | None = None,
-                  missing: Mapping[str, str] | None = None) -> tuple[pd.DataFrame, list[bool]]:
+                  missing: Mapping[str, str] | None = None, partial: bool = False) -> tuple[pd.DataFrame, list[bool]]:
     """compstat_cells for a document's table, which marks whole rows: those with a sure change in
     any of the kept columns (the cell's ▲/▼ says which way)."""
-    shown, flags = compstat_cells(counts, limit, columns, missing)
+    shown, flags = compstat_cells(counts, limit, columns, missing, partial)
     return shown, [bool((flags.loc[i] != "").any()) for i in flags.index]
 
 
@@ -119,6 +141,10 @@ def decisions(frame: pd.DataFrame, meeting: Meeting, combined: bool = False) -> 
     def intervention(row: pd.Series) -> str:
         return row["intervention_id"] if isinstance(row["intervention_id"], str) else ""
 
+    def report(row: pd.Series) -> str:
+        text = _text(row.get("report_text"), "")
+        return f"{text} ({_date(row.get('reported_on'))})" if text else ""
+
     if combined:
         owners = [" – ".join(x for x in (_text(o, ""), _text(r, "")) if x) or MISSING
                   for o, r in zip(frame["organisation"], frame["responsible"], strict=True)]
@@ -133,6 +159,7 @@ def decisions(frame: pd.DataFrame, meeting: Meeting, combined: bool = False) -> 
         "Klart senast": [_date(d) for d in frame["deadline"]],
         "Status": [state(r) for _, r in frame.iterrows()] if len(frame) else [],
         "Insats": [intervention(r) for _, r in frame.iterrows()] if len(frame) else [],
+        "Återrapport": [report(r) for _, r in frame.iterrows()] if len(frame) else [],
     })
 
 

@@ -21,6 +21,7 @@ from trygghet.core.text import md_literal
 from trygghet.store import access, login_throttle
 from trygghet.store.access import Actor
 from trygghet.store.db import Database
+from trygghet.ui.meeting.state import presentation_on
 
 if TYPE_CHECKING:
     from streamlit.navigation.page import StreamlitPage
@@ -226,7 +227,8 @@ def _logout_local() -> None:
 
 
 def open_mode_banner() -> None:
-    if mode() == "open":
+    # In presentation mode it is a badge in the footer (ui.meeting.presentation.badges), not a banner.
+    if mode() == "open" and not presentation_on(st.query_params):
         st.warning(
             "Ingen inloggning är konfigurerad: alla som når appen kan ladda upp och ändra data. "
             "Kör den bara så på den egna datorn (localhost). Se README, avsnittet Säkerhet och dataskydd.",

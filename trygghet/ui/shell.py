@@ -15,6 +15,7 @@ from trygghet.core import config, privacy
 from trygghet.ingest import history
 from trygghet.store import migrations
 from trygghet.store.db import Database, damage_message, resolve_db_path
+from trygghet.ui.meeting.state import presentation_on
 from trygghet.ui.safe_text import plain
 
 if TYPE_CHECKING:
@@ -92,6 +93,10 @@ def status(db: Database) -> dict[str, object]:
 
 
 def banners(db: Database) -> None:
+    # On the wall the banners would take a third of the screen: the presentation shows them as a
+    # small badge in its footer instead (ui.meeting.presentation.badges).
+    if presentation_on(st.query_params):
+        return
     info = status(db)
     if info["is_demo"]:
         st.info(
@@ -101,6 +106,8 @@ def banners(db: Database) -> None:
 
 
 def footer(db: Database) -> None:
+    if presentation_on(st.query_params):  # the wall shows only the meeting
+        return
     info = status(db)
     updated = info["updated_at"]
     when = updated.strftime("%Y-%m-%d %H:%M") if updated is not None else "–"

@@ -43,7 +43,7 @@ def test_a_link_names_the_meeting_and_view_once() -> None:
     # The user chooses another meeting and view; the URL still says 2 and 3 until the run ends.
     chosen = S.set_view(S.choose(first, 5), 1)
     settled, params = S.settled(chosen, 5)
-    assert params == {"mote": "5", "vy": "1"}
+    assert params == {"mote": "5", "vy": "1", "sida": ""}
     assert settled == PageState(5, 1, meeting_url_seen=5, view_url_seen=1)
     # A later run with the URL the page wrote keeps the state as it is.
     assert S.resolve(settled, params, IDS, this_week=7, presenting=False) == settled
@@ -69,18 +69,45 @@ def test_stepping_stops_at_the_first_and_the_last_view() -> None:
     state = PageState(7, 1)
     assert S.step(state, -1).view == 1
     assert S.step(state, 1).view == 2
-    assert S.step(PageState(7, 4), 1).view == 4
-    assert S.set_view(state, 0).view == 1 and S.set_view(state, 9).view == 4
+    assert S.step(PageState(7, 5), 1).view == 5
+    assert S.set_view(state, 0).view == 1 and S.set_view(state, 9).view == 5
+
+
+def test_stepping_goes_through_every_slide_of_a_view_before_the_next_view() -> None:
+    pages = (2, 1, 1, 3, 1)  # slides per view, as the presentation counts them
+    seen = [(1, 1)]
+    state = PageState(7, 1)
+    while not S.at_end(state, pages):
+        state = S.step(state, 1, pages)
+        seen.append((state.view, state.page))
+    assert seen == [(1, 1), (1, 2), (2, 1), (3, 1), (4, 1), (4, 2), (4, 3), (5, 1)]
+    # Back again: into the last slide of the view before, never past the first.
+    back = [(state.view, state.page)]
+    while not S.at_start(state):
+        state = S.step(state, -1, pages)
+        back.append((state.view, state.page))
+    assert back == seen[::-1]
+    assert S.step(state, -1, pages) == state
+    # A slide number the view no longer has (the list got shorter) counts as its last.
+    assert S.step(PageState(7, 4, page=9), 1, pages) == PageState(7, 5, page=1)
+    assert S.step(PageState(7, 4, page=9), -1, pages) == PageState(7, 4, page=2)
+    # Choosing a view starts it from its first slide; the URL carries the slide past the first.
+    assert S.set_view(PageState(7, 4, page=3), 2).page == 1
+    _, params = S.settled(PageState(7, 4, page=3), 7)
+    assert params == {"mote": "7", "vy": "4", "sida": "3"}
+    assert S.resolve(None, {"mote": "7", "vy": "4", "sida": "3"}, IDS, this_week=None, presenting=True) == \
+        PageState(7, 4, meeting_url_seen=7, page=3)
 
 
 def test_the_agenda_control_label_and_view_match() -> None:
     state = PageState(7, 2)
     assert S.label(state) == "2 Insatser"
     assert S.from_label(state, "4 Beslut och fokus").view == 4
+    assert S.from_label(state, "5 Övrigt").view == 5
     assert S.from_label(state, None) == state  # the control cleared: the view stays
-    assert S.from_label(state, "5 Finns inte") == state
+    assert S.from_label(state, "6 Finns inte") == state
 
 
 def test_the_start_form_writes_only_the_view_to_the_url() -> None:
     settled, params = S.settled(PageState(NEW, 1), None)
-    assert params == {"vy": "1"} and settled.view_url_seen == 1 and settled.meeting_url_seen is None
+    assert params == {"vy": "1", "sida": ""} and settled.view_url_seen == 1 and settled.meeting_url_seen is None

@@ -11,6 +11,7 @@ import streamlit as st
 
 from trygghet import documents
 from trygghet.core.formatting import fmt_date
+from trygghet.documents.minutes import minutes_file
 from trygghet.meeting.records import Meeting, Removed
 from trygghet.present import chart_style, table_style
 from trygghet.store.db import Database
@@ -67,10 +68,9 @@ def static_table(page: MeetingPage, frame: pd.DataFrame, name: str, highlight: l
 
 
 def _document_bytes(path: str, meeting_id: int, fmt: str) -> bytes:
-    """Builds the minutes on their own connection: the download runs outside the script thread."""
-    with Database(Path(path)).read() as con:
-        doc = documents.minutes(con, meeting_id)
-    return documents.render(doc, fmt)
+    """The minutes on their own connection (the download runs outside the script thread): the files
+    stored at the justering once the minutes are approved, else made from the data now."""
+    return minutes_file(Database(Path(path)), meeting_id, fmt)
 
 
 def minutes_buttons(page: MeetingPage, meeting: Meeting, where: str) -> None:
@@ -93,5 +93,7 @@ def meeting_caption(meeting: Meeting) -> str:
     week = meeting.week
     people = "; ".join(p.label for p in meeting.participants) or "inga deltagare antecknade"
     closed = f" · avslutat {meeting.closed_at:%Y-%m-%d %H:%M}" if meeting.closed_at else ""
+    if meeting.approved_at is not None:
+        closed = f" · protokollet justerat {meeting.approved_at:%Y-%m-%d %H:%M} och låst"
     return safe_text.plain(f"{fmt_date(meeting.held_on)} · lägesbild {week.label} {week.year} · "
                            f"{meeting.district_label} · Deltagare: {people}{closed}")

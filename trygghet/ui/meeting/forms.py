@@ -15,7 +15,7 @@ import pandas as pd
 import streamlit as st
 
 from trygghet.core.errors import UserError
-from trygghet.core.formatting import fmt_date, fmt_int
+from trygghet.core.formatting import MISSING, fmt_date, fmt_int
 from trygghet.meeting import edits, records
 from trygghet.meeting.agenda import Agenda
 from trygghet.meeting.records import Meeting, Participant
@@ -66,7 +66,9 @@ def start_form(page: MeetingPage) -> None:
     with st.form("ny_mote", border=True):
         cols = st.columns([1, 2, 3])
         held_on = cols[0].date_input("Mötesdatum", value=page.today, format="YYYY-MM-DD", key="ny_datum")
-        title = cols[1].text_input("Rubrik", value=records.default_title(page.today), key="ny_rubrik", max_chars=120)
+        title = cols[1].text_input("Rubrik", key="ny_rubrik", max_chars=120,
+                                   placeholder="Samverkansmöte v. (mötesdatumets vecka)",
+                                   help="Tom: rubriken blir 'Samverkansmöte v.' och veckan för mötesdatumet.")
         districts = cols[2].multiselect(
             "Stadsdelar", page.reference["districts"], default=list(latest.districts) if latest else [],
             placeholder="Alla stadsdelar", key="ny_stadsdelar",
@@ -112,7 +114,7 @@ def details_form(page: MeetingPage, meeting: Meeting) -> None:
 
 
 def close_button(page: MeetingPage, meeting: Meeting, where: str) -> None:
-    if not page.can_write:
+    if not page.can_write or meeting.locked:
         return
     if meeting.closed:
         if st.button("Öppna mötet igen", icon=":material/lock_open:", key=f"oppna_{where}"):
@@ -127,23 +129,45 @@ def close_button(page: MeetingPage, meeting: Meeting, where: str) -> None:
 # ---------------------------------------------------------------- interventions to follow up
 
 
+def followup_frame(followup: pd.DataFrame) -> pd.DataFrame:
+    """The follow-up table as the page shows and edits it; a missing end date is empty, never 'None'."""
+    district = followup["district"].fillna("hela kommunen")
+    return pd.DataFrame({
+        "Insats-ID": followup["id"],
+        "Insats": followup["title"],
+        "Stadsdel": district.str.replace("hela kommunen", "Hela kommunen"),
+        "Att följa upp": followup["reasons"],
+        "Status": followup["status"],
+        "Slut": pd.to_datetime(followup["end_date"]),
+        "Kommentar": followup["comment"].fillna(""),
+    })
+
+
+def followup_section(page: MeetingPage, meeting: Meeting, followup: pd.DataFrame, editable: bool) -> None:
+    frame = followup_frame(followup)
+    if editable:
+        followup_editor(page, meeting, frame)
+        return
+    shown = frame.assign(Slut=[fmt_date(d.date()) if pd.notna(d) else MISSING for d in frame["Slut"]])
+    static_table(page, shown, f"mote-uppfoljning-{meeting.id}", highlight=list(followup["overdue"]))
+
+
 def followup_editor(page: MeetingPage, meeting: Meeting, frame: pd.DataFrame) -> None:
     """The follow-up table with status, end date and comment editable, and a button that saves
     what changed to the interventions and their history."""
-    presenting = page.presenting
     edited = st.data_editor(
         frame, hide_index=True, width="stretch", key=f"uppfoljning_{meeting.id}_{_version(page)}",
         disabled=["Insats-ID", "Insats", "Stadsdel", "Att följa upp"],
-        column_order=[c for c in FOLLOWUP_EDIT if not (presenting and c in ("Insats-ID", "Stadsdel"))],
+        column_order=FOLLOWUP_EDIT,
         column_config={
             "Insats-ID": st.column_config.TextColumn(width="small"),
-            "Insats": st.column_config.TextColumn(width="large" if presenting else "medium"),
+            "Insats": st.column_config.TextColumn(width="medium"),
             "Att följa upp": st.column_config.TextColumn(width="large"),
             "Status": st.column_config.SelectboxColumn(options=page.reference["statuses"], required=True, width=130),
             "Slut": st.column_config.DateColumn(format="YYYY-MM-DD", width=140),
             "Kommentar": st.column_config.TextColumn(width="large", max_chars=500),
         },
-        height=min(table_style.table_height(len(frame)), 400 if presenting else 600),
+        height=min(table_style.table_height(len(frame)), 600),
     )
     changes = edits.followup_edits(frame, edited)
     label = f"Spara {len(changes)} ändrade insatser" if changes else "Inga ändringar att spara"
@@ -169,23 +193,22 @@ def decisions_section(page: MeetingPage, agenda: Agenda, editable: bool) -> None
         st.write("Inga beslut ännu.")
         return
     shown = tables.decisions(frame, m)
-    if not (shown["Insats"] != "").any():
-        shown = shown.drop(columns="Insats")
+    for column in ("Insats", "Återrapport"):
+        if not (shown[column] != "").any():
+            shown = shown.drop(columns=column)
     if not editable:
         static_table(page, shown, f"mote-beslut-{m.id}", highlight=list(frame["overdue"]))
         return
-    presenting = page.presenting
     shown.insert(0, "Klar", [s == records.DONE for s in frame["status"]])
-    hidden = {"Status", "Beslutat", "Ansvarig"} if presenting else {"Status"}
     edited = st.data_editor(
         shown, hide_index=True, width="stretch", key=f"beslut_{m.id}_{_version(page)}",
-        disabled=[c for c in shown.columns if c != "Klar"], column_order=[c for c in shown.columns if c not in hidden],
+        disabled=[c for c in shown.columns if c != "Klar"], column_order=[c for c in shown.columns if c != "Status"],
         column_config={"Klar": st.column_config.CheckboxColumn(width="small"),
-                       "Beslut": st.column_config.TextColumn(width=330 if presenting else "large"),
-                       "Ansvarig organisation": st.column_config.TextColumn(width=170 if presenting else "medium"),
+                       "Beslut": st.column_config.TextColumn(width="large"),
+                       "Ansvarig organisation": st.column_config.TextColumn(width="medium"),
                        "Beslutat": st.column_config.TextColumn(width="small"),
                        "Klart senast": st.column_config.TextColumn(width="small")},
-        height="auto" if presenting else min(table_style.table_height(len(shown)), 420),
+        height=min(table_style.table_height(len(shown)), 420),
     )
     done_now, reopened = edits.decisions_marked(list(frame["id"]), list(shown["Klar"]), list(edited["Klar"]))
     if (done_now or reopened) and st.button(f"Spara ({len(done_now)} klara, {len(reopened)} öppnade igen)",
@@ -198,7 +221,7 @@ def decisions_section(page: MeetingPage, agenda: Agenda, editable: bool) -> None
         else:
             st.rerun()
     own = frame[~frame["carried"]]
-    if not presenting and not own.empty:
+    if not page.presenting and not own.empty:
         delete_decision(page, m, own)
 
 
@@ -269,8 +292,8 @@ def decision_form(page: MeetingPage, agenda: Agenda) -> None:
     choices: pd.DataFrame = cache.query(records.intervention_choices, page.db, m.districts)  # type: ignore[assignment]
     round_ = st.session_state.setdefault("beslut_runda", 0)  # a new round gives an empty form after a save
     with st.form(f"nytt_beslut_{round_}", border=True):
-        text = st.text_area("Beslut", placeholder="Vad ska göras, var och varför?",
-                            height=90 if page.presenting else 110, max_chars=records.MAX_TEXT)
+        text = st.text_area("Beslut", placeholder="Vad ska göras, var och varför?", height=110,
+                            max_chars=records.MAX_TEXT)
         cols = st.columns([3, 3, 2])
         organisation = cols[0].selectbox("Ansvarig organisation", page.reference["organisations"], index=None,
                                          placeholder="Välj organisation", accept_new_options=True)
@@ -332,7 +355,7 @@ def focus_section(page: MeetingPage, agenda: Agenda, editable: bool) -> None:
             "Plats": st.column_config.TextColumn(help="Tom: hela stadsdelen.", max_chars=120, width="medium"),
             "Anledning": st.column_config.TextColumn(max_chars=300, width="medium"),
         },
-        height="auto" if page.presenting else min(table_style.table_height(max(len(frame), 1) + 1), 400),
+        height=min(table_style.table_height(max(len(frame), 1) + 1), 400),
     )
     wanted = edits.edited_focus_places(agenda.focus, edited)
     if wanted is not None and st.button("Spara fokusplatserna", type="primary", icon=":material/save:",

@@ -4,6 +4,8 @@
   w.__lagesbildKeys = true;
   w.document.addEventListener('keydown', function (e) {
     if (e.altKey || e.ctrlKey || e.metaKey || e.isComposing) { return; }
+    // An open dialog (Anteckna) has the keys: the space bar types, Esc closes it.
+    if (w.document.querySelector('[role="dialog"]')) { return; }
     var t = e.target;
     if (t && t.closest && (t.isContentEditable ||
         t.closest('input, textarea, select, [role="grid"], [role="listbox"], [role="combobox"], ' +

@@ -36,8 +36,9 @@ def set_view(view: int) -> None:
     st.session_state[_KEY] = page_state.set_view(current(), view)
 
 
-def step(delta: int) -> None:
-    st.session_state[_KEY] = page_state.step(current(), delta)
+def step(delta: int, pages: tuple[int, ...] | None = None) -> None:
+    """The next or previous slide; `pages` is each view's number of slides in presentation mode."""
+    st.session_state[_KEY] = page_state.step(current(), delta, pages)
 
 
 def view_from_control() -> None:
@@ -54,7 +55,7 @@ def start_presentation() -> None:
 
 
 def exit_presentation() -> None:
-    for key in ("presentation", "timer"):
+    for key in ("presentation", "timer", "sida"):
         st.query_params.pop(key, None)
 
 
@@ -72,4 +73,7 @@ def finish(shown_meeting: int | None) -> None:
     state, params = page_state.settled(current(), shown_meeting)
     st.session_state[_KEY] = state
     for key, value in params.items():
-        st.query_params[key] = value
+        if value:
+            st.query_params[key] = value
+        else:
+            st.query_params.pop(key, None)

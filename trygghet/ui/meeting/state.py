@@ -1,5 +1,5 @@
-"""The Möte page's state: which meeting and which agenda view are shown, and how the URL
-(?mote=3&vy=2&presentation=1&timer=60) and the page's own buttons change them.
+"""The Möte page's state: which meeting, which agenda view and which of its slides are shown, and
+how the URL (?mote=3&vy=2&sida=2&presentation=1&timer=60) and the page's own buttons change them.
 
 Pure functions over a small frozen dataclass, so that every transition can be tested without
 Streamlit; ui.meeting.session keeps the state in the Streamlit session between reruns and writes
@@ -14,9 +14,10 @@ from dataclasses import dataclass, replace
 
 # URL parameters the meeting page owns. The sidebar rewrites the URL from its filters, so app.py
 # puts these back after it (see keep_params).
-URL_KEYS = ("presentation", "vy", "timer", "mote")
-VIEWS = ("Lägesbild", "Insatser att följa upp", "Prioriterade områden", "Beslut och fokusplatser")
-SHORT_LABELS = ("1 Lägesbild", "2 Insatser", "3 Prioriterade områden", "4 Beslut och fokus")
+URL_KEYS = ("presentation", "vy", "sida", "timer", "mote")
+VIEWS = ("Lägesbild", "Insatser att följa upp", "Prioriterade områden", "Beslut och fokusplatser",
+         "Övriga frågor och protokoll")
+SHORT_LABELS = ("1 Lägesbild", "2 Insatser", "3 Prioriterade områden", "4 Beslut och fokus", "5 Övrigt")
 NEW = -1  # the meeting id of the form that starts a new meeting
 
 
@@ -43,6 +44,7 @@ class PageState:
     # The last ?mote= and ?vy= acted on (or written by the page), so the same link is not acted on twice.
     meeting_url_seen: int | None = None
     view_url_seen: int | None = None
+    page: int = 1  # the slide within the view, in presentation mode (1 up to the view's slides)
 
 
 def clamp_view(view: int) -> int:
@@ -71,7 +73,7 @@ def resolve(previous: PageState | None, params: Mapping[str, object], meeting_id
         state = replace(state, meeting_id=this_week if this_week is not None else NEW)
     url_view = url_int(params, "vy")
     if previous is None or (url_view and url_view != state.view_url_seen):
-        state = set_view(state, url_view or 1)
+        state = replace(set_view(state, url_view or 1), page=max(url_int(params, "sida") or 1, 1))
     return state
 
 
@@ -81,12 +83,42 @@ def choose(state: PageState, meeting_id: int) -> PageState:
 
 
 def set_view(state: PageState, view: int) -> PageState:
-    return replace(state, view=clamp_view(view))
+    return replace(state, view=clamp_view(view), page=1)
 
 
-def step(state: PageState, delta: int) -> PageState:
-    """The next (+1) or previous (-1) view; it stops at the first and the last."""
-    return set_view(state, state.view + delta)
+def _counts(pages: Sequence[int] | None) -> list[int]:
+    """Slides per view: one each unless the presentation says how many."""
+    counts = [max(int(n), 1) for n in (pages or ())][: len(VIEWS)]
+    return counts + [1] * (len(VIEWS) - len(counts))
+
+
+def step(state: PageState, delta: int, pages: Sequence[int] | None = None) -> PageState:
+    """The next (+1) or previous (-1) slide: within the view while it has more (`pages` gives each
+    view's number of slides), else the first slide of the next view or the last of the one before.
+    It stops at the very first and the very last."""
+    counts = _counts(pages)
+    view = clamp_view(state.view)
+    page = min(max(state.page, 1), counts[view - 1])
+    if delta > 0:
+        if page < counts[view - 1]:
+            page += 1
+        elif view < len(VIEWS):
+            view, page = view + 1, 1
+    elif delta < 0:
+        if page > 1:
+            page -= 1
+        elif view > 1:
+            view -= 1
+            page = counts[view - 1]
+    return replace(state, view=view, page=page)
+
+
+def at_start(state: PageState) -> bool:
+    return state.view == 1 and state.page <= 1
+
+
+def at_end(state: PageState, pages: Sequence[int] | None = None) -> bool:
+    return state.view == len(VIEWS) and state.page >= _counts(pages)[-1]
 
 
 def from_label(state: PageState, label: object) -> PageState:
@@ -101,10 +133,12 @@ def label(state: PageState) -> str:
 
 def settled(state: PageState, shown_meeting: int | None) -> tuple[PageState, dict[str, str]]:
     """At the end of a run: the state with what the URL now says marked as seen, and the URL
-    parameters to write (the meeting shown, if any, and the view)."""
+    parameters to write (the meeting shown, if any, the view, and the slide when past the first;
+    an empty value means the parameter is removed)."""
     params = {}
     if shown_meeting is not None:
         params["mote"] = str(shown_meeting)
         state = replace(state, meeting_url_seen=shown_meeting)
     params["vy"] = str(state.view)
+    params["sida"] = str(state.page) if state.page > 1 else ""
     return replace(state, view_url_seen=state.view), params
