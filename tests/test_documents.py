@@ -175,7 +175,8 @@ def test_charts_fall_back_when_the_browser_cannot_be_started(demo: Demo, monkeyp
 
 def expected_report_content() -> list[str]:
     return [
-        "Lägesbild för tertial 3 2026 (september–december) – Solviks kommun", "utkast", "Norrby", "Hamnen",
+        "Lägesbild för tertial 3 2026 (september–december) – Solviks kommun", "Norrby", "Hamnen",
+        "Det är kommunens gemensamma plan: de valda stadsdelarna har ingen egen.",
         "Innehåll", "Brottslighetens och otrygghetens omfattning", "Per stadsdel", "Per kategori",
         "Jämfört med länet och riket", "Trygghet", "Känner sig trygg utomhus på kvällen", "Efter kön och ålder",
         "Mönster: platser och tider", "Konsekvenser av brott och otrygghet", "Andra uppgifter av betydelse",

@@ -77,6 +77,9 @@ class ReportData:
     kommun: str
     demo: bool
     notes: list[str] = field(default_factory=list)
+    # The districts whose analysis and plan the report shows: its own, or the whole municipality's
+    # ('alla') when the chosen districts have none of their own.
+    plan_scope: str = "alla"
 
 
 def _report_text(con: duckdb.DuckDBPyConnection, key: str) -> str:
@@ -220,6 +223,16 @@ def _in_order(con: duckdb.DuckDBPyConnection, districts: tuple[str, ...]) -> tup
     return tuple([d for d in order if d in districts] + sorted(d for d in set(districts) if d not in order))
 
 
+def _scope(con: duckdb.DuckDBPyConnection, period: ReportPeriod, key: str) -> str:
+    """The chosen districts' own analysis and plan when they have any, else the municipality's: a
+    municipal plan covers every district."""
+    if key == "alla":
+        return key
+    own = (plans.analyses(con, period.key, key) or plans.measures(con, period.key, key)
+           or plans.previous_plan(con, key, period.window.start) is not None)
+    return key if own else "alla"
+
+
 def _decision(con: duckdb.DuckDBPyConnection, period: ReportPeriod, key: str) -> plans.PlanDecision:
     """The council's decision on the period's plan as it stood at the period's end: one taken later
     belongs to a later report."""
@@ -242,7 +255,7 @@ def report_data(con: duckdb.DuckDBPyConnection, period: ReportPeriod, districts:
     as_of = min(today, period.last_day)
     moment = period_snapshot.end_of(as_of)
     snapshot = period_snapshot.interventions_as_of(con, moment)
-    key = districts_key(districts)
+    key = _scope(con, period, districts_key(districts))
     year = period.last_day.year
 
     by_district = q.compare(con, "district", window, previous, districts)
@@ -290,4 +303,5 @@ def report_data(con: duckdb.DuckDBPyConnection, period: ReportPeriod, districts:
         commitment_status=plans.followups(con, plans.COMMITMENT, period.last_day),
         kommun=kommun,
         demo=get_meta(con, "is_demo") == "1",
+        plan_scope=key,
     )

@@ -376,8 +376,10 @@ def priorities(doc: Document, data: ReportData) -> None:
 
 def plan(doc: Document, data: ReportData) -> None:
     doc.add(Heading("Åtgärdsplan"))
+    scope = (" Det är kommunens gemensamma plan: de valda stadsdelarna har ingen egen."
+             if data.districts and data.plan_scope == "alla" and data.measures else "")
     doc.add(Paragraph(f"Åtgärdsplanen är {decision_text(data)}. Varje åtgärd ska påverka en orsak till ett "
-                      "prioriterat problem och har ett mål, en ansvarig och resurser."))
+                      f"prioriterat problem och har ett mål, en ansvarig och resurser.{scope}"))
     if data.measures:
         # Five columns, each cell a step of the chain: seven narrow ones broke words on A4.
         doc.add(Table(["Problem och orsak", "Åtgärd", "Mål", "Ansvarig och resurser", "Status"], [

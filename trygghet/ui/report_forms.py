@@ -39,6 +39,11 @@ class ReportPage:
         return districts_key(self.districts)
 
     @property
+    def shared(self) -> bool:
+        """The chosen districts show the municipality's analysis and plan, having none of their own."""
+        return self.data.plan_scope != self.key
+
+    @property
     def version(self) -> int:
         """Part of an editor's key: after a save the table is drawn afresh from the database."""
         return int(shell.status(self.db)["version"])
@@ -71,6 +76,9 @@ def analysis_forms(page: ReportPage) -> None:
                "(gärningsperson, brottsoffer eller mål, plats), risk- och skyddsfaktorer, konsekvenser och resurser. "
                "Sparas för den här perioden och de här stadsdelarna. Inga personuppgifter: personnummer, "
                "telefonnummer och e-post tas bort.")
+    if page.shared:
+        st.info("De valda stadsdelarna har ingen egen analys; här visas kommunens gemensamma. Sparas den här blir "
+                "den de valda stadsdelarnas egen.", icon=":material/info:")
     labels = plans.ANALYSIS_LABELS
     frame = pd.DataFrame([vars(a) for a in page.data.analyses], columns=list(plans.ANALYSIS_FIELDS))
     frame = frame.rename(columns=labels)
@@ -126,6 +134,9 @@ def plan_form(page: ReportPage) -> None:
     st.caption("Problem → orsak → åtgärd → mål → ansvarig → resurser. Statusen gäller den här perioden; planen följs "
                "upp i nästa periods rapport.")
     data = page.data
+    if page.shared and data.measures:
+        st.info("De valda stadsdelarna har ingen egen åtgärdsplan; här visas kommunens gemensamma. Sparas den här "
+                "blir den de valda stadsdelarnas egen.", icon=":material/info:")
     rows = [[getattr(m, f) for f in plans.MEASURE_FIELDS]
             + [data.measure_status[m.id].status if m.id in data.measure_status else "Planerad", m.id]
             for m in data.measures]
@@ -185,8 +196,9 @@ def followup_form(page: ReportPage) -> None:
             items = {int(row["id"]): plans.FollowUp(row["Status"], _text(row["Uppföljning"]))
                      for _, row in edited.iterrows() if row["Status"]}
             try:
-                cleaned = plans.save_followups(page.db, plans.MEASURE, page.period.key, page.key, page.period.last_day,
-                                               items, actor=page.actor)
+                # Written for the plan followed up: the municipality's when the districts share it.
+                cleaned = plans.save_followups(page.db, plans.MEASURE, page.period.key, page.data.plan_scope,
+                                               page.period.last_day, items, actor=page.actor)
             except UserError as exc:
                 show_error(exc)
             else:
