@@ -13,9 +13,12 @@ from trygghet.core import clock
 from trygghet.core.formatting import MISSING, fmt_dec, fmt_int
 from trygghet.present import chart_style, table_style
 from trygghet.ui import cache, coverage_view, harm_editor, login, safe_text, shell, sidebar, widgets
+from trygghet.ui.first_start import guide as setup_guide
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = shell.database()
+if setup_guide(db):  # a database of the municipality's own, still without events: the first steps
+    st.stop()
 filters = sidebar.current()
 week = filters.week
 today = clock.today()

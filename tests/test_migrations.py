@@ -39,16 +39,26 @@ def v1_file(tmp_path: Path) -> Path:
     return path
 
 
-def contents(path: Path) -> dict[str, tuple[int, str]]:
-    """Per table: its row count and a digest of its rows in a fixed order, computed by SQL."""
+# Columns later versions add to a table version 1 had: left out when its rows are compared.
+ADDED_COLUMNS = {"districts": ("area",)}
+
+
+def contents(path: Path, without_added: bool = False) -> dict[str, tuple[int, str]]:
+    """Per table: its row count and a digest of its rows in a fixed order, computed by SQL; with
+    `without_added`, of the columns version 1 had."""
     con = duckdb.connect(str(path), read_only=True)
     try:
         tables = [r[0] for r in con.execute(
             "SELECT table_name FROM duckdb_tables() WHERE schema_name = 'main' ORDER BY 1").fetchall()]
+
+        def rows(t: str) -> str:
+            added = ADDED_COLUMNS.get(t, ()) if without_added else ()
+            return f'(SELECT * EXCLUDE ({", ".join(added)}) FROM "{t}")' if added else f'"{t}"'
+
         return {
             t: con.execute(
                 f"""SELECT count(*), coalesce(md5(string_agg(CAST(x AS VARCHAR), chr(10) ORDER BY CAST(x AS VARCHAR))), '')
-                    FROM "{t}" AS x""").fetchone()
+                    FROM {rows(t)} AS x""").fetchone()
             for t in tables
         }
     finally:
@@ -103,7 +113,7 @@ def test_a_version_1_file_is_upgraded_in_place_with_nothing_lost(v1_file: Path) 
     db = Database(v1_file)
     assert db.upgrade() is True
 
-    after = contents(v1_file)
+    after = contents(v1_file, without_added=True)
     assert set(after) >= set(before)
     for table in sorted(set(after) - set(before)):  # the tables of later versions, still empty
         assert after[table][0] == 0, table

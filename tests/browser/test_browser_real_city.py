@@ -24,6 +24,7 @@ from browser_support import (
     open_page,
     require_browser,
     settle,
+    sql,
     start_server,
     stop_server,
     wait_for_charts,
@@ -212,3 +213,50 @@ def test_comparisons_before_the_data_began_say_so_and_are_never_flagged(
 
     navigate(page, "Trender")
     assert main.get_by_text(f"Samma vecka i fjol: {NO_COMPARISON}.").count() == 1
+
+
+@pytest.fixture(scope="module")
+def first_start_server(chromium: Browser, tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
+    workdir = tmp_path_factory.mktemp("browser-own-data")
+    server = start_server(workdir, workdir / "data" / "trygghet.duckdb", "streamlit-own-data")
+    yield server
+    stop_server(server)
+
+
+def test_a_new_installation_starts_without_the_demo_and_keeps_it_one_click_away(
+    first_start_server: StreamlitServer, new_page: Callable[..., Page]
+) -> None:
+    page = new_page()
+    open_page(page, first_start_server.url, timeout=180_000)  # the first start builds the demo
+    main = page.locator("[data-testid='stMain']")
+    assert main.locator("[data-testid='stAlert']", has_text="Demodata").count() == 1
+    demo_events = int(sql(first_start_server.db_path, "SELECT count(*) FROM events")[0][0])
+
+    main.get_by_role("button", name="Börja med egna data").click()
+    page.get_by_role("button", name="Ja, börja med egna data").click()
+    page.get_by_role("heading", name="Kom igång").wait_for()
+    settle(page)
+    demo_file = first_start_server.db_path.with_name("trygghet-demo.duckdb")
+    assert int(sql(demo_file, "SELECT count(*) FROM events")[0][0]) == demo_events
+    assert sql(first_start_server.db_path, "SELECT count(*) FROM events") == [(0,)]
+    assert main.get_by_text("0 av 5 steg klara").count() == 1
+    assert main.locator("[data-testid='stAlert']", has_text="Demodata").count() == 0
+
+    # Each step says what is done: the name, then the default categories.
+    main.get_by_role("textbox", name="Kommunens namn").fill("Storstads kommun")
+    main.get_by_role("button", name="Spara namnet").click()
+    main.get_by_text("Kommunen heter Storstads kommun.").wait_for()
+    settle(page)
+    assert main.get_by_text("1 av 5 steg klara").count() == 1
+
+    # The demo, one click away, in its own file; and back.
+    main.get_by_role("button", name="Visa demo").click()
+    main.locator("[data-testid='stAlert']", has_text="Demodata").wait_for()
+    settle(page)
+    assert page.locator("h1").first.inner_text().startswith("Veckans lägesbild")
+    main.get_by_role("button", name="Tillbaka till egna data").click()
+    page.get_by_role("heading", name="Kom igång").wait_for()
+    settle(page)
+    assert sql(first_start_server.db_path, "SELECT count(*) FROM events") == [(0,)]
+    assert sql(first_start_server.db_path, "SELECT value FROM meta WHERE key = 'municipality'") == [
+        ("Storstads kommun",)]

@@ -13,8 +13,10 @@ import streamlit as st
 
 from trygghet.core import config, privacy
 from trygghet.ingest import history
+from trygghet.store import first_start as setup
 from trygghet.store import migrations
 from trygghet.store.db import Database, damage_message, resolve_db_path
+from trygghet.ui import first_start
 from trygghet.ui.meeting.state import presentation_on
 from trygghet.ui.safe_text import plain
 
@@ -39,9 +41,12 @@ LIST_COPIES_COMMAND = migrations.RESTORE_HINT
 
 def database() -> Database:
     """The app's database; a first start builds the demo database so there is something to show.
-    A damaged file, or one from a newer version of the app, stops the page with the way back, never a
-    traceback."""
+    A session that chose Visa demo gets the demo's own file instead (built when missing), never the
+    municipality's. A damaged file, or one from a newer version of the app, stops the page with the
+    way back, never a traceback."""
     db = Database(resolve_db_path())
+    if first_start.showing_demo():
+        db = Database(setup.demo_path(db.path))
     if db.exists():
         problem = _damage(str(db.path), db.change_token())
         if problem:
@@ -103,6 +108,7 @@ def banners(db: Database) -> None:
             "**Demodata** – en påhittad kommun (Solvik). Siffrorna är genererade och gäller ingen verklig plats.",
             icon=":material/science:",
         )
+        first_start.demo_actions()
 
 
 def footer(db: Database) -> None:
