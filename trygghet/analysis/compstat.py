@@ -31,13 +31,15 @@ COMPARISONS = (
 NOTABLE_RULE = (
     f"Varje stadsdel och kategori jämförs med sitt eget snitt de {dispersion.HISTORY_WEEKS} veckorna före, med "
     "hänsyn till hur mycket just den brukar variera från vecka till vecka (negativ binomialfördelning): ▲ när ett "
-    "så högt antal har mindre än 1 % sannolikhet, ▼ när ett så lågt har mindre än 0,1 %, och bara när skillnaden "
+    f"så högt antal har mindre än {stats.level_text(stats.ALPHA_UP, True)} sannolikhet, ▼ när ett så lågt har mindre än "
+    f"{stats.level_text(stats.ALPHA_DOWN, True)}, och bara när skillnaden "
     f"är minst {stats.MIN_DIFF} händelser."
 )
 COMPSTAT_RULE = (
     "▲/▼ och färg bara där förändringen är statistiskt säker, med hänsyn till hur mycket raden brukar variera från "
     f"vecka till vecka de {dispersion.HISTORY_WEEKS} veckorna före (negativ binomialfördelning): ökning vid "
-    f"p < 0,01, minskning vid p < 0,001 och minst {stats.MIN_DIFF} händelser i skillnad. Vecka jämförs med snittet "
+    f"p < {stats.level_text(stats.ALPHA_UP)}, minskning vid p < {stats.level_text(stats.ALPHA_DOWN)} och minst {stats.MIN_DIFF} "
+    "händelser i skillnad. Vecka jämförs med snittet "
     "av de fyra veckorna före; 28 dagar och hittills i år med samma period i fjol. Procent visas först när "
     "jämförelsetalet är minst 10."
 )

@@ -481,7 +481,8 @@ def sources(doc: Document, data: ReportData) -> None:
         "tillsammans med trygghetsmätningen och Brås statistik.",
         "En förändring kallas statistiskt säker när den är osannolik även med hänsyn till hur mycket antalet brukar "
         "variera från vecka till vecka (negativ binomialfördelning, skattad ur seriens egna 52 veckor): en ökning vid "
-        "p < 0,01, en minskning vid p < 0,001, och skillnaden är minst tre händelser; små tal jämförs inte i procent.",
+        f"p < {stats.level_text(stats.ALPHA_UP)}, en minskning vid p < {stats.level_text(stats.ALPHA_DOWN)}, och "
+        "skillnaden är minst tre händelser; små tal jämförs inte i procent.",
         "Polisens öppna händelsedata innehåller bara de senaste cirka 500 händelserna i landet och anger kommunens "
         "mittpunkt som plats.",
         f"Insatsernas status och mötenas beslut är som de var {fmt_date(data.as_of)}, enligt ändringshistoriken; "
