@@ -9,7 +9,6 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 from streamlit.runtime.uploaded_file_manager import UploadedFile
 
-from trygghet.core.errors import UserError
 from trygghet.ingest import excel_export as export
 from trygghet.ingest import history, import_worker, importer
 from trygghet.ingest.excel_template import TEMPLATE_FILE_NAME, build_template, lists_from_database
@@ -17,8 +16,8 @@ from trygghet.ingest.sheetspec import KIND_LABELS
 from trygghet.store import access
 from trygghet.store.db import DatabaseBusy
 from trygghet.store.upload_stash import UploadStash
-from trygghet.ui import boundary_upload, login, polisen_settings, safe_text, shell
-from trygghet.ui.errors import show_error, show_warning
+from trygghet.ui import boundary_upload, login, polisen_settings, safe_text, shell, upload_flow
+from trygghet.ui.errors import show_warning
 
 login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
 db = shell.database()
@@ -46,6 +45,7 @@ state.setdefault("prepared", {})  # upload key -> (report, preview frames): smal
 state.setdefault("results", [])
 if "upload_stash" not in state:
     state["upload_stash"] = UploadStash()
+upload_flow.setup(state)
 stash: UploadStash = state["upload_stash"]
 
 
@@ -141,22 +141,21 @@ with upload_tab:
             accept_multiple_files=True,
             key=f"uploader_{state['uploader_round']}",
             help="Filtypen avgörs av innehållet. Största filstorlek styrs av installationen.",
+            disabled=upload_flow.importing(state),
         )
     # Each file is read, validated and dry-run once, for the preview, in a child process: the
     # server never holds its cells. The child leaves the prepared result on disk in the stash,
     # and Importera has another child write it. The session holds only the report and ten
     # preview rows per sheet; changing the uploader's key after the import lets go of the bytes.
+    # Both steps show their progress and can be stopped (ui/upload_flow).
+    upload_flow.show_notice(state)
+    keys = {f"{upload.file_id}:{upload.size}": upload for upload in files or []}
+    upload_flow.forget_stale_job(state, set(keys))
     staged: list[tuple[str, UploadedFile, importer.FileReport, list[pd.DataFrame]]] = []
-    for upload in files or []:
-        key = f"{upload.file_id}:{upload.size}"
+    for key, upload in keys.items():
         if key not in state["prepared"]:
-            try:
-                with st.spinner(f"Läser {safe_text.plain(upload.name)} …"):
-                    result = import_worker.preview_job(
-                        db, upload, upload.name, actor, stash.folder(key), JOB_OPTIONS
-                    )
-            except DatabaseBusy as exc:
-                show_warning(exc)
+            result = upload_flow.preview(state, db, actor, stash, upload, key, JOB_OPTIONS)
+            if result is None:
                 continue
             state["prepared"][key] = (result.report, result.previews)
             del result
@@ -164,33 +163,25 @@ with upload_tab:
         staged.append((key, upload, *state["prepared"][key]))
     current = {key for key, *_ in staged}
     state["prepared"] = {key: value for key, value in state["prepared"].items() if key in current}
+    state["stopped_uploads"] &= set(keys)
     stash.keep_only(current)
     for _, _, report, previews in staged:
         show_report(report, previews, final=False)
     importable = [(key, upload, report) for key, upload, report, _ in staged if report.status != "rejected"]
     if importable:
         label = "Importera filen" if len(importable) == 1 else f"Importera {len(importable)} filer"
-        if st.button(label, type="primary", icon=":material/upload:"):
-            results = []
-            for key, upload, report in importable:
-                try:
-                    if not stash.has(key):  # the stash lost it (a cleaned temporary folder): read it once more
-                        again = import_worker.preview_job(
-                            db, upload, upload.name, actor, stash.folder(key), JOB_OPTIONS
-                        )
-                        if not again.importable:
-                            results.append(again.report)
-                            continue
-                    with st.spinner(f"Importerar {safe_text.plain(report.file)} …"):
-                        results.append(import_worker.import_job(db, stash.folder(key), actor, JOB_OPTIONS))
-                except UserError as exc:
-                    show_error(f"{report.file}: {exc}")
-            state["results"] = results + [report for _, _, report, _ in staged if report.status == "rejected"]
-            state["prepared"] = {}
-            state["uploader_round"] += 1  # a new, empty uploader in place of the one that held the files
-            forget_uploads(files or [])
-            del files, staged, importable, upload
-            import_worker.release_memory()
+        if st.button(label, type="primary", icon=":material/upload:", disabled=upload_flow.importing(state)):
+            upload_flow.start_import(state, [key for key, _, _ in importable])
+        if upload_flow.importing(state):
+            results = upload_flow.run_imports(state, db, actor, stash, {k: u for k, u, _ in importable},
+                                              {k: r for k, _, r in importable}, JOB_OPTIONS)
+            if results is not None:
+                state["results"] = results + [report for _, _, report, _ in staged if report.status == "rejected"]
+                state["prepared"] = {}
+                state["uploader_round"] += 1  # a new, empty uploader in place of the one that held the files
+                forget_uploads(files or [])
+                del files, staged, importable, upload
+                import_worker.release_memory()
             st.rerun()
     elif staged:
         st.warning("Ingen av filerna kan importeras. Rätta felen ovan och ladda upp igen.")

@@ -40,6 +40,8 @@ from trygghet.store.db import Database
 if TYPE_CHECKING:
     import pandas as pd
 
+# The stage an import reports as it commits: stopping it then would come too late (ui/upload_job).
+COMMIT_STAGE = "Sparar i databasen"
 SETUP_ORDER = ("districts", "categories", "reporters", "priority_areas", "population", "reference", "context")
 DATA_ORDER = ("interventions", "events", "survey", "survey_groups")
 
@@ -362,6 +364,7 @@ def apply(
         if not dry_run:
             audit.record(con, actor, "uppladdning", prepared.file_name,
                          {"uppladdning": upload_id, "sha256": prepared.sha256, "status": status, **totals})
+            steps.stage(COMMIT_STAGE, unit="")  # the transaction commits as the block ends
     report.status = "preview" if dry_run else status
     report.upload_id = None if dry_run else upload_id
     return report
