@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from streamlit.runtime import pages_manager
 from streamlit.testing.v1 import AppTest
+from streamlit.testing.v1.element_tree import TextArea
 
 from trygghet.core import clock
 from trygghet.core.text import md_literal
@@ -71,22 +72,33 @@ def _rows(db: Database, sql: str, params: list[object] | None = None) -> list[tu
         return con.execute(sql, params or []).fetchall()
 
 
+def _area(at: AppTest, label: str) -> TextArea:
+    return next(t for t in at.text_area if t.label == label)
+
+
 def test_a_meeting_and_its_decisions_are_made_through_the_page(demo_db: Database) -> None:
     today = clock.today()
     at = _page()
     assert [t.value for t in at.title] == ["Samverkansmöte"]
+    # The demo's meeting history: the latest meeting is shown, with its decisions carried forward.
+    with demo_db.read() as con:
+        latest = meetings.list_meetings(con)[0]
+    assert at.header[0].value.startswith("1. Lägesbild ") and at.query_params["mote"] == str(latest.id)
+    at.selectbox(key="mote_select").set_value(-1).run()
     assert [s.value for s in at.header] == ["Starta veckans möte"]
     _click(at, "Starta mötet")
     assert at.header[0].value.startswith("1. Lägesbild v. ")
     assert at.metric[0].label == f"Händelser v. {at.header[0].value.split()[3]}"
-    assert _rows(demo_db, "SELECT held_on, participants FROM meetings") == [
-        (today, '[{"organisation": "Kommun", "role": "Trygghetssamordnare"}, {"organisation": "Polis", '
-                '"role": "Kommunpolis"}, {"organisation": "Bostadsbolag", "role": "Områdeschef"}, '
-                '{"organisation": "Fritid/fältare", "role": "Fältsamordnare"}]')]
-    assert at.query_params["mote"] == "1"
+    mid = _rows(demo_db, "SELECT max(id) FROM meetings")[0][0]
+    # Dated today, titled by its own date's week, with the participants of the meeting before.
+    assert _rows(demo_db, "SELECT held_on, title, participants FROM meetings WHERE id = ?", [mid]) == [
+        (today, f"Samverkansmöte v. {today.isocalendar().week}", _rows(
+            demo_db, "SELECT participants FROM meetings WHERE id = ?", [latest.id])[0][0])]
+    assert at.query_params["mote"] == str(mid)
 
     for label, heading in (("2 Insatser", "2. Insatser att följa upp"), ("3 Prioriterade områden",
-                                                                          "3. Prioriterade områden")):
+                                                                          "3. Prioriterade områden"),
+                           ("5 Övrigt", "5. Övriga frågor och protokoll")):
         at.segmented_control(key="mote_vy_ctl").set_value(label).run()
         assert not at.exception, at.exception
         assert heading in [s.value for s in at.header]
@@ -94,16 +106,17 @@ def test_a_meeting_and_its_decisions_are_made_through_the_page(demo_db: Database
     assert "4. Beslut och veckans fokusplatser" in [s.value for s in at.header]
 
     # A decision of its own, with a personnummer that must not be stored.
-    at.text_area[0].input("Fältarna går kvällsrunda vid torget; anmälare 19121212-1212")
+    _area(at, "Beslut").input("Fältarna går kvällsrunda vid torget; anmälare 19121212-1212")
     next(t for t in at.text_input if t.label == "Ansvarig roll").input("Fältsamordnare")
     _click(at, "Spara beslutet")
     assert "Beslutet är sparat." in [t.value for t in at.toast]
-    assert _rows(demo_db, "SELECT text, responsible, status, intervention_id FROM decisions") == [
+    own = "SELECT text, responsible, status, intervention_id FROM decisions WHERE meeting_id = ? ORDER BY id"
+    assert _rows(demo_db, own, [mid]) == [
         ("Fältarna går kvällsrunda vid torget; anmälare [personnummer borttaget]", "Fältsamordnare", "öppen", None)]
 
     # A decision that creates an intervention.
     at.segmented_control(key="beslut_koppling").set_value("Ny insats").run()
-    at.text_area[0].input("Trygghetsvandring i Norrby nästa vecka")
+    _area(at, "Beslut").input("Trygghetsvandring i Norrby nästa vecka")
     next(t for t in at.text_input if t.label == "Ny insats").input("Trygghetsvandring Norrby centrum")
     next(s for s in at.selectbox if s.label == "Stadsdel").set_value("Norrby")
     _click(at, "Spara beslutet")
@@ -114,17 +127,32 @@ def test_a_meeting_and_its_decisions_are_made_through_the_page(demo_db: Database
         ("Trygghetsvandring Norrby centrum", "Norrby", "Pågående")]
     assert _rows(demo_db, "SELECT DISTINCT origin, changed_by FROM intervention_history WHERE intervention_id = ?",
                  [new_id]) == [("möte", f"Möte {today.isoformat()}")]
-    # Both decisions are listed in the view's table for marking them done.
-    decisions = at.dataframe[-2].value if len(at.dataframe) > 1 else at.dataframe[0].value
-    assert "Trygghetsvandring i Norrby nästa vecka" in set(decisions["Beslut"])
+    # Both decisions are listed in the view's table for marking them done, beside the carried ones.
+    decisions = next(d.value for d in at.dataframe if "Klar" in d.value.columns)
+    assert {"Trygghetsvandring i Norrby nästa vecka", latest_text(demo_db, latest.id)} <= set(decisions["Beslut"])
 
     # The first one was a mistake: it is removed; the intervention of the second stays.
-    first_id = _rows(demo_db, "SELECT min(id) FROM decisions")[0][0]
-    at.selectbox(key="ta_bort_beslut_1").set_value(first_id).run()
+    first_id = _rows(demo_db, "SELECT min(id) FROM decisions WHERE meeting_id = ?", [mid])[0][0]
+    at.selectbox(key=f"ta_bort_beslut_{mid}").set_value(first_id).run()
     _click(at, "Ta bort beslutet")
     assert any(t.value.startswith("Beslutet togs bort: Fältarna går kvällsrunda") for t in at.toast)
-    assert _rows(demo_db, "SELECT text FROM decisions") == [("Trygghetsvandring i Norrby nästa vecka",)]
+    assert _rows(demo_db, "SELECT text FROM decisions WHERE meeting_id = ?", [mid]) == [
+        ("Trygghetsvandring i Norrby nästa vecka",)]
     assert _rows(demo_db, "SELECT count(*) FROM interventions WHERE id = ?", [new_id]) == [(1,)]
+
+    # A report-back on the demo's open decision, marked done at this meeting.
+    carried = _rows(demo_db, "SELECT id FROM decisions WHERE meeting_id = ? ORDER BY id", [latest.id])[0][0]
+    at.selectbox(key=f"ater_beslut_{mid}").set_value(carried).run()
+    _area(at, "Återrapport").input("Belysningen är lagad sedan torsdag.")
+    next(c for c in at.checkbox if c.label == "Beslutet är klart").check()
+    _click(at, "Spara återrapporten")
+    assert _rows(demo_db, "SELECT text, reported_on FROM decision_reports WHERE decision_id = ? AND meeting_id = ?",
+                 [carried, mid]) == [("Belysningen är lagad sedan torsdag.", today)]
+    assert _rows(demo_db, "SELECT status, done_meeting_id FROM decisions WHERE id = ?", [carried]) == [("klar", mid)]
+
+
+def latest_text(db: Database, meeting_id: int) -> str:
+    return str(_rows(db, "SELECT text FROM decisions WHERE meeting_id = ? ORDER BY id", [meeting_id])[0][0])
 
 
 def _slide(at: AppTest) -> str:

@@ -21,6 +21,7 @@ from trygghet.core.progress import ProgressCallback, Reporter, reporter
 from trygghet.demo import events as demo_events
 from trygghet.demo.interventions import Intervention, insert_interventions, insert_priority_areas, plan_interventions
 from trygghet.demo.lagesbild import insert_lagesbild
+from trygghet.demo.meetings import insert_meetings
 from trygghet.demo.places import DISTRICTS, MUNICIPALITY, POLICE_AREA
 from trygghet.demo.reporters import insert_reporters
 from trygghet.demo.survey import insert_survey
@@ -126,6 +127,7 @@ def _fill(
     insert_survey(con, rng, start, end, categories, counts)
     insert_lagesbild(con, seed, start, end)
     insert_reporters(con, seed, end)
+    insert_meetings(con, seed, start, end)
     db.set_meta(con, "is_demo", "1")
     db.set_meta(con, "municipality", MUNICIPALITY)
     db.set_meta(con, "demo_seed", str(seed))
