@@ -8,10 +8,10 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from trygghet.analysis import compstat, data_start, queries
+from trygghet.analysis import compstat, data_start, partial_week, queries
 from trygghet.core import clock
-from trygghet.core.formatting import MISSING, fmt_dec, fmt_int
-from trygghet.present import chart_style, table_style
+from trygghet.core.formatting import fmt_int
+from trygghet.present import chart_style, table_style, tables
 from trygghet.ui import cache, coverage_view, harm_editor, login, safe_text, shell, sidebar, widgets
 from trygghet.ui.first_start import guide as setup_guide
 
@@ -26,24 +26,20 @@ today = clock.today()
 st.title(f"Veckans lägesbild – v. {week.week} {week.year}")
 st.caption(f"{safe_text.plain(filters.district_label)} · {week.monday():%Y-%m-%d} – {week.sunday():%Y-%m-%d}")
 
-figures = cache.query(queries.key_figures, db, filters)
+# A week that has not ended, or whose data stops before its Sunday, is compared on the same weekdays
+# and never flagged (analysis.partial_week); it says so first.
+span = cache.query(partial_week.week_span, db, week, today, filters.sources)
+if span.partial:
+    st.warning(span.note, icon=":material/hourglass_top:")
+figures = cache.query(partial_week.key_figures, db, filters, span)
 # A figure from before the data began is no figure: '–' and the reason below it, never 0.
 first = cache.query(data_start.first_day, db, filters.sources)
 gaps = data_start.key_figure_gaps(week, first)
 cols = st.columns(4)
-cols[0].metric(
-    f"Händelser v. {week.week}",
-    fmt_int(figures["week"]),
+delta = tables.week_delta(figures, gaps)
+for i, (label, value) in enumerate(tables.key_figure_items(figures, week, gaps, span, "Föregående vecka")):
     # An ASCII sign, so that Streamlit points the arrow the right way.
-    delta=None if "previous_week" in gaps else
-    f"{figures['week'] - figures['previous_week']:+d} mot veckan före".replace("+0", "±0"),
-    delta_color="off",
-)
-cols[1].metric(f"Föregående vecka (v. {week.shift(-1).week})",
-               MISSING if "previous_week" in gaps else fmt_int(figures["previous_week"]))
-cols[2].metric("Snitt 4 veckor före", MISSING if "previous_4" in gaps else fmt_dec(figures["previous_4_mean"], 1))
-cols[3].metric(f"Samma vecka i fjol (v. {week.same_week_last_year().week})",
-               MISSING if "last_year" in gaps else fmt_int(figures["last_year"]))
+    cols[i].metric(label, value, delta=delta.replace("\u2212", "-") if i == 0 and delta else None, delta_color="off")
 if gaps:
     st.caption(data_start.key_figure_note(gaps))
 
@@ -53,8 +49,10 @@ coverage_view.show(db, week, today, "oversikt", filters.districts)
 
 st.header("Det här sticker ut")
 cells = cache.query(queries.district_category_week, db, filters)
-notable = cache.query(compstat.notable_for, db, filters)
-if notable:
+notable = [] if span.partial else cache.query(compstat.notable_for, db, filters)
+if span.partial:
+    st.write("Inga förändringar bedöms förrän veckan är hel.")
+elif notable:
     st.markdown(
         "\n".join(f"- {'▲' if n.change.direction == 'upp' else '▼'} {safe_text.plain(n.sentence)}" for n in notable),
     )
@@ -65,9 +63,13 @@ else:
 st.caption(compstat.NOTABLE_RULE)
 
 st.header("Jämförelse per kategori")
-counts = cache.query(queries.compstat_counts, db, filters, "category")
-table, flags = data_start.blank_compstat(*cache.query(compstat.category_table, db, filters),
-                                         data_start.compstat_gaps(week, first))
+counts = cache.query(partial_week.compstat_counts, db, filters, span, "category")
+if span.partial:  # the same weekdays of the weeks before, nothing flagged
+    table, flags = partial_week.unflagged(*data_start.blank_compstat(*compstat.compstat_table(counts),
+                                                                     data_start.compstat_gaps(week, first)))
+else:
+    table, flags = data_start.blank_compstat(*cache.query(compstat.category_table, db, filters),
+                                             data_start.compstat_gaps(week, first))
 if table.empty:
     st.write("Inga händelser i urvalet.")
 else:
@@ -92,9 +94,12 @@ with right:
     weeks = pd.date_range(end=pd.Timestamp(week.monday()), periods=12, freq="7D")
     counts_by_week = series.assign(week=pd.to_datetime(series["week"]))[["week", "count"]]
     frame = pd.DataFrame({"week": weeks}).merge(counts_by_week, on="week", how="left").fillna(0)
+    # A partial week's bar is marked: it holds only the days with data.
+    labels = [f"v. {d.isocalendar().week}" + ("*" if span.partial and d.date() == week.monday() else "")
+              for d in frame["week"]]
     fig = go.Figure(
         go.Bar(
-            x=[f"v. {d.isocalendar().week}" for d in frame["week"]],
+            x=labels,
             y=frame["count"],
             marker_color=["#0072B2" if d.date() == week.monday() else "#9DB7CF" for d in frame["week"]],
             text=[fmt_int(v) for v in frame["count"]],
@@ -107,8 +112,8 @@ with right:
         chart_style.style_figure(fig, height=380),
         f"tolv-veckor-v{week.week}-{week.year}",
         summary="Händelser per vecka de tolv senaste veckorna: "
-        + ", ".join(f"v. {d.isocalendar().week}: {fmt_int(c)}" for d, c in zip(frame["week"], frame["count"], strict=True))
-        + ".",
+        + ", ".join(f"{label}: {fmt_int(c)}" for label, c in zip(labels, frame["count"], strict=True))
+        + "." + (f" * {week.label} gäller bara {span.weekdays}." if span.partial else ""),
     )
 
 st.header("Öppna insatser")

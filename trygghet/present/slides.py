@@ -415,7 +415,7 @@ def weekly_bars(agenda: Agenda) -> Bars:
 
 def lagesbild(agenda: Agenda, coverage_line: str | None = None, limit_notable: int = 4) -> list[Slide]:
     m, figures = agenda.meeting, agenda.key_figures
-    items = tables.key_figure_items(figures, m, agenda.key_figure_gaps, agenda.span)
+    items = tables.key_figure_items(figures, m.week, agenda.key_figure_gaps, agenda.span)
     delta = tables.week_delta(figures, agenda.key_figure_gaps)
     metrics = Metrics(tuple(Metric(label, value, delta if i == 0 else None) for i, (label, value) in enumerate(items)))
     top: list[Block] = [metrics]
@@ -495,6 +495,11 @@ def insatser(agenda: Agenda) -> list[Slide]:
     if not agenda.changes.empty:
         changes = tables.changes(agenda.changes)
         blocks += [Heading(f"Ändringar gjorda på mötet ({fmt_int(len(changes))})"), _grid(changes, (3, 5))]
+    # Earlier meetings' decisions are followed up here, with their report-backs.
+    carried, _ = decision_cards(agenda)
+    if carried:
+        blocks += [Heading(f"Beslut från tidigare möten – återrapport ({fmt_int(len(carried))})"),
+                   Cards(tuple(carried))]
     if agenda.previous is not None:
         blocks.append(Heading(f"Fokusplatser från mötet {fmt_date(agenda.previous.held_on)} – händelser "
                               f"{m.week.label}{' (samma veckodagar)' if agenda.partial else ''} mot snittet "
@@ -560,11 +565,9 @@ def decision_cards(agenda: Agenda) -> tuple[list[Card], list[Card]]:
 
 
 def beslut(agenda: Agenda) -> list[Slide]:
-    carried, own = decision_cards(agenda)
-    blocks: list[Block] = []
-    if carried:
-        blocks += [Heading(f"Beslut från tidigare möten ({fmt_int(len(carried))})"), Cards(tuple(carried))]
-    blocks += [Heading(f"Beslut på det här mötet ({fmt_int(len(own))})")]
+    """This meeting's decisions and next week's focus places; earlier decisions are on slide 2."""
+    _, own = decision_cards(agenda)
+    blocks: list[Block] = [Heading(f"Beslut på det här mötet ({fmt_int(len(own))})")]
     blocks.append(Cards(tuple(own)) if own else Bullets(("Inga beslut ännu.",)))
     focus = tables.focus(agenda.focus)
     blocks.append(Heading("Veckans fokusplatser – följs upp på nästa möte"))

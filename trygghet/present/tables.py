@@ -11,6 +11,7 @@ from trygghet.analysis import compstat, data_start, partial_week
 from trygghet.analysis.interventions import FIELD_LABELS
 from trygghet.analysis.partial_week import WeekSpan
 from trygghet.core.formatting import MISSING, fmt_change_int, fmt_date, fmt_dec, fmt_int
+from trygghet.core.periods import IsoWeek
 from trygghet.meeting.records import DONE, FocusPlace, Meeting
 
 
@@ -39,18 +40,17 @@ def _text(value: object, missing: str = MISSING) -> str:
     return text or missing
 
 
-def key_figure_items(figures: Mapping[str, float], meeting: Meeting, missing: Mapping[str, str] | None = None,
-                     span: WeekSpan | None = None) -> list[tuple[str, str]]:
+def key_figure_items(figures: Mapping[str, float], week: IsoWeek, missing: Mapping[str, str] | None = None,
+                     span: WeekSpan | None = None, previous_label: str = "Veckan före") -> list[tuple[str, str]]:
     """(label, value) of the four key figures, formatted once for the screen and the documents alike.
     Those in `missing` (data_start.key_figure_gaps) reach before the data: '–'. On a partial week
     (`span`) each is counted on the same weekdays, and the labels say so."""
-    week = meeting.week
     gone = missing or {}
     days = f" ({span.short_weekdays})" if span is not None and span.partial and span.days else ""
     same = " samma dagar" if days else ""
     return [
         (f"Händelser {week.label}{days}", fmt_int(figures["week"])),
-        (f"Veckan före{same} ({week.shift(-1).label})",
+        (f"{previous_label}{same} ({week.shift(-1).label})",
          MISSING if "previous_week" in gone else fmt_int(figures["previous_week"])),
         (f"Snitt{same} 4 veckor före", MISSING if "previous_4" in gone else fmt_dec(figures["previous_4_mean"], 1)),
         (f"Samma {'dagar' if days else 'vecka'} i fjol ({week.same_week_last_year().label})",
@@ -68,7 +68,7 @@ def week_delta(figures: Mapping[str, float], missing: Mapping[str, str] | None =
 def key_figures(figures: Mapping[str, float], meeting: Meeting, missing: Mapping[str, str] | None = None,
                 span: WeekSpan | None = None) -> pd.DataFrame:
     """The key figures as a one-row table (key_figure_items)."""
-    return pd.DataFrame([dict(key_figure_items(figures, meeting, missing, span))])
+    return pd.DataFrame([dict(key_figure_items(figures, meeting.week, missing, span))])
 
 
 def compstat_cells(counts: pd.DataFrame, limit: int | None = 8, columns: list[str] | None = None,

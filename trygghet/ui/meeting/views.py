@@ -52,7 +52,7 @@ def lagesbild(page: MeetingPage, agenda: Agenda) -> None:
     if agenda.partial and agenda.span is not None:
         st.warning(agenda.span.note, icon=":material/hourglass_top:")
     gaps = agenda.key_figure_gaps
-    items = tables.key_figure_items(agenda.key_figures, m, gaps, agenda.span)
+    items = tables.key_figure_items(agenda.key_figures, week, gaps, agenda.span)
     delta = tables.week_delta(agenda.key_figures, gaps)
     cols = st.columns(4)
     for i, (label, value) in enumerate(items):
