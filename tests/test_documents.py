@@ -15,12 +15,15 @@ import docx
 import pytest
 from pypdf import PdfReader
 
-from trygghet import documents
 from trygghet.core import config
 from trygghet.core.formatting import fmt_int
 from trygghet.demo.build import build_demo
 from trygghet.documents import chart_images as charts
-from trygghet.documents.report_period import ReportPeriod, analysis_key
+from trygghet.documents import output
+from trygghet.documents.minutes import build_minutes
+from trygghet.documents.model import Document
+from trygghet.documents.report import build_report
+from trygghet.documents.report_period import ReportPeriod, analysis_key, report_periods
 from trygghet.documents.report_sections import ANALYSIS_PLACEHOLDER
 from trygghet.meeting import agenda as meeting_agenda
 from trygghet.meeting import edits as meeting_edits
@@ -107,14 +110,14 @@ def no_charts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
     yield
 
 
-def minutes_doc(demo: Demo) -> documents.Document:
+def minutes_doc(demo: Demo) -> Document:
     with demo.db.read() as con:
-        return documents.minutes(con, demo.meeting_id, now=dt.datetime(2026, 11, 30, 11, 0))
+        return build_minutes(con, demo.meeting_id, now=dt.datetime(2026, 11, 30, 11, 0))
 
 
-def report_doc(demo: Demo) -> documents.Document:
+def report_doc(demo: Demo) -> Document:
     with demo.db.read() as con:
-        return documents.report(con, PERIOD, DISTRICTS, today=MEETING_DAY)
+        return build_report(con, PERIOD, DISTRICTS, today=MEETING_DAY)
 
 
 def expected_minutes_content(demo: Demo) -> list[str]:
@@ -146,7 +149,7 @@ def check_minutes(pdf: bytes, word: bytes, demo: Demo) -> None:
 @pytest.mark.skipif(charts.browser_path() is None, reason="no Chrome/Chromium for Kaleido on this machine")
 def test_minutes_with_charts_drawn_on_the_server(demo: Demo) -> None:
     doc = minutes_doc(demo)
-    rendered = documents.render_both(doc)
+    rendered = output.render_both(doc)
     assert rendered.charts_drawn
     check_minutes(rendered.pdf, rendered.docx, demo)
     assert docx_images(rendered.docx) == len(doc.figures) >= 1
@@ -157,7 +160,7 @@ def test_minutes_with_charts_drawn_on_the_server(demo: Demo) -> None:
 
 def test_minutes_fall_back_to_tables_and_say_so(demo: Demo, no_charts: None) -> None:
     doc = minutes_doc(demo)
-    pdf, word = documents.render(doc, "pdf"), documents.render(doc, "docx")
+    pdf, word = output.render(doc, "pdf"), output.render(doc, "docx")
     check_minutes(pdf, word, demo)
     assert docx_images(word) == 0 and pdf_images(pdf) == 0
     for text in (normalise(pdf_text(pdf)), normalise(docx_text(word))):
@@ -170,7 +173,7 @@ def test_charts_fall_back_when_the_browser_cannot_be_started(demo: Demo, monkeyp
     monkeypatch.setenv("BROWSER_PATH", str(tmp_path / "no-chromium-here"))
     doc = minutes_doc(demo)
     assert charts.render([f.figure for f in doc.figures]) is None
-    assert normalise(charts.FALLBACK_NOTE) in normalise(docx_text(documents.render(doc, "docx")))
+    assert normalise(charts.FALLBACK_NOTE) in normalise(docx_text(output.render(doc, "docx")))
 
 
 def expected_report_content() -> list[str]:
@@ -192,7 +195,7 @@ def expected_report_content() -> list[str]:
 @pytest.mark.skipif(charts.browser_path() is None, reason="no Chrome/Chromium for Kaleido on this machine")
 def test_report_with_charts(demo: Demo) -> None:
     doc = report_doc(demo)
-    rendered = documents.render_both(doc)
+    rendered = output.render_both(doc)
     assert rendered.charts_drawn
     pdf_words, word_words = normalise(pdf_text(rendered.pdf)), normalise(docx_text(rendered.docx))
     for expected in expected_report_content():
@@ -209,7 +212,7 @@ def test_report_with_charts(demo: Demo) -> None:
     check_accessible(doc, rendered.docx, rendered.pdf)
 
 
-def check_accessible(doc: documents.Document, word: bytes, pdf: bytes) -> None:
+def check_accessible(doc: Document, word: bytes, pdf: bytes) -> None:
     """What the public sector's accessibility rules ask of a document: a text alternative on every image,
     figure titles in the Caption style, a table of contents, the title and the language set."""
     document = docx.Document(io.BytesIO(word))
@@ -240,7 +243,7 @@ def check_accessible(doc: documents.Document, word: bytes, pdf: bytes) -> None:
 
 def test_the_year_s_monthly_chart_keeps_readable_labels(demo: Demo) -> None:
     with demo.db.read() as con:
-        doc = documents.report(con, ReportPeriod("år", 2025), (), today=MEETING_DAY)
+        doc = build_report(con, ReportPeriod("år", 2025), (), today=MEETING_DAY)
     monthly = next(f for f in doc.figures if f.title == "Händelser per månad")
     # One row per month, each bar taller than its label's 19 px type, and no label shrunk to fit its bar.
     assert len(monthly.table.rows) == 12
@@ -251,8 +254,8 @@ def test_the_year_s_monthly_chart_keeps_readable_labels(demo: Demo) -> None:
 
 def test_report_falls_back_to_tables_and_keeps_an_empty_analysis(demo: Demo, no_charts: None) -> None:
     with demo.db.read() as con:
-        doc = documents.report(con, ReportPeriod("halvår", 2026, 1), ("Centrum",), today=MEETING_DAY)
-    word, pdf = documents.render(doc, "docx"), documents.render(doc, "pdf")
+        doc = build_report(con, ReportPeriod("halvår", 2026, 1), ("Centrum",), today=MEETING_DAY)
+    word, pdf = output.render(doc, "docx"), output.render(doc, "pdf")
     for text in (normalise(docx_text(word)), normalise(pdf_text(pdf))):
         assert normalise(charts.FALLBACK_NOTE) in text
         assert "Lägesbild för halvår 1 2026 (januari–juni)" in text and "Centrum" in text
@@ -268,5 +271,5 @@ def test_report_periods() -> None:
     assert ReportPeriod.parse("2025").key == "2025"
     with pytest.raises(ValueError):
         ReportPeriod.parse("2025-Q1")
-    periods = documents.report_periods(dt.date(2025, 3, 1), dt.date(2025, 6, 1))
+    periods = report_periods(dt.date(2025, 3, 1), dt.date(2025, 6, 1))
     assert [p.key for p in periods] == ["2025-T2", "2025-T1", "2025-H1", "2025"]

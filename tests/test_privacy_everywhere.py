@@ -21,8 +21,11 @@ import openpyxl
 import pytest
 from pypdf import PdfReader
 
-from trygghet import cli, documents
+from trygghet import cli
 from trygghet.core import config, privacy
+from trygghet.documents import output
+from trygghet.documents.minutes import build_minutes
+from trygghet.documents.report import build_report
 from trygghet.documents.report_period import ReportPeriod, analysis_key
 from trygghet.ingest import excel_export as export
 from trygghet.ingest.importer import import_file
@@ -243,8 +246,8 @@ def test_no_planted_value_is_kept_anywhere(planted: tuple[Database, str, list[ob
 
     with database.read() as con:
         meeting_id = con.execute("SELECT max(id) FROM meetings").fetchone()[0]
-        minutes = documents.render_both(documents.minutes(con, meeting_id, now=dt.datetime(2026, 11, 30, 11)))
-        report = documents.render_both(documents.report(con, ReportPeriod("tertial", 2026, 3), ("Norrby",),
+        minutes = output.render_both(build_minutes(con, meeting_id, now=dt.datetime(2026, 11, 30, 11)))
+        report = output.render_both(build_report(con, ReportPeriod("tertial", 2026, 3), ("Norrby",),
                                                          today=TODAY))
     for rendered in (minutes, report):
         pdf, word = pdf_text(rendered.pdf), docx_text(rendered.docx)

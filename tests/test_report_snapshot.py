@@ -19,12 +19,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from trygghet import documents
 from trygghet.analysis import action_plan as plans
 from trygghet.core import config
 from trygghet.core.formatting import fmt_dec, fmt_int
 from trygghet.demo.build import build_demo
+from trygghet.documents import output
 from trygghet.documents.model import Document, Heading, Table
+from trygghet.documents.report import build_report
 from trygghet.documents.report_period import ReportPeriod
 from trygghet.ingest.importer import import_file
 from trygghet.meeting import edits
@@ -87,7 +88,7 @@ def no_charts(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 def t2(db: Database, period: ReportPeriod = T2, districts: tuple[str, ...] = DISTRICTS) -> Document:
     with db.read() as con:
-        return documents.report(con, period, districts, today=TODAY)
+        return build_report(con, period, districts, today=TODAY)
 
 
 def table_after(doc: Document, heading: str) -> Table:
@@ -274,7 +275,7 @@ def test_an_old_report_is_the_same_document_after_later_changes(scenario: Scenar
     running = rows_of(Table([], [[r[0].split("\n")[0].rsplit(" (", 1)[1].rstrip(")"), *r[1:]] for r in
                                  table_after(doc, "Insatser under perioden och uppmätt effekt").rows]))
     assert running[scenario.closed_later][2] == "Pågående"
-    before = documents.render(doc, "docx"), documents.render(doc, "pdf")
+    before = output.render(doc, "docx"), output.render(doc, "pdf")
 
     december = at(dt.date(2026, 12, 1))
     meeting = M.create_meeting(db, dt.date(2026, 12, 1), districts=["Norrby"], now=december, actor=EDITOR)
@@ -293,8 +294,8 @@ def test_an_old_report_is_the_same_document_after_later_changes(scenario: Scenar
                     now=december, actor=EDITOR)
 
     again = t2(db)
-    assert documents.render(again, "docx") == before[0]
-    assert documents.render(again, "pdf") == before[1]
+    assert output.render(again, "docx") == before[0]
+    assert output.render(again, "pdf") == before[1]
     assert "Avslutad" not in [r[2] for r in table_after(again, "Insatser under perioden och uppmätt effekt").rows
                               if scenario.closed_later in r[0]]
 
@@ -307,13 +308,13 @@ def test_an_old_report_is_the_same_document_after_later_changes(scenario: Scenar
     # A change inside the period does change the report: the comparison above could fail.
     import_file(db, events_workbook([(dt.date(2026, 6, 3), "Norrby", "Skadegörelse")]), "juni.xlsx",
                 today=dt.date(2026, 12, 20))
-    assert documents.render(t2(db), "docx") != before[0]
+    assert output.render(t2(db), "docx") != before[0]
     assert DONE_LATER in docx_text(before[0])
 
 
 def test_a_period_still_running_counts_to_its_last_day_with_data(scenario: Scenario) -> None:
     with scenario.db.read() as con:
-        data = documents.report(con, ReportPeriod("tertial", 2026, 3), DISTRICTS, today=TODAY)
+        data = build_report(con, ReportPeriod("tertial", 2026, 3), DISTRICTS, today=TODAY)
     assert any("Perioden är inte avslutad" in v for _, v in data.meta)
     frame = pd.DataFrame(table_after(data, "Per stadsdel").rows)
     assert len(frame) == 2

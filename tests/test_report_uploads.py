@@ -11,8 +11,8 @@ from pathlib import Path
 import openpyxl
 import pytest
 
-from trygghet import documents
 from trygghet.documents.model import Heading, Table
+from trygghet.documents.report import build_report
 from trygghet.documents.report_period import ReportPeriod
 from trygghet.ingest.importer import import_file
 from trygghet.ingest.undo import undo_upload
@@ -122,7 +122,7 @@ def test_the_report_counts_per_1000_inhabitants_from_the_uploaded_population(db:
     events += [[dt.date(2025, 6, d), "Norrby", "Klotter"] for d in range(1, 13)]
     assert import_file(db, workbook({"Händelser": events}), "h.xlsx", actor=EDITOR, today=TODAY).status == "imported"
     with db.read() as con:
-        doc = documents.report(con, ReportPeriod("tertial", 2026, 2), ("Norrby",), today=TODAY)
+        doc = build_report(con, ReportPeriod("tertial", 2026, 2), ("Norrby",), today=TODAY)
     start = next(i for i, b in enumerate(doc.blocks) if isinstance(b, Heading) and b.text == "Per stadsdel")
     table = next(b for b in doc.blocks[start:] if isinstance(b, Table))
     # 25 events among 12 500 (2026) and 12 among 12 000 (2025): 2,0 and 1,0 per 1 000.

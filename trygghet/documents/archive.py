@@ -11,11 +11,10 @@ from dataclasses import dataclass
 import duckdb
 import pandas as pd
 
-from trygghet import documents
 from trygghet.core import clock
 from trygghet.core.progress import ProgressCallback, reporter
-from trygghet.documents import report_queries
-from trygghet.documents.report import report
+from trygghet.documents import output, report_queries
+from trygghet.documents.report import build_report
 from trygghet.documents.report_period import ReportPeriod
 from trygghet.store import access, audit
 from trygghet.store.access import Actor
@@ -47,8 +46,8 @@ def make(db: Database, period: ReportPeriod, districts: tuple[str, ...], fmt: st
     steps = reporter(progress)
     steps.stage(f"Läser data för {period.name}", unit="")
     with db.read() as con:
-        doc = report(con, period, districts, today=today)
-    return documents.render(doc, fmt, steps)
+        doc = build_report(con, period, districts, today=today)
+    return output.render(doc, fmt, steps)
 
 
 def register(db: Database, period: ReportPeriod, districts: tuple[str, ...], fmt: str, data: bytes, file_name: str,

@@ -61,7 +61,7 @@ def _status(agenda: Agenda, approval: Approval | None) -> tuple[str, str]:
     return "Status", "Avslutat men inte justerat; protokollet kan ändras tills det justeras."
 
 
-def minutes(con: duckdb.DuckDBPyConnection, meeting_id: int, now: dt.datetime | None = None,
+def build_minutes(con: duckdb.DuckDBPyConnection, meeting_id: int, now: dt.datetime | None = None,
             approval: Approval | None = None) -> Document:
     """The minutes as the data gives them now (as of `now`); with `approval`, as they read once approved."""
     now = now or clock.now()
@@ -247,7 +247,7 @@ def approve_minutes(db: Database, meeting_id: int, *, actor: Actor, now: dt.date
         approver = minutes_records.protocol(con, meeting_id).approver
         if not approver:
             raise MeetingError("Ange vem som justerar protokollet (organisation och roll) innan det justeras.")
-        doc = minutes(con, meeting_id, now=when, approval=Approval(approver, when))
+        doc = build_minutes(con, meeting_id, now=when, approval=Approval(approver, when))
     images = chart_images.render([f.figure for f in doc.figures])
     return minutes_records.approve(db, meeting_id, {"pdf": to_pdf(doc, images), "docx": to_docx(doc, images)}, seen,
                                    now=when, actor=actor)
@@ -261,6 +261,6 @@ def minutes_file(db: Database, meeting_id: int, fmt: str, now: dt.datetime | Non
         stored = minutes_records.stored_minutes(con, meeting_id, fmt)
         if stored is not None:
             return stored
-        doc = minutes(con, meeting_id, now=now)
+        doc = build_minutes(con, meeting_id, now=now)
     images = chart_images.render([f.figure for f in doc.figures])
     return to_pdf(doc, images) if fmt == "pdf" else to_docx(doc, images)

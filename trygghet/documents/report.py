@@ -27,7 +27,7 @@ from trygghet.documents.report_data import ReportData, report_data
 from trygghet.documents.report_period import ReportPeriod
 
 
-def report(con: duckdb.DuckDBPyConnection, period: ReportPeriod, districts: tuple[str, ...] = (),
+def build_report(con: duckdb.DuckDBPyConnection, period: ReportPeriod, districts: tuple[str, ...] = (),
            created: dt.datetime | None = None, today: dt.date | None = None) -> Document:
     """The lägesbild of a period. `created` is the time written into the document (a saved report's
     registration); without it, the period's last day for a finished period."""

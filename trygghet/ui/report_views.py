@@ -8,10 +8,9 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
-from trygghet import documents
 from trygghet.core.errors import UserError
 from trygghet.core.formatting import fmt_date, fmt_dec, fmt_int
-from trygghet.documents import archive
+from trygghet.documents import archive, output
 from trygghet.documents import report_figures as rf
 from trygghet.documents.report import file_stem
 from trygghet.documents.report_sections import summary_sentences
@@ -100,10 +99,10 @@ def downloads(page: ReportPage) -> None:
 
     cols = st.columns([2, 2, 6])
     cols[0].download_button("Rapport som Word", data=lambda: make("docx"), file_name=f"{stem}.docx",
-                            mime=documents.DOCX_MIME, icon=":material/description:", on_click="ignore", type="primary",
+                            mime=output.DOCX_MIME, icon=":material/description:", on_click="ignore", type="primary",
                             key="rapport_docx", width="stretch")
     cols[1].download_button("Rapport som PDF", data=lambda: make("pdf"), file_name=f"{stem}.pdf",
-                            mime=documents.PDF_MIME, icon=":material/picture_as_pdf:", on_click="ignore",
+                            mime=output.PDF_MIME, icon=":material/picture_as_pdf:", on_click="ignore",
                             key="rapport_pdf", width="stretch")
     cols[2].caption("Diagrammen ritas på servern och blir bilder i dokumentet; det tar några sekunder. Samma period "
                     "och samma data ger samma fil.")

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from trygghet.documents.minutes import minutes
+from trygghet.documents.minutes import build_minutes
 from trygghet.documents.model import Paragraph, Table
 from trygghet.meeting.agenda import agenda
 from trygghet.meeting.records import create_meeting
@@ -53,7 +53,7 @@ def test_the_agenda_knows_which_comparisons_reach_before_the_data(meeting: tuple
 def test_the_minutes_say_no_comparison_instead_of_zero(meeting: tuple[Database, int]) -> None:
     db, mid = meeting
     with db.read() as con:
-        doc = minutes(con, mid, now=dt.datetime(2026, 11, 30, 10))
+        doc = build_minutes(con, mid, now=dt.datetime(2026, 11, 30, 10))
     tables = [b for b in doc.blocks if isinstance(b, Table)]
     key = next(t for t in tables if any(c.startswith("Samma vecka i fjol") for c in t.columns))
     assert key.rows[0][key.columns.index("Samma vecka i fjol (v. 48)")] == "–"

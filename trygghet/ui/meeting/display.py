@@ -9,8 +9,8 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from trygghet import documents
 from trygghet.core.formatting import fmt_date
+from trygghet.documents import output
 from trygghet.documents.minutes import minutes_file
 from trygghet.meeting.records import Meeting, Removed
 from trygghet.present import chart_style, table_style
@@ -79,12 +79,12 @@ def minutes_buttons(page: MeetingPage, meeting: Meeting, where: str) -> None:
     cols = st.columns(2)
     cols[0].download_button(
         "Protokoll som PDF", data=lambda: _document_bytes(path, meeting.id, "pdf"),
-        file_name=f"{stem}.pdf", mime=documents.PDF_MIME, icon=":material/picture_as_pdf:",
+        file_name=f"{stem}.pdf", mime=output.PDF_MIME, icon=":material/picture_as_pdf:",
         on_click="ignore", key=f"pdf_{where}_{meeting.id}", width="stretch",
     )
     cols[1].download_button(
         "Protokoll som Word", data=lambda: _document_bytes(path, meeting.id, "docx"),
-        file_name=f"{stem}.docx", mime=documents.DOCX_MIME, icon=":material/description:",
+        file_name=f"{stem}.docx", mime=output.DOCX_MIME, icon=":material/description:",
         on_click="ignore", key=f"docx_{where}_{meeting.id}", width="stretch",
     )
 
