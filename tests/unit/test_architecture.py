@@ -63,8 +63,25 @@ def imported(path: Path, known: dict[str, Path], name: str | None = None) -> Ite
 
 
 def graph() -> dict[str, set[str]]:
+    """Module -> the modules it makes Python run: what it imports, and the packages above each of
+    those, whose __init__ runs first (a re-exporting __init__ can close a cycle of its own)."""
     known = modules()
-    return {name: {t for t, _ in imported(path, known) if t != name} for name, path in known.items()}
+    edges: dict[str, set[str]] = {}
+    for name, path in known.items():
+        targets = set()
+        for target, _ in imported(path, known):
+            parts = target.split(".")
+            targets.update(".".join(parts[:i]) for i in range(2, len(parts) + 1))
+        edges[name] = {t for t in targets if t in known and t != name and not name.startswith(t + ".")}
+    return edges
+
+
+def test_package_inits_only_describe_their_package() -> None:
+    # A re-export hides where code lives and makes importing one module load the whole package.
+    loaded = [str(p.relative_to(ROOT)) for p in PACKAGE.rglob("__init__.py")
+              if any(isinstance(n, ast.Import | ast.ImportFrom) and not (isinstance(n, ast.ImportFrom)
+                     and n.module == "__future__") for n in ast.parse(p.read_text(encoding="utf-8")).body)]
+    assert loaded == []
 
 
 def layer(name: str) -> str:
