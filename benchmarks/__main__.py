@@ -22,6 +22,8 @@ Sections (see each module's docstring for exactly what is timed):
   memory    peak RSS of the app process per page at 1M and 10M (pages_bench.py)
   start     `streamlit run` to the first page in Chromium (start_bench.py)
   baseline  Översikt the common way, whole table in pandas per rerun (baseline.py)
+  city      a real city's size: 150 districts in 10 areas with boundaries (datasets.build_city) at the
+            pages' scale, its queries cold and warm and its pages under AppTest, judged by the same targets
 
 The exit code is 0 when every section ran and 1 when one failed (its error is in the results);
 a missed target is a finding, never a failure. Timings are never asserted anywhere.
@@ -41,7 +43,7 @@ from pathlib import Path
 from . import datasets, import_speed, report
 from .common import OUT, ROOT, load_average, machine, parse_scales, run_child, scale_label
 
-SECTIONS = ("data", "import", "queries", "pages", "memory", "start", "baseline")
+SECTIONS = ("data", "import", "queries", "pages", "memory", "start", "baseline", "city")
 COMMITTED_JSON = ROOT / "benchmarks" / "results.json"
 COMMITTED_MD = ROOT / "BENCHMARKS.md"
 
@@ -171,43 +173,61 @@ class Runner:
             self.save()
 
     def section_queries(self) -> None:
-        results = self.results.setdefault("queries", {})
         for events in self.plan["scales"]:
-            label = scale_label(events)
-            db = self.db(events)
-            recording = self.out / f"recording-{label}.pkl"
-            try:
-                self.say(f"  {label}: sidornas frågor spelas in")
-                rec = run_child("record", ["--db", db, "--out-file", recording, "--variants", self.plan["variants"]],
-                                log=self.log)
-                if rec["errors"]:
-                    for page, message in rec["errors"].items():
-                        self.results["errors"].append(f"queries {label} {page}: {message[:1500]}")
-                self.say(f"  {label}: kallt")
-                cold = run_child("queries_bench", ["cold", "--db", db, "--recording", recording,
-                                                   "--repeats", self.plan["cold_repeats"]], log=self.log)
-                self.say(f"  {label}: varmt")
-                warm = run_child("queries_bench", ["warm", "--db", db, "--recording", recording,
-                                                   "--repeats", self.plan["warm_repeats"]], log=self.log)
-                from .record import app_pages
+            self._queries(scale_label(events), events, self.db(events))
 
-                results[label] = {"events": events, "recording": rec, "unreplayed": _unreplayed(recording),
-                                  "titles": {p.file: p.title for p in app_pages()},
-                                  "variants": cold["variants"], "cold": cold, "warm": warm}
-            except Exception as exc:
-                self.error(f"queries {label}", exc)
-            self.save()
+    def _queries(self, label: str, events: int, db: Path, into: dict | None = None) -> None:
+        """Every page's queries recorded on `db`, then replayed cold and warm, kept as queries[label] (of
+        `into`, the results' own by default)."""
+        results = (self.results if into is None else into).setdefault("queries", {})
+        recording = self.out / f"recording-{label}.pkl"
+        try:
+            self.say(f"  {label}: sidornas frågor spelas in")
+            rec = run_child("record", ["--db", db, "--out-file", recording, "--variants", self.plan["variants"]],
+                            log=self.log)
+            if rec["errors"]:
+                for page, message in rec["errors"].items():
+                    self.results["errors"].append(f"queries {label} {page}: {message[:1500]}")
+            self.say(f"  {label}: kallt")
+            cold = run_child("queries_bench", ["cold", "--db", db, "--recording", recording,
+                                               "--repeats", self.plan["cold_repeats"]], log=self.log)
+            self.say(f"  {label}: varmt")
+            warm = run_child("queries_bench", ["warm", "--db", db, "--recording", recording,
+                                               "--repeats", self.plan["warm_repeats"]], log=self.log)
+            from .record import app_pages
+
+            results[label] = {"events": events, "recording": rec, "unreplayed": _unreplayed(recording),
+                              "titles": {p.file: p.title for p in app_pages()},
+                              "variants": cold["variants"], "cold": cold, "warm": warm}
+        except Exception as exc:
+            self.error(f"queries {label}", exc)
+        self.save()
 
     def section_pages(self) -> None:
         events = self.plan["pages_scale"]
+        self.results["pages"] = self._pages(self.db(events), scale_label(events))
+
+    def _pages(self, db: Path, label: str) -> dict:
         extra = ["--steps", self.plan["steps"]] if self.plan["steps"] else ["--idle-step"]
-        result = run_child("pages_bench", ["pages", "--db", self.db(events), "--renders", self.plan["renders"],
+        result = run_child("pages_bench", ["pages", "--db", db, "--renders", self.plan["renders"],
                                            "--rounds", self.plan["rounds"], *extra], log=self.log)
-        result["scale"] = scale_label(events)
+        result["scale"] = label
         for page, entry in result["pages"].items():
             if "error" in entry:
-                self.results["errors"].append(f"pages {page}: {entry['error'][:1500]}")
-        self.results["pages"] = result
+                self.results["errors"].append(f"pages {label} {page}: {entry['error'][:1500]}")
+        return result
+
+    def section_city(self) -> None:
+        """The pages at a real city's size (150 districts in 10 areas) and the pages' scale of events."""
+        events = self.plan["pages_scale"]
+        label = f"city-{scale_label(events)}"
+        self.say(f"  stad: 150 stadsdelar, {scale_label(events)} händelser")
+        db, info = datasets.city_database(self.out, events, self.plan["years"], log=self.log)
+        city = self.results["city"] = {"data": {label: info}}
+        self.save()
+        self._queries(label, events, db, into=city)
+        self.say(f"  {label}: sidorna")
+        city["pages"] = self._pages(db, label)
 
     def section_memory(self) -> None:
         from .record import app_pages

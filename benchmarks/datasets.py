@@ -138,7 +138,8 @@ def city_districts(count: int = 150, areas: int = 10) -> list[tuple[str, str, tu
         first, last = divmod((k * 7) % (len(_NAME_FIRST) * len(_NAME_LAST)), len(_NAME_LAST))
         name = _NAME_FIRST[first] + _NAME_LAST[last]
         west, south = CITY_ORIGIN[0] + column * CITY_CELL[0], CITY_ORIGIN[1] + row * CITY_CELL[1]
-        found.append((name, area, (west, south, west + CITY_CELL[0], south + CITY_CELL[1])))
+        box = (west, south, west + CITY_CELL[0], south + CITY_CELL[1])
+        found.append((name, area, tuple(round(v, 6) for v in box)))
     names = [n for n, _, _ in found]
     if len(set(names)) != len(names):
         raise AssertionError("the district names must be unique")

@@ -62,7 +62,11 @@ def filter_steps(districts: list[str], latest_week: str, rounds: int) -> list[tu
 
 def _widget(at: object, key: str) -> object:
     if key == "f_districts":
-        return at.pills(key=key)  # type: ignore[attr-defined]
+        # Pills while the districts are few; an area and a searchable list in a city (ui/sidebar.py).
+        try:
+            return at.pills(key=key)  # type: ignore[attr-defined]
+        except KeyError:
+            return at.multiselect(key=key)  # type: ignore[attr-defined]
     if key == "f_week":
         return at.selectbox(key=key)  # type: ignore[attr-defined]
     return at.date_input(key=key)  # type: ignore[attr-defined]

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("data", "import", "queries", "pages", "memory", "start", "baseline")
+SECTIONS = ("data", "import", "queries", "pages", "memory", "start", "baseline", "city")
 
 
 def positive(value: object) -> bool:
@@ -68,6 +68,15 @@ def test_quick_benchmarks_run_and_report_every_section(tmp_path: Path) -> None:
     for start in results["start"].values():
         if "skipped" not in start:  # no Chromium or Playwright on this machine
             assert positive(start["health_s"]) and start["first_page_s"] >= start["health_s"]
+
+    # A real city's size: 150 districts in 10 areas, the same queries and pages.
+    city = results["city"]
+    (city_data,) = city["data"].values()
+    assert city_data["districts"] == 150 and city_data["areas"] == 10 and city_data["events"] > 0
+    (city_queries,) = city["queries"].values()
+    assert all(positive(e["total_ms"]["median"]) for e in city_queries["cold"]["pages"].values())
+    for page, entry in city["pages"]["pages"].items():
+        assert "error" not in entry, page
 
     for base in results["baseline"].values():
         assert base["checked_equal"] is True
