@@ -7,5 +7,5 @@ from __future__ import annotations
 
 from trygghet.ui import login, reporting_form, shell
 
-login.page_guard()  # before anything else: nothing renders for a session the gate has not let in
+login.page_guard(allow_reporter=True)  # before anything else: nothing renders for a session the gate has not let in
 reporting_form.page(shell.database(), login.actor())

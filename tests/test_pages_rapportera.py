@@ -16,6 +16,7 @@ from trygghet.store.access import Actor
 from trygghet.store.db import Database
 
 APP = str(Path(__file__).resolve().parent.parent / "app.py")
+PAGES = Path(__file__).resolve().parent.parent / "pages"
 
 
 @pytest.fixture
@@ -69,3 +70,40 @@ def test_a_rapportor_has_only_the_rapportera_page(app_db: Database) -> None:
         assert con.execute("SELECT source, district, description FROM events WHERE source = 'Väktarbolaget' "
                            "AND district = 'Hamnen'").fetchall() == [
             ("Väktarbolaget", "Hamnen", "Klotter på skolan, ring [telefonnummer borttaget]")]
+
+
+def _through_gate(page: str) -> None:
+    """A page file run as app.py runs it once the gate has let the session in."""
+    import runpy
+
+    from trygghet.ui import login
+
+    with login.through_gate():
+        runpy.run_path(page, run_name="__main__")
+
+
+def _page_run(page: str, who: Actor) -> AppTest:
+    at = AppTest.from_function(_through_gate, args=(str(PAGES / page),), default_timeout=90)
+    at.session_state["login_actor"] = who
+    return at.run()
+
+
+VAKT = Actor("vakt", access.REPORTER, access.LOCAL, organisation="Väktarbolaget")
+
+
+@pytest.mark.parametrize("page", sorted(p.name for p in PAGES.glob("*.py") if p.name != "rapportera.py"))
+def test_a_rapportor_gets_nothing_of_any_other_page_even_past_the_gate(page: str, app_db: Database) -> None:
+    at = _page_run(page, VAKT)
+    assert not at.exception
+    assert [i.value for i in at.info] == [
+        "Som rapportör kan du bara rapportera för din organisation och se dina egna rapporter. Den här sidan "
+        "visas inte för rapportörer: gå till sidan Rapportera."]
+    assert len(at.main.children) == 1 and not at.sidebar.children
+    assert not (at.title or at.header or at.metric or at.dataframe or at.button or at.get("file_uploader"))
+
+
+def test_the_page_guard_lets_a_rapportor_into_rapportera_and_others_into_every_page(app_db: Database) -> None:
+    mine = _page_run("rapportera.py", VAKT)
+    assert not mine.exception and [t.value for t in mine.title] == ["Rapportera"] and not mine.info
+    data = _page_run("data.py", Actor("red", "redigerare"))
+    assert not data.exception and data.title and data.get("file_uploader")

@@ -55,7 +55,7 @@ def test_an_excel_uploads_kalla_counts_toward_coverage_and_nothing_to_report_is_
     assert query("SELECT reporter, week, day FROM nothing_reports") == [("Skolan", "2026-W48", dt.date(2026, 11, 25))]
     assert week_status(database) == {
         "Väktarbolaget": ("reported", 2), "Skolan": ("nothing", 0),
-        "Bostadsbolaget": ("pending", 0),  # a monthly reporter: November has not ended on the 30th
+        "Bostadsbolaget": ("not_due", 0),  # a monthly reporter: November ends in week 49
         "Fritid": ("missing", 0)}
 
     # The same file again brings nothing new, and undoing the upload takes Skolan's week back.

@@ -123,9 +123,18 @@ def build_parser() -> argparse.ArgumentParser:
 
     p_coverage = sub.add_parser(
         "coverage", help="vilka rapportörer som har rapporterat en vecka",
-        description="Visar för varje rapportör om veckan är rapporterad (med antal händelser), har "
-                    "'Inget att rapportera' eller saknas. Standard är den senaste hela veckan.")
-    p_coverage.add_argument("--week", type=_week, metavar="VECKA", help="veckan, t.ex. 2026-W48")
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+        description="Visar för varje rapportör som ska rapportera veckan om den är rapporterad (med antal "
+                    "händelser), har\n'Inget att rapportera' eller saknas. En månadsrapportör ska rapportera "
+                    "den vecka då månaden slutar\noch bedöms där på hela månaden; övriga veckor står den under "
+                    "not_due. Standard är den senaste\nhela veckan; en vecka som inte är slut går inte att välja.",
+        epilog='JSON (--json): {"week": "2026-W48", "reporters": [{"reporter": "...", "status": "reported", '
+               '"events": 3}],\n        "not_due": ["..."]}\n'
+               "status är reported, nothing eller missing, events antalet händelser i veckan (för en "
+               "månadsrapportör\ni hela månaden); not_due finns bara när någon inte ska rapportera veckan.\n"
+               "Slutkod: 0 klart, 1 databasen finns inte eller kan inte läsas, 2 felaktig användning (t.ex. en "
+               "vecka\nsom inte är slut).")
+    p_coverage.add_argument("--week", type=_week, metavar="VECKA", help="veckan, t.ex. 2026-W48 (en vecka som är slut)")
     p_coverage.add_argument("--json", action="store_true", help="ett JSON-objekt i stället för en tabell")
 
     p_purge = sub.add_parser("purge-uploads", help="ta bort arkiverade originalfiler och kopior av databasen "
@@ -300,17 +309,29 @@ def _coverage(args: argparse.Namespace, db: Database) -> int:
         return 1
     today = clock.today()
     week = args.week or latest_complete_week(today)
+    if week > latest_complete_week(today):
+        # Every weekly reporter would be missing: a week is judged once it has ended.
+        print(f"Fel: {week} är inte slut än (i dag är det {today.isoformat()}). Välj en vecka som har slutat, "
+              f"t.ex. {latest_complete_week(today)}, eller utelämna --week för den senaste hela veckan.",
+              file=sys.stderr)
+        return 2
     with db.read() as con:
-        rows = coverage.coverage(con, week, today, n_weeks=1).week_statuses(week)
+        found = coverage.coverage(con, week, today, n_weeks=1)
+    rows, not_due = found.week_statuses(week), found.not_due(week)
     if args.json:
-        print(privacy.scrub_json({"week": str(week), "reporters": rows}), flush=True)
+        result: dict[str, object] = {"week": str(week), "reporters": rows}
+        if not_due:
+            result["not_due"] = not_due
+        print(privacy.scrub_json(result), flush=True)
         return 0
-    if not rows:
+    if not found.reporters:
         print(f"Inga rapportörer är upplagda (bladet Rapportörer). Vecka {week}.")
     for row in rows:
         words = STATUS_WORDS[str(row["status"])]
         extra = f" ({row['events']} händelser)" if row["status"] == coverage.REPORTED else ""
         print(privacy.scrub(f"{week}\t{row['reporter']}\t{words}{extra}")[0])
+    for name in not_due:
+        print(privacy.scrub(f"{week}\t{name}\t{STATUS_WORDS[coverage.NOT_DUE]}")[0])
     return 0
 
 

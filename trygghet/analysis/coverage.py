@@ -2,9 +2,13 @@
 
 A reporter's week is *reported* when events with the reporter as Källa fall in it, *nothing* when the
 reporter said "Inget att rapportera" for it, and *missing* otherwise. Källa and the reporter's name
-are matched as districts are (case, spaces and diacritics ignored). A reporter who reports per month
-(intervall månad) is judged by the month holding the week's Thursday (the ISO rule): reported or
-nothing when that month has a report, *pending* while the month has not ended, missing after.
+are matched as districts are (store.reporter_list.key).
+
+A reporter who reports per month (intervall månad) is due once a month, in the week that holds the
+month's last day, and is judged there on the whole month: reported or nothing when the month has a
+report, missing when it has none. In its other weeks it is *not_due*, and in its due week *pending*
+while the month has not ended. The command line's JSON holds only the three judged statuses
+(`DUE_STATUSES`); the rest are named apart (`Coverage.not_due`).
 
 Reads take an open connection (ui.cache.query caches them per data version). No Streamlit here.
 """
@@ -19,18 +23,21 @@ import duckdb
 
 from trygghet.core.periods import IsoWeek
 from trygghet.core.text import Vocabulary
-from trygghet.store.schema import table_names
+from trygghet.store import reporter_list
+from trygghet.store.reporter_list import MONTHLY
 from trygghet.store.sql import in_list
 
-REPORTED, NOTHING, MISSING, PENDING = "reported", "nothing", "missing", "pending"
+REPORTED, NOTHING, MISSING = "reported", "nothing", "missing"
+PENDING, NOT_DUE = "pending", "not_due"  # a monthly reporter's month not yet over, or a week it is not due
+DUE_STATUSES = (REPORTED, NOTHING, MISSING)  # the command line's contract: a due reporter's week is one of these
 WEEKS_SHOWN = 8
-MONTHLY = "månad"
 
 
 @dataclass(frozen=True)
 class Cell:
     status: str
-    events: int = 0  # the reporter's events in the week itself
+    events: int = 0  # the reporter's events in what is judged: the week, or a monthly reporter's whole month
+    month: dt.date | None = None  # a monthly reporter's due week: the first day of the month judged
 
 
 @dataclass(frozen=True)
@@ -42,42 +49,50 @@ class Coverage:
     def cell(self, reporter: str, week: IsoWeek) -> Cell:
         return self.cells[(reporter, week)]
 
+    def interval(self, reporter: str) -> str:
+        return dict(self.reporters)[reporter]
+
     def missing(self, week: IsoWeek) -> list[str]:
         return [name for name, _ in self.reporters if self.cells[(name, week)].status == MISSING]
 
     def missing_run(self, reporter: str, week: IsoWeek) -> list[IsoWeek]:
-        """The weeks up to and including `week` that the reporter has been missing in a row (within the table)."""
+        """The due weeks up to and including `week` that the reporter has been missing in a row (within
+        the table); the weeks a monthly reporter is not due neither count nor break the run."""
         run: list[IsoWeek] = []
         for candidate in reversed([w for w in self.weeks if w <= week]):
-            if self.cells[(reporter, candidate)].status != MISSING:
+            status = self.cells[(reporter, candidate)].status
+            if status == NOT_DUE:
+                continue
+            if status != MISSING:
                 break
             run.insert(0, candidate)
         return run
 
     def week_statuses(self, week: IsoWeek) -> list[dict[str, object]]:
-        """One week as the command line prints it."""
+        """The reporters due in `week`, as the command line prints them: each status one of DUE_STATUSES."""
         return [{"reporter": name, "status": self.cells[(name, week)].status,
-                 "events": self.cells[(name, week)].events} for name, _ in self.reporters]
+                 "events": self.cells[(name, week)].events}
+                for name, _ in self.reporters if self.cells[(name, week)].status in DUE_STATUSES]
 
-
-def _month_start(day: dt.date) -> dt.date:
-    return day.replace(day=1)
+    def not_due(self, week: IsoWeek) -> list[str]:
+        """The reporters not judged in `week` (a monthly reporter outside its month's last week)."""
+        return [name for name, _ in self.reporters if self.cells[(name, week)].status not in DUE_STATUSES]
 
 
 def _next_month(day: dt.date) -> dt.date:
     return (day.replace(day=28) + dt.timedelta(days=4)).replace(day=1)
 
 
-def _month_of(week: IsoWeek) -> dt.date:
-    """The month an ISO week belongs to: the month of its Thursday."""
-    return _month_start(week.monday() + dt.timedelta(days=3))
+def month_due(week: IsoWeek) -> dt.date | None:
+    """The first day of the month whose last day falls in `week`, or None when no month ends in it."""
+    sunday = week.sunday()
+    if (sunday + dt.timedelta(days=1)).month != week.monday().month:
+        return week.monday().replace(day=1)
+    return None
 
 
 def active_reporters(con: duckdb.DuckDBPyConnection) -> list[tuple[str, str]]:
-    if "reporters" not in table_names(con):
-        return []
-    return [(r[0], r[1]) for r in con.execute(
-        "SELECT name, report_interval FROM reporters WHERE active ORDER BY sort_order, name").fetchall()]
+    return reporter_list.active(con)
 
 
 def coverage(
@@ -90,8 +105,8 @@ def coverage(
     result = Coverage(weeks, reporters)
     if not reporters:
         return result
-    start = min(weeks[0].monday(), _month_of(weeks[0]))
-    end = max(weeks[-1].end_exclusive(), _next_month(_month_of(weeks[-1])))
+    # A monthly reporter's due week holds its month's last day: the month begins on or before the week's Monday.
+    start, end = weeks[0].monday().replace(day=1), weeks[-1].end_exclusive()
     vocab = Vocabulary([name for name, _ in reporters])
     events_by_day: dict[str, dict[dt.date, int]] = defaultdict(lambda: defaultdict(int))
     for source, day, n in con.execute(
@@ -111,18 +126,22 @@ def coverage(
     for name, interval in reporters:
         days, nothing = events_by_day.get(name, {}), nothing_days.get(name, set())
         for week in weeks:
-            in_week = sum(n for day, n in days.items() if week.monday() <= day < week.end_exclusive())
-            first, after = (_month_of(week), _next_month(_month_of(week))) if interval == MONTHLY else (
-                week.monday(), week.end_exclusive())
-            if any(first <= day < after for day in days):
+            month = month_due(week) if interval == MONTHLY else None
+            if interval == MONTHLY and month is None:
+                in_week = sum(n for day, n in days.items() if week.monday() <= day < week.end_exclusive())
+                result.cells[(name, week)] = Cell(NOT_DUE, in_week)
+                continue
+            first, after = (month, _next_month(month)) if month is not None else (week.monday(), week.end_exclusive())
+            judged = sum(n for day, n in days.items() if first <= day < after)
+            if judged:
                 status = REPORTED
             elif any(first <= day < after for day in nothing):
                 status = NOTHING
-            elif interval == MONTHLY and after > as_of:
+            elif month is not None and after > as_of:
                 status = PENDING
             else:
                 status = MISSING
-            result.cells[(name, week)] = Cell(status, in_week)
+            result.cells[(name, week)] = Cell(status, judged, month)
     return result
 
 

@@ -5,6 +5,10 @@ reports only for its own organisation, a redigerare for any; a läsare not at al
 administrator's setting "granskning" a report waits in `form_reports` until a redigerare approves
 (possibly edited) or rejects it; only then does it count. Without it, it counts at once. Texts pass
 the personal-data guard before they are stored, and every step is in the audit log.
+
+An organisation is resolved once, by reporter_list: the write check compares its key, the report is
+stored under the Rapportörer list's spelling, and what a rapportör may see (its reports, its places) is
+filtered by the same key. The account that acted is stored as the audit log stores its actor.
 """
 
 from __future__ import annotations
@@ -20,17 +24,21 @@ from trygghet.core.errors import UserError
 from trygghet.core.periods import IsoWeek
 from trygghet.core.text import Vocabulary, clean
 from trygghet.ingest import reporters
-from trygghet.store import access, audit, reference_lists
+from trygghet.store import access, audit, reference_lists, reporter_list
 from trygghet.store import db as dbmod
 from trygghet.store import event_counts as counts
 from trygghet.store.access import Actor
 from trygghet.store.db import Database
+from trygghet.store.sql import in_list
 
 EVENT, NOTHING = "händelse", "inget"
 WAITING, APPROVED, REJECTED = "väntar", "godkänd", "avvisad"
 REVIEW_SETTING = "reporting_review"
 MAX_TEXT = 4000
 LAT, LON = (55.0, 69.5), (10.5, 24.5)
+# How far back a rapportör may date a report: the weeks of the coverage table. Older periods may have
+# signed minutes and registered reports; a redigerare can still add to them.
+REPORTER_WEEKS_BACK = 8
 
 
 class ReportError(UserError, ValueError):
@@ -103,13 +111,28 @@ def _checked(con: duckdb.DuckDBPyConnection, draft: Draft, today: dt.date) -> Dr
     return replace(draft, district=district, category=category, **texts)
 
 
+def earliest_day(actor: Actor, today: dt.date) -> dt.date | None:
+    """The first day a report by this actor may fall on: for a rapportör the Monday
+    REPORTER_WEEKS_BACK weeks before this week's; None (no limit) for everyone else."""
+    return IsoWeek.of(today).shift(-REPORTER_WEEKS_BACK).monday() if actor.is_reporter else None
+
+
+def _check_period(actor: Actor, first_day: dt.date, today: dt.date) -> None:
+    earliest = earliest_day(actor, today)
+    if earliest is not None and first_day < earliest:
+        raise ReportError(
+            f"Som rapportör kan du rapportera för de senaste {REPORTER_WEEKS_BACK} veckorna, från och med "
+            f"{earliest.isoformat()}. {first_day.isoformat()} ligger före det: välj en senare dag, eller be en "
+            "redigerare lägga in den äldre rapporten.")
+
+
 def _reporter(con: duckdb.DuckDBPyConnection, actor: Actor, organisation: str, what: str) -> tuple[Actor, str]:
+    """The actor as it is now, and the organisation as the Rapportörer list spells it."""
     organisation = clean(organisation or "")
     if not organisation:
         raise ReportError("Välj vilken organisation rapporten gäller.")
     now = access.require_report_for(actor, organisation, what)
-    organisation = privacy.scrub(organisation)[0]
-    return now, Vocabulary(reporters.reporter_names(con)).match(organisation) or organisation
+    return now, reporter_list.canonical(con, privacy.scrub(organisation)[0])
 
 
 def _next_id(con: duckdb.DuckDBPyConnection) -> int:
@@ -122,6 +145,7 @@ def submit_event(db: Database, draft: Draft, actor: Actor) -> tuple[int, str]:
     with db.write() as con:
         now_actor, reporter = _reporter(con, actor, draft.reporter, "rapportera")
         draft = replace(_checked(con, draft, clock.today()), reporter=reporter)
+        _check_period(now_actor, draft.occurred_at.date(), clock.today())
         report_id, now = _next_id(con), clock.now().replace(microsecond=0)
         waiting = dbmod.get_meta(con, REVIEW_SETTING) == "1"
         con.execute(
@@ -145,6 +169,7 @@ def submit_nothing(db: Database, organisation: str, week: IsoWeek, actor: Actor)
         raise ReportError(f"{week.label} har inte börjat än. Välj veckan som redan har varit.")
     with db.write() as con:
         now_actor, reporter = _reporter(con, actor, organisation, "rapportera")
+        _check_period(now_actor, week.monday(), clock.today())
         report_id, now = _next_id(con), clock.now().replace(microsecond=0)
         waiting = dbmod.get_meta(con, REVIEW_SETTING) == "1"
         day = min(week.sunday(), clock.today())
@@ -241,16 +266,18 @@ _COLUMNS = """id AS "Nr", reporter AS "Rapportör", CASE kind WHEN 'inget' THEN 
 def reports(db: Database, actor: Actor, status: str | None = None, limit: int = 200) -> pd.DataFrame:
     """The form's reports the actor may see, newest first: a rapportör only its organisation's."""
     scope = access.report_scope(actor)
-    where, params = ["TRUE"], []
-    if scope is not None:
-        where.append("lower(reporter) = lower(?)")
-        params.append(scope)
-    if status is not None:
-        where.append("status = ?")
-        params.append(status)
     if not db.exists():
         return pd.DataFrame()
     with db.read() as con:
+        where, params = ["TRUE"], []
+        if scope is not None:
+            stored = con.execute("SELECT DISTINCT reporter FROM form_reports").fetchall()
+            names = reporter_list.spellings((r[0] for r in stored), scope)  # none: "(NULL)" matches nothing
+            where.append(f"reporter IN {in_list(names)}")
+            params.extend(names)
+        if status is not None:
+            where.append("status = ?")
+            params.append(status)
         return con.execute(f"SELECT {_COLUMNS}, kind AS slag, lat, lon, time_known FROM form_reports "
                            f"WHERE {' AND '.join(where)} ORDER BY id DESC LIMIT ?", [*params, limit]).df()
 
@@ -260,12 +287,24 @@ def pending(db: Database, actor: Actor) -> pd.DataFrame:
     return reports(db, actor, WAITING)
 
 
-def known_places(con: duckdb.DuckDBPyConnection, district: str | None = None, limit: int = 200) -> list[str]:
-    """Places already reported (in the district when given), most used first: the form's suggestions."""
-    where, params = "place IS NOT NULL", []
+def known_places(
+    con: duckdb.DuckDBPyConnection, actor: Actor, district: str | None = None, limit: int = 200
+) -> list[str]:
+    """Places already reported (in the district when given), most used first: the form's suggestions.
+    A rapportör is offered only the places of its own organisation's events, never those of the police
+    or other partners."""
+    scope = access.report_scope(actor)
+    where, params = ["place IS NOT NULL"], []
     if district:
-        where += " AND district = ?"
+        where.append("district = ?")
         params.append(district)
+    if scope is not None:
+        sources = reporter_list.spellings((r[0] for r in con.execute(
+            "SELECT DISTINCT source FROM event_counts").fetchall()), scope)
+        if not sources:
+            return []
+        where.append(f"source IN {in_list(sources)}")
+        params.extend(sources)
     return [r[0] for r in con.execute(
-        f"SELECT place FROM events WHERE {where} GROUP BY place ORDER BY count(*) DESC, place LIMIT ?",
+        f"SELECT place FROM events WHERE {' AND '.join(where)} GROUP BY place ORDER BY count(*) DESC, place LIMIT ?",
         [*params, limit]).fetchall()]

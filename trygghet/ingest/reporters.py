@@ -19,10 +19,11 @@ import numpy as np
 from trygghet.core.periods import IsoWeek
 from trygghet.core.text import Vocabulary, value_key
 from trygghet.ingest import cells as V
+from trygghet.store import reporter_list
+from trygghet.store.reporter_list import INTERVALS as INTERVALS  # the Excel template's list of words
+from trygghet.store.reporter_list import MONTHLY, WEEKLY
 
 NOTHING_TO_REPORT = "Inget att rapportera"
-WEEKLY, MONTHLY = "vecka", "månad"
-INTERVALS = (WEEKLY, MONTHLY)
 _INTERVAL_WORDS = {
     WEEKLY: ("vecka", "veckovis", "varje vecka", "veckorapport", "v", "w", "weekly"),
     MONTHLY: ("månad", "månadsvis", "varje månad", "månadsrapport", "mån", "m", "monthly"),
@@ -128,7 +129,7 @@ def write_reporters(
 
 def reporter_names(con: duckdb.DuckDBPyConnection) -> list[str]:
     """Every reporter on the list, active or not, in the list's order."""
-    return [r[0] for r in con.execute("SELECT name FROM reporters ORDER BY sort_order, name").fetchall()]
+    return reporter_list.names(con)
 
 
 # ---------------------------------------------------------------- "Inget att rapportera" on Händelser
@@ -179,9 +180,10 @@ def record_nothing(
     con: duckdb.DuckDBPyConnection, reporter: str, day: dt.date, *, upload_id: int | None = None,
     form_report_id: int | None = None, now: dt.datetime, user: str | None,
 ) -> bool:
-    """Stores one reporter's "nothing to report" for the week of `day`; False when that week already has one."""
-    names = [r[0] for r in con.execute("SELECT name FROM reporters").fetchall()]
-    name = Vocabulary(names).match(reporter) or reporter
+    """Stores one reporter's "nothing to report" for the week of `day`; False when that week already has one.
+
+    `user` is the account that acted, stored as the audit log stores it (see form_reports)."""
+    name = reporter_list.canonical(con, reporter)
     week = str(IsoWeek.of(day))
     known = con.execute("SELECT count(*) FROM nothing_reports WHERE reporter = ? AND week = ?",
                         [name, week]).fetchall()[0][0]

@@ -3,33 +3,39 @@ reminder e-mail (text and a mailto: link, so no mail server is needed). No Strea
 
 from __future__ import annotations
 
+import datetime as dt
 import urllib.parse
 from collections.abc import Sequence
 
 import pandas as pd
 
-from trygghet.analysis.coverage import MISSING, NOTHING, PENDING, REPORTED, Coverage, Reliance
+from trygghet.analysis.coverage import MISSING, NOT_DUE, NOTHING, PENDING, REPORTED, Cell, Coverage, Reliance
 from trygghet.core.formatting import fmt_int
-from trygghet.core.periods import MONTHS_SV, IsoWeek
+from trygghet.core.periods import MONTHS_SHORT_SV, MONTHS_SV, IsoWeek
+from trygghet.store.reporter_list import MONTHLY
 
 STATUS_WORDS = {REPORTED: "Rapporterat", NOTHING: "Inget att rapportera", MISSING: "Saknas",
-                PENDING: "Väntar (månadsrapport)"}
+                PENDING: "Väntar (månaden är inte slut)", NOT_DUE: "Inte aktuell (månadsrapport)"}
+LEGEND = ("✓ antal: rapporterat med så många händelser (för en månadsrapportör under hela månaden) · "
+          "Inget att rapportera: rapportören säger att inget hänt · Saknas: varken händelser eller Inget att "
+          "rapportera · –: en månadsrapportör bedöms bara den vecka då månaden slutar.")
 
 
-def cell_text(status: str, events: int) -> str:
-    if status == REPORTED:
-        return f"✓ {fmt_int(events)}"
-    return {NOTHING: "Inget att rapportera", MISSING: "Saknas", PENDING: "–"}[status]
+def cell_text(cell: Cell) -> str:
+    """'✓ 3', 'Inget att rapportera', 'Saknas' or '–'; a monthly reporter's judged week names its month."""
+    if cell.status in (PENDING, NOT_DUE):
+        return "–"
+    text = f"✓ {fmt_int(cell.events)}" if cell.status == REPORTED else STATUS_WORDS[cell.status]
+    return f"{text} ({MONTHS_SHORT_SV[cell.month.month - 1]})" if cell.month is not None else text
 
 
 def table(cov: Coverage) -> pd.DataFrame:
     """One row per reporter, one column per week (oldest first)."""
     rows = []
     for name, interval in cov.reporters:
-        row: dict[str, object] = {"Rapportör": name + (" (månad)" if interval == "månad" else "")}
+        row: dict[str, object] = {"Rapportör": name + (" (månad)" if interval == MONTHLY else "")}
         for week in cov.weeks:
-            cell = cov.cell(name, week)
-            row[_week_column(week, cov.weeks)] = cell_text(cell.status, cell.events)
+            row[_week_column(week, cov.weeks)] = cell_text(cov.cell(name, week))
         rows.append(row)
     return pd.DataFrame(rows, columns=["Rapportör", *(_week_column(w, cov.weeks) for w in cov.weeks)])
 
@@ -55,8 +61,27 @@ def weeks_label(run: Sequence[IsoWeek]) -> str:
     return f"v. {first.week} {first.year}–v. {last.week} {last.year}"
 
 
+def months_label(months: Sequence[dt.date]) -> str:
+    """'november', 'oktober–november', over a new year 'december 2025–januari 2026'."""
+    first, last = months[0], months[-1]
+    if first == last:
+        return MONTHS_SV[first.month - 1]
+    if first.year == last.year:
+        return f"{MONTHS_SV[first.month - 1]}–{MONTHS_SV[last.month - 1]}"
+    return f"{MONTHS_SV[first.month - 1]} {first.year}–{MONTHS_SV[last.month - 1]} {last.year}"
+
+
 def missing_parts(cov: Coverage, week: IsoWeek) -> list[str]:
-    return [f"{name} {weeks_label(cov.missing_run(name, week))}" for name in cov.missing(week)]
+    """Each missing reporter and since when: weeks, or for a monthly reporter the months."""
+    parts = []
+    for name in cov.missing(week):
+        run = cov.missing_run(name, week)
+        if cov.interval(name) == MONTHLY:
+            months = [m for m in (cov.cell(name, w).month for w in run) if m is not None]
+            parts.append(f"{name} {months_label(months)}")
+        else:
+            parts.append(f"{name} {weeks_label(run)}")
+    return parts
 
 
 def missing_line(cov: Coverage, week: IsoWeek) -> str | None:

@@ -32,6 +32,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from trygghet.core import config
 from trygghet.core.errors import UserError
 from trygghet.core.text import fold
+from trygghet.store import reporter_list
 
 ROLES = ("läsare", "redigerare", "administratör")
 REPORTER = "rapportör"  # not in ROLES: it does not include läsare, and no role includes it
@@ -136,10 +137,11 @@ def require(actor: Actor | None, needed: str, what: str) -> None:
 
 def require_report_for(actor: Actor | None, organisation: str, what: str = "rapportera") -> Actor:
     """Raises AccessDenied unless the actor, as things are now, may report for `organisation`: a
-    rapportör only for its own, a redigerare or administratör for any. Returns the actor as it is now."""
+    rapportör only for its own (the same organisation by reporter_list.key, however either is spelt), a
+    redigerare or administratör for any. Returns the actor as it is now."""
     require(actor, REPORT, what)
     now = current(actor)  # type: ignore[arg-type]
-    if now.is_reporter and fold(clean_name(organisation)) != fold(clean_name(now.organisation or "")):
+    if now.is_reporter and reporter_list.key(organisation) != reporter_list.key(now.organisation or ""):
         raise AccessDenied(
             f"Ditt konto rapporterar för {now.organisation}; din roll (Rapportör) räcker inte för att {what} "
             f"för {organisation}."

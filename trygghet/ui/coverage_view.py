@@ -17,7 +17,7 @@ from trygghet.ui import cache, safe_text, widgets
 _COLOURS = {coverage.REPORTED: "background-color: #d8ecd9; color: #133d16",
             coverage.NOTHING: "background-color: #dde8f3; color: #12345a",
             coverage.MISSING: "background-color: #f9d9cf; color: #6b1a00; font-weight: 600",
-            coverage.PENDING: ""}
+            coverage.PENDING: "", coverage.NOT_DUE: ""}
 
 
 def _styled(cov: coverage.Coverage) -> tuple[pd.DataFrame, object]:
@@ -50,8 +50,7 @@ def show(db: Database, week: IsoWeek, today: dt.date, key: str, districts: tuple
         st.success(f"Alla rapportörer har rapporterat {week.label}.", icon=":material/check_circle:")
     frame, styler = _styled(cov)
     widgets.table(frame, f"rapportering-{key}-{week}", styler=styler)
-    st.caption("✓ antal: rapporterat med så många händelser · Inget att rapportera: rapportören säger att inget "
-               "hänt · Saknas: varken händelser eller Inget att rapportera · –: månadsrapporten väntar.")
+    st.caption(coverage_text.LEGEND)
     if presenting:
         return
     text = coverage_text.reminder(cov, week)

@@ -9,6 +9,7 @@ inside `through_gate`, and every page's first call, `page_guard`, stops the run 
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import threading
 from collections.abc import Iterator, Sequence
@@ -16,6 +17,7 @@ from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
 import streamlit as st
+from streamlit.errors import StreamlitAPIException
 
 from trygghet.core.text import md_literal
 from trygghet.store import access, login_throttle
@@ -238,6 +240,17 @@ def open_mode_banner() -> None:
 
 # ---------------------------------------------------------------- pages only through app.py
 
+REPORTING_PAGE = "pages/rapportera.py"
+
+
+def _refuse_reporter() -> None:
+    st.info("Som rapportör kan du bara rapportera för din organisation och se dina egna rapporter. "
+            "Den här sidan visas inte för rapportörer: gå till sidan Rapportera.", icon=":material/lock:")
+    # A page file run on its own knows no other page to link to; the words above say where to go.
+    with contextlib.suppress(StreamlitAPIException):
+        st.page_link(REPORTING_PAGE, label="Till Rapportera", icon=":material/edit_note:")
+    st.stop()
+
 _run = threading.local()
 
 
@@ -263,11 +276,15 @@ def through_gate() -> Iterator[None]:
         _run.passed = False
 
 
-def page_guard() -> None:
+def page_guard(allow_reporter: bool = False) -> None:
     """The first call of every page: unless this run came through app.py and its gate, nothing of
     the page runs. A page file run alone (Streamlit's old multipage mode, right after a restart)
-    is started over through app.py, which shows the log-in form."""
-    if getattr(_run, "passed", False) and actor().role is not None:
+    is started over through app.py, which shows the log-in form. A rapportör gets no page but the
+    one that passes `allow_reporter` (Rapportera), whatever way it reached the page: the menu that
+    app.py filters is a courtesy, this is the protection."""
+    if getattr(_run, "passed", False) and (who := actor()).role is not None:
+        if who.is_reporter and not allow_reporter:
+            _refuse_reporter()
         return
     clear_old_pages_mode()
     # Once: should the page file itself be the main script, starting over would run it alone again.

@@ -143,10 +143,11 @@ def event_form(db: Database, actor: Actor, organisation: str | None, today: dt.d
     st.subheader("Rapportera en händelse")
     districts = cache.query(reference_lists.districts, db)
     categories = cache.query(reference_lists.categories, db)
-    st.date_input("Datum", key=K + "datum", max_value=today, format="YYYY-MM-DD")
+    st.date_input("Datum", key=K + "datum", min_value=fr.earliest_day(actor, today), max_value=today,
+                  format="YYYY-MM-DD")
     st.time_input("Tid", key=K + "tid", step=300, help="Töm fältet om klockslaget inte är känt.")
     st.selectbox("Stadsdel", districts, index=None, key=K + "stadsdel", placeholder="Välj stadsdel")
-    places = cache.query(fr.known_places, db, st.session_state.get(K + "stadsdel"))
+    places = cache.query(fr.known_places, db, actor, st.session_state.get(K + "stadsdel"))
     st.selectbox("Plats", places, index=None, key=K + "plats", accept_new_options=True,
                  placeholder="Skriv eller välj en plats", help="Platser som redan har rapporterats föreslås.")
     st.selectbox("Kategori", categories, index=None, key=K + "kategori", placeholder="Välj kategori")
