@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, TextIO
 import duckdb
 
 from trygghet.core import clock, privacy
+from trygghet.core.formatting import fmt_int
 from trygghet.core.periods import IsoWeek
 from trygghet.core.progress import Progress
 from trygghet.ingest.import_worker import JobOptions, import_files, import_job
@@ -198,16 +199,26 @@ class TerminalProgress:
     def _open(self, event: Progress) -> tqdm:
         from tqdm import tqdm  # only for a person at a terminal
 
-        label = self._label(event)
         unit = f" {event.unit}" if event.unit else ""
-        if event.total:
-            shape = "{desc} {percentage:3.0f}% |{bar}| {n_fmt} av {total_fmt}" + unit + " [{elapsed}, {remaining} kvar]"
+        total = event.total
+
+        class Bar(tqdm):  # type: ignore[misc]
+            @property
+            def format_dict(self) -> dict[str, object]:
+                shown = super().format_dict
+                # Counts as Swedish writes them, 120 000 av 480 000, in place of tqdm's 120000/480000.
+                shown["counts"] = (f"{fmt_int(self.n)} av {fmt_int(total)}{unit}" if total
+                                   else f"{fmt_int(self.n)}{unit}" if self.n else "")
+                return shown
+
+        if total:
+            shape = "{desc} {percentage:3.0f}% |{bar}| {counts} [{elapsed}, {remaining} kvar]"
         else:
-            shape = "{desc}" + (" {n_fmt}" + unit if event.done else "") + " [{elapsed}]"
+            shape = "{desc} {counts} [{elapsed}]"
         # A terminal that does not tell its size (a fresh pseudo-terminal says 0 × 0) gets a common one.
         size = shutil.get_terminal_size((100, 24))
-        return tqdm(total=event.total or None, desc=label, file=self.stream, leave=False, ncols=size.columns,
-                    nrows=size.lines, bar_format=shape, mininterval=0.1)
+        return Bar(total=total or None, desc=self._label(event), file=self.stream, leave=False, ncols=size.columns,
+                   nrows=size.lines, bar_format=shape, mininterval=0.1)
 
     def tick(self) -> None:
         if self.bar is not None:
