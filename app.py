@@ -64,3 +64,4 @@ with login.through_gate():
     shell.run_page(navigation)
 shell.footer(db)
 shell.watch_for_new_data(db, int(shell.status(db)["version"]))
+shell.warm_up_other_pages()

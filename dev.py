@@ -137,7 +137,8 @@ def main(argv: list[str]) -> int:
     if command == "setup":
         return 0
     if command == "app":
-        return subprocess.call([python, "-m", "streamlit", "run", "app.py", *rest])
+        # Through trygghet.ui.serve: the app's modules are imported before the server answers.
+        return subprocess.call([python, "-m", "trygghet.ui.serve", *rest])
     if command == "bench":
         return subprocess.call([python, "-m", "benchmarks", *rest])
     lint = subprocess.call([python, "-m", "ruff", "check", "."])

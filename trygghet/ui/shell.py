@@ -10,13 +10,14 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 import streamlit as st
+from streamlit import config as st_config
 
 from trygghet.core import config, privacy
 from trygghet.ingest import history
 from trygghet.store import first_start as setup
 from trygghet.store import migrations
 from trygghet.store.db import Database, damage_message, resolve_db_path
-from trygghet.ui import first_start
+from trygghet.ui import first_start, serve
 from trygghet.ui.meeting.state import presentation_on
 from trygghet.ui.safe_text import plain
 
@@ -127,13 +128,22 @@ def watch_for_new_data(db: Database, seen_version: int) -> None:
         st.rerun(scope="app")
 
 
+def warm_up_other_pages() -> None:
+    """After the first page is drawn: every page's modules imported in the background, once per server
+    (trygghet.ui.serve), so that the first switch to another page does not wait for them. Not under
+    AppTest, where each test's process would pay for every page."""
+    if not st_config.get_option("global.appTest"):
+        serve.warm_up()
+
+
 def run_page(navigation: object) -> None:
     """Runs the chosen page; an unexpected error becomes a calm Swedish message, never a traceback.
 
     TRYGGHET_RAISE_ERRORS=1 lets the error through, so that tests see it.
     """
     try:
-        navigation.run()  # type: ignore[attr-defined]
+        with serve.page_running():
+            navigation.run()  # type: ignore[attr-defined]
     except Exception:
         if config.raise_errors():
             raise
