@@ -119,11 +119,16 @@ READY = """() => {
 }"""
 
 
-class Server:
-    """`streamlit run app.py` on a free port against one database, its output in a log file."""
+# How the server is started: as `python3 dev.py app` does (trygghet.ui.serve: the app's modules are
+# imported before the server answers), or as a bare `streamlit run app.py`.
+LAUNCHES = {"dev": ["-m", "trygghet.ui.serve"], "streamlit": ["-m", "streamlit", "run", "app.py"]}
 
-    def __init__(self, db_path: Path, log_path: Path) -> None:
-        self.db_path, self.log_path = db_path, log_path
+
+class Server:
+    """The app's server on a free port against one database, its output in a log file."""
+
+    def __init__(self, db_path: Path, log_path: Path, launch: str = "dev") -> None:
+        self.db_path, self.log_path, self.launch = db_path, log_path, launch
         self.port = _free_port()
         self.url = f"http://127.0.0.1:{self.port}/"
         self.process: subprocess.Popen[bytes] | None = None
@@ -136,7 +141,7 @@ class Server:
         secrets.write_text("# empty: no log-in configured\n")
         env = child_env({"TRYGGHET_DB": str(self.db_path)})
         env.pop("TRYGGHET_RAISE_ERRORS", None)  # as in production: a failing page shows its calm message
-        command = [sys.executable, "-m", "streamlit", "run", "app.py", "--server.headless", "true",
+        command = [sys.executable, *LAUNCHES[self.launch], "--server.headless", "true",
                    "--server.port", str(self.port), "--server.address", "127.0.0.1",
                    "--browser.gatherUsageStats", "false", "--server.fileWatcherType", "none",
                    "--secrets.files", str(secrets)]
@@ -260,7 +265,8 @@ def _districts(db_path: Path) -> list[str]:
 
 
 def measure(db_path: Path, clicks_per_page: int, rounds: int, page_files: list[str] | None, timeout: float = 300.0,
-            log_name: str | None = None) -> dict:
+            log_name: str | None = None, launch: str = "dev") -> dict:
+    """Everything the module docstring lists; `page_files=[]`: the start and the first page only."""
     from playwright.sync_api import sync_playwright
 
     chosen_pages: list[AppPage] = [p for p in app_pages() if p.file in DASHBOARDS
@@ -268,8 +274,9 @@ def measure(db_path: Path, clicks_per_page: int, rounds: int, page_files: list[s
     home = next(p for p in app_pages() if p.default)
     districts = _districts(db_path)
     work = OUT / "browser"
-    server = Server(db_path, work / f"streamlit-{log_name or db_path.stem}.log")
-    result: dict[str, object] = {"db": db_path.name, "clicks": clicks_per_page, "rounds": rounds, "errors": []}
+    server = Server(db_path, work / f"streamlit-{log_name or db_path.stem}-{launch}.log", launch)
+    result: dict[str, object] = {"db": db_path.name, "launch": launch, "clicks": clicks_per_page, "rounds": rounds,
+                                 "errors": []}
     errors: list[str] = result["errors"]  # type: ignore[assignment]
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=chromium(), args=CHROMIUM_ARGS)
@@ -285,6 +292,8 @@ def measure(db_path: Path, clicks_per_page: int, rounds: int, page_files: list[s
             page.wait_for_function(READY, timeout=timeout * 1000, polling="raf")
             result["first_page_s"] = round(time.perf_counter() - answered, 2)
             result["rss_after_first_page_mb"] = process_hwm_mb(server.process.pid)  # type: ignore[union-attr]
+            if (problem := _app_error(page)) is not None:
+                errors.append(f"{home.title}: {problem}")
             time.sleep(SETTLE_S)
 
             clicker = Clicker(page, server.process.pid, timeout)  # type: ignore[union-attr]
@@ -299,7 +308,7 @@ def measure(db_path: Path, clicks_per_page: int, rounds: int, page_files: list[s
                 time.sleep(SETTLE_S)
             switches: dict[str, list[dict[str, float]]] = {p.file: [] for p in chosen_pages}
             for _ in range(rounds):
-                for app_page in [*chosen_pages[1:], chosen_pages[0]] if len(chosen_pages) > 1 else chosen_pages:
+                for app_page in chosen_pages[1:] + chosen_pages[:1]:
                     switches[app_page.file].append(clicker.timed(_nav(page, app_page.title).click))
                     time.sleep(SETTLE_S)
             seen: set[frozenset[str]] = {frozenset()}
@@ -341,14 +350,17 @@ def main() -> None:
     parser.add_argument("--clicks", type=int, default=12, help="stadsdel clicks per page (12)")
     parser.add_argument("--rounds", type=int, default=2, help="rounds of page switches after the first visits (2)")
     parser.add_argument("--pages", default="", help="comma-separated page files (default: every dashboard page)")
+    parser.add_argument("--first-page-only", action="store_true", help="only the start and the first page")
+    parser.add_argument("--launch", choices=sorted(LAUNCHES), default="dev",
+                        help="dev: as `python3 dev.py app` starts it (default); streamlit: a bare `streamlit run`")
     parser.add_argument("--label", help="a name for the server's log file")
     args = parser.parse_args()
     reason = unavailable()
     if reason:
         emit({"skipped": reason})
         return
-    emit(measure(args.db, args.clicks, args.rounds, [p for p in args.pages.split(",") if p] or None,
-                 log_name=args.label))
+    pages = [] if args.first_page_only else [p for p in args.pages.split(",") if p] or None
+    emit(measure(args.db, args.clicks, args.rounds, pages, log_name=args.label, launch=args.launch))
 
 
 if __name__ == "__main__":
