@@ -107,7 +107,8 @@ def block_html(block: Block) -> str:
     if isinstance(block, Heading):
         return f"<h3>{_e(block.text)}</h3>"
     if isinstance(block, Bullets):
-        return '<ul class="lb-list">' + "".join(f"<li>{_e(i)}</li>" for i in block.items) + "</ul>"
+        kind = "lb-list" if block.dots else "lb-list lb-plain"
+        return f'<ul class="{kind}">' + "".join(f"<li>{_e(i)}</li>" for i in block.items) + "</ul>"
     if isinstance(block, Grid):
         return _grid(block)
     if isinstance(block, Bars):

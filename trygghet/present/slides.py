@@ -65,6 +65,7 @@ class Heading:
 @dataclass(frozen=True)
 class Bullets:
     items: tuple[str, ...]
+    dots: bool = True  # False: the items carry their own marker (▲, ▼)
 
 
 @dataclass(frozen=True)
@@ -431,7 +432,7 @@ def lagesbild(agenda: Agenda, coverage_line: str | None = None, limit_notable: i
         left.append(Bullets(("Inga förändringar bedöms förrän veckan är hel.",)))
     elif agenda.notable:
         left.append(Bullets(tuple(f"{'▲' if n.change.direction == 'upp' else '▼'} {n.sentence}"
-                                  for n in agenda.notable[:limit_notable])))
+                                  for n in agenda.notable[:limit_notable]), dots=False))
     else:
         left.append(Bullets(("Inga statistiskt säkra förändringar i någon stadsdel och kategori.",)))
     right: list[Block] = [Heading("Händelser per vecka"), weekly_bars(agenda)]

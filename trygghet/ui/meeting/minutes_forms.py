@@ -232,6 +232,7 @@ def record_for_view(page: MeetingPage, agenda: Agenda, view: int) -> None:
     if view == 2:
         if not agenda.followup.empty:
             forms.followup_section(page, m, agenda.followup, True)
+        report_back_form(page, agenda)
         note_form(page, agenda, "insatser")
     elif view == 4:
         forms.decisions_section(page, agenda, True)
