@@ -218,3 +218,125 @@ def test_a_write_to_a_file_from_a_newer_version_is_refused_before_anything_is_wr
         con.execute("DELETE FROM events")
     assert NEWER_TEXT in raised.value.message
     assert contents(v1_file) == before
+
+
+# ---------------------------------------------------------------- the copy taken before an upgrade
+
+
+def fixture_bytes() -> bytes:
+    with gzip.open(V1_FIXTURE, "rb") as src:
+        return src.read()
+
+
+def copies(path: Path) -> list[Path]:
+    folder = path.parent / "snapshots"
+    return sorted(folder.glob("*.duckdb")) if folder.exists() else []
+
+
+def test_an_upgrade_first_keeps_the_file_as_it_was_among_the_copies(v1_file: Path) -> None:
+    from trygghet.store import snapshots
+
+    assert copies(v1_file) == []
+    assert Database(v1_file).upgrade() is True
+
+    (copy,) = copies(v1_file)
+    assert copy.name.endswith("-fore-uppgradering.duckdb")
+    # The earlier release gets back exactly the file it left.
+    assert hashlib.sha256(copy.read_bytes()).hexdigest() == hashlib.sha256(fixture_bytes()).hexdigest()
+    assert query(copy, "SELECT value FROM meta WHERE key = 'schema_version'") == [("1",)]
+    assert [(s.name, s.reason) for s in snapshots.list_snapshots(Database(v1_file))] == [
+        (copy.name, "fore-uppgradering")]
+
+    # A current file is copied by no upgrade: not by the next one, nor by a write.
+    db = Database(v1_file)
+    assert db.upgrade() is False
+    with db.write() as con:
+        con.execute("INSERT INTO organisations VALUES ('Fritid')")
+    assert copies(v1_file) == [copy]
+
+
+def test_the_first_write_to_an_old_file_copies_it_before_upgrading_it(v1_file: Path) -> None:
+    before = contents(v1_file)
+    with Database(v1_file).write() as con:
+        con.execute("DELETE FROM events")
+
+    (copy,) = copies(v1_file)
+    assert contents(copy) == before
+    assert query(v1_file, "SELECT count(*) FROM events") == [(0,)]
+
+
+def test_an_upgrade_whose_copy_cannot_be_written_leaves_the_file_untouched(v1_file: Path) -> None:
+    from trygghet.store.migrations import UpgradeCopyError
+
+    (v1_file.parent / "snapshots").write_text("a file where the folder of copies should be", encoding="utf-8")
+    before = sha256(v1_file)
+
+    with pytest.raises(UpgradeCopyError) as raised:
+        Database(v1_file).upgrade()
+
+    assert "Ingenting i databasen har ändrats" in raised.value.message
+    assert sha256(v1_file) == before
+    assert query(v1_file, "SELECT value FROM meta WHERE key = 'schema_version'") == [("1",)]
+
+
+# ---------------------------------------------------------------- someone else's DuckDB file
+
+NOT_OURS_TEXT = "kunder.duckdb är ingen databas för Lägesbild"
+
+
+@pytest.fixture
+def foreign_file(tmp_path: Path) -> Path:
+    """A DuckDB file of another application: one table of its own, none of Lägesbild's."""
+    path = tmp_path / "kunder.duckdb"
+    con = duckdb.connect(str(path))
+    try:
+        con.execute("CREATE TABLE kunder (id INTEGER, namn VARCHAR)")
+        con.execute("INSERT INTO kunder VALUES (1, 'Solviks bageri')")
+    finally:
+        con.close()
+    return path
+
+
+@pytest.mark.parametrize("command", [("import", "{file}"), ("templates", "{dir}"), ("coverage",)])
+def test_the_command_line_refuses_a_file_that_is_not_lagesbilds(
+    foreign_file: Path, tmp_path: Path, command: tuple[str, ...]
+) -> None:
+    before = sha256(foreign_file)
+    sample = tmp_path / "polisen.json"
+    sample.write_text("[]", encoding="utf-8")
+    args = [a.format(file=sample, dir=tmp_path / "mallar") for a in command]
+
+    result = run_cli(*args, db=foreign_file)
+
+    assert result.returncode == 1
+    assert NOT_OURS_TEXT in result.stderr
+    assert "TRYGGHET_DB" in result.stderr and "--db" in result.stderr
+    assert "Traceback" not in result.stderr + result.stdout
+    assert sha256(foreign_file) == before
+    assert query(foreign_file, "SELECT table_name FROM duckdb_tables()") == [("kunder",)]
+    assert copies(foreign_file) == []
+
+
+def test_the_app_refuses_a_file_that_is_not_lagesbilds(foreign_file: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    before = sha256(foreign_file)
+    monkeypatch.setenv("TRYGGHET_DB", str(foreign_file))
+
+    at = AppTest.from_file(APP, default_timeout=120).run()
+
+    assert not at.exception
+    errors = [e.value.replace("\\", "") for e in at.error]
+    assert len(errors) == 1 and NOT_OURS_TEXT in errors[0]
+    assert "TRYGGHET_DB" in errors[0]
+    assert not at.code  # no copy to restore: the way out is the right file
+    assert not at.metric
+    assert sha256(foreign_file) == before
+
+
+def test_a_write_to_a_file_that_is_not_lagesbilds_is_refused_untouched(foreign_file: Path) -> None:
+    from trygghet.store.migrations import NotLagesbildFile
+
+    before = sha256(foreign_file)
+    with pytest.raises(NotLagesbildFile), Database(foreign_file).write() as con:
+        con.execute("DROP TABLE kunder")
+    assert sha256(foreign_file) == before
+    assert not foreign_file.with_name(foreign_file.name + ".wal").exists()

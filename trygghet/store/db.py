@@ -3,8 +3,10 @@ caches on, and the small shared writes (meta values, districts).
 
 How a read and a write get the file is in trygghet.store.connection and trygghet.store.write_queue;
 the tables are in trygghet.store.schema. Every writable connection first brings a file made by an
-older version up to date (trygghet.store.migrations), and refuses one made by a newer version.
-Writes are short transactions that bump the data version, which the app caches on.
+older version up to date (trygghet.store.migrations), after copying it as it was into the copies
+beside it (kind "fore-uppgradering": the way back to the earlier release), and refuses one made by a
+newer version or by something else than Lägesbild. Writes are short transactions that bump the data
+version, which the app caches on.
 """
 
 from __future__ import annotations
@@ -17,9 +19,9 @@ from pathlib import Path
 
 import duckdb
 
-from trygghet.core import config
+from trygghet.core import clock, config
 from trygghet.core import initial_lists as defaults
-from trygghet.store import connection, migrations
+from trygghet.store import connection, migrations, snapshot_files
 from trygghet.store.write_queue import DatabaseBusy
 
 
@@ -62,7 +64,7 @@ class Database:
         version raises migrations.SchemaTooNew before anything is written."""
         self.path.parent.mkdir(parents=True, exist_ok=True)
         with connection.writable(self.path, self.write_timeout) as con:
-            migrations.upgrade(con)
+            migrations.upgrade(con, before=lambda version: self._copy_before_upgrade(con, version))
             yield con
 
     @contextmanager
@@ -101,7 +103,26 @@ class Database:
             if not migrations.needs_upgrade(con):
                 return False
         with connection.writable(self.path, self.write_timeout) as con:
-            return migrations.upgrade(con)
+            return migrations.upgrade(con, before=lambda version: self._copy_before_upgrade(con, version))
+
+    def _copy_before_upgrade(self, con: duckdb.DuckDBPyConnection, version: int) -> None:
+        """Copies the file as the earlier release left it, so that release can have it back after the
+        upgrade ('python -m trygghet restore' there). Not swept by the personal-data guard first: the
+        copy is the file as it was, and purge-uploads sweeps every copy. A copy that cannot be written
+        stops the upgrade with the file untouched."""
+        con.execute("CHECKPOINT")  # a write-ahead log left by the earlier release goes into the file copied
+        now = clock.now()
+        directory = snapshot_files.directory_of(self.path)
+        try:
+            snapshot_files.copy_file(self.path, directory, snapshot_files.BEFORE_UPGRADE, now)
+        except OSError as exc:
+            raise migrations.UpgradeCopyError(
+                f"Databasen (schemaversion {version}) behöver uppgraderas, men kopian av den som den är nu "
+                f"kunde inte sparas i mappen {directory.name} bredvid den ({exc.strerror or type(exc).__name__}). "
+                "Ingenting i databasen har ändrats. Frigör utrymme eller ge appen skrivrätt till mappen och "
+                "försök igen."
+            ) from exc
+        snapshot_files.prune_by_settings(directory, now)
 
     def change_token(self) -> tuple[int, int, int]:
         """Changes whenever the file or its write-ahead log does; costs two stat calls."""
@@ -212,10 +233,15 @@ def add_district(
 
 
 def damage_message(db: Database) -> str | None:
-    """None when the file opens and reads; otherwise what is wrong and the way back, in Swedish."""
+    """None when the file opens and reads; otherwise what is wrong and the way back, in Swedish. A file
+    this version cannot use (newer, or not Lägesbild's) is no damaged file: its upgrade says so."""
     try:
         with db.read() as con:
+            if migrations.needs_upgrade(con):
+                return None  # it reads; the upgrade adds what an older file lacks
             con.execute("SELECT version FROM data_version").fetchall()
+    except migrations.SchemaError:
+        return None
     except DatabaseBusy:
         return None  # busy is not damaged
     except FileNotFoundError:

@@ -3,7 +3,8 @@
 A new file gets this schema whole (`create`). A file made by an older version is brought here by
 `trygghet.store.migrations`, which runs when a writable connection opens it; nothing else creates
 or alters tables. Changing a table means: change it here, raise SCHEMA_VERSION, and add the step
-from the previous version to migrations.MIGRATIONS.
+from the previous version to migrations.MIGRATIONS with its own literal SQL (a step never runs the
+texts below, which keep changing).
 """
 
 from __future__ import annotations
@@ -393,14 +394,6 @@ CREATE TABLE IF NOT EXISTS form_reports (
 );
 """
 
-# The tables of version 2, which the step from version 1 creates where they are missing. A step must
-# keep doing what it did when it was written: should one of these tables change, the step keeps the
-# version 2 text of it.
-VERSION_2_DDL = (
-    META_DDL + REFERENCE_LISTS_DDL + UPLOADS_DDL + EVENTS_DDL + EVENT_COUNTS_DDL + INTERVENTIONS_DDL
-    + SURVEY_DDL + POLICE_TYPE_MAP_DDL + DISTRICT_GEOMETRIES_DDL + MEETING_DDL + AUDIT_LOG_DDL
-)
-
 # The larger area a district belongs to (stadsdelsområde, lokalpolisområde or kommundel), by which a
 # city of a hundred districts is filtered and grouped. Added as a column, in new files too, so that the
 # districts table has its columns in the same order however the file came to this version.
@@ -452,7 +445,13 @@ CREATE TABLE IF NOT EXISTS meeting_minutes (
 );
 """
 
-SCHEMA = VERSION_2_DDL + REPORT_DDL + REPORTING_DDL + DISTRICT_AREA_DDL + MEETING_PROTOCOL_DDL
+# The whole schema as it is now, for a new file; the steps that bring an older file here run their own
+# frozen copies of these texts (trygghet.store.migrations).
+SCHEMA = (
+    META_DDL + REFERENCE_LISTS_DDL + UPLOADS_DDL + EVENTS_DDL + EVENT_COUNTS_DDL + INTERVENTIONS_DDL
+    + SURVEY_DDL + POLICE_TYPE_MAP_DDL + DISTRICT_GEOMETRIES_DDL + MEETING_DDL + AUDIT_LOG_DDL
+    + REPORT_DDL + REPORTING_DDL + DISTRICT_AREA_DDL + MEETING_PROTOCOL_DDL
+)
 
 
 def table_names(con: duckdb.DuckDBPyConnection) -> set[str]:

@@ -58,7 +58,9 @@ def database() -> Database:
         problem = _upgrade(str(db.path), db.change_token())
         if problem:
             st.error(plain(problem), icon=":material/warning:")
-            st.code(LIST_COPIES_COMMAND, language="bash")
+            # Someone else's file has no copies to go back to: its message names the file to point at.
+            if LIST_COPIES_COMMAND in problem:
+                st.code(LIST_COPIES_COMMAND, language="bash")
             st.stop()
         return db
     with _build_lock:
@@ -69,10 +71,12 @@ def database() -> Database:
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _upgrade(path: str, token: tuple[int, int, int]) -> str | None:
-    """Brings a file from an older version up to date once, before any page reads it. A file from a
-    newer version is left untouched and the message that says so is returned."""
+    """Brings a file from an older version up to date once, before any page reads it, after a copy of
+    it as it was. A file from a newer version, or one that is not Lägesbild's, is left untouched and
+    the message that says so is returned."""
     try:
-        with _build_lock, st.spinner("Databasen uppgraderas till den här versionen av appen (en gång) …"):
+        with _build_lock, st.spinner("Databasen uppgraderas till den här versionen av appen (en gång; "
+                                     "en kopia av den som den var sparas först) …"):
             Database(Path(path)).upgrade()
     except migrations.SchemaError as exc:
         return exc.message

@@ -11,7 +11,7 @@ from trygghet.store import db, migrations, reference_lists, schema
 
 def test_a_version_4_file_gets_the_area_column_with_every_district_kept(tmp_path: Path) -> None:
     con = duckdb.connect(str(tmp_path / "v4.duckdb"))
-    con.execute(schema.VERSION_2_DDL + schema.REPORT_DDL + schema.REPORTING_DDL)
+    con.execute(migrations.V2_TABLES + migrations.V3_TABLES + migrations.V4_TABLES)
     con.execute("INSERT INTO data_version VALUES (3, now()::TIMESTAMP)")
     con.execute("INSERT INTO meta VALUES (?, '4')", [schema.META_SCHEMA_VERSION])
     con.execute("INSERT INTO districts VALUES ('Norrby', 'Solvik', NULL, ['Torget'], '#0072B2', 0)")

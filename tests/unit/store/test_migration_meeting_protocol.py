@@ -14,7 +14,7 @@ NEW_TABLES = {"meeting_protocol", "meeting_notes", "decision_reports", "meeting_
 
 def test_a_version_5_file_gets_the_minutes_tables_with_its_meetings_kept(tmp_path: Path) -> None:
     con = duckdb.connect(str(tmp_path / "v5.duckdb"))
-    con.execute(schema.VERSION_2_DDL + schema.REPORT_DDL + schema.REPORTING_DDL + schema.DISTRICT_AREA_DDL)
+    con.execute(migrations.V2_TABLES + migrations.V3_TABLES + migrations.V4_TABLES + migrations.V5_COLUMNS)
     con.execute("INSERT INTO data_version VALUES (3, now()::TIMESTAMP)")
     con.execute("INSERT INTO meta VALUES (?, '5')", [schema.META_SCHEMA_VERSION])
     con.execute("INSERT INTO meetings VALUES (1, DATE '2026-11-30', '2026-W48', 'Samverkansmöte v. 49', '[]', [], "

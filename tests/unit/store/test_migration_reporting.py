@@ -11,7 +11,7 @@ from trygghet.store import migrations, schema
 
 def test_a_version_3_file_gets_the_reporting_tables_and_keeps_its_rows(tmp_path: Path) -> None:
     con = duckdb.connect(str(tmp_path / "v3.duckdb"))
-    con.execute(schema.VERSION_2_DDL + schema.REPORT_DDL)
+    con.execute(migrations.V2_TABLES + migrations.V3_TABLES)
     con.execute("INSERT INTO data_version VALUES (5, now()::TIMESTAMP)")
     con.execute("INSERT INTO meta VALUES (?, '3')", [schema.META_SCHEMA_VERSION])
     con.execute("INSERT INTO organisations VALUES ('Väktarbolaget')")
