@@ -14,14 +14,15 @@ from typing import TYPE_CHECKING, TextIO
 import duckdb
 
 from trygghet.core import clock, privacy
+from trygghet.core.errors import UserError
 from trygghet.core.formatting import fmt_int
 from trygghet.core.periods import IsoWeek
 from trygghet.core.progress import Progress
 from trygghet.ingest.import_worker import JobOptions, import_files, import_job
 from trygghet.ingest.sheetspec import KIND_LABELS
-from trygghet.store import access, migrations, retention, snapshots
+from trygghet.store import access, retention, snapshots
 from trygghet.store.access import COMMAND_LINE, Actor
-from trygghet.store.db import Database, DatabaseBusy, damage_message, init_database, resolve_db_path
+from trygghet.store.db import Database, damage_message, init_database, resolve_db_path
 
 if TYPE_CHECKING:
     from tqdm import tqdm
@@ -155,10 +156,10 @@ def main(argv: list[str] | None = None) -> int:
     db = Database(resolve_db_path(args.db))
     try:
         if args.command in USES_FILE and db.exists():
-            db.check_schema()  # a newer version's file is refused before anything reads or writes it
+            db.check_schema()  # a newer version's file, or someone else's, is refused before any read or write
         return _run(args, db)
-    except (DatabaseBusy, migrations.SchemaError, access.AccessDenied, clock.ClockError) as exc:
-        print(f"Fel: {exc}", file=sys.stderr)
+    except UserError as exc:  # written for the reader, in Swedish: the message alone, no traceback
+        print(f"Fel: {exc.message}", file=sys.stderr)
         return 1
     except duckdb.Error:
         problem = damage_message(db) or "Databasen kunde inte användas."
@@ -348,6 +349,7 @@ def _coverage(args: argparse.Namespace, db: Database) -> int:
 
 def _user(args: argparse.Namespace) -> int:
     path = access.users_file()
+    access.accounts_now(path)  # a file that does not parse is refused (AccountsUnreadable), never rewritten
     if args.user_command == "list":
         for name, entry in sorted(access.load_accounts(path).items()):
             print(f"{name}\t{entry['role']}" + (f"\t{entry['organisation']}" if entry.get("organisation") else ""))
