@@ -24,6 +24,7 @@ from trygghet.analysis import queries
 from trygghet.core.filters import Filters, event_conditions
 from trygghet.core.formatting import fmt_count, fmt_date
 from trygghet.core.periods import WEEKDAYS_SHORT_SV, WEEKDAYS_SV, IsoWeek, Window, year_to_date
+from trygghet.store.sql import in_list
 
 DAYS = 7
 
@@ -105,7 +106,7 @@ def span_of(week: IsoWeek, today: dt.date, data_until: dt.date | None) -> WeekSp
 def data_until(con: duckdb.DuckDBPyConnection, sources: Sequence[str] = ()) -> dt.date | None:
     """The last day with data, of the chosen sources when any are chosen."""
     if sources:
-        sql = f"SELECT max(day)::DATE FROM event_counts WHERE n > 0 AND source IN ({', '.join('?' for _ in sources)})"
+        sql = f"SELECT max(day)::DATE FROM event_counts WHERE n > 0 AND source IN {in_list(sources)}"
         return con.execute(sql, list(sources)).fetchone()[0]
     return con.execute("SELECT max(day)::DATE FROM event_counts WHERE n > 0").fetchone()[0]
 

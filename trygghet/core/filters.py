@@ -10,6 +10,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
 
 from trygghet.core.periods import IsoWeek, latest_complete_week
+from trygghet.core.sql_text import in_list
 
 QUERY_KEYS = ("stadsdel", "vecka", "fran", "till", "kategori", "kalla")
 
@@ -132,6 +133,6 @@ def event_conditions(filters: Filters, *, districts: bool = True, alias: str = "
         ("source", filters.sources),
     ):
         if values:
-            parts.append(f"{prefix}{column} IN ({', '.join('?' for _ in values)})")
+            parts.append(f"{prefix}{column} IN {in_list(values)}")
             params.extend(values)
     return (" AND ".join(parts) or "TRUE"), params

@@ -1,21 +1,16 @@
-"""Small SQL builders shared by every query: placeholders for IN lists, never formatted values."""
+"""Small SQL helpers shared by every query: placeholders for IN lists (trygghet.core.sql_text), never
+formatted values, and rows."""
 
 from __future__ import annotations
 
-from collections.abc import Collection, Sequence
+from collections.abc import Sequence
 from typing import Any
 
 import duckdb
 
+from trygghet.core.sql_text import in_list
 
-def in_list(values: Collection[object]) -> str:
-    """"(?, ?, ?)" for `values`, to pair with the values as parameters.
-
-    An empty collection gives "(NULL)", which matches nothing, so a filter on no values
-    selects no rows instead of failing to parse."""
-    if not values:
-        return "(NULL)"
-    return "(" + ", ".join("?" for _ in values) + ")"
+__all__ = ["in_list", "rows"]
 
 
 def rows(con: duckdb.DuckDBPyConnection, query: str, params: Sequence[object] = ()) -> list[tuple[Any, ...]]:

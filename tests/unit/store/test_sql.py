@@ -1,4 +1,5 @@
-"""store.sql: placeholders for IN lists with the values passed as parameters, never formatted, and rows."""
+"""store.sql and core.sql_text: placeholders for IN lists with the values passed as parameters, never
+formatted, and rows."""
 
 from __future__ import annotations
 
@@ -10,11 +11,15 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from trygghet.core import sql_text
 from trygghet.store.sql import in_list, rows
 
 ROOT = Path(__file__).resolve().parents[3]
-# The layers that may import store and build SQL with it (core sits below store and cannot).
-USERS_OF_SQL = ("trygghet/store", "trygghet/analysis", "trygghet/ingest", "trygghet/meeting", "trygghet/documents")
+# The layers that build SQL: core with core.sql_text, the others with store.sql, which offers the same.
+USERS_OF_SQL = ("trygghet/core", "trygghet/store", "trygghet/analysis", "trygghet/ingest", "trygghet/meeting",
+                "trygghet/documents")
+# Where the placeholders are built, once.
+BUILDERS = {"sql.py", "sql_text.py"}
 
 
 @pytest.fixture
@@ -84,8 +89,12 @@ def test_no_module_builds_its_own_placeholders() -> None:
     found = []
     for folder in USERS_OF_SQL:
         for path in sorted((ROOT / folder).rglob("*.py")):
-            if path.name == "sql.py":
+            if path.name in BUILDERS:
                 continue
             tree = ast.parse(path.read_text(encoding="utf-8"))
             found += [f"{path.relative_to(ROOT)}:{line}" for line in _hand_built_placeholders(tree)]
-    assert not found, f"placeholders built by hand instead of with store.sql.in_list: {found}"
+    assert not found, f"placeholders built by hand instead of with store.sql.in_list (core.sql_text): {found}"
+
+
+def test_the_store_offers_the_one_builder_that_core_has() -> None:
+    assert in_list is sql_text.in_list
