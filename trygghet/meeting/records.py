@@ -32,7 +32,7 @@ from trygghet.core.filters import Filters
 from trygghet.core.formatting import fmt_date
 from trygghet.core.initial_lists import OPEN_STATUSES, STATUSES
 from trygghet.core.periods import IsoWeek, latest_complete_week
-from trygghet.store import access, audit
+from trygghet.store import access, audit, reference_lists
 from trygghet.store.access import Actor
 from trygghet.store.db import Database
 from trygghet.store.schema import table_names
@@ -222,13 +222,9 @@ def timestamp(now: dt.datetime | None) -> dt.datetime:
     return (now or clock.now()).replace(microsecond=0)
 
 
-def known_districts(con: duckdb.DuckDBPyConnection) -> list[str]:
-    return [r[0] for r in con.execute("SELECT name FROM districts ORDER BY sort_order, name").fetchall()]
-
-
 def check_districts(con: duckdb.DuckDBPyConnection, districts: Iterable[str]) -> tuple[str, ...]:
     """The districts as the database spells them, each once; an unknown one is refused."""
-    known = {d.casefold(): d for d in known_districts(con)}
+    known = {d.casefold(): d for d in reference_lists.districts(con)}
     chosen: list[str] = []
     for name in districts:
         hit = known.get(str(name).strip().casefold())
@@ -436,9 +432,9 @@ def intervention_choices(con: duckdb.DuckDBPyConnection, districts: tuple[str, .
 def reference(con: duckdb.DuckDBPyConnection) -> dict[str, list[str]]:
     """Lists the meeting's forms offer: districts, organisations, priority areas, statuses."""
     return {
-        "districts": known_districts(con),
-        "organisations": [r[0] for r in con.execute("SELECT name FROM organisations").fetchall()],
-        "priority_areas": [r[0] for r in con.execute("SELECT name FROM priority_areas ORDER BY name").fetchall()],
+        "districts": reference_lists.districts(con),
+        "organisations": reference_lists.organisations(con),
+        "priority_areas": reference_lists.priority_areas(con),
         "statuses": list(STATUSES),
     }
 

@@ -8,7 +8,7 @@ import math
 from trygghet.core import privacy
 from trygghet.core.errors import UserError
 from trygghet.core.text import clean
-from trygghet.store import access, audit
+from trygghet.store import access, audit, reference_lists
 from trygghet.store import db as dbmod
 from trygghet.store.access import Actor
 from trygghet.store.db import Database
@@ -93,7 +93,7 @@ def set_harm_weights(db: Database, in_use: bool, weights: dict[str, float], acto
         raise SettingError(f"Vikten för {', '.join(sorted(bad))} måste vara ett tal från 0 till {largest}. "
                            "Rätta värdet och spara igen.")
     with db.write() as con:
-        known = {r[0] for r in con.execute("SELECT name FROM categories").fetchall()}
+        known = set(reference_lists.categories(con))
         unknown = sorted(set(weights) - known)
         if unknown:
             raise SettingError(f"Okända kategorier: {', '.join(unknown)}. Vikter kan bara sättas för kategorier "
