@@ -205,3 +205,18 @@ def test_the_demo_reports_each_of_its_steps(tmp_path: Path) -> None:
     assert [e.done for e in heard] == [*range(DEMO_STEPS), DEMO_STEPS]
     assert {e.total for e in heard} == {DEMO_STEPS}
     assert heard[2].stage == "Skapar 2\u00a0000 händelser"
+
+
+def test_a_report_names_its_steps_as_it_is_made(tmp_path: Path) -> None:
+    from trygghet.documents import archive
+    from trygghet.documents.report_period import ReportPeriod
+
+    path = tmp_path / "demo.duckdb"
+    build_demo(path, seed=4, events=3_000, end=dt.date(2026, 4, 30), years=1)
+    heard: list[Progress] = []
+    data = archive.make(Database(path), ReportPeriod.parse("2026-T1"), (), "docx", progress=heard.append)
+
+    assert data[:2] == b"PK"
+    stages = [e.stage for e in heard]
+    assert stages[0] == "Läser data för tertial 1 2026" and stages[-1] == "Skriver Word-filen"
+    assert any(s.startswith("Ritar ") and s.endswith(" diagram") for s in stages[1:-1])

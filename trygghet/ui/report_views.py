@@ -17,6 +17,7 @@ from trygghet.documents.report_sections import summary_sentences
 from trygghet.present import chart_style, figures
 from trygghet.ui import cache, safe_text, widgets
 from trygghet.ui.errors import show_error
+from trygghet.ui.progress_bar import StageBar
 from trygghet.ui.report_forms import ReportPage
 
 
@@ -117,7 +118,9 @@ def register(page: ReportPage) -> None:
             fmt = st.radio("Format", ["pdf", "docx"], format_func={"pdf": "PDF", "docx": "Word"}.get, horizontal=True)
             if st.form_submit_button("Registrera rapporten", icon=":material/verified:"):
                 try:
-                    data = archive.make(page.db, page.period, page.districts, fmt)
+                    bar = StageBar("Rapporten görs")
+                    data = archive.make(page.db, page.period, page.districts, fmt, progress=bar)
+                    bar.done()
                     saved = archive.register(page.db, page.period, page.districts, fmt, data,
                                              f"{file_stem(page.period, page.districts)}.{fmt}", actor=page.actor)
                 except UserError as exc:
@@ -143,7 +146,10 @@ def register(page: ReportPage) -> None:
                               format_func=lambda i: f"Nr {i}")
         if st.form_submit_button("Gör om och jämför", icon=":material/fact_check:"):
             row = saved[saved["id"] == chosen].iloc[0]
-            data = archive.make(page.db, archive.period_of(row), tuple(row["districts"]), str(row["format"]))
+            bar = StageBar(f"Rapport nr {chosen} görs om")
+            data = archive.make(page.db, archive.period_of(row), tuple(row["districts"]), str(row["format"]),
+                                progress=bar)
+            bar.done()
             if archive.sha256(data) == row["sha256"]:
                 st.success(f"Rapport nr {chosen} blir densamma: SHA-256 stämmer.", icon=":material/check_circle:")
             else:

@@ -85,11 +85,14 @@ def _upgrade(path: str, token: tuple[int, int, int]) -> str | None:
 
 def _build_demo(path: Path) -> None:
     from trygghet.demo.build import build_demo
+    from trygghet.ui.progress_bar import StageBar
 
-    with st.spinner("Ingen databas hittades – bygger demodatabasen (tar några sekunder) …"):
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.bygger")
-        build_demo(tmp)
-        os.replace(tmp, path)
+    bar = StageBar("Ingen databas hittades – bygger demodatabasen")
+    tmp = path.with_name(f".{path.name}.{os.getpid()}.bygger")
+    # The bar follows the build's own steps; a click meanwhile starts the build over on the next run.
+    build_demo(tmp, progress=bar)
+    os.replace(tmp, path)
+    bar.done()
 
 
 @st.cache_data(show_spinner=False, ttl=60)
