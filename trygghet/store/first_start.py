@@ -83,6 +83,11 @@ def setup_status(con: duckdb.DuckDBPyConnection) -> SetupStatus:
                        first)
 
 
+def guided(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the database was started for the municipality's own data (leave_demo, init)."""
+    return dbmod.get_meta(con, GUIDED) == "1"
+
+
 def is_demo(db: Database) -> bool:
     if not db.exists():
         return False

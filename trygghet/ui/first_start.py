@@ -83,8 +83,9 @@ def guide(db: Database) -> bool:
     if showing_demo() or not db.exists():
         return False
     with db.read() as con:
-        status = setup.setup_status(con)
-    if not status.needs_guide:
+        # One meta lookup for every database the guide is not for: Översikt runs this on each rerun.
+        status = setup.setup_status(con) if setup.guided(con) else None
+    if status is None or not status.needs_guide:
         return False
     actor = login.actor()
     may_set_up = access.allowed(actor, access.SETTINGS)
