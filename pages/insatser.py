@@ -30,9 +30,8 @@ owner = cols[1].multiselect("Ansvarig aktör", options["owners"], key="ins_owner
 area = cols[2].multiselect("Prioriterat område", options["priority_areas"], key="ins_area",
                            placeholder="Alla områden")
 
-listed: pd.DataFrame = cache.query(
-    interventions.intervention_list, db, filters, today, tuple(status), tuple(owner), tuple(area)
-)
+listed_source = (interventions.intervention_list, filters, today, tuple(status), tuple(owner), tuple(area))
+listed: pd.DataFrame = cache.query(listed_source[0], db, *listed_source[1:])  # type: ignore[arg-type]
 
 if listed.empty:
     st.write("Inga insatser matchar urvalet.")
@@ -40,7 +39,7 @@ if listed.empty:
 
 intervention_views.counts_line(listed)
 intervention_views.list_table(listed)
-intervention_views.timeline_section(listed, today)
+intervention_views.timeline_section(db, listed_source, today)
 
 st.header("Följ upp en insats")
 titles = dict(zip(listed["Insats-ID"], listed["Insats"], strict=True))

@@ -1,12 +1,15 @@
-"""Query results cached per data version: a page calls the query function itself, through `query`."""
+"""Query results cached per data version: a page calls the query function itself, through `query`;
+what it builds from them (a figure, a summary) through `derived`."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
 
+import plotly.graph_objects as go
 import streamlit as st
 
+from trygghet.present.chart_text import plain_figure
 from trygghet.store.db import Database
 from trygghet.ui.shell import status
 
@@ -39,3 +42,31 @@ def query(fn: Callable[..., object], db: Database, *args: object) -> object:
     key = cache_key(fn)
     version = int(status(db)["version"])
     return _run_query(fn, key, str(db.path), version, args)
+
+
+@st.cache_resource(max_entries=512, show_spinner=False)
+def _run_derived(_fn: Callable[..., object], _source: Callable[..., object], key: str, source_key: str, path: str,
+                 version: int, source_args: tuple[object, ...], args: tuple[object, ...]) -> object:
+    built = _fn(_run_query(_source, source_key, path, version, source_args), *args)
+    # Plain once, here: widgets.chart's pass then finds nothing to change in the shared figure.
+    for part in built if isinstance(built, tuple) else (built,):
+        if isinstance(part, go.Figure):
+            plain_figure(part)
+    return built
+
+
+def derived(fn: Callable[..., object], db: Database, source: tuple[object, ...], *args: object) -> object:
+    """`fn(query(*source), *args)`: what a page builds from a query's result (a figure with its text
+    alternative, a summary), built once per data version and arguments instead of on every rerun.
+
+    `source` is the query as `query` takes it, `(query_fn, *its_args)`. The result is kept as it is, not
+    copied (a Plotly figure would be rebuilt and checked again from a copy, which is what this saves),
+    so it is shared by every session and rerun: nothing may change it afterwards. Figures in it are
+    made plain (chart_text.plain_figure) once, before they are shared.
+    """
+    source_fn, *source_args = source
+    if not callable(source_fn):
+        raise TypeError("cache.derived takes its source as (query_fn, *args), as cache.query does.")
+    version = int(status(db)["version"])
+    return _run_derived(fn, source_fn, cache_key(fn), cache_key(source_fn), str(db.path), version,
+                        tuple(source_args), args)

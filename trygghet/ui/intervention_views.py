@@ -10,6 +10,7 @@ import pandas as pd
 import streamlit as st
 
 from trygghet.analysis import interventions, queries
+from trygghet.analysis.effect import Effect
 from trygghet.core.formatting import fmt_date, fmt_int
 from trygghet.present import intervention_figures, table_style
 from trygghet.present.intervention_figures import OVERDUE
@@ -69,9 +70,11 @@ def list_table(listed: pd.DataFrame) -> None:
     st.caption("Försenad: slutdatumet har passerat men insatsen står fortfarande som planerad eller pågående.")
 
 
-def timeline_section(listed: pd.DataFrame, today: dt.date) -> None:
+def timeline_section(db: Database, source: tuple[object, ...], today: dt.date) -> None:
+    """`source`: the intervention_list query the page shows, as cache.query takes it."""
     st.header("Tidslinje")
-    drawn = intervention_figures.timeline(listed, today)
+    # Built once per choice and data version: plotly.express costs a tenth of a second a rerun.
+    drawn = cache.derived(intervention_figures.timeline, db, source, today)
     if drawn is None:
         st.write("Ingen av insatserna har ett startdatum.")
         return
@@ -96,14 +99,21 @@ def facts(row: pd.Series) -> None:
         st.markdown(f"**Senaste kommentar:** {text(row['Kommentar'])}")
 
 
-def _effect_chart(db: Database, data: interventions.EffectData) -> None:
+def _effect_chart(db: Database, source: tuple[object, ...], data: interventions.EffectData) -> None:
     colour = cache.query(queries.district_colors, db).get(data.district, "#0072B2")  # type: ignore[attr-defined]
-    drawn = intervention_figures.effect_index(data, colour)
+    # The same for every district chosen in the sidebar: built once per intervention and data version.
+    drawn = cache.derived(intervention_figures.effect_index, db, source, colour)
     if drawn is None:
         st.write("Det fanns inga händelser veckorna före insatsen, så förändringen kan inte visas som index.")
         return
     fig, summary = drawn
     widgets.chart(fig, f"effekt-{data.intervention_id}", summary=summary)
+
+
+def effect_in(data: interventions.EffectData, period: str) -> Effect | None:
+    """effect_summary of one period of effect_data's result, for cache.derived (its regression is the
+    slow part of the page)."""
+    return interventions.effect_summary(data.frame, period, buffer=data.buffer)
 
 
 def _effect_notes(data: interventions.EffectData) -> str:
@@ -141,7 +151,8 @@ def effect_section(db: Database, row: pd.Series, selected: str, today: dt.date) 
             key=f"effekt-buffert-{selected}",
             help="Buffertområdet jämförs för sig med övriga stadsdelar och räknas inte in i jämförelsen.",
         ))
-    data = None if reason else cache.query(interventions.effect_data, db, selected, 8, 8, today, None, buffer)
+    source = (interventions.effect_data, selected, 8, 8, today, None, buffer)
+    data = None if reason else cache.query(source[0], db, *source[1:])  # type: ignore[arg-type]
     if reason:
         st.info(reason, icon=":material/info:")
     elif row["Status"] == "Inställd":
@@ -161,7 +172,7 @@ def effect_section(db: Database, row: pd.Series, selected: str, today: dt.date) 
         chart_column, text_column = st.columns([3, 2], gap="large")
         with text_column:
             for period in (interventions.PERIOD_DURING, interventions.PERIOD_AFTER):
-                effect = interventions.effect_summary(data.frame, period, buffer=data.buffer)  # type: ignore[attr-defined]
+                effect = cache.derived(effect_in, db, source, period)
                 if effect is not None:
                     st.markdown(f"**{effect.text}**")  # generated: numbers and fixed words only
                     if effect.displacement is not None:
@@ -176,7 +187,7 @@ def effect_section(db: Database, row: pd.Series, selected: str, today: dt.date) 
                         )
             st.caption(safe_text.plain(_effect_notes(data)))
         with chart_column:
-            _effect_chart(db, data)
+            _effect_chart(db, source, data)
 
 
 def history_section(db: Database, selected: str) -> None:
