@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
@@ -51,6 +52,9 @@ def table(frame: pd.DataFrame, name: str, styler: Styler | None = None, **kwargs
     """A table with an Excel download of exactly what is shown."""
     config = {c: st.column_config.DateColumn(format="YYYY-MM-DD") for c in date_only_columns(frame)}
     if styler is not None:
+        # pandas gives every Styler a random id, which made the browser redraw an unchanged table on
+        # every rerun; the table's name is unique on its page and stays the same.
+        styler.set_uuid(re.sub(r"\W", "_", name, flags=re.ASCII))
         # Text now, but still numbers to read: aligned as the numbers around them.
         config.update({c: st.column_config.TextColumn(alignment="right") for c in missing_as_dash(styler)})
     config.update(kwargs.pop("column_config", None) or {})  # type: ignore[arg-type]
