@@ -12,7 +12,7 @@ from streamlit.runtime import pages_manager
 from streamlit.testing.v1 import AppTest
 from streamlit.testing.v1.element_tree import TextArea
 
-from trygghet.core import clock
+from trygghet.core import clock, config
 from trygghet.core.text import md_literal
 from trygghet.demo.build import build_demo
 from trygghet.meeting import records as meetings
@@ -193,3 +193,34 @@ def test_presentation_mode_shows_one_slide_and_steps_with_nasta(demo_db: Databas
     _click(at, "Avsluta")
     assert "presentation" not in at.query_params
     assert [t.value for t in at.title] == ["Samverkansmöte"]
+
+
+def test_the_minutes_are_approved_through_the_page_and_the_meeting_is_locked(
+        demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(config.CHARTS, "0")  # the files' charts are tested in test_documents
+    with demo_db.read() as con:
+        this_week = meetings.meeting_in_week(con, clock.today())
+    mid = this_week.id if this_week else meetings.create_meeting(demo_db, clock.today(), actor=OPEN_DEMO)
+    at = _page()
+    at.selectbox(key="mote_select").set_value(mid).run()
+    at.segmented_control(key="mote_vy_ctl").set_value("5 Övrigt").run()
+    assert "5. Övriga frågor och protokoll" in [s.value for s in at.header]
+    _area(at, "Anteckningar – övriga frågor").input("Skolorna har studiedag på fredag.")
+    _click(at, "Spara anteckningen")
+    next(s for s in at.selectbox if s.label == "Justerare").set_value("Polis – Kommunpolis")
+    _click(at, "Spara")
+    assert at.button(key=f"justera_{mid}").disabled  # not before someone has read them
+    next(c for c in at.checkbox if c.key == f"justera_ok_{mid}").check().run()
+    _click(at, "Justera och lås protokollet")
+    assert "Protokollet är justerat och låst." in [t.value for t in at.toast]
+    assert _rows(demo_db, "SELECT approver, approved_at IS NOT NULL FROM meeting_protocol WHERE meeting_id = ?",
+                 [mid]) == [("Polis – Kommunpolis", True)]
+    stored = _rows(demo_db, "SELECT octet_length(pdf) > 1000, octet_length(docx) > 1000 FROM meeting_minutes WHERE meeting_id = ?",
+                   [mid])
+    assert stored == [(True, True)]
+    # Locked: no form writes to it any more, and the page says so.
+    assert any(s.value.startswith("Protokollet justerades ") for s in at.success)
+    labels = [b.label for b in at.button]
+    assert "Spara anteckningen" not in labels and "Öppna mötet igen" not in labels
+    with pytest.raises(meetings.MeetingError, match="låst"):
+        meetings.reopen_meeting(demo_db, mid, actor=OPEN_DEMO)

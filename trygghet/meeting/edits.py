@@ -297,6 +297,11 @@ def _text(value: object) -> str:
     return value if isinstance(value, str) else ""
 
 
+def _blank(value: object) -> bool:
+    """An empty cell: missing, or text of spaces only (the end date is edited as text)."""
+    return records.is_missing(value) or (isinstance(value, str) and not value.strip())
+
+
 def followup_edits(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, dict[str, object]]:
     """The changes made in the follow-up table, per intervention id: the fields status, end_date and
     comment, each only where it differs from the table as it was drawn.
@@ -315,8 +320,8 @@ def followup_edits(before: pd.DataFrame, after: pd.DataFrame) -> dict[str, dict[
         change: dict[str, object] = {}
         if new["Status"] != old["Status"] and isinstance(new["Status"], str):
             change["status"] = new["Status"]
-        old_end = None if records.is_missing(old["Slut"]) else old["Slut"]
-        new_end = None if records.is_missing(new["Slut"]) else new["Slut"]
+        old_end = None if _blank(old["Slut"]) else old["Slut"]
+        new_end = None if _blank(new["Slut"]) else new["Slut"]
         if new_end != old_end:
             change["end_date"] = new_end
         new_comment = _text(new["Kommentar"])

@@ -117,3 +117,10 @@ def test_participants_from_the_table_are_trimmed_and_rows_without_an_organisatio
                           ("Kommun", np.nan)], columns=["Organisation", "Roll"])
     assert edits.participants_from(table) == [Participant("Polis", "Kommunpolis"), Participant("Skola", ""),
                                               Participant("Kommun", "")]
+
+
+def test_the_end_date_edited_as_text_changes_only_when_it_differs() -> None:
+    # The Möte page edits the end date as text, so that a missing one is an empty cell (never 'None').
+    drawn = followup(("A", "Pågående", "", ""), ("B", "Pågående", "2026-10-14", ""), ("C", "Pågående", "", ""))
+    after = followup(("A", "Pågående", "2027-01-15", ""), ("B", "Pågående", "  ", ""), ("C", "Pågående", None, ""))
+    assert edits.followup_edits(drawn, after) == {"A": {"end_date": "2027-01-15"}, "B": {"end_date": None}}

@@ -130,15 +130,17 @@ def close_button(page: MeetingPage, meeting: Meeting, where: str) -> None:
 
 
 def followup_frame(followup: pd.DataFrame) -> pd.DataFrame:
-    """The follow-up table as the page shows and edits it; a missing end date is empty, never 'None'."""
+    """The follow-up table as the page shows and edits it. The end date is text (ÅÅÅÅ-MM-DD), so that a
+    missing one is an empty cell: the grid's date column draws it as 'None'."""
     district = followup["district"].fillna("hela kommunen")
+    ends = pd.to_datetime(followup["end_date"])
     return pd.DataFrame({
         "Insats-ID": followup["id"],
         "Insats": followup["title"],
         "Stadsdel": district.str.replace("hela kommunen", "Hela kommunen"),
         "Att följa upp": followup["reasons"],
         "Status": followup["status"],
-        "Slut": pd.to_datetime(followup["end_date"]),
+        "Slut": [fmt_date(d.date()) if pd.notna(d) else "" for d in ends],
         "Kommentar": followup["comment"].fillna(""),
     })
 
@@ -148,7 +150,7 @@ def followup_section(page: MeetingPage, meeting: Meeting, followup: pd.DataFrame
     if editable:
         followup_editor(page, meeting, frame)
         return
-    shown = frame.assign(Slut=[fmt_date(d.date()) if pd.notna(d) else MISSING for d in frame["Slut"]])
+    shown = frame.assign(Slut=[d or MISSING for d in frame["Slut"]])
     static_table(page, shown, f"mote-uppfoljning-{meeting.id}", highlight=list(followup["overdue"]))
 
 
@@ -164,7 +166,8 @@ def followup_editor(page: MeetingPage, meeting: Meeting, frame: pd.DataFrame) ->
             "Insats": st.column_config.TextColumn(width="medium"),
             "Att följa upp": st.column_config.TextColumn(width="large"),
             "Status": st.column_config.SelectboxColumn(options=page.reference["statuses"], required=True, width=130),
-            "Slut": st.column_config.DateColumn(format="YYYY-MM-DD", width=140),
+            "Slut": st.column_config.TextColumn(width=140, max_chars=10, validate=r"^(\d{4}-\d{2}-\d{2})?$",
+                                                help="ÅÅÅÅ-MM-DD; tomt: inget slutdatum."),
             "Kommentar": st.column_config.TextColumn(width="large", max_chars=500),
         },
         height=min(table_style.table_height(len(frame)), 600),
