@@ -484,7 +484,8 @@ def insatser(agenda: Agenda) -> list[Slide]:
     else:
         overdue = int(followup["overdue"].sum())
         blocks.append(Heading(f"{fmt_count(len(followup), 'insats', 'insatser')} att ta upp"
-                              + (f", varav {fmt_int(overdue)} försenade" if overdue else "")))
+                              + (f", varav {fmt_int(overdue)} {'försenad' if overdue == 1 else 'försenade'}"
+                                 if overdue else "")))
         district = [_text(d) if _text(d) != MISSING else "hela kommunen" for d in followup["district"]]
         frame = pd.DataFrame({
             "Insats": [f"{t} ({d})" for t, d in zip(followup["title"], district, strict=True)],

@@ -10,7 +10,7 @@ import datetime as dt
 import streamlit as st
 
 from trygghet.analysis import data_start
-from trygghet.core.formatting import fmt_date, fmt_int
+from trygghet.core.formatting import fmt_count, fmt_date, fmt_int
 from trygghet.meeting.agenda import Agenda
 from trygghet.present import figures, table_style, tables
 from trygghet.ui import coverage_view, safe_text, widgets
@@ -101,8 +101,9 @@ def insatser(page: MeetingPage, agenda: Agenda, editable: bool) -> None:
         overdue = int(followup["overdue"].sum())
         how = (" Ändra status, slutdatum eller kommentar direkt i tabellen och spara; ändringen hamnar i "
                "insatsens historik med mötet som källa.") if editable else ""
-        st.caption(f"{fmt_int(len(followup))} insatser att ta upp"
-                   + (f", varav {fmt_int(overdue)} försenade" if overdue else "") + "." + how)
+        st.caption(f"{fmt_count(len(followup), 'insats', 'insatser')} att ta upp"
+                   + (f", varav {fmt_int(overdue)} {'försenad' if overdue == 1 else 'försenade'}" if overdue else "")
+                   + "." + how)
         forms.followup_section(page, m, followup, editable)
     if not agenda.changes.empty:
         # Counted as the table below shows them: one row per intervention, however many fields changed.
