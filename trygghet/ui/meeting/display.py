@@ -26,9 +26,14 @@ def show_removed(removed: Removed) -> None:
 
 
 def styled(page: MeetingPage, fig: go.Figure, height: int) -> go.Figure:
+    return styled_figure(fig, height, page.chart_font if page.presenting else None)
+
+
+def styled_figure(fig: go.Figure, height: int, presentation_font: int | None) -> go.Figure:
+    """The app's chart style, with larger type in presentation mode (`presentation_font`)."""
     chart_style.style_figure(fig, height=height)
-    if page.presenting:
-        font = page.chart_font
+    if presentation_font is not None:
+        font = presentation_font
         fig.update_layout(font={"size": font}, legend={"font": {"size": font - 2}})
         fig.update_xaxes(tickfont={"size": font - 2}, title_font={"size": font})
         fig.update_yaxes(tickfont={"size": font - 2}, title_font={"size": font})

@@ -7,16 +7,19 @@ from __future__ import annotations
 
 import datetime as dt
 
+import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from trygghet.analysis import data_start
 from trygghet.core.formatting import fmt_count, fmt_date, fmt_int
 from trygghet.meeting.agenda import Agenda
+from trygghet.meeting.agenda import agenda as agenda_of
 from trygghet.present import figures, table_style, tables
-from trygghet.ui import coverage_view, safe_text, widgets
+from trygghet.ui import cache, coverage_view, safe_text, widgets
 from trygghet.ui.meeting import forms, minutes_forms, session
 from trygghet.ui.meeting.context import MeetingPage
-from trygghet.ui.meeting.display import static_table, styled
+from trygghet.ui.meeting.display import static_table, styled, styled_figure
 from trygghet.ui.meeting.state import SHORT_LABELS
 
 
@@ -43,6 +46,19 @@ def render_view(page: MeetingPage, view: int, agenda: Agenda) -> None:
         minutes_forms.note_section(page, agenda, "beslut", editable)
     else:
         minutes_forms.protocol_view(page, agenda, editable)
+
+
+def compstat_cells(agenda: Agenda) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The lägesbild's categories with the most events and their flags, for cache.derived."""
+    return tables.compstat_cells(agenda.compstat, limit=8, missing=agenda.compstat_gaps, partial=agenda.partial)
+
+
+def weekly_chart(agenda: Agenda, presentation_font: int | None) -> tuple[go.Figure, str]:
+    """The twelve weeks' figure and its text alternative, for cache.derived."""
+    monday = agenda.meeting.week.monday()
+    partial = agenda.span.short_weekdays if agenda.partial and agenda.span is not None else ""
+    fig = styled_figure(figures.weekly_figure(agenda.weekly, monday, partial), 380, presentation_font)
+    return fig, figures.weekly_summary(agenda.weekly, monday, partial)
 
 
 def lagesbild(page: MeetingPage, agenda: Agenda) -> None:
@@ -72,17 +88,16 @@ def lagesbild(page: MeetingPage, agenda: Agenda) -> None:
                                   for n in agenda.notable))
         else:
             st.write("Inga statistiskt säkra förändringar i någon stadsdel och kategori.")
-        shown, flags = tables.compstat_cells(agenda.compstat, limit=8, missing=agenda.compstat_gaps,
-                                             partial=agenda.partial)
+        # The agenda is the meeting's, whatever the sidebar chooses: its tests and figure are built once.
+        shown, flags = cache.derived(compstat_cells, page.db, (agenda_of, m.id))  # type: ignore[misc]
         if not shown.empty:
             st.markdown("**Kategorier med flest händelser**" + (" – samma veckodagar" if agenda.partial else ""))
             static_table(page, shown, f"mote-compstat-{m.id}", cell_flags=flags,
                          height=table_style.table_height(len(shown)))
     with right:
-        partial = agenda.span.short_weekdays if agenda.partial and agenda.span is not None else ""
-        fig = styled(page, figures.weekly_figure(agenda.weekly, week.monday(), partial), 380)
-        widgets.chart(fig, f"mote-tolv-veckor-{m.id}",
-                      summary=figures.weekly_summary(agenda.weekly, week.monday(), partial))
+        fig, summary = cache.derived(weekly_chart, page.db, (agenda_of, m.id),  # type: ignore[misc]
+                                     page.chart_font if page.presenting else None)
+        widgets.chart(fig, f"mote-tolv-veckor-{m.id}", summary=summary)
     if not agenda.top_places.empty:
         st.markdown("**Platser med flest händelser**")
         widgets.table(agenda.top_places, f"mote-platser-{m.id}")
