@@ -1,4 +1,5 @@
-"""Lägesbild's benchmarks: one entry point for data, import, queries, pages, memory, start and baseline.
+"""Lägesbild's benchmarks: one entry point for data, import, queries, pages, memory, start, browser, baseline
+and city.
 
     python -m benchmarks                      # the full run: 100k, 1M and 10M events (about an hour)
     python -m benchmarks --write              # … and replace BENCHMARKS.md and benchmarks/results.json
@@ -21,6 +22,9 @@ Sections (see each module's docstring for exactly what is timed):
   pages     AppTest render and filter-change rerun per page at 1M (pages_bench.py)
   memory    peak RSS of the app process per page at 1M and 10M (pages_bench.py)
   start     `streamlit run` to the first page in Chromium (start_bench.py)
+  browser   the pages as the room feels them, in Chromium against the real server at 100k, 1M and 10M: the
+            first page after the health check, each page's first render and page switches, and click to
+            finished page on stadsdel pills (browser_bench.py)
   baseline  Översikt the common way, whole table in pandas per rerun (baseline.py)
   city      a real city's size: 150 districts in 10 areas with boundaries (datasets.build_city) at the
             pages' scale, its queries cold and warm and its pages under AppTest, judged by the same targets
@@ -43,7 +47,7 @@ from pathlib import Path
 from . import datasets, import_speed, report
 from .common import OUT, ROOT, load_average, machine, parse_scales, run_child, scale_label
 
-SECTIONS = ("data", "import", "queries", "pages", "memory", "start", "baseline", "city")
+SECTIONS = ("data", "import", "queries", "pages", "memory", "start", "browser", "baseline", "city")
 COMMITTED_JSON = ROOT / "benchmarks" / "results.json"
 COMMITTED_MD = ROOT / "BENCHMARKS.md"
 
@@ -58,6 +62,8 @@ def plan(args: argparse.Namespace) -> dict:
             "start_pages": False,
             "pages_scale": scales[0], "memory_scales": scales[:1], "memory_pages": ["pages/oversikt.py"],
             "start_dbs": [scales[0]], "baseline_scales": scales[:1], "baseline_variants": 2, "baseline_repeats": 1,
+            "browser_scales": scales[:1], "browser_clicks": 2, "browser_rounds": 1,
+            "browser_pages": ["pages/oversikt.py", "pages/trender.py"], "browser_bare_start": False,
         }
     scales = parse_scales(args.scales or "100k,1m,10m")
     pages_scale = min(scales, key=lambda n: abs(n - 1_000_000))
@@ -72,6 +78,8 @@ def plan(args: argparse.Namespace) -> dict:
         "start_dbs": [None, *[n for n in scales if n >= 1_000_000]],  # None: the app's own demo database
         "baseline_scales": [n for n in scales if n <= 1_000_000] or [min(scales)],
         "baseline_variants": 6, "baseline_repeats": 2,
+        "browser_scales": scales, "browser_clicks": 12, "browser_rounds": 2, "browser_pages": None,
+        "browser_bare_start": True,
     }
 
 
@@ -263,6 +271,29 @@ class Runner:
                         self.results["errors"].append(f"start {label} {name}: {value}")
             except Exception as exc:
                 self.error(f"start {label}", exc)
+            self.save()
+
+    def section_browser(self) -> None:
+        results = self.results.setdefault("browser", {})
+        pages = self.plan["browser_pages"]
+        for events in self.plan["browser_scales"]:
+            label = scale_label(events)
+            self.say(f"  webbläsare: {label}")
+            try:
+                args = ["--db", self.db(events), "--clicks", self.plan["browser_clicks"], "--rounds",
+                        self.plan["browser_rounds"], "--label", label, *(["--pages", ",".join(pages)] if pages else [])]
+                entry = run_child("browser_bench", args, timeout=3600, log=self.log)
+                if self.plan["browser_bare_start"] and "skipped" not in entry:
+                    # The same start under a bare `streamlit run`, which imports the app's modules only
+                    # when the first browser connects.
+                    entry["bare_start"] = run_child("browser_bench", ["--db", self.db(events), "--first-page-only",
+                                                                     "--launch", "streamlit", "--label", label],
+                                                    timeout=900, log=self.log)
+                results[label] = entry
+                for problem in entry.get("errors", []):
+                    self.results["errors"].append(f"browser {label}: {problem}"[:1500])
+            except Exception as exc:
+                self.error(f"browser {label}", exc)
             self.save()
 
     def section_baseline(self) -> None:

@@ -1,26 +1,30 @@
-"""Pages as the room feels them: Chromium against a real `streamlit run`, from a click to the finished page.
+"""Pages as the room feels them: Chromium against the real server, from a click to the finished page.
 
     python -m benchmarks.browser_bench --db benchmarks/out/demo-1m-….duckdb [--clicks 12] [--rounds 2]
+    python -m benchmarks.browser_bench --db … --first-page-only --launch streamlit
 
-The server starts as `python3 dev.py app` starts it (`streamlit run app.py`, headless, no file
-watcher, no accounts file so the app is in its open mode) against the database; Debian's Chromium
-(/usr/bin/chromium) is driven by Playwright at 1920 × 1080. Measured:
+The server starts as `python3 dev.py app` starts it (trygghet.ui.serve; `--launch streamlit`: a bare
+`streamlit run app.py`), headless, without a file watcher and without an accounts file, so the app
+is in its open mode, against the database; Debian's Chromium (/usr/bin/chromium) is driven by
+Playwright at 1920 × 1080. Measured:
 
 - `health_s`: from spawning the server until `/_stcore/health` answers `ok`;
 - `first_page_s`: from that answer until the default page (Översikt) is finished in the browser;
-- `first_render_ms`: each dashboard page opened from the menu for the first time in the process
-  (its queries miss Streamlit's cache);
+- `first_render`: each other dashboard page opened from the menu for the first time in the process
+  (its imports done or not, its queries missing Streamlit's cache);
 - `switch_ms`: every dashboard page opened from the menu again, `--rounds` times over, in menu order;
 - `click_ms`: on each dashboard page, `--clicks` clicks on stadsdel pills in the sidebar. The
   clicks walk through sets of at most four districts, every set new in the whole run, so a
   click's queries always miss the cache, as a new question in the meeting does.
 
-*Finished* is judged in the browser, per animation frame: a run of the script was seen after the
-click, Streamlit reports it ended (`data-test-script-state` back to `notRunning`), its running
-indicator (`stStatusWidget`) is gone, no element is stale (`data-stale="true"`) and no widget is
-still a loading skeleton. The time is from the click event's timestamp to the first animation
-frame where all of that holds, both read from the page's own clock. The browser waits a moment
-(SETTLE_S) between clicks, as a person would.
+*Finished* is judged in the browser: the run the click started has ended (the ForwardMsg
+`script_finished` arrived, see PROBE), and in an animation frame after it Streamlit's script state is
+`notRunning`, its running indicator (`stStatusWidget`) is gone, no element is stale
+(`data-stale="true"`) and no widget is still a loading skeleton. The time is from the click event to
+that frame, on the page's own clock. Beside it: the server process's CPU time (every thread) and the
+renderer's main-thread task time (Chrome's Performance.getMetrics) over the same span. The browser
+waits a moment (SETTLE_S) between clicks, as a person would. A benchmark, never a test: nothing here
+asserts a time.
 """
 
 from __future__ import annotations
@@ -94,9 +98,10 @@ PROBE = """(() => {
       && !document.querySelector("[data-stale='true']")
       && !document.querySelector("[data-testid='stApp'] [data-testid='stSkeleton']");
   };
-  const frame = (now) => {
+  const frame = () => {
+    // The clock now, not the frame's timestamp, which Chrome may set before the run's end arrived.
     if (probe.armed && probe.doneAt === null && probe.endedAt !== null && probe.settled && finished()) {
-      probe.doneAt = now;
+      probe.doneAt = performance.now();
     }
     requestAnimationFrame(frame);
   };

@@ -20,6 +20,11 @@ COLD_P95_1M, WARM_P95_1M, COLD_P95_10M = 150.0, 30.0, 1500.0
 FILTER_CHANGE_1M = 500.0
 RSS_10M_MB = 1024.0
 BASELINE_RATIO = 10.0
+# In the browser (browser_bench.py): click to finished page, p95, per scale; a page switch at 1M; the first
+# page after the health check answers, in seconds.
+BROWSER_CLICK_P95 = {"1m": 250.0, "10m": 400.0}
+PAGE_SWITCH_1M = 1000.0
+FIRST_PAGE_S = 3.0
 GENERATE_10M_S = 60.0
 
 
@@ -140,6 +145,8 @@ def targets(results: dict) -> list[dict[str, object]]:
     if city:
         found += targets({key: city[key] for key in ("queries", "pages") if city.get(key)})
 
+    found += _browser_targets(results)
+
     base = results.get("baseline", {}).get("1m")
     if base:
         ratio = base["pandas_rerun_ms"]["median"] / base["ours_warm_ms"]["median"]
@@ -147,6 +154,51 @@ def targets(results: dict) -> list[dict[str, object]]:
                      if base.get("ours_warm_cpu_ms") else None)
         add(f"Översikt at 1M ≥ {BASELINE_RATIO:g}× faster than the pandas baseline", f"{ratio:.0f}×",
             ratio >= BASELINE_RATIO, "" if cpu_ratio is None else f"{cpu_ratio:.0f}× in CPU time")
+    return found
+
+
+def _browser_note(entry: dict, prefix: str) -> str:
+    cpu, task = entry.get(f"{prefix}_server_cpu_ms", {}), entry.get(f"{prefix}_browser_task_ms", {})
+    if not cpu.get("n"):
+        return ""
+    return (f"server CPU {_n(cpu['median'])} ms, renderer main thread {_n(task.get('median'))} ms (medians per "
+            f"{'click' if prefix == 'click' else 'switch'})")
+
+
+def _browser_targets(results: dict) -> list[dict[str, object]]:
+    found: list[dict[str, object]] = []
+    browser = results.get("browser", {})
+    for label, limit in BROWSER_CLICK_P95.items():
+        run = browser.get(label)
+        if not run or "pages" not in run:
+            continue
+        for entry in run["pages"].values():
+            click = entry.get("click_ms", {})
+            if not click.get("n"):
+                continue
+            found.append({"target": f"{entry['title']}: click → finished page in Chromium at {_scale_name(label)}, "
+                                    f"p95 ≤ {limit:g} ms",
+                          "figure": f"{_n(click['p95'])} ms (median {_n(click['median'])})",
+                          "ok": click["p95"] <= limit, "note": _browser_note(entry, "click")})
+    run = browser.get("1m")
+    if run and "pages" in run:
+        for entry in run["pages"].values():
+            switch = entry.get("switch_ms", {})
+            first = (entry.get("first_render") or {}).get("total")
+            worst = max([v for v in (switch.get("p95"), first) if v is not None], default=None)
+            if worst is None:
+                continue
+            found.append({"target": f"{entry['title']}: page switch at 1M ≤ {PAGE_SWITCH_1M:g} ms (first visit and p95 "
+                                    "of later ones)",
+                          "figure": f"first {_n(first)} ms, later p95 {_n(switch.get('p95'))} ms",
+                          "ok": worst <= PAGE_SWITCH_1M, "note": _browser_note(entry, "switch")})
+        if run.get("first_page_s") is not None:
+            bare = run.get("bare_start", {})
+            found.append({"target": f"first page ready at 1M ≤ {FIRST_PAGE_S:g} s after the health check (python3 "
+                                    "dev.py app)",
+                          "figure": f"{_n(run['first_page_s'], 1)} s", "ok": run["first_page_s"] <= FIRST_PAGE_S,
+                          "note": f"bare streamlit run: {_n(bare['first_page_s'], 1)} s" if bare.get("first_page_s")
+                          else ""})
     return found
 
 
@@ -416,6 +468,50 @@ def _start(results: dict) -> list[str]:
     return lines
 
 
+def _browser(results: dict) -> list[str]:
+    browser = results.get("browser", {})
+    if not browser:
+        return []
+    lines = ["## Pages in the browser", "",
+             "Debian's Chromium driven by Playwright against the real server, started as `python3 dev.py app` "
+             "starts it (trygghet.ui.serve), at 1920 × 1080 (benchmarks/browser_bench.py). *First page*: from the "
+             "health check's answer until Översikt is finished; *bare*: the same under a plain `streamlit run "
+             "app.py`. *First visit*: the page opened from the menu for the first time; *switch*: opened from "
+             "the menu again. *Click*: a stadsdel pill in the sidebar, each click a set of districts not chosen "
+             "before in the run. Every time is from the click event to the first animation frame in which the "
+             "run the click started has ended (its `script_finished` message), Streamlit's running indicator is "
+             "gone and no element is stale, on the page's own clock. *Run ended*: until the browser had the "
+             "`script_finished` message. Server CPU is the server process's (every thread), the renderer's is "
+             "Chrome's TaskDuration; both per click, medians. In ms unless said otherwise.", ""]
+    for label, run in browser.items():
+        if "skipped" in run:
+            lines += [f"- {_scale_name(label)}: skipped, {run['skipped']}"]
+            continue
+        limit = BROWSER_CLICK_P95.get(label)
+        bare = run.get("bare_start", {})
+        lines += ["", f"### {_scale_name(label)} events", "",
+                  f"Health check after {_n(run.get('health_s'), 1)} s; first page {_n(run.get('first_page_s'), 1)} s "
+                  "after it" + (f" ({_n(bare['first_page_s'], 1)} s with a bare streamlit run, whose health check "
+                                f"answered after {_n(bare.get('health_s'), 1)} s)" if bare.get("first_page_s") else "")
+                  + f"; server RSS {_n(run.get('rss_after_first_page_mb'))} MB after the first page, "
+                  f"{_n(run.get('peak_rss_mb'))} MB at its peak. Per page {run.get('clicks')} clicks and "
+                  f"{run.get('rounds')} later switch(es); Översikt's first visit is the first page.", ""]
+        rows = []
+        for entry in run.get("pages", {}).values():
+            click, switch = entry.get("click_ms", {}), entry.get("switch_ms", {})
+            cpu, task = entry.get("click_server_cpu_ms", {}), entry.get("click_browser_task_ms", {})
+            p95 = click.get("p95")
+            rows.append([entry["title"], _n((entry.get("first_render") or {}).get("total")),
+                         f"{_n(switch.get('median'))} / {_n(switch.get('p95'))}", _n(click.get("median")),
+                         _n(p95) + (f" {_mark(p95 <= limit)}" if limit and p95 is not None else ""),
+                         _n(click.get("max")), _n(entry.get("click_run_ended_ms", {}).get("median")),
+                         f"{_n(cpu.get('median'))} / {_n(task.get('median'))}"])
+        lines += _table(["Page", "First visit", "Switch median / p95", "Click median",
+                         "Click p95" + (f" (≤ {limit:g})" if limit else ""), "Click max", "Run ended, median",
+                         "Server CPU / renderer per click"], rows)
+    return lines
+
+
 def _baseline(results: dict) -> list[str]:
     base = results.get("baseline", {})
     if not base:
@@ -475,7 +571,8 @@ def _city(results: dict) -> list[str]:
 
 
 SECTIONS: tuple[Callable[[dict], list[str]], ...] = (
-    _machine, _targets_section, _data, _import, _queries, _pages, _memory, _start, _baseline, _city, _errors,
+    _machine, _targets_section, _data, _import, _queries, _pages, _memory, _start, _browser, _baseline, _city,
+    _errors,
 )
 
 

@@ -14,7 +14,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
-SECTIONS = ("data", "import", "queries", "pages", "memory", "start", "baseline", "city")
+SECTIONS = ("data", "import", "queries", "pages", "memory", "start", "browser", "baseline", "city")
 
 
 def positive(value: object) -> bool:
@@ -68,6 +68,18 @@ def test_quick_benchmarks_run_and_report_every_section(tmp_path: Path) -> None:
     for start in results["start"].values():
         if "skipped" not in start:  # no Chromium or Playwright on this machine
             assert positive(start["health_s"]) and start["first_page_s"] >= start["health_s"]
+
+    (browser,) = results["browser"].values()
+    if "skipped" not in browser:  # no Chromium or Playwright on this machine
+        assert browser["errors"] == [] and positive(browser["health_s"]) and positive(browser["first_page_s"])
+        assert set(browser["pages"]) == {"pages/oversikt.py", "pages/trender.py"}
+        for page, entry in browser["pages"].items():
+            assert entry["click_ms"]["n"] == 2 and positive(entry["click_ms"]["median"]), page
+            # The browser learns that the run ended before the page it drew is finished.
+            assert entry["click_run_ended_ms"]["median"] <= entry["click_ms"]["median"], page
+            assert positive(entry["switch_ms"]["median"]), page
+        assert positive(browser["pages"]["pages/trender.py"]["first_render"]["total"])
+        assert "## Pages in the browser" in (tmp_path / "BENCHMARKS.md").read_text()
 
     # A real city's size: 150 districts in 10 areas, the same queries and pages.
     city = results["city"]
