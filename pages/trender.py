@@ -123,18 +123,19 @@ else:
 st.header("Årshjul")
 # The year of the chosen week against the whole years before it; the category choice is the page's own.
 rhythm_year = filters.week.year
+rhythm_source = (seasonality.weekly_counts, filters, rhythm_year)
 rhythm = cache.query(seasonality.weekly_counts, db, filters, rhythm_year)
-rhythm_table = seasonality.rhythm_table(rhythm, rhythm_year) if not rhythm.empty else None
+rhythm_table = cache.derived(seasonality.rhythm_table, db, rhythm_source, rhythm_year) if not rhythm.empty else None
 if rhythm_table is None or rhythm_table.empty:
     st.write("Inga händelser i urvalet.")
 else:
     all_label = "Alla kategorier"
     rhythm_choice = st.selectbox("Kategori i årshjulet", [all_label, *rhythm_table["Kategori"]], key="arshjul_kategori")
     rhythm_category = None if rhythm_choice == all_label else rhythm_choice
-    profile = seasonality.year_profile(rhythm, rhythm_category, rhythm_year)
     plans = cache.query(seasonality.interventions_in_year, db, filters, rhythm_year, rhythm_category)
-    widgets.chart(rhythm_figure.year_figure(profile, plans, rhythm_year), f"arshjul-{rhythm_year}",
-                  summary=rhythm_figure.year_summary(profile, plans, rhythm_year, rhythm_choice))
+    year_fig, year_text = cache.derived(rhythm_figure.year_chart, db, rhythm_source,  # type: ignore[misc]
+                                        rhythm_category, rhythm_year, plans, rhythm_choice)
+    widgets.chart(year_fig, f"arshjul-{rhythm_year}", summary=year_text)
     whole = int(rhythm_table["Hela år"].max())
     if whole < seasonality.MIN_YEARS:
         st.caption(f"Det behövs minst {seasonality.MIN_YEARS} hela år med data för att se årets rytm; det finns "

@@ -72,8 +72,14 @@ def _smooth(matrix: np.ndarray) -> np.ndarray:
 
 def _matrix(frame: pd.DataFrame, years: list[int]) -> np.ndarray:
     grid = np.zeros((len(years), WEEKS))
-    for year, week, count in zip(frame["year"], frame["week"], frame["count"], strict=True):
-        grid[years.index(int(year)), int(week) - 1] += count
+    if frame.empty:
+        return grid
+    # Summed in one step, not row by row: a district click builds this for every category.
+    known, wanted = np.asarray(years, dtype=np.int64), frame["year"].to_numpy(dtype=np.int64)
+    row = np.searchsorted(known, wanted)
+    if (row >= len(known)).any() or (known[np.minimum(row, len(known) - 1)] != wanted).any():
+        raise ValueError(f"Åren i tabellen finns inte bland {years}.")
+    np.add.at(grid, (row, frame["week"].to_numpy(dtype=np.int64) - 1), frame["count"].to_numpy(dtype=float))
     return grid
 
 
