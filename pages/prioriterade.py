@@ -103,8 +103,7 @@ def intervention_section(area: priority_areas.AreaOverview, listed: pd.DataFrame
     )
 
 
-def survey_section(area: priority_areas.AreaOverview) -> None:
-    survey: pd.DataFrame = cache.query(priority_areas.related_survey, db, area.name, filters.districts)
+def survey_section(area: priority_areas.AreaOverview, survey: pd.DataFrame) -> None:
     st.markdown("### Trygghetsmätningen")
     if survey.empty:
         st.write("Ingen fråga i trygghetsmätningen hör till området.")
@@ -164,6 +163,9 @@ first_data = cache.query(data_start.first_day, db, filters.sources) or first_dat
 trends: dict[str, pd.DataFrame] = cache.query(priority_areas.indicator_trends, db, filters,
                                            tuple(a.name for a in current), (first_data, last_data))
 
+# Every area's survey questions in one query, not one per area.
+surveys: dict[str, pd.DataFrame] = cache.query(priority_areas.related_surveys, db, tuple(a.name for a in current),
+                                              filters.districts)
 for area in current:
     with st.container(border=True):
         st.header(safe_text.plain(area.name), anchor=slug(area.name))
@@ -182,7 +184,7 @@ for area in current:
         with left:
             intervention_section(area, listed)
         with right:
-            survey_section(area)
+            survey_section(area, surveys[area.name])
 
 st.caption(
     "Trenden räknar områdets händelsekategorier i valda stadsdelar och källor; kategorivalet i sidofältet "

@@ -326,16 +326,23 @@ def related_survey(con: duckdb.DuckDBPyConnection, area_name: str, districts: tu
     respondent count, the plain mean is used instead so that no district silently counts as zero.
     Columns: year, indicator, value, respondents, districts. Empty when no indicator is linked.
     """
+    return related_surveys(con, (area_name,), districts)[area_name]
+
+
+def related_surveys(con: duckdb.DuckDBPyConnection, area_names: tuple[str, ...],
+                    districts: tuple[str, ...] = ()) -> dict[str, pd.DataFrame]:
+    """related_survey for several areas in one query: per area name, its frame (as related_survey)."""
     columns = ["year", "indicator", "value", "respondents", "districts"]
     known = [r[0] for r in con.execute("SELECT DISTINCT indicator FROM survey_results ORDER BY indicator").fetchall()]
-    wanted = linked_indicators(area_name, known)
+    per_area = {name: linked_indicators(name, known) for name in area_names}
+    wanted = [i for i in known if any(i in linked for linked in per_area.values())]
     if not wanted:
-        return pd.DataFrame(columns=columns)
+        return {name: pd.DataFrame(columns=columns) for name in area_names}
     district_sql, params = "TRUE", []
     if districts:
         district_sql = f"district IN {in_list(districts)}"
         params = list(districts)
-    return con.execute(
+    frame = con.execute(
         f"""
         SELECT left(period, 4) AS year, indicator,
                CASE WHEN count(respondents) = count(*) AND sum(respondents) > 0
@@ -348,3 +355,7 @@ def related_survey(con: duckdb.DuckDBPyConnection, area_name: str, districts: tu
         """,
         [*wanted, *params],
     ).df()
+    if frame.empty:
+        return {name: frame.copy() for name in area_names}
+    return {name: frame[frame["indicator"].isin(linked)].reset_index(drop=True) if linked else
+            pd.DataFrame(columns=columns) for name, linked in per_area.items()}
