@@ -12,6 +12,15 @@ file's bytes are read and, for our import, an empty database with the districts 
 before the clock starts; the clock stops when the rows are parsed (calamine) or committed
 (ours, openpyxl). 1,048,575 event rows under a header fill a sheet to Excel's limit of
 1,048,576 rows. Workbooks are written once into the out folder and reused.
+
+As whole processes, start-up included: `python -m trygghet import FILE --json` (the command line
+and the worker process it starts) against `python -c` parsing the file with bare calamine, each
+timed from the measuring process's side, with the CPU time and peak RSS of the process tree
+(RUSAGE_CHILDREN). The repeats alternate the two, so a busy machine weighs on both alike.
+
+Progress: the same import through the worker with a listener for its progress events (lines on
+a pipe, a callback in the parent) against none, alternating; the difference is what reporting
+progress costs.
 """
 
 from __future__ import annotations
@@ -80,12 +89,80 @@ def openpyxl_path(path: Path) -> dict:
     return {"seconds": elapsed, "cpu_s": cpu, "rows": len(frame)}
 
 
-METHODS = {"ours": our_import, "calamine": calamine_parse, "openpyxl": openpyxl_path}
+BARE_PARSE = ("import sys\nfrom python_calamine import CalamineWorkbook\n"
+              "rows = CalamineWorkbook.from_path(sys.argv[1]).get_sheet_by_index(0).to_python()\n")
+
+
+def _database(folder: Path) -> Path:
+    from trygghet.store.db import Database, add_district, init_database
+
+    db = Database(folder / "bench.duckdb")
+    init_database(db)
+    with db.write() as con:
+        for name in DISTRICTS:
+            add_district(con, name)
+    return db.path
+
+
+def _process(command: list[str]) -> dict:
+    """A command as a whole process tree: wall time, CPU time and peak RSS of its processes."""
+    import resource
+    import subprocess
+    import sys
+
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    start = time.perf_counter()
+    done = subprocess.run([sys.executable, *command], capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    assert done.returncode == 0, done.stderr[-2000:]
+    return {"seconds": elapsed, "cpu_s": (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime),
+            "peak_rss_mb": round(after.ru_maxrss / 1024, 1), "stdout": done.stdout}
+
+
+def cli_process(path: Path) -> dict:
+    """`python -m trygghet import FILE --json` from start to exit, on a fresh database."""
+    with tempfile.TemporaryDirectory() as tmp:
+        db = _database(Path(tmp))
+        result = _process(["-m", "trygghet", "--db", str(db), "import", str(path), "--json"])
+        report = json.loads(result.pop("stdout"))
+        assert report["status"] == "imported", report
+        result["imported"] = sum(s["imported"] for s in report["sheets"])
+    return result
+
+
+def calamine_process(path: Path) -> dict:
+    result = _process(["-c", BARE_PARSE, str(path)])
+    result.pop("stdout")
+    return result
+
+
+def worker_import(path: Path, progress: bool) -> dict:
+    """The import through the worker process, with or without a listener for its progress."""
+    from trygghet.ingest.import_worker import JobOptions, import_files
+    from trygghet.store.access import COMMAND_LINE
+    from trygghet.store.db import Database
+
+    heard = []
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Database(_database(Path(tmp)))
+        options = JobOptions(progress=heard.append) if progress else JobOptions()
+        start = time.perf_counter()
+        (report,) = import_files(db, [path], COMMAND_LINE, options)
+        elapsed = time.perf_counter() - start
+    assert report.status == "imported", report.as_json()
+    return {"seconds": elapsed, "events": len(heard)}
+
+
+METHODS = {"ours": our_import, "calamine": calamine_parse, "openpyxl": openpyxl_path,
+           "cli_process": cli_process, "calamine_process": calamine_process,
+           "worker_quiet": lambda path: worker_import(path, False),
+           "worker_progress": lambda path: worker_import(path, True)}
 
 
 def _child(method: str, path: Path) -> dict:
     result = METHODS[method](path)
-    result["peak_rss_mb"] = peak_rss_mb()
+    result.setdefault("peak_rss_mb", peak_rss_mb())  # a whole process tree's is measured by the method
     return result
 
 
@@ -102,6 +179,17 @@ def measure(rows: int, repeats: int, skip_openpyxl: bool = False, out: Path | No
     ours = run("ours", repeats)
     bare = run("calamine", repeats)
     naive = [] if skip_openpyxl else run("openpyxl", 1)
+    processes = [(run("cli_process", 1)[0], run("calamine_process", 1)[0]) for _ in range(repeats)]
+    cli = [c for c, _ in processes]
+    bare_process = [b for _, b in processes]
+    quiet, heard = [], []
+    for _ in range(max(2, repeats)):
+        quiet += run("worker_quiet", 1)
+        heard += run("worker_progress", 1)
+    cli_s = statistics.median(r["seconds"] for r in cli)
+    bare_process_s = statistics.median(r["seconds"] for r in bare_process)
+    quiet_s = statistics.median(r["seconds"] for r in quiet)
+    heard_s = statistics.median(r["seconds"] for r in heard)
     ours_s = statistics.median(r["seconds"] for r in ours)
     bare_s = statistics.median(r["seconds"] for r in bare)
     naive_s = statistics.median(r["seconds"] for r in naive) if naive else None
@@ -127,6 +215,17 @@ def measure(rows: int, repeats: int, skip_openpyxl: bool = False, out: Path | No
         "calamine_peak_rss_mb": max(r["peak_rss_mb"] for r in bare),
         "openpyxl_peak_rss_mb": max((r["peak_rss_mb"] for r in naive), default=None),
         "db_mb_per_million_rows": round(ours[0]["db_bytes"] / 2**20 / (rows / 1e6), 1),
+        "cli_process_s": round(cli_s, 3),
+        "calamine_process_s": round(bare_process_s, 3),
+        "cli_vs_calamine_process": round(cli_s / bare_process_s, 2),
+        "cli_vs_calamine_process_cpu": round(statistics.median(r["cpu_s"] for r in cli)
+                                             / statistics.median(r["cpu_s"] for r in bare_process), 2),
+        "cli_process_peak_rss_mb": max(r["peak_rss_mb"] for r in cli),
+        "calamine_process_peak_rss_mb": max(r["peak_rss_mb"] for r in bare_process),
+        "worker_quiet_s": round(quiet_s, 3),
+        "worker_progress_s": round(heard_s, 3),
+        "progress_overhead_pct": round(100 * (heard_s - quiet_s) / quiet_s, 1),
+        "progress_events": heard[0]["events"],
         "machine": f"{platform.machine()}, {platform.python_implementation()} {platform.python_version()}",
     }
 
@@ -148,7 +247,10 @@ def main() -> None:
         print(
             f"{result['rows']:,} rader: vår import {result['ours_s']} s, bara calamine {result['calamine_s']} s "
             f"({result['ours_vs_calamine']}×), pandas+openpyxl {result['openpyxl_s']} s "
-            f"(vår import {result['openpyxl_vs_ours']}× snabbare)"
+            f"(vår import {result['openpyxl_vs_ours']}× snabbare); som hela processer: kommandoraden "
+            f"{result['cli_process_s']} s mot calamine {result['calamine_process_s']} s "
+            f"({result['cli_vs_calamine_process']}×, toppminne {result['cli_process_peak_rss_mb']} MB); "
+            f"förlopp {result['progress_overhead_pct']:+} %"
         )
 
 

@@ -17,12 +17,13 @@ import unicodedata
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 from stdnum import luhn
 from stdnum.se import personnummer
+
+if TYPE_CHECKING:
+    import pyarrow as pa
 
 MARKERS = {
     "personnummer": "[personnummer borttaget]",
@@ -250,6 +251,8 @@ def suspect_positions(texts: Sequence[str]) -> list[int]:
     """suspects() as the positions of the texts to scrub, for long columns where few are."""
     if not texts:
         return []
+    import numpy as np
+
     return np.flatnonzero(_suspect_mask(texts).to_numpy(zero_copy_only=False)).tolist()
 
 
@@ -270,6 +273,11 @@ _SUSPECT_RE2 = f"{_IDENTITY_RE2}|{_PHONE_RE2}|{EMAIL_HINT_RE2}"
 
 
 def _suspect_mask(texts: Sequence[str]) -> pa.ChunkedArray | pa.Array:
+    # Arrow is imported here, by the column checks that need it: a command that only scrubs a line of
+    # output (the command line's summary) starts without it.
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     return pc.match_substring_regex(pa.array(texts, type=pa.large_string()), _SUSPECT_RE2)
 
 

@@ -205,17 +205,29 @@ class SheetBuilder:
 
 
 class _ColumnBuilder:
+    """One column's codes, a chunk at a time. A column whose values hardly repeat (ids, coordinates)
+    is kept as it is once a chunk shows that: a code per value, the values themselves as the
+    "distinct" ones, since looking each one up would cost time and a dictionary entry per row and
+    save nothing. Distinct values may then repeat among the uniques; that is allowed."""
+
     def __init__(self, filled: int) -> None:
         self.index: dict[object, int] = {}
         self.parts: list[np.ndarray] = []
+        self.dense: list[object] | None = None
         if filled:
             self.add_blank(filled)
 
     def add_blank(self, count: int) -> None:
+        if self.dense is not None:
+            self._add_dense([""] * count)
+            return
         code = self.index.setdefault("", len(self.index))
         self.parts.append(np.full(count, code, dtype=CODE))
 
     def add(self, values: Sequence[object]) -> None:
+        if self.dense is not None:
+            self._add_dense(values)
+            return
         index = self.index
         before = len(index)
         codes = [index.setdefault(v, len(index)) for v in values]
@@ -225,10 +237,21 @@ class _ColumnBuilder:
                 index.popitem()
             codes = [index.setdefault((_BOOL, v) if type(v) is bool else v, len(index)) for v in values]
         self.parts.append(np.array(codes, dtype=CODE))
+        if len(values) >= 1024 and len(index) - before > len(values) // 2:
+            self.dense = []
+
+    def _add_dense(self, values: Sequence[object]) -> None:
+        assert self.dense is not None
+        first = len(self.index) + len(self.dense)
+        self.dense.extend(values)
+        self.parts.append(np.arange(first, first + len(values), dtype=CODE))
 
     def finish(self, height: int) -> RawColumn:
         codes = np.concatenate(self.parts) if self.parts else np.zeros(height, dtype=CODE)
         uniques = [k[1] if type(k) is tuple and len(k) == 2 and k[0] is _BOOL else k for k in self.index]
+        if self.dense is not None:
+            uniques.extend(self.dense)
         self.index.clear()
         self.parts.clear()
+        self.dense = None
         return RawColumn(codes, uniques)

@@ -13,6 +13,7 @@ import csv
 import io
 import json
 import re
+import threading
 import zipfile
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
@@ -142,6 +143,7 @@ def _read_zip_workbook(data: bytes | Path, limits: Limits, report: Reporter) -> 
         )
     if "xl/workbook.xml" in names or "xl/workbook.bin" in names:
         file_kind = "xlsx"
+        sheet_bytes = sum(i.file_size for i in infos if i.filename.startswith("xl/worksheets/"))
     elif "content.xml" in names and _ods_mimetype(archive):
         file_kind = "ods"
     elif "word/document.xml" in names:
@@ -154,6 +156,13 @@ def _read_zip_workbook(data: bytes | Path, limits: Limits, report: Reporter) -> 
         raise FileError(f"Filen är ett zip-arkiv, inte ett kalkylark. {_FIX}")
     # The workbook reader allocates every sheet's whole rectangle at once, and one cell at XFD1048576
     # asks for hundreds of gigabytes: the cells that are really there are counted first, streaming.
+    prefetch = None
+    if file_kind == "xlsx" and sheet_bytes > PREFETCH_BYTES:
+        # A large workbook's first sheet is parsed meanwhile, on the other core: the workbook reader
+        # first collects the cells it finds and allocates the sheet's rectangle only at the end, by
+        # which time the count below has refused a sheet whose rectangle is too large. Were the
+        # reader first, the worker's memory limit would stop it; either way the file is refused.
+        prefetch = _Prefetch(data)
     try:
         if file_kind == "xlsx" and "xl/workbook.xml" in names:
             _check_cells(xlsx_sheet_stats(archive, report), limits)
@@ -165,7 +174,7 @@ def _read_zip_workbook(data: bytes | Path, limits: Limits, report: Reporter) -> 
     finally:
         archive.close()
     # No archive.testzip() here: it would inflate every member once more; calamine reports damage itself.
-    return _read_with_calamine(data, file_kind, limits, report)
+    return _read_with_calamine(data, file_kind, limits, report, prefetch)
 
 
 def _ods_mimetype(archive: zipfile.ZipFile) -> bool:
@@ -214,14 +223,70 @@ def _read_ole2(data: bytes | Path, head: bytes, limits: Limits, report: Reporter
     return _read_with_calamine(data, "xls", limits, report)
 
 
-def _read_with_calamine(data: bytes | Path, file_kind: str, limits: Limits, report: Reporter | None = None) -> RawFile:
+PREFETCH_BYTES = 16 * 2**20  # worksheets' XML, unpacked: below this the overlap gains nothing worth a thread
+
+
+class _Prefetch:
+    """The workbook opened and its first worksheet parsed in a thread of its own: the workbook
+    reader lets go of Python's lock while it parses, so this overlaps the count of cells."""
+
+    def __init__(self, data: bytes | Path) -> None:
+        self.data = data
+        self.opened: tuple[CalamineWorkbook, list[object]] | BaseException | None = None
+        self.first: tuple[int, object] | None = None  # (sheet index, its sheet or the exception)
+        self.thread = threading.Thread(target=self._run, name="workbook-prefetch", daemon=True)
+        self.thread.start()
+
+    def _run(self) -> None:
+        try:
+            workbook = _open_workbook(self.data)
+            metadata = workbook.sheets_metadata
+        except BaseException as exc:
+            self.opened = exc
+            return
+        self.opened = (workbook, metadata)
+        index = next((i for i, meta in enumerate(metadata) if str(meta.typ).endswith("WorkSheet")), None)
+        if index is None:
+            return
+        try:
+            self.first = (index, workbook.get_sheet_by_index(index))
+        except BaseException as exc:
+            self.first = (index, exc)
+
+    def wait(self) -> tuple[CalamineWorkbook, list[object]]:
+        self.thread.join()
+        if isinstance(self.opened, BaseException):
+            raise self.opened
+        assert self.opened is not None
+        return self.opened
+
+    def sheet(self, index: int) -> object | None:
+        if self.first is None or self.first[0] != index:
+            return None
+        found, self.first = self.first[1], None
+        if isinstance(found, BaseException):
+            raise found
+        return found
+
+
+def _open_workbook(data: bytes | Path) -> CalamineWorkbook:
+    # From the file itself when there is one: the workbook reader then holds no copy of the bytes.
+    if isinstance(data, Path):
+        return CalamineWorkbook.from_path(str(data))
+    return CalamineWorkbook.from_filelike(io.BytesIO(data))
+
+
+def _read_with_calamine(data: bytes | Path, file_kind: str, limits: Limits, report: Reporter | None = None,
+                        prefetch: _Prefetch | None = None) -> RawFile:
     report = report or Reporter()
     try:
-        # From the file itself when there is one: the workbook reader then holds no copy of the bytes.
-        source = str(data) if isinstance(data, Path) else io.BytesIO(data)
-        workbook = CalamineWorkbook.from_path(source) if isinstance(source, str) else \
-            CalamineWorkbook.from_filelike(source)
-        metadata = workbook.sheets_metadata
+        if prefetch is not None:
+            workbook, metadata = prefetch.wait()
+        else:
+            workbook = _open_workbook(data)
+            metadata = workbook.sheets_metadata
+    except MemoryError:
+        raise
     except Exception as exc:  # calamine raises its own error types for every kind of damage
         raise FileError(_calamine_message(exc)) from None
     result = RawFile(file_kind)
@@ -237,7 +302,7 @@ def _read_with_calamine(data: bytes | Path, file_kind: str, limits: Limits, repo
         number += 1
         report.stage(f"Läser blad {number} av {worksheets}")
         try:
-            sheet = workbook.get_sheet_by_index(index)
+            sheet = (prefetch.sheet(index) if prefetch else None) or workbook.get_sheet_by_index(index)
             if sheet.height > limits.max_rows_per_sheet:
                 raise FileError(
                     f"Bladet '{meta.name}' har {fmt_int(sheet.height)} rader, fler än gränsen "

@@ -16,6 +16,7 @@ from trygghet.store import db as dbmod
 
 # Events are staged in chunks of rows, so the rows are never all in Arrow's or DuckDB's memory twice.
 WRITE_CHUNK_ROWS = 131_072
+WRITE_MEMORY_MB = 256
 _STAGED_COLUMNS = {
     "rownum": ("BIGINT", pa.int64()),
     "occurred_at": ("TIMESTAMP", pa.timestamp("s")),
@@ -55,6 +56,9 @@ def write_events(
     total = len(columns.get("rownum", []))
     if total == 0:
         return nothing, 0, len(sheet.nothing) - nothing
+    # DuckDB would otherwise keep the staged rows and the de-duplication's hash tables in memory,
+    # up to most of the machine's; above this it spills them to its temporary folder instead.
+    con.execute(f"SET memory_limit = '{WRITE_MEMORY_MB}MB'")
     definition = ", ".join(f"{name} {sql}" for name, (sql, _) in _STAGED_COLUMNS.items())
     con.execute(f"CREATE OR REPLACE TEMP TABLE staged_events ({definition})")
     try:

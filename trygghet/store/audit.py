@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from typing import TYPE_CHECKING
+
 import duckdb
-import pandas as pd
 
 from trygghet.core import clock, privacy
 from trygghet.store.access import Actor
 from trygghet.store.schema import table_names
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 
 def record(
@@ -31,6 +35,8 @@ def record(
 
 
 def entries(con: duckdb.DuckDBPyConnection, limit: int = 1000) -> pd.DataFrame:
+    import pandas as pd  # the Administration page's table; every write records, none needs a frame
+
     if "audit_log" not in table_names(con):
         return pd.DataFrame(columns=["Nr", "Tid", "Vem", "Roll", "Händelse", "Gäller", "Detaljer"])
     return con.execute(

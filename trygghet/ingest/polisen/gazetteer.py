@@ -6,13 +6,16 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 import duckdb
-import pandas as pd
 
 from trygghet.core.text import clean, fold
 from trygghet.ingest.polisen.parse import same_municipality
 from trygghet.store.db import Database
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 UNKNOWN_DISTRICT = "Okänd stadsdel"
 
@@ -109,6 +112,8 @@ def gazetteer_for(rows: list[tuple[str, list[str], str | None]], kommun: str) ->
 
 
 def gazetteer_frame(db: Database) -> pd.DataFrame:
+    import pandas as pd  # the Data page's table only: an import of the feed starts without pandas
+
     rows: list[tuple[str, list[str], str | None]] = []
     if db.exists():
         with db.read() as con:

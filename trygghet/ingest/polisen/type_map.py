@@ -4,10 +4,10 @@ own rows over them (table police_type_map), and the choice whether a type is kep
 from __future__ import annotations
 
 import re
+from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
-import pandas as pd
 
 from trygghet.core import privacy
 from trygghet.core.text import clean, fold
@@ -16,6 +16,9 @@ from trygghet.store import db as dbmod
 from trygghet.store.access import Actor
 from trygghet.store.db import Database
 from trygghet.store.schema import table_names
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 OTHER_CATEGORY = "Övrigt (polisen)"
 
@@ -135,6 +138,8 @@ def stored_type_map(con: duckdb.DuckDBPyConnection) -> dict[str, tuple[str, str 
 
 def type_map_frame(db: Database) -> pd.DataFrame:
     """The mapping as the Data page shows it: defaults filled in, the administrator's rows over them."""
+    import pandas as pd  # the Data page's table only: an import of the feed starts without pandas
+
     stored: dict[str, tuple[str, str | None, bool]] = {}
     if db.exists():
         with db.read() as con:
