@@ -49,7 +49,8 @@ coverage_view.show(db, week, today, "oversikt", filters.districts)
 
 st.header("Det här sticker ut")
 cells = cache.query(queries.district_category_week, db, filters)
-notable = [] if span.partial else cache.query(compstat.notable_for, db, filters)
+# Tested from the cells above (cached), not from a second run of their query.
+notable = [] if span.partial else cache.derived(compstat.notable_changes, db, (queries.district_category_week, filters))
 if span.partial:
     st.write("Inga förändringar bedöms förrän veckan är hel.")
 elif notable:
@@ -63,12 +64,16 @@ else:
 st.caption(compstat.NOTABLE_RULE)
 
 st.header("Jämförelse per kategori")
-counts = cache.query(partial_week.compstat_counts, db, filters, span, "category")
+# A whole week's counts are queries.compstat_counts' (partial_week.compstat_counts returns them as they
+# are): asked for under that name, the table below is built from them instead of counting again.
+counts_source = ((partial_week.compstat_counts, filters, span, "category") if span.partial else
+                 (queries.compstat_counts, filters, "category"))
+counts = cache.query(counts_source[0], db, *counts_source[1:])  # type: ignore[arg-type]
 if span.partial:  # the same weekdays of the weeks before, nothing flagged
     table, flags = partial_week.unflagged(*data_start.blank_compstat(*compstat.compstat_table(counts),
                                                                      data_start.compstat_gaps(week, first)))
 else:
-    table, flags = data_start.blank_compstat(*cache.query(compstat.category_table, db, filters),
+    table, flags = data_start.blank_compstat(*cache.derived(compstat.compstat_table, db, counts_source),
                                              data_start.compstat_gaps(week, first))
 if table.empty:
     st.write("Inga händelser i urvalet.")

@@ -3,6 +3,7 @@ what it builds from them (a figure, a summary) through `derived`."""
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,10 +38,30 @@ def cache_key(fn: Callable[..., object]) -> str:
     return f"{module}.{qualname}"
 
 
+# (path, change token) -> (data version, when read). A page asks for the version once per query, a
+# dozen times a rerun; a stat call is cheaper than a lookup in Streamlit's cache of the status. Read
+# again after STATUS_TTL seconds, as the status is, in case two writes left the same file stats.
+_VERSIONS: dict[tuple[str, tuple[int, int, int]], tuple[int, float]] = {}
+STATUS_TTL = 60.0
+
+
+def data_version(db: Database) -> int:
+    """The data version of `db` (shell.status), remembered per state of the file."""
+    key, now = (str(db.path), db.change_token()), time.monotonic()
+    known = _VERSIONS.get(key)
+    if known is not None and now - known[1] < STATUS_TTL:
+        return known[0]
+    version = int(status(db)["version"])
+    if len(_VERSIONS) > 64:
+        _VERSIONS.clear()
+    _VERSIONS[key] = (version, now)
+    return version
+
+
 def query(fn: Callable[..., object], db: Database, *args: object) -> object:
     """Runs `fn(con, *args)` once per data version and arguments; a new upload makes a new version."""
     key = cache_key(fn)
-    version = int(status(db)["version"])
+    version = data_version(db)
     return _run_query(fn, key, str(db.path), version, args)
 
 
@@ -67,6 +88,6 @@ def derived(fn: Callable[..., object], db: Database, source: tuple[object, ...],
     source_fn, *source_args = source
     if not callable(source_fn):
         raise TypeError("cache.derived takes its source as (query_fn, *args), as cache.query does.")
-    version = int(status(db)["version"])
+    version = data_version(db)
     return _run_derived(fn, source_fn, cache_key(fn), cache_key(source_fn), str(db.path), version,
                         tuple(source_args), args)

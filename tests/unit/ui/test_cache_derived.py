@@ -55,3 +55,19 @@ def test_figures_are_made_plain_before_they_are_shared(db: Database) -> None:
 def test_the_source_is_the_query_as_cache_query_takes_it(db: Database) -> None:
     with pytest.raises(TypeError, match=r"\(query_fn, \*args\)"):
         cache.derived(district_figure, db, ("inte en funktion",), "x")
+
+
+def test_the_data_version_is_read_once_per_state_of_the_file(db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    reads: list[int] = []
+
+    def counted(database: Database) -> dict[str, object]:
+        reads.append(1)
+        return {"version": 41 + len(reads)}
+
+    monkeypatch.setattr(cache, "status", counted)
+    monkeypatch.setattr(cache, "_VERSIONS", {})
+    assert [cache.data_version(db) for _ in range(5)] == [42] * 5
+    assert len(reads) == 1
+    with db.write() as con:  # the file changes: read again
+        add_district(con, "Hamnen")
+    assert cache.data_version(db) == 43 and len(reads) == 2
