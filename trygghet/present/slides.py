@@ -304,6 +304,16 @@ def _split(block: Block, room: float, width: float) -> tuple[Block | None, Block
     return (block, None) if height(block, width) <= room else (None, block)
 
 
+def _first(block: Block) -> tuple[Block, Block | None]:
+    """The block's first row (or decision) and the rest; a block that cannot be split, whole."""
+    if isinstance(block, Grid) and len(block.rows) > 1:
+        return (replace(block, rows=block.rows[:1], flags=block.flags[:1], highlight=block.highlight[:1]),
+                replace(block, rows=block.rows[1:], flags=block.flags[1:], highlight=block.highlight[1:]))
+    if isinstance(block, Cards) and len(block.items) > 1:
+        return Cards(block.items[:1]), Cards(block.items[1:])
+    return block, None
+
+
 def _continued(block: Block | None) -> Block | None:
     if isinstance(block, Heading) and not block.text.endswith(" (forts.)"):
         return Heading(block.text + " (forts.)")
@@ -333,15 +343,14 @@ def flow(blocks: Sequence[Block], width: float = WIDTH, room: float = HEIGHT) ->
             used += own
             continue
         fit, rest = _split(block, room - used, width)
+        if fit is None and all(isinstance(b, Heading) for b in pages[-1]):
+            # Not even its first row or decision fits under the heading on an empty slide: that one is
+            # taller than a slide, and is shown alone rather than sent on for ever.
+            fit, rest = _first(block)
         if fit is not None:
             pages[-1].append(fit)
             used += height(fit, width)
         if rest is not None:
-            if fit is None and not pages[-1]:
-                # Taller than a whole page on its own (a single row cannot be split): shown alone.
-                pages[-1].append(rest)
-                used = room
-                continue
             pages.append([])
             used = 0.0
             heading = _continued(last_heading) if isinstance(rest, (Grid, Cards)) else None
