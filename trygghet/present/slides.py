@@ -296,11 +296,29 @@ def _split_cards(cards: Cards, room: float, width: float) -> tuple[Cards | None,
     return Cards(cards.items[:fits]), Cards(cards.items[fits:])
 
 
+def _split_paired(bars: PairedBars, room: float, width: float) -> tuple[PairedBars | None, PairedBars | None]:
+    fits = 0
+    while fits < len(bars.names) and height(_paired_part(bars, 0, fits + 1), width) <= room:
+        fits += 1
+    if fits == 0:
+        return None, bars
+    if fits == len(bars.names):
+        return bars, None
+    return _paired_part(bars, 0, fits), _paired_part(bars, fits, None)
+
+
+def _paired_part(bars: PairedBars, a: int, b: int | None) -> PairedBars:
+    return replace(bars, names=bars.names[a:b], current=bars.current[a:b], previous=bars.previous[a:b],
+                   flags=bars.flags[a:b])
+
+
 def _split(block: Block, room: float, width: float) -> tuple[Block | None, Block | None]:
     if isinstance(block, Grid):
         return _split_grid(block, room, width)
     if isinstance(block, Cards):
         return _split_cards(block, room, width)
+    if isinstance(block, PairedBars):
+        return _split_paired(block, room, width)
     return (block, None) if height(block, width) <= room else (None, block)
 
 
@@ -311,6 +329,8 @@ def _first(block: Block) -> tuple[Block, Block | None]:
                 replace(block, rows=block.rows[1:], flags=block.flags[1:], highlight=block.highlight[1:]))
     if isinstance(block, Cards) and len(block.items) > 1:
         return Cards(block.items[:1]), Cards(block.items[1:])
+    if isinstance(block, PairedBars) and len(block.names) > 1:
+        return _paired_part(block, 0, 1), _paired_part(block, 1, None)
     return block, None
 
 
@@ -353,7 +373,7 @@ def flow(blocks: Sequence[Block], width: float = WIDTH, room: float = HEIGHT) ->
         if rest is not None:
             pages.append([])
             used = 0.0
-            heading = _continued(last_heading) if isinstance(rest, (Grid, Cards)) else None
+            heading = _continued(last_heading) if isinstance(rest, (Grid, Cards, PairedBars)) else None
             if heading is not None:
                 queue.insert(0, rest)
                 queue.insert(0, heading)
@@ -433,10 +453,11 @@ def lagesbild(agenda: Agenda, coverage_line: str | None = None, limit_notable: i
         top.append(Notice(agenda.span.note, "warning"))
     if agenda.key_figure_gaps:
         top.append(Notice(data_start.key_figure_note(agenda.key_figure_gaps)))
-    if coverage_line:
-        top.append(Notice(coverage_line + " – en tyst vecka kan vara en rapportör som inte har rapporterat.",
-                          "warning"))
-    left: list[Block] = [Heading("Det här sticker ut")]
+    left: list[Block] = []
+    if coverage_line:  # in the column, which goes on to the next slide when a long list of names needs it
+        left.append(Notice(coverage_line + " – en tyst vecka kan vara en rapportör som inte har rapporterat.",
+                           "warning"))
+    left.append(Heading("Det här sticker ut"))
     if agenda.partial:
         left.append(Bullets(("Inga förändringar bedöms förrän veckan är hel.",)))
     elif agenda.notable:
@@ -462,9 +483,13 @@ def lagesbild(agenda: Agenda, coverage_line: str | None = None, limit_notable: i
             left += extra
             break
     left_pages = flow(left, half, room)
-    slides_cols: list[list[list[Block]]] = [[left_pages[0], right]]
-    widths: list[tuple[int, ...]] = [(1, 1)]
     rest: list[Block] = [b for page in left_pages[1:] for b in page]
+    if sum(height(b, half) for b in right) <= room:
+        slides_cols: list[list[list[Block]]] = [[left_pages[0], right]]
+        widths: list[tuple[int, ...]] = [(1, 1)]
+    else:  # the notes above leave no room for the twelve weeks beside: they follow on a slide of their own
+        slides_cols, widths = [[left_pages[0]]], [(1,)]
+        rest = [*right, *rest]
     shown, flags = tables.compstat_cells(agenda.compstat, limit=None, missing=agenda.compstat_gaps,
                                          partial=agenda.partial,
                                          columns=["Kategori", "Vecka", "Snitt 4 v. före", "± vecka", "28 dagar",

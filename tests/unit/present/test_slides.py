@@ -64,3 +64,14 @@ def test_the_slide_html_shows_user_text_as_typed() -> None:
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html and "**fet**" in html
     assert '<span class="lb-page" aria-label="Sida 2 av 3">2/3</span>' in html
     assert html.count("&lt;img src=x onerror=alert(1)&gt;") == 6
+
+
+def test_many_priority_areas_go_on_to_further_slides_as_well() -> None:
+    names = tuple(f"Prioriterat område nummer {i} med ett långt namn om otrygghet i offentlig miljö" for i in range(20))
+    bars = slides.PairedBars(names, tuple(range(20)), tuple(range(20)), ("",) * 20, "Hittills 2026", "Samma period 2025",
+                             "sammanfattning")
+    pages = slides.flow([Heading("Händelser mot året före"), bars])
+    assert len(pages) >= 2
+    shown = [n for page in pages for b in page if isinstance(b, slides.PairedBars) for n in b.names]
+    assert tuple(shown) == names
+    assert all(sum(slides.height(b, slides.WIDTH) for b in page) <= slides.HEIGHT for page in pages)

@@ -82,7 +82,9 @@ def show(page: MeetingPage, meeting: Meeting | None, view: int) -> None:
     # Kept at the foot of the screen (presentation.css), whatever the slide's height.
     foot = st.container(key="pres_foot").columns([8, 2, 2] if not timer else [6, 2, 2, 2],
                                                   vertical_alignment="center")
-    where = f"{meeting.title} · {fmt_date(meeting.held_on)} · {meeting.district_label}"
+    # Short, so that the footer keeps to one line: 'Samverkansmöte v. 49 · 2026-12-01 · 4 stadsdelar'.
+    districts = meeting.district_label if len(meeting.districts) <= 3 else f"{len(meeting.districts)} stadsdelar"
+    where = f"{meeting.title} · {fmt_date(meeting.held_on)} · {districts}"
     foot[0].html(f'<p class="lb-foot">{badges(page)}{escape(where)}</p>')
     if page.editable(meeting) and foot[1].button("Anteckna", key="pres_record", icon=":material/edit_note:",
                                                   width="stretch", help="Anteckna beslut och annat för punkten"):
