@@ -9,8 +9,6 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 
 import numpy as np
-import pyarrow as pa
-import pyarrow.compute as pc
 
 from trygghet.core.formatting import fmt_int
 from trygghet.core.initial_lists import STATUSES
@@ -99,6 +97,11 @@ def _clean_strings(uniques: list[object]) -> list[bool]:
     strings = [i for i, v in enumerate(uniques) if type(v) is str]
     as_is = [False] * len(uniques)
     if strings:
+        # Arrow once there is text to check: a worker that reads a large workbook first has not yet
+        # loaded it while the workbook reader needs the memory.
+        import pyarrow as pa
+        import pyarrow.compute as pc
+
         array = pa.array([uniques[i] for i in strings], type=pa.large_string())
         dirty = pc.or_(pc.match_substring_regex(array, _NEEDS_CLEANING_RE2),
                        pc.greater(pc.utf8_length(array), MAX_TEXT)).to_pylist()

@@ -4,39 +4,48 @@ the rows an earlier upload (or an earlier row of the same file) already brought 
 from __future__ import annotations
 
 import datetime as dt
+from typing import TYPE_CHECKING
 
 import duckdb
 import numpy as np
-import pyarrow as pa
 
 from trygghet.core.progress import Reporter
 from trygghet.ingest import reporters
 from trygghet.ingest.validate import ParsedSheet
 from trygghet.store import db as dbmod
 
+if TYPE_CHECKING:
+    import pyarrow as pa
+
 # Events are staged in chunks of rows, so the rows are never all in Arrow's or DuckDB's memory twice.
 WRITE_CHUNK_ROWS = 131_072
 WRITE_MEMORY_MB = 256
 _STAGED_COLUMNS = {
-    "rownum": ("BIGINT", pa.int64()),
-    "occurred_at": ("TIMESTAMP", pa.timestamp("s")),
-    "time_known": ("BOOLEAN", pa.bool_()),
-    "district": ("VARCHAR", pa.string()),
-    "place": ("VARCHAR", pa.string()),
-    "category": ("VARCHAR", pa.string()),
-    "description": ("VARCHAR", pa.string()),
-    "source": ("VARCHAR", pa.string()),
-    "external_id": ("VARCHAR", pa.string()),
-    "lat": ("DOUBLE", pa.float64()),
-    "lon": ("DOUBLE", pa.float64()),
+    "rownum": "BIGINT",
+    "occurred_at": "TIMESTAMP",
+    "time_known": "BOOLEAN",
+    "district": "VARCHAR",
+    "place": "VARCHAR",
+    "category": "VARCHAR",
+    "description": "VARCHAR",
+    "source": "VARCHAR",
+    "external_id": "VARCHAR",
+    "lat": "DOUBLE",
+    "lon": "DOUBLE",
 }
 
 
 def _staged_chunk(columns: dict[str, object], start: int, stop: int) -> pa.Table:
+    # Imported here, after the file is read: the workbook reader's peak comes before it.
+    import pyarrow as pa
+
+    types = {"BIGINT": pa.int64(), "TIMESTAMP": pa.timestamp("s"), "BOOLEAN": pa.bool_(), "VARCHAR": pa.string(),
+             "DOUBLE": pa.float64()}
     arrays = {}
-    for name, (_, kind) in _STAGED_COLUMNS.items():
+    for name, sql in _STAGED_COLUMNS.items():
         values = columns[name][start:stop]  # type: ignore[index]
-        if kind == pa.float64():
+        kind = types[sql]
+        if sql == "DOUBLE":
             numbers = np.asarray(values, dtype="float64")
             arrays[name] = pa.array(numbers, type=kind, mask=np.isnan(numbers))  # NaN: no coordinate
         elif isinstance(values, pa.Array | pa.ChunkedArray):
@@ -59,7 +68,7 @@ def write_events(
     # DuckDB would otherwise keep the staged rows and the de-duplication's hash tables in memory,
     # up to most of the machine's; above this it spills them to its temporary folder instead.
     con.execute(f"SET memory_limit = '{WRITE_MEMORY_MB}MB'")
-    definition = ", ".join(f"{name} {sql}" for name, (sql, _) in _STAGED_COLUMNS.items())
+    definition = ", ".join(f"{name} {sql}" for name, sql in _STAGED_COLUMNS.items())
     con.execute(f"CREATE OR REPLACE TEMP TABLE staged_events ({definition})")
     try:
         for start in range(0, total, WRITE_CHUNK_ROWS):
