@@ -9,11 +9,16 @@ The same list warms a server started without this module: `warm_up` imports it i
 thread once the first page is drawn, so that the first switch to another page does not wait for its
 imports either (the Insatser page's effect regression alone needs statsmodels, two seconds). The
 thread steps aside while a page runs (`page_running`) and goes on between the runs.
+
+Either way the heap is then frozen (`freeze_heap`): the modules are most of it and live as long as
+the server, so the garbage collector need not walk them again on every pass.
 """
 
 from __future__ import annotations
 
 import ast
+import atexit
+import gc
 import importlib
 import logging
 import sys
@@ -87,6 +92,14 @@ def _between_pages() -> None:
         _state.wait_for(lambda: _running_pages == 0)
 
 
+def freeze_heap() -> None:
+    """Moves every object alive now (the imported modules, nearly all of the heap) out of the garbage
+    collector's reach: a full collection then walks only what came after, a few milliseconds instead
+    of a tenth of a second with the interpreter lock held in the middle of someone's click."""
+    gc.collect()
+    gc.freeze()
+
+
 def _warm(names: list[str]) -> None:
     for name in names:
         if name in sys.modules:
@@ -96,6 +109,8 @@ def _warm(names: list[str]) -> None:
             preload([name])
         except Exception:  # a module that fails here fails again, visibly, on its page
             continue
+    _between_pages()
+    freeze_heap()
 
 
 def warm_up() -> None:
@@ -108,6 +123,10 @@ def warm_up() -> None:
 
 def main(argv: list[str] | None = None) -> int:
     preload()
+    freeze_heap()
+    # Frozen objects are skipped by the collection at exit too; let it see them, so that extension
+    # modules' leak checks stay quiet.
+    atexit.register(gc.unfreeze)
     from streamlit.web import cli
 
     sys.argv = ["streamlit", "run", str(ROOT / "app.py"), *(sys.argv[1:] if argv is None else argv)]

@@ -3,6 +3,7 @@ answers (`python3 dev.py app`) or in the background after the first page, never 
 
 from __future__ import annotations
 
+import gc
 import sys
 from pathlib import Path
 
@@ -45,11 +46,26 @@ def test_the_warm_up_counts_running_pages_and_imports_between_them(
     (tmp_path / "lb_warm_probe.py").write_text("VALUE = 2\n")
     monkeypatch.syspath_prepend(str(tmp_path))
     monkeypatch.delitem(sys.modules, "lb_warm_probe", raising=False)
+    frozen: list[bool] = []
+    monkeypatch.setattr(serve, "freeze_heap", lambda: frozen.append("lb_warm_probe" in sys.modules))
     with serve.page_running(), serve.page_running():
         assert serve._running_pages == 2
     assert serve._running_pages == 0
     serve._warm(["lb_warm_probe", "lb_no_such_module"])  # no page runs: nothing to wait for
     assert sys.modules["lb_warm_probe"].VALUE == 2
+    assert frozen == [True]  # the heap is frozen once, after the imports
+
+
+def test_freezing_the_heap_leaves_later_objects_to_the_collector() -> None:
+    serve.freeze_heap()
+    try:
+        assert gc.get_freeze_count() > 0
+        before = gc.get_freeze_count()
+        cycle: list[object] = []
+        cycle.append(cycle)
+        assert gc.get_freeze_count() == before and gc.is_tracked(cycle)
+    finally:
+        gc.unfreeze()
 
 
 def test_no_warm_up_under_apptest(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
