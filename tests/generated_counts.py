@@ -35,10 +35,15 @@ class Generated:
 
 
 def generate(seed: int, first_week: IsoWeek, weeks: int = 100, shape: float | None = 3.0,
-             low: float = 1.0, high: float = 20.0) -> Generated:
+             low: float = 1.0, high: float = 20.0, year_shape: float | None = None) -> Generated:
+    """With year_shape, each cell's rate is also multiplied by a gamma factor of that shape drawn
+    afresh every 52 weeks: the slow drift between years that weekly noise does not show."""
     rng = np.random.default_rng(seed)
     means = rng.uniform(low, high, (len(DISTRICTS), len(CATEGORY_NAMES)))
     factor = rng.gamma(shape, 1 / shape, (weeks, *means.shape)) if shape else np.ones((weeks, *means.shape))
+    if year_shape:
+        years = rng.gamma(year_shape, 1 / year_shape, (weeks // 52 + 1, *means.shape))
+        factor = factor * years[np.arange(weeks) // 52]
     return Generated(first_week, weeks, means, rng.poisson(means * factor))
 
 

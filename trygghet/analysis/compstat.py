@@ -40,8 +40,9 @@ COMPSTAT_RULE = (
     f"vecka till vecka de {dispersion.HISTORY_WEEKS} veckorna före (negativ binomialfördelning): ökning vid "
     f"p < {stats.level_text(stats.ALPHA_UP)}, minskning vid p < {stats.level_text(stats.ALPHA_DOWN)} och minst {stats.MIN_DIFF} "
     "händelser i skillnad. Vecka jämförs med snittet "
-    "av de fyra veckorna före; 28 dagar och hittills i år med samma period i fjol. Procent visas först när "
-    "jämförelsetalet är minst 10."
+    "av de fyra veckorna före; 28 dagar och hittills i år med samma period i fjol, och då räknas med att en hel "
+    f"period kan skilja omkring {fmt_int(round(100 / math.sqrt(dispersion.LONG_WINDOW_SHAPE)))} % mellan år utan "
+    "att något har hänt. Procent visas först när jämförelsetalet är minst 10."
 )
 
 
@@ -87,7 +88,9 @@ def compstat_table(counts: pd.DataFrame, name_label: str = "Kategori") -> tuple[
     for label, base_label, change_label, count_col, base_col, weeks, base_weeks in COMPARISONS:
         count = frame[count_col].astype(np.int64).to_numpy()
         base = frame[base_col].astype(np.int64).to_numpy()
-        result = stats.compare_many(count, base, weeks or ytd_weeks, base_weeks or ytd_weeks, shape)
+        length = weeks or ytd_weeks
+        result = stats.compare_many(count, base, length, base_weeks or ytd_weeks,
+                                    dispersion.window_shape(shape, length))
         arrows = result["direction"].map({"upp": "▲ ", "ned": "▼ "}).fillna("")
         columns[label] = [fmt_int(c) for c in count]
         columns[base_label] = ([fmt_dec(e, 1) for e in result["expected"]] if base_weeks != weeks

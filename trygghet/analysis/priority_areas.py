@@ -175,7 +175,9 @@ def priority_area_status(con: duckdb.DuckDBPyConnection, districts: tuple[str, .
             records.append((name, goal, tuple(indicators or ()), n, None, data_start.no_comparison_text(first_day),
                             "", found.count(RUNNING), found.count(PLANNED), found.overdue, valid_from))
             continue
-        change = stats.compare(n, n_before, window.days / 7, earlier.days / 7, shapes.get(name, math.inf))
+        change = stats.compare(n, n_before, window.days / 7, earlier.days / 7,
+                               dispersion.window_shape(shapes.get(name, math.inf),
+                                                       max(window.days, earlier.days) / 7))
         pct = f" ({fmt_change_pct(change.pct)})" if change.pct is not None and change.expected >= 10 else ""
         records.append((name, goal, tuple(indicators or ()), n, n_before,
                         f"{fmt_change_int(round(change.diff))}{pct}", change.direction or "",

@@ -112,7 +112,7 @@ def compstat_counts(con: duckdb.DuckDBPyConnection, filters: Filters, by: str = 
     history = dispersion.series_history(con, filters, by)
     shapes = dict(zip(history["name"], history["shape"], strict=True))
     counts["shape"] = [shapes.get(name, math.inf) for name in counts["name"]]
-    counts["total_shape"] = shapes.get(None, math.inf)
+    counts["total_shape"] = shapes.get(dispersion.TOTAL, math.inf)
     counts["ytd_weeks"] = windows["ytd"].days / 7
     return counts
 

@@ -43,6 +43,8 @@ def level_text(alpha: float, percent: bool = False) -> str:
     """A significance level as the documents write it: '0,005', or '0,5 %' with percent."""
     value = alpha * 100 if percent else alpha
     return f"{value:g}".replace(".", ",") + (" %" if percent else "")
+
+
 # Beyond this shape the beta-binomial is the binomial to many digits, and scipy's beta-binomial
 # loses precision in the far tail of such shapes (1e-9 where the binomial gives 1e-13).
 POISSON_SHAPE = 1e6
@@ -55,8 +57,8 @@ _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(64)
 
 # For a caption or a document: what "statistiskt säker" means, in brackets after the words.
 FLAG_RULE_SHORT = (
-    "osannolik även med seriens egen variation mellan veckor: ökning vid p < 0,01, minskning vid p < 0,001, "
-    f"minst {MIN_DIFF} händelser i skillnad"
+    f"osannolik även med seriens egen variation mellan veckor: ökning vid p < {level_text(ALPHA_UP)}, "
+    f"minskning vid p < {level_text(ALPHA_DOWN)}, minst {MIN_DIFF} händelser i skillnad"
 )
 
 
