@@ -188,7 +188,7 @@ def expected_report_content() -> list[str]:
         "Skadegörelsen ökar i Hamnen <script>alert(1)</script>.", "Fokus på kvällstid.",
         "Åtgärdsplan", "Öppna beslut från samverkansmötena", TRICKY,
         "Uppföljning av föregående åtgärdsplan", "Samordning, samverkansöverenskommelse och medborgarlöften",
-        "Om underlaget", "Perioden är inte avslutad: data till och med 2026-11-29",
+        "Om underlaget", "Utkast – perioden är inte avslutad: data till och med 2026-11-29",
     ]
 
 

@@ -315,6 +315,6 @@ def test_an_old_report_is_the_same_document_after_later_changes(scenario: Scenar
 def test_a_period_still_running_counts_to_its_last_day_with_data(scenario: Scenario) -> None:
     with scenario.db.read() as con:
         data = build_report(con, ReportPeriod("tertial", 2026, 3), DISTRICTS, today=TODAY)
-    assert any("Perioden är inte avslutad" in v for _, v in data.meta)
+    assert any("Utkast – perioden är inte avslutad" in v for _, v in data.meta)
     frame = pd.DataFrame(table_after(data, "Per stadsdel").rows)
     assert len(frame) == 2

@@ -120,6 +120,8 @@ def test_the_report_counts_per_1000_inhabitants_from_the_uploaded_population(db:
     events = [["Datum", "Stadsdel", "Kategori"]]
     events += [[dt.date(2026, 6, d), "Norrby", "Skadegörelse"] for d in range(1, 26)]
     events += [[dt.date(2025, 6, d), "Norrby", "Klotter"] for d in range(1, 13)]
+    # The data begins before the year-earlier window, so that it can be compared.
+    events += [[dt.date(2025, 1, 7), "Hamnen", "Klotter"]]
     assert import_file(db, workbook({"Händelser": events}), "h.xlsx", actor=EDITOR, today=TODAY).status == "imported"
     with db.read() as con:
         doc = build_report(con, ReportPeriod("tertial", 2026, 2), ("Norrby",), today=TODAY)

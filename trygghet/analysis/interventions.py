@@ -9,7 +9,7 @@ checked by hand in the tests.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
 import duckdb
@@ -212,6 +212,7 @@ def effect_data(
     today: dt.date | None = None,
     data_range: tuple[dt.date | None, dt.date | None] | None = None,
     buffer: tuple[str, ...] = (),
+    as_of: Mapping[str, object] | None = None,
 ) -> EffectData | None:
     """Weekly counts from `weeks_before` weeks before the start to `weeks_after` after the end.
 
@@ -222,7 +223,8 @@ def effect_data(
     None when the intervention is unknown or has no district or start date (see no_effect_reason).
     `data_range` is queries.event_date_range, for callers that already have it (the report asks for
     every intervention's effect). `buffer` names districts counted apart (column buffer) and
-    left out of the comparison, to see whether events moved there.
+    left out of the comparison, to see whether events moved there. `as_of` (a period_snapshot row)
+    gives the district, status, dates and priority area as they stood then.
     """
     today = today or clock.today()
     row = con.execute(
@@ -237,6 +239,14 @@ def effect_data(
     if row is None:
         return None
     iid, title, district, status, start, end, area, categories = row
+    if as_of is not None:
+        # The fields as they stood on a past day (period_snapshot): an old report keeps its effects.
+        district, status, start, end = (as_of.get(k) for k in ("district", "status", "start_date", "end_date"))
+        start, end = (None if v is None or pd.isna(v) else v for v in (start, end))  # type: ignore[arg-type]
+        if as_of.get("priority_area") != area:
+            area = as_of.get("priority_area")
+            found = con.execute("SELECT indicator_categories FROM priority_areas WHERE name = ?", [area]).fetchone()
+            categories = found[0] if found else None
     if no_effect_reason(district, start) is not None:
         return None
     open_ended = end is None

@@ -55,24 +55,31 @@ def report_document(data: ReportData, created: dt.datetime | None = None) -> Doc
     doc = Document(
         title=f"{period.title} – {data.kommun}",
         subtitle=f"Brottsförebyggande arbete enligt lag (2023:196) om kommuners ansvar för brottsförebyggande arbete"
-                 f"{'' if decided else ' · utkast'}",
+                 f"{'' if decided else ' · utkast'}"
+                 + ("" if data.finished else f" · {sections.DRAFT}"),
         meta=[
             ("Period", f"{fmt_date(period.window.start)} – {fmt_date(period.last_day)}"),
             ("Stadsdelar", district_label),
             ("Jämförelse", f"samma datum året före ({fmt_date(data.previous.start)} – "
-                           f"{fmt_date(data.previous.end - dt.timedelta(days=1))})"),
+                           f"{fmt_date(data.previous.end - dt.timedelta(days=1))})" if data.comparable
+             else data.no_comparison),
             ("Läget per", f"{fmt_date(data.as_of)}: insatsernas status och besluten som de var då"),
             ("Åtgärdsplanen", sections.decision_text(data)),
-            ("Dokumentets datum", f"{when:%Y-%m-%d} (Lägesbild)"),
+            ("Perioden slutar" if created is None else "Registrerad",
+             fmt_date(period.last_day) if created is None else f"{when:%Y-%m-%d}"),
         ],
-        footer=f"Lägesbild {period.name} · {data.kommun}" + ("" if decided else " · utkast"),
+        footer=f"Lägesbild {period.name} · {data.kommun}" + ("" if decided else " · utkast")
+               + ("" if data.finished else " · utkast, perioden är inte avslutad"),
         file_stem=file_stem(period, data.districts),
         created=when,
     )
-    if not data.complete:
-        until = fmt_date(data.data_until) if data.data_until else "–"
-        doc.meta.append(("Obs", f"Perioden är inte avslutad: data till och med {until}, och jämförelsen gäller "
-                                "samma datum året före."))
+    until = fmt_date(data.data_until) if data.data_until else "–"
+    if not data.finished:
+        doc.meta.append(("Obs", f"{sections.DRAFT}: data till och med {until}, och jämförelsen gäller "
+                                "samma datum året före. Utkastet kan inte registreras."))
+    elif not data.complete:
+        doc.meta.append(("Obs", f"Data till och med {until}: händelser efter den dagen finns inte i underlaget, "
+                                "och jämförelsen gäller samma datum året före."))
     if data.demo:
         doc.meta.append(("Obs", "Demodata – en påhittad kommun. Siffrorna gäller ingen verklig plats."))
 

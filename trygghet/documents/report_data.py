@@ -18,7 +18,7 @@ import duckdb
 import pandas as pd
 
 from trygghet.analysis import action_plan as plans
-from trygghet.analysis import goals, period_snapshot, population, priority_areas, queries
+from trygghet.analysis import data_start, goals, period_snapshot, population, priority_areas, queries
 from trygghet.analysis import interventions as ivs
 from trygghet.analysis.survey import sorted_periods
 from trygghet.core import clock
@@ -46,7 +46,7 @@ class ReportData:
     districts: tuple[str, ...]
     window: Window  # the period, cut at the last day with data
     previous: Window  # the same dates a year earlier
-    complete: bool
+    complete: bool  # the period has ended and the data reaches its last day
     data_until: dt.date | None
     as_of: dt.date  # the day the report's statuses are taken on: the period's last day, or today
     by_district: pd.DataFrame  # name, count, previous, flag, population, rate, rate_previous
@@ -80,6 +80,17 @@ class ReportData:
     # The districts whose analysis and plan the report shows: its own, or the whole municipality's
     # ('alla') when the chosen districts have none of their own.
     plan_scope: str = "alla"
+    first_day: dt.date | None = None  # the data's first day: comparisons before it are not made
+    finished: bool = True  # False: the period had not ended when the report was made (a draft)
+
+    @property
+    def comparable(self) -> bool:
+        return data_start.comparable(self.previous, self.first_day)
+
+    @property
+    def no_comparison(self) -> str:
+        """'ingen jämförelse – data från och med 2026-10-06' (only when not comparable)."""
+        return data_start.no_comparison_text(self.first_day) if self.first_day else ""
 
 
 def _report_text(con: duckdb.DuckDBPyConnection, key: str) -> str:
@@ -89,11 +100,12 @@ def _report_text(con: duckdb.DuckDBPyConnection, key: str) -> str:
     return (row[0] or "") if row else ""
 
 
-def _effect_text(con: duckdb.DuckDBPyConnection, iid: str, status: str, as_of: dt.date,
+def _effect_text(con: duckdb.DuckDBPyConnection, row: dict[str, object], as_of: dt.date,
                  data_range: tuple[dt.date | None, dt.date | None]) -> str:
-    if status == "Planerad":
+    """The effect of an intervention as it stood at the period's end (`row` from period_snapshot)."""
+    if row["status"] == "Planerad":
         return "Ej påbörjad."
-    data = ivs.effect_data(con, iid, 8, 8, today=as_of, data_range=data_range)
+    data = ivs.effect_data(con, str(row["id"]), 8, 8, today=as_of, data_range=data_range, as_of=row)
     if data is None:
         return "Effekt kan inte bedömas: insatsen har ingen stadsdel."
     if data.weeks[ivs.PERIOD_DURING] == 0:
@@ -108,15 +120,16 @@ def _interventions(con: duckdb.DuckDBPyConnection, snapshot: pd.DataFrame, windo
                    districts: tuple[str, ...], as_of: dt.date) -> pd.DataFrame:
     frame = period_snapshot.active_in(snapshot, window, districts)
     data_range = (queries.event_date_range(con)[0], as_of)
-    effects = [_effect_text(con, iid, status, as_of, data_range)
-               for iid, status in zip(frame["id"], frame["status"], strict=True)]
+    effects = [_effect_text(con, row, as_of, data_range) for row in frame.to_dict("records")]
     return frame.assign(effect=effects)
 
 
 def _areas(con: duckdb.DuckDBPyConnection, window: Window, districts: tuple[str, ...], as_of: dt.date,
-           snapshot: pd.DataFrame, complete: bool, period_end: dt.date) -> pd.DataFrame:
-    frame = priority_areas.priority_area_status(con, districts, window, as_of)
+           snapshot: pd.DataFrame, complete: bool, period_end: dt.date, first: dt.date | None) -> pd.DataFrame:
+    frame = priority_areas.priority_area_status(con, districts, window, as_of, first_day=first)
     frame = priority_areas.with_baselines(con, frame, window, districts)
+    # One rule for the whole report (report_queries.NO_FLAG_TEXT): no period change is flagged.
+    frame = frame.assign(flag=[""] * len(frame))
     if frame.empty:
         return frame.assign(attainment=pd.Series(dtype=object), verdict=pd.Series(dtype=object))
     # The intervention counts as they stood at the period's end, not as they stand today.
@@ -198,9 +211,8 @@ def _followed(con: duckdb.DuckDBPyConnection, period: ReportPeriod, key: str, sn
     for m in plans.measures(con, previous_key, key):
         follow = status.get(m.id or -1)
         if m.intervention_id and m.intervention_id in known:
-            row = snapshot[snapshot["id"] == m.intervention_id].iloc[0]
-            effect = f"Insats {m.intervention_id}: " + _effect_text(con, m.intervention_id, row["status"], as_of,
-                                                                     data_range)
+            row = snapshot[snapshot["id"] == m.intervention_id].iloc[0].to_dict()
+            effect = f"Insats {m.intervention_id}: " + _effect_text(con, row, as_of, data_range)
         else:
             goal = goals.parse_goal(m.goal)
             indicators = tuple(areas.get(m.problem) or ())
@@ -248,7 +260,8 @@ def report_data(con: duckdb.DuckDBPyConnection, period: ReportPeriod, districts:
     districts = _in_order(con, districts)
     last = con.execute("SELECT max(day)::DATE FROM event_counts WHERE day < ?", [period.window.end]).fetchone()[0]
     window = period.window
-    complete = last is not None and last >= period.last_day and today > period.last_day
+    finished = today > period.last_day
+    complete = last is not None and last >= period.last_day and finished
     if last is not None and not complete and last >= window.start:
         window = Window(window.start, min(last, today) + dt.timedelta(days=1))
     previous = window.last_year()
@@ -257,10 +270,13 @@ def report_data(con: duckdb.DuckDBPyConnection, period: ReportPeriod, districts:
     snapshot = period_snapshot.interventions_as_of(con, moment)
     key = _scope(con, period, districts_key(districts))
     year = period.last_day.year
+    first = data_start.first_day(con)
 
-    by_district = q.compare(con, "district", window, previous, districts)
+    by_district = q.compare(con, "district", window, previous, districts, first)
     by_district = population.with_rates(by_district, population.population(con, window.start.year),
                                          population.population(con, previous.start.year))
+    if not data_start.comparable(previous, first):
+        by_district["rate_previous"] = pd.Series([None] * len(by_district), dtype=object)
     pop = population.population(con, window.start.year, districts)
     survey = q.survey(con, districts, period.last_day)
     survey_periods = sorted(set(survey["period"])) if len(survey) else []
@@ -276,12 +292,12 @@ def report_data(con: duckdb.DuckDBPyConnection, period: ReportPeriod, districts:
         data_until=last,
         as_of=as_of,
         by_district=by_district,
-        by_category=q.compare(con, "category", window, previous, districts),
-        monthly=q.monthly(con, window, previous, districts),
-        places=q.top_places(con, window, previous, districts),
+        by_category=q.compare(con, "category", window, previous, districts, first),
+        monthly=q.monthly(con, window, previous, districts, first),
+        places=q.top_places(con, window, previous, districts, first=first),
         times=(times := q.week_times(con, window, districts))[0],
         times_unknown=times[1],
-        areas=_areas(con, window, districts, as_of, snapshot, complete, period.last_day),
+        areas=_areas(con, window, districts, as_of, snapshot, complete, period.last_day, first),
         interventions=_interventions(con, snapshot, window, districts, as_of),
         open_decisions=(lambda d: d[d["open_at_end"]].reset_index(drop=True))(
             period_snapshot.decisions_as_of(con, as_of, districts, snapshot)),
@@ -304,4 +320,6 @@ def report_data(con: duckdb.DuckDBPyConnection, period: ReportPeriod, districts:
         kommun=kommun,
         demo=get_meta(con, "is_demo") == "1",
         plan_scope=key,
+        first_day=first,
+        finished=finished,
     )

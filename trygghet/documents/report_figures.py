@@ -26,29 +26,59 @@ def period_labels(data: ReportData) -> tuple[str, str]:
             f"Samma datum {p.start.year}")
 
 
-def change_text(count: int, previous: int) -> str:
-    """'+113 (+5 %)': the change in events, with the percentage once the base has ten events."""
+NO_COMPARISON = "ingen jämförelse"
+
+
+def _missing(previous: object) -> bool:
+    return previous is None or bool(pd.isna(previous))  # type: ignore[arg-type]
+
+
+def change_text(count: int, previous: int | None) -> str:
+    """'+113 (+5 %)': the change in events, with the percentage once the base has ten events;
+    'ingen jämförelse' without a previous figure (the data begins later)."""
+    if _missing(previous):
+        return NO_COMPARISON
+    assert previous is not None
     pct = (count - previous) / previous * 100 if previous else None
     return fmt_change_int(count - previous) + (f" ({fmt_change_pct(pct)})" if pct is not None and previous >= 10
                                                else "")
 
 
-def change_words(count: int, previous: int) -> str:
-    """The change inside a sentence, without nested brackets: '+113 händelser, +5 %'."""
+def change_words(count: int, previous: int | None) -> str:
+    """The change inside a sentence, without nested brackets: '+113 händelser, +5 %'; 'ingen
+    jämförelse' without a previous figure."""
+    if _missing(previous):
+        return NO_COMPARISON
+    assert previous is not None
     pct = (count - previous) / previous * 100 if previous else None
     events = "händelse" if abs(count - previous) == 1 else "händelser"
     text = f"{fmt_change_int(count - previous)} {events}"
     return text + (f", {fmt_change_pct(pct)}" if pct is not None and previous >= 10 else "")
 
 
+def compare_figure(frame: pd.DataFrame, current: str, previous: str, name_label: str) -> go.Figure:
+    """figures.compare_figure where a missing previous figure (the data begins later) is no bar and
+    reads 'ingen jämförelse', never a bar of zero."""
+    missing = [_missing(p) for p in frame["previous"]]
+    fig = figures.compare_figure(frame.assign(previous=[0 if m else p for m, p in
+                                                        zip(missing, frame["previous"], strict=True)]),
+                                 current, previous, name_label)
+    if any(missing):
+        reversed_missing = missing[::-1]
+        bars = fig.data[0]
+        bars.x = [None if m else x for m, x in zip(reversed_missing, bars.x, strict=True)]
+        bars.text = [NO_COMPARISON if m else t for m, t in zip(reversed_missing, bars.text, strict=True)]
+    return fig
+
+
 def district_figure(data: ReportData) -> go.Figure:
     current, previous = period_labels(data)
-    return figures.compare_figure(data.by_district, current, previous, "Stadsdel")
+    return compare_figure(data.by_district, current, previous, "Stadsdel")
 
 
 def category_figure(data: ReportData, limit: int = 12) -> go.Figure:
     current, previous = period_labels(data)
-    return figures.compare_figure(data.by_category.head(limit), current, previous, "Kategori")
+    return compare_figure(data.by_category.head(limit), current, previous, "Kategori")
 
 
 def monthly_height(data: ReportData) -> int:
@@ -61,7 +91,7 @@ def monthly_figure(data: ReportData) -> go.Figure:
     current, previous = period_labels(data)
     frame = pd.DataFrame({"name": data.monthly["label"], "count": data.monthly["count"],
                           "previous": data.monthly["previous"], "flag": ""})
-    fig = figures.compare_figure(frame, current, previous, "Månad")
+    fig = compare_figure(frame, current, previous, "Månad")
     fig.update_xaxes(title="Händelser per månad")
     # Plotly shrinks a label to its bar's thickness by default; each bar is tall enough for its label.
     fig.update_traces(constraintext="none")
@@ -70,7 +100,15 @@ def monthly_figure(data: ReportData) -> go.Figure:
 
 def areas_figure(data: ReportData) -> go.Figure:
     current, previous = period_labels(data)
-    return figures.areas_figure(data.areas, current, previous)
+    areas = data.areas
+    fig = figures.areas_figure(areas.assign(count_last_year=[0 if _missing(p) else p for p in areas["count_last_year"]]),
+                               current, previous)
+    missing = [_missing(p) for p in areas["count_last_year"]][::-1]
+    if any(missing):
+        bars = fig.data[0]
+        bars.x = [None if m else x for m, x in zip(missing, bars.x, strict=True)]
+        bars.text = [NO_COMPARISON if m else t for m, t in zip(missing, bars.text, strict=True)]
+    return fig
 
 
 def survey_frame(data: ReportData) -> pd.DataFrame:
@@ -106,14 +144,21 @@ def points_text(difference: float) -> str:
 
 def compare_alt(frame: pd.DataFrame, what: str, current: str, previous: str) -> str:
     """A bar chart's text alternative: what it compares and every bar's numbers."""
-    parts = [f"{n}: {fmt_int(c)} ({previous.lower()}: {fmt_int(p)})"
-             for n, c, p in zip(frame["name"], frame["count"], frame["previous"], strict=True)]
-    return f"Stapeldiagram över {what}, {current.lower()} mot {previous.lower()}. " + "; ".join(parts) + "."
+    flags = frame["flag"] if "flag" in frame.columns else [""] * len(frame)
+    parts = [f"{n}: {fmt_int(c)} ({previous.lower()}: {NO_COMPARISON if _missing(p) else fmt_int(p)})"
+             + (f", markerad: statistiskt säker {'ökning' if f == 'upp' else 'minskning'}" if f else "")
+             for n, c, p, f in zip(frame["name"], frame["count"], frame["previous"], flags, strict=True)]
+    marked = sum(1 for f in flags if f)
+    note = (f" {marked} staplar är markerade som statistiskt säker förändring." if marked
+            else " Ingen stapel är markerad.")
+    return (f"Stapeldiagram över {what}, {current.lower()} mot {previous.lower()}.{note} " + "; ".join(parts)
+            + ".")
 
 
 def monthly_alt(data: ReportData) -> str:
     current, previous = period_labels(data)
-    parts = [f"{lab}: {fmt_int(c)} ({fmt_int(p)} året före)" for lab, c, p in data.monthly.itertuples(index=False)]
+    parts = [f"{lab}: {fmt_int(c)} ({NO_COMPARISON if _missing(p) else fmt_int(p) + ' året före'})"
+             for lab, c, p in data.monthly.itertuples(index=False)]
     return f"Stapeldiagram över händelser per månad, {current.lower()} mot {previous.lower()}. " + "; ".join(parts) + "."
 
 

@@ -10,7 +10,7 @@ import datetime as dt
 import duckdb
 import pandas as pd
 
-from trygghet.analysis import stats
+from trygghet.analysis.data_start import comparable
 from trygghet.analysis.survey import sorted_periods
 from trygghet.core.periods import MONTHS_SHORT_SV, WEEKDAYS_SV, Window
 from trygghet.store.schema import table_names
@@ -26,10 +26,19 @@ def district_sql(districts: tuple[str, ...], column: str = "district") -> tuple[
     return f"{column} IN {in_list(districts)}", list(districts)
 
 
+# Why the report flags no change of a whole period: the week-to-week variation says little about how
+# much a four-month or yearly total varies, and the only variation at hand (the last 52 weeks)
+# includes the tested period itself, which would let a change hide in its own noise or pass as one.
+NO_FLAG_TEXT = ("Ingen förändring markeras som statistiskt säker i rapporten: hur mycket en hel periods antal "
+                "brukar variera kan ännu inte skattas ur data före perioden, och veckornas variation under "
+                "perioden själv får inte avgöra om perioden avviker.")
+
+
 def compare(con: duckdb.DuckDBPyConnection, by: str, window: Window, previous: Window,
-            districts: tuple[str, ...]) -> pd.DataFrame:
+            districts: tuple[str, ...], first: dt.date | None = None) -> pd.DataFrame:
     """Events per district or category in the window and in the comparison window: name, count,
-    previous, flag ('upp'/'ned' where the change is statistically sure, else '')."""
+    previous (None when the comparison window starts before `first`, the data's first day), flag
+    ('upp'/'ned' where the change is statistically sure, else ''; see NO_FLAG_TEXT)."""
     if by not in ("district", "category"):
         raise ValueError(by)
     order = "districts" if by == "district" else "categories"
@@ -51,14 +60,16 @@ def compare(con: duckdb.DuckDBPyConnection, by: str, window: Window, previous: W
         missing = [d for d in districts if d not in set(frame["name"])]
         if missing:
             frame = pd.concat([frame, pd.DataFrame({"name": missing, "count": 0, "previous": 0})], ignore_index=True)
-    frame["flag"] = [stats.compare(int(c), int(p)).direction or "" for c, p in
-                     zip(frame["count"], frame["previous"], strict=True)] if len(frame) else []
+    if not comparable(previous, first):
+        frame["previous"] = pd.Series([None] * len(frame), dtype=object)
+    frame["flag"] = [""] * len(frame)
     return frame
 
 
-def monthly(con: duckdb.DuckDBPyConnection, window: Window, previous: Window, districts: tuple[str, ...]
-            ) -> pd.DataFrame:
-    """Events per calendar month of the window and the same month a year earlier: label, count, previous."""
+def monthly(con: duckdb.DuckDBPyConnection, window: Window, previous: Window, districts: tuple[str, ...],
+            first: dt.date | None = None) -> pd.DataFrame:
+    """Events per calendar month of the window and the same month a year earlier: label, count,
+    previous (None for a month whose twin starts before `first`, the data's first day)."""
     where, params = district_sql(districts)
     rows = con.execute(
         f"""SELECT date_trunc('month', day)::DATE AS month, coalesce(sum(n), 0)::BIGINT FROM event_counts
@@ -70,16 +81,27 @@ def monthly(con: duckdb.DuckDBPyConnection, window: Window, previous: Window, di
     records, month = [], window.start.replace(day=1)
     while month < window.end:
         before = month.replace(year=month.year - 1)
+        twin = Window(max(before, previous.start), min((before + dt.timedelta(days=32)).replace(day=1),
+                                                       previous.end))
         records.append((f"{MONTHS_SHORT_SV[month.month - 1]} {month.year}", counts.get(month, 0),
-                        counts.get(before, 0)))
+                        counts.get(before, 0) if comparable(twin, first) else None))
         month = (month + dt.timedelta(days=32)).replace(day=1)
     return pd.DataFrame.from_records(records, columns=["label", "count", "previous"])
 
 
 def top_places(con: duckdb.DuckDBPyConnection, window: Window, previous: Window, districts: tuple[str, ...],
-               limit: int = TOP_PLACES) -> pd.DataFrame:
-    """The places with most events in the window, with their count a year earlier and their most
-    common category: place, district, count, previous, category."""
+               limit: int = TOP_PLACES, first: dt.date | None = None) -> pd.DataFrame:
+    """The places with most events in the window, with their count a year earlier (None when that
+    starts before `first`, the data's first day) and their most common category: place, district,
+    count, previous, category."""
+    frame = _top_places(con, window, previous, districts, limit)
+    if not comparable(previous, first):
+        frame["previous"] = pd.Series([None] * len(frame), dtype=object)
+    return frame
+
+
+def _top_places(con: duckdb.DuckDBPyConnection, window: Window, previous: Window, districts: tuple[str, ...],
+                limit: int) -> pd.DataFrame:
     where, params = district_sql(districts)
     # The most common category by a rule of its own (most events, then the name): mode() picks any of
     # a tie, and the same period must give the same document every time.

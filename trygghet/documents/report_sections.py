@@ -15,7 +15,7 @@ from trygghet.core.formatting import MISSING, fmt_date, fmt_dec, fmt_int
 from trygghet.documents import report_figures as rf
 from trygghet.documents.model import Bullets, Document, Figure, Heading, Paragraph, Table
 from trygghet.documents.report_data import ReportData
-from trygghet.documents.report_queries import TIME_BANDS
+from trygghet.documents.report_queries import NO_FLAG_TEXT, TIME_BANDS
 from trygghet.present import figures, tables
 
 ANALYSIS_PLACEHOLDER = ("[Analysen skrivs här: vad förklarar utvecklingen, vilka platser och situationer bör "
@@ -24,6 +24,7 @@ ANALYSIS_PLACEHOLDER = ("[Analysen skrivs här: vad förklarar utvecklingen, vil
 PLAN_PLACEHOLDER = ("[Åtgärdsplanen skrivs på sidan Rapport: för varje prioriterat problem dess orsak, åtgärden som "
                     "ska påverka orsaken, målet, ansvarig, resurser och hur den följs upp.]")
 VERDICT_ORDER = (goals.MET, goals.NOT_MET, goals.TOO_EARLY, goals.UNKNOWN)
+DRAFT = "Utkast – perioden är inte avslutad"
 
 
 def _text(value: object) -> str:
@@ -32,6 +33,11 @@ def _text(value: object) -> str:
 
 def _day(value: object) -> str:
     return fmt_date(pd.Timestamp(value).date()) if value is not None and pd.notna(value) else MISSING
+
+
+def _count(value: object) -> str:
+    """A count, or '–' where there is no figure (a comparison before the data begins)."""
+    return fmt_int(value) if value is not None and pd.notna(value) else MISSING  # type: ignore[arg-type]
 
 
 def _rate(value: object) -> str:
@@ -53,7 +59,7 @@ def _compare_table(frame: pd.DataFrame, name_label: str, current: str, previous:
         columns += ["Invånare", "Per 1 000 inv.", "Per 1 000 inv. året före"]
     rows = []
     for row in frame.itertuples(index=False):
-        cells = [str(row.name), fmt_int(row.count), fmt_int(row.previous),
+        cells = [str(row.name), fmt_int(row.count), _count(row.previous),
                  ("▲ " if row.flag == "upp" else "▼ " if row.flag == "ned" else "") + rf.change_text(row.count,
                                                                                                   row.previous)]
         if rates:
@@ -71,29 +77,41 @@ def _has_rates(data: ReportData) -> bool:
 
 
 def summary_sentences(data: ReportData) -> list[str]:
-    total, before = int(data.by_district["count"].sum()), int(data.by_district["previous"].sum())
+    total = int(data.by_district["count"].sum())
     current, previous = rf.period_labels(data)
     rate = f" ({_rate(total / data.population_total * 1000)} per 1 000 invånare)" if data.population_total else ""
-    lines = [f"{fmt_int(total)} händelser rapporterades under {current[0].lower() + current[1:]}{rate}, mot "
-             f"{fmt_int(before)} {previous[0].lower() + previous[1:]}: {rf.change_words(total, before)}."]
+    lines = []
+    if not data.finished:
+        lines.append(f"{DRAFT}: siffrorna gäller till och med {_day(data.as_of)} och ändras när perioden är slut.")
+    elif not data.complete and data.data_until is not None:
+        lines.append(f"Data till och med {fmt_date(data.data_until)}: perioden är slut, men händelser efter den "
+                     "dagen finns inte i underlaget.")
+    if data.comparable:
+        before = int(data.by_district["previous"].sum())
+        lines.append(f"{fmt_int(total)} händelser rapporterades under {current[0].lower() + current[1:]}{rate}, mot "
+                     f"{fmt_int(before)} {previous[0].lower() + previous[1:]}: {rf.change_words(total, before)}.")
+    else:
+        lines.append(f"{fmt_int(total)} händelser rapporterades under {current[0].lower() + current[1:]}{rate}; "
+                     f"{data.no_comparison}.")
     ups = data.by_district[data.by_district["flag"] == "upp"]["name"].tolist()
     downs = data.by_district[data.by_district["flag"] == "ned"]["name"].tolist()
     if ups:
         lines.append("Statistiskt säker ökning i " + ", ".join(ups) + ".")
     if downs:
         lines.append("Statistiskt säker minskning i " + ", ".join(downs) + ".")
-    cat_up = data.by_category[data.by_category["flag"] == "upp"]["name"].tolist()[:4]
-    cat_down = data.by_category[data.by_category["flag"] == "ned"]["name"].tolist()[:4]
+    cat_up = data.by_category[data.by_category["flag"] == "upp"]["name"].tolist()
+    cat_down = data.by_category[data.by_category["flag"] == "ned"]["name"].tolist()
     if cat_up:
-        lines.append("Kategorier som ökat: " + ", ".join(cat_up) + ".")
+        lines.append("Kategorier som ökat statistiskt säkert: " + ", ".join(cat_up) + ".")
     if cat_down:
-        lines.append("Kategorier som minskat: " + ", ".join(cat_down) + ".")
-    if not (ups or downs or cat_up or cat_down):
-        lines.append("Ingen stadsdel eller kategori har en statistiskt säker förändring mot året före.")
+        lines.append("Kategorier som minskat statistiskt säkert: " + ", ".join(cat_down) + ".")
+    if not (ups or downs or cat_up or cat_down) and data.comparable:
+        lines.append(NO_FLAG_TEXT)
     if len(data.areas):
         counts = data.areas["verdict"].value_counts()
-        parts = [f"{int(counts[v])} {v.lower()}" for v in VERDICT_ORDER if v in counts]
-        lines.append(f"Målen för de {len(data.areas)} prioriterade områdena: " + ", ".join(parts) + ".")
+        parts = [f"{v.lower()}: {int(counts[v])}" for v in VERDICT_ORDER if v in counts]
+        parts += [f"{v.lower()}: {int(n)}" for v, n in counts.items() if v not in VERDICT_ORDER]
+        lines.append(f"Bedömning av målen för de {len(data.areas)} prioriterade områdena – " + ", ".join(parts) + ".")
     if data.measures:
         lines.append(f"Åtgärdsplanen har {len(data.measures)} åtgärder och är {decision_text(data)}.")
     else:
@@ -116,8 +134,9 @@ def extent(doc: Document, data: ReportData) -> None:
     current, previous = rf.period_labels(data)
     doc.add(Heading("Brottslighetens och otrygghetens omfattning"))
     doc.add(Paragraph("Händelser som parterna har rapporterat: brott och ordningsstörningar, men också det som skapar "
-                      "otrygghet utan att vara brott. Markerade rader har en statistiskt säker förändring mot samma "
-                      "datum året före."))
+                      "otrygghet utan att vara brott. " + NO_FLAG_TEXT))
+    if not data.comparable:
+        doc.add(Paragraph(f"Jämförelse med året före: {data.no_comparison}.", "note"))
     doc.add(Heading("Per stadsdel", 2))
     if data.by_district.empty or int(data.by_district["count"].sum()) == 0:
         doc.add(Paragraph("Inga händelser under perioden."))
@@ -126,8 +145,8 @@ def extent(doc: Document, data: ReportData) -> None:
         height = figures.compare_height(len(data.by_district))
         table = _compare_table(data.by_district, "Stadsdel", current, previous, rates)
         doc.add(Figure(figures.print_style(rf.district_figure(data), height), "Händelser per stadsdel", table,
-                       caption=f"{current} mot {previous.lower()}. Orange stapel: statistiskt säker ökning; blå: "
-                               "säker minskning eller ingen säker förändring (se tabellen).",
+                       caption=f"{current} mot {previous.lower()}. Ingen stapel är markerad som statistiskt säker "
+                               "förändring (se Om underlaget).",
                        height=height, alt=rf.compare_alt(data.by_district, "händelser per stadsdel", current,
                                                          previous)))
         doc.add(table)
@@ -146,7 +165,7 @@ def extent(doc: Document, data: ReportData) -> None:
         height = figures.compare_height(len(top))
         doc.add(Figure(figures.print_style(rf.category_figure(data), height), "Händelser per kategori (de tolv största)",
                        _compare_table(top, "Kategori", current, previous),
-                       caption=f"Markerade rader i tabellen har en statistiskt säker förändring ({stats.FLAG_RULE_SHORT}).",
+                       caption=f"{current} mot {previous.lower()}.",
                        height=height, alt=rf.compare_alt(top, "händelser per kategori", current, previous)))
         doc.add(_compare_table(data.by_category, "Kategori", current, previous))
     doc.add(Heading("Jämfört med länet och riket", 2))
@@ -233,7 +252,7 @@ def patterns(doc: Document, data: ReportData) -> None:
         doc.add(Paragraph("Inga händelser med angiven plats under perioden."))
     else:
         doc.add(Table(["Plats", "Stadsdel", "Vanligaste kategori", current, previous],
-                      [[str(p), str(d), _text(c), fmt_int(n), fmt_int(b)]
+                      [[str(p), str(d), _text(c), fmt_int(n), _count(b)]
                        for p, d, n, b, c in data.places.itertuples(index=False)]))
     doc.add(Heading("Veckodag och tid på dygnet", 2))
     times = data.times
@@ -254,7 +273,7 @@ def patterns(doc: Document, data: ReportData) -> None:
     doc.add(Heading("Månad för månad", 2))
     height = rf.monthly_height(data)
     doc.add(Figure(figures.print_style(rf.monthly_figure(data), height), "Händelser per månad",
-                   Table(["Månad", current, previous], [[str(lab), fmt_int(c), fmt_int(p)] for lab, c, p in
+                   Table(["Månad", current, previous], [[str(lab), fmt_int(c), _count(p)] for lab, c, p in
                                                         data.monthly.itertuples(index=False)]),
                    caption="Årets rytm: varje månad mot samma månad året före.", height=height,
                    alt=rf.monthly_alt(data)))
@@ -348,7 +367,7 @@ def priorities(doc: Document, data: ReportData) -> None:
                           "previous": data.areas["count_last_year"]})
     doc.add(Figure(figures.print_style(rf.areas_figure(data), height),
                    "Händelser i de prioriterade områdenas indikatorer",
-                   Table(["Område", current, previous], [[n, fmt_int(c), fmt_int(p)] for n, c, p in
+                   Table(["Område", current, previous], [[n, fmt_int(c), _count(p)] for n, c, p in
                                                          frame.itertuples(index=False)]),
                    height=height, alt=rf.compare_alt(frame, "händelser i de prioriterade områdenas indikatorer",
                                                      current, previous)))
@@ -361,8 +380,9 @@ def priorities(doc: Document, data: ReportData) -> None:
         sure = f", statistiskt säker {'ökning' if row.flag == 'upp' else 'minskning'}" if row.flag else ""
         lines = [f"Måluppfyllelse: {row.attainment}",
                  f"Indikatorer: {', '.join(row.indicators) or MISSING}.",
-                 f"{current}: {fmt_int(row.count)} händelser mot {fmt_int(row.count_last_year)} året före "
-                 f"({rf.change_words(row.count, row.count_last_year)}{sure})."]
+                 (f"{current}: {fmt_int(row.count)} händelser mot {fmt_int(row.count_last_year)} året före "
+                  f"({rf.change_words(row.count, row.count_last_year)}{sure})." if not rf._missing(row.count_last_year)
+                  else f"{current}: {fmt_int(row.count)} händelser; {data.no_comparison}.")]
         if row.baseline_year is not None and not pd.isna(row.baseline_year):
             lines.append(f"Samma datum {int(row.baseline_year)} (utgångsåret): {fmt_int(row.baseline)} händelser – "
                          f"{rf.change_words(row.count, int(row.baseline))} sedan dess.")
@@ -480,9 +500,9 @@ def sources(doc: Document, data: ReportData) -> None:
         "Mörkertal: många brott och mycket otrygghet anmäls eller rapporteras aldrig. Därför läses händelserna "
         "tillsammans med trygghetsmätningen och Brås statistik.",
         "En förändring kallas statistiskt säker när den är osannolik även med hänsyn till hur mycket antalet brukar "
-        "variera från vecka till vecka (negativ binomialfördelning, skattad ur seriens egna 52 veckor): en ökning vid "
+        "variera (negativ binomialfördelning): en ökning vid "
         f"p < {stats.level_text(stats.ALPHA_UP)}, en minskning vid p < {stats.level_text(stats.ALPHA_DOWN)}, och "
-        "skillnaden är minst tre händelser; små tal jämförs inte i procent.",
+        f"skillnaden är minst {stats.MIN_DIFF} händelser; små tal jämförs inte i procent. " + NO_FLAG_TEXT,
         "Polisens öppna händelsedata innehåller bara de senaste cirka 500 händelserna i landet och anger kommunens "
         "mittpunkt som plats.",
         f"Insatsernas status och mötenas beslut är som de var {fmt_date(data.as_of)}, enligt ändringshistoriken; "
