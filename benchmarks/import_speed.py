@@ -139,6 +139,8 @@ def calamine_process(path: Path) -> dict:
 
 def worker_import(path: Path, progress: bool) -> dict:
     """The import through the worker process, with or without a listener for its progress."""
+    import resource
+
     from trygghet.ingest.import_worker import JobOptions, import_files
     from trygghet.store.access import COMMAND_LINE
     from trygghet.store.db import Database
@@ -147,11 +149,14 @@ def worker_import(path: Path, progress: bool) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         db = Database(_database(Path(tmp)))
         options = JobOptions(progress=heard.append) if progress else JobOptions()
-        start = time.perf_counter()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        start, cpu = time.perf_counter(), time.process_time()
         (report,) = import_files(db, [path], COMMAND_LINE, options)
-        elapsed = time.perf_counter() - start
+        elapsed, cpu = time.perf_counter() - start, time.process_time() - cpu
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
     assert report.status == "imported", report.as_json()
-    return {"seconds": elapsed, "events": len(heard)}
+    worker_cpu = (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+    return {"seconds": elapsed, "cpu_s": cpu + worker_cpu, "events": len(heard)}
 
 
 METHODS = {"ours": our_import, "calamine": calamine_parse, "openpyxl": openpyxl_path,

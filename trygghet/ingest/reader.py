@@ -98,10 +98,9 @@ def read_file(
         return _read_zip_workbook(data, limits, report)
     if kind == "ole2":
         return _read_ole2(data, head, limits, report)
-    content = data.read_bytes() if isinstance(data, Path) else data
     if kind == "json":
-        return _read_json(content, limits)
-    return _read_csv(content, file_name, limits, report)
+        return _read_json(data.read_bytes() if isinstance(data, Path) else data, limits)
+    return _read_csv(data, file_name, limits, report)
 
 
 def _head(data: bytes | Path, size: int) -> bytes:
@@ -450,9 +449,10 @@ def _decode_text(data: bytes) -> tuple[str, str]:
     return data.decode("cp1252", errors="replace"), "Windows-1252"
 
 
-def _read_csv(data: bytes, file_name: str, limits: Limits, report: Reporter | None = None) -> RawFile:
+def _read_csv(data: bytes | Path, file_name: str, limits: Limits, report: Reporter | None = None) -> RawFile:
     report = report or Reporter()
-    text, encoding = _decode_text(data)
+    # Read here from a path, so that the bytes go as soon as they are text: a large CSV is not held twice.
+    text, encoding = _decode_text(data.read_bytes() if isinstance(data, Path) else data)
     if "\x00" in text[:4096]:
         raise FileError(f"Filen är varken ett kalkylark eller en textfil (den innehåller binära data). {_FIX}")
     sample = text[:20_000]
