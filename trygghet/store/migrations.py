@@ -472,6 +472,11 @@ CREATE TABLE IF NOT EXISTS meeting_minutes (
 );
 """
 
+# Version 7: a registered report keeps its file, so that it can always be produced again exactly.
+V7_COLUMNS = """
+ALTER TABLE saved_reports ADD COLUMN IF NOT EXISTS document BLOB;
+"""
+
 
 def _to_2(con: duckdb.DuckDBPyConnection) -> None:
     """Version 1 files made by older releases lack the tables those releases created only on the
@@ -507,6 +512,11 @@ def _to_6(con: duckdb.DuckDBPyConnection) -> None:
     con.execute(V6_TABLES)
 
 
+def _to_7(con: duckdb.DuckDBPyConnection) -> None:
+    """A registered lägesbild report's file, stored with its hash (empty for those registered before)."""
+    con.execute(V7_COLUMNS)
+
+
 # MIGRATIONS[n] takes a file from version n to n + 1.
 MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     1: _to_2,
@@ -514,6 +524,7 @@ MIGRATIONS: dict[int, Callable[[duckdb.DuckDBPyConnection], None]] = {
     3: _to_4,
     4: _to_5,
     5: _to_6,
+    6: _to_7,
 }
 
 # Every frozen text a step runs, by name: what the test pins.
@@ -524,6 +535,7 @@ FROZEN_SQL: dict[str, str] = {
     "V4_TABLES": V4_TABLES,
     "V5_COLUMNS": V5_COLUMNS,
     "V6_TABLES": V6_TABLES,
+    "V7_COLUMNS": V7_COLUMNS,
 }
 
 

@@ -16,7 +16,7 @@ import duckdb
 # lägesbild's own tables (REPORT_DDL). Version 4: the expected reporters and their reports (REPORTING_DDL).
 # Version 5: a district's larger area (DISTRICT_AREA_DDL). Version 6: what signed minutes need
 # beyond the decisions (MEETING_PROTOCOL_DDL).
-SCHEMA_VERSION = 6
+SCHEMA_VERSION = 7
 META_SCHEMA_VERSION = "schema_version"
 
 META_DDL = """
@@ -346,7 +346,8 @@ CREATE TABLE IF NOT EXISTS saved_reports (
     size_bytes BIGINT NOT NULL,
     created_at TIMESTAMP NOT NULL,
     actor VARCHAR NOT NULL,
-    upload_cutoff BIGINT
+    upload_cutoff BIGINT,
+    document BLOB
 );
 """
 
