@@ -108,3 +108,31 @@ def test_a_wrong_file_type_and_a_missing_database(demo: Path, tmp_path: Path) ->
     assert wrong.returncode == 2 and "ska sluta på .pdf eller .docx" in wrong.stderr
     missing = run_cli("--period", "2026-T2", "--out", str(tmp_path / "x.pdf"), db=tmp_path / "finns-inte.duckdb")
     assert missing.returncode == 1 and "finns inte" in missing.stderr and "Traceback" not in missing.stderr
+
+
+def test_an_unwritable_out_fails_before_the_report_is_made(demo: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "fil"
+    blocker.write_text("en fil, ingen mapp")
+    for out in (blocker / "T2.pdf", tmp_path):
+        target = out if out.suffix else out.with_suffix(".pdf")
+        if not out.suffix:
+            target.mkdir()
+        result = run_cli("--period", "2026-T2", "--out", str(target), db=demo)
+        assert result.returncode == 1, result.stderr
+        assert result.stderr.startswith("Fel: ") and "Traceback" not in result.stderr
+        assert "--out" in result.stderr or "mapp" in result.stderr
+    with Database(demo).read() as con:
+        assert con.execute("SELECT count(*) FROM saved_reports WHERE period_key = '2026-T2' AND format = 'pdf' "
+                           "AND file_name <> 'T2.pdf'").fetchone()[0] == 0
+
+
+def test_an_unfinished_period_is_written_as_a_draft_and_not_registered(demo: Path, tmp_path: Path) -> None:
+    result = run_cli("--period", "2026", "--out", str(tmp_path / "2026.docx"), db=demo)
+    assert result.returncode == 0, result.stderr
+    assert "Utkast – perioden är inte avslutad förrän 2026-12-31 och registreras inte" in result.stdout
+    assert "Registrerad" not in result.stdout
+    with Database(demo).read() as con:
+        assert con.execute("SELECT count(*) FROM saved_reports WHERE period_key = '2026'").fetchone()[0] == 0
+    help_text = subprocess.run([sys.executable, "-m", "trygghet", "report", "--help"], cwd=ROOT, capture_output=True,
+                               text=True, encoding="utf-8", timeout=60).stdout
+    assert "Slutkoder: 0" in " ".join(help_text.split())

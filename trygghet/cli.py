@@ -112,7 +112,10 @@ def build_parser() -> argparse.ArgumentParser:
     p_report = sub.add_parser(
         "report", help="skriv lägesbildsrapporten (lag 2023:196) som PDF eller Word",
         description="Skriver lägesbilden för en period, t.ex. "
-                    "python -m trygghet report --period 2026-T2 --out T2.pdf, och registrerar den med sin SHA-256.")
+                    "python -m trygghet report --period 2026-T2 --out T2.pdf, och registrerar den med sin SHA-256. "
+                    "En period som inte är slut blir ett utkast och registreras inte. Slutkoder: 0 skriven, "
+                    "1 rapporten kunde inte göras eller skrivas (ingen databas, inga data, filen går inte att skriva), "
+                    "2 kommandot är fel.")
     p_report.add_argument("--period", metavar="PERIOD", help="2026-T2 (tertial), 2026-H1 (halvår) eller 2026 (år)")
     p_report.add_argument("--from", dest="first", type=_date, metavar="DATUM", help="första dag, ÅÅÅÅ-MM-DD")
     p_report.add_argument("--to", dest="last", type=_date, metavar="DATUM", help="sista dag, ÅÅÅÅ-MM-DD")

@@ -10,8 +10,8 @@ import sys
 import tempfile
 from pathlib import Path
 
-from trygghet.core import privacy
-from trygghet.core.formatting import fmt_date
+from trygghet.core import clock, privacy
+from trygghet.core.formatting import fmt_date, fmt_dec
 from trygghet.core.progress import ProgressCallback
 from trygghet.documents import archive
 from trygghet.documents.report_period import PeriodError, ReportPeriod
@@ -37,6 +37,28 @@ def period_from(args: argparse.Namespace) -> ReportPeriod:
         raise PeriodError("Ange perioden: --period 2026-T2 (eller 2026-H1, 2026), eller --from 2026-05-01 "
                           "--to 2026-08-31.")
     return ReportPeriod.between(args.first, args.last)
+
+
+def _unwritable(target: Path) -> str | None:
+    """Why the report cannot be written to `target`, in Swedish; None when it can."""
+    if target.exists() and target.is_dir():
+        return f"{target} är en mapp; ange en fil som slutar på .pdf eller .docx."
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", delete=True):
+            pass
+    except OSError as exc:
+        return f"Rapporten kan inte skrivas till {target}: {exc.strerror or exc}. Välj en annan fil med --out."
+    if target.exists() and not os.access(target, os.W_OK):
+        return f"Rapporten kan inte skrivas till {target}: filen är skrivskyddad. Välj en annan fil med --out."
+    return None
+
+
+def fmt_size(size: int) -> str:
+    """'641 kB', '1,2 MB'."""
+    if size < 1024 * 1024:
+        return f"{max(size // 1024, 1)} kB"
+    return f"{fmt_dec(size / 1024 / 1024, 1)} MB"
 
 
 def write_report(db: Database, args: argparse.Namespace, actor: Actor, progress: ProgressCallback | None = None) -> int:
@@ -67,15 +89,26 @@ def write_report(db: Database, args: argparse.Namespace, actor: Actor, progress:
         return _fail(f"Det finns inga händelser under {period.name}: databasen har händelser från {fmt_date(first)} "
                      f"till {fmt_date(last)}.", 1)
 
-    data = archive.make(db, period, tuple(districts), fmt, progress=progress)
     target = args.out
-    target.parent.mkdir(parents=True, exist_ok=True)
-    # Written beside the target and moved in place, so a scheduler never picks up half a file.
-    with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", delete=False) as tmp:
-        tmp.write(data)
-    os.replace(tmp.name, target)
-    line = f"Rapporten är skriven: {target} ({period.label}, {len(data) // 1024} kB). SHA-256: {archive.sha256(data)}"
-    if not args.no_register:
+    # The target is tried before the report is made: minutes of rendering must not end in a traceback.
+    problem = _unwritable(target)
+    if problem:
+        return _fail(problem, 1)
+    finished = period.last_day < clock.today()
+    data = archive.make(db, period, tuple(districts), fmt, progress=progress)
+    try:
+        # Written beside the target and moved in place, so a scheduler never picks up half a file.
+        with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", delete=False) as tmp:
+            tmp.write(data)
+        os.replace(tmp.name, target)
+    except OSError as exc:
+        Path(tmp.name).unlink(missing_ok=True)
+        return _fail(f"Rapporten kunde inte skrivas till {target}: {exc.strerror or exc}.", 1)
+    line = (f"Rapporten är skriven: {target} ({period.label}; {fmt_size(len(data))}). "
+            f"SHA-256: {archive.sha256(data)}")
+    if not finished:
+        line += f". Utkast – perioden är inte avslutad förrän {fmt_date(period.last_day)} och registreras inte"
+    elif not args.no_register:
         saved = archive.register(db, period, tuple(districts), fmt, data, Path(target).name, actor=actor)
         line += (f". Registrerad som rapport nr {saved.id}." if saved.new
                  else f". Samma dokument är redan registrerat som rapport nr {saved.id}.")

@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 import streamlit as st
 
+from trygghet.core import clock
 from trygghet.core.errors import UserError
 from trygghet.core.formatting import fmt_date, fmt_dec, fmt_int
 from trygghet.documents import archive, output
@@ -118,6 +119,7 @@ def register(page: ReportPage) -> None:
             fmt = st.radio("Format", ["pdf", "docx"], format_func={"pdf": "PDF", "docx": "Word"}.get, horizontal=True)
             if st.form_submit_button("Registrera rapporten", icon=":material/verified:"):
                 try:
+                    archive.require_finished(page.period, clock.today())
                     bar = StageBar("Rapporten görs")
                     data = archive.make(page.db, page.period, page.districts, fmt, progress=bar)
                     bar.done()
@@ -145,17 +147,35 @@ def register(page: ReportPage) -> None:
         chosen = st.selectbox("Kontrollera en registrerad rapport", saved["id"].tolist(),
                               format_func=lambda i: f"Nr {i}")
         if st.form_submit_button("Gör om och jämför", icon=":material/fact_check:"):
-            row = saved[saved["id"] == chosen].iloc[0]
             bar = StageBar(f"Rapport nr {chosen} görs om")
-            data = archive.make(page.db, archive.period_of(row), tuple(row["districts"]), str(row["format"]),
-                                progress=bar)
+            try:
+                result = archive.recheck(page.db, int(chosen), progress=bar)
+            except UserError as exc:
+                show_error(exc)
+                return
             bar.done()
-            if archive.sha256(data) == row["sha256"]:
+            if result.same:
                 st.success(f"Rapport nr {chosen} blir densamma: SHA-256 stämmer.", icon=":material/check_circle:")
             else:
-                with page.db.read() as con:
-                    later = archive.uploads_since(con, row["upload_cutoff"])
-                st.warning(safe_text.plain(
-                    f"Rapport nr {chosen} blir inte densamma i dag. {later} uppladdningar har gjorts sedan den "
-                    "registrerades; händelser eller uppgifter för perioden har lagts till eller ändrats."),
-                    icon=":material/warning:")
+                st.warning(safe_text.plain(recheck_text(int(chosen), result)), icon=":material/warning:")
+                if result.changed:
+                    st.text("\n".join(result.changed))
+    with page.db.read() as con:
+        stored = archive.stored_document(con, int(chosen)) if chosen is not None else None
+    if stored is not None:
+        row = saved[saved["id"] == chosen].iloc[0]
+        st.download_button(f"Ladda ner rapport nr {chosen} som den registrerades", data=stored,
+                           file_name=str(row["file_name"]),
+                           mime=output.PDF_MIME if row["format"] == "pdf" else output.DOCX_MIME,
+                           icon=":material/download:", on_click="ignore", key="rapport_registrerad")
+
+
+def recheck_text(report_id: int, result: archive.Recheck) -> str:
+    """Why a registered report made again is not the same file, in words for the user."""
+    why = (f"{archive.uploads_text(result.uploads_since)} sedan den registrerades"
+           + ("; händelser eller uppgifter för perioden har lagts till eller ändrats." if result.uploads_since
+              else "; uppgifter om perioden (insatser, planer, texter) har ändrats sedan dess."))
+    kept = (" Den registrerade filen är sparad och kan laddas ner oförändrad." if result.stored
+            else " Rapporten registrerades innan filerna sparades, så bara kontrollsumman kan jämföras.")
+    changed = " Det här skiljer:" if result.changed else ""
+    return f"Rapport nr {report_id} blir inte densamma i dag. {why}{kept}{changed}"
