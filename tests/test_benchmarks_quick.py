@@ -46,8 +46,11 @@ def test_quick_benchmarks_run_and_report_every_section(tmp_path: Path) -> None:
     assert data["events"] > 0 and positive(data["generate_s"]) and positive(data["mb_per_million_events"])
 
     (imported,) = results["import"]
-    for key in ("ours_s", "calamine_s", "openpyxl_s", "ours_vs_calamine", "openpyxl_vs_ours", "ours_peak_rss_mb"):
+    for key in ("ours_s", "calamine_s", "openpyxl_s", "ours_vs_calamine", "openpyxl_vs_ours", "ours_peak_rss_mb",
+                "cli_process_s", "calamine_process_s", "cli_vs_calamine_process", "cli_process_peak_rss_mb",
+                "worker_quiet_s", "worker_progress_s", "progress_events"):
         assert positive(imported[key]), key
+    assert isinstance(imported["progress_overhead_pct"], float)  # noise may make it negative on a tiny file
 
     (queries,) = results["queries"].values()
     assert queries["recording"]["calls"] and all(queries["recording"]["calls"].values()), "a page was not recorded"
