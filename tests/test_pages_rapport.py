@@ -97,3 +97,27 @@ def test_a_finished_report_is_registered_and_checked(demo_db: Database) -> None:
     assert shown["SHA-256"].tolist() == [digest]
     _click(at, "Gör om och jämför")
     assert [s.value for s in at.success] == ["Rapport nr 1 blir densamma: SHA-256 stämmer."]
+
+
+def test_an_unfinished_period_is_not_registered(demo_db: Database, monkeypatch: pytest.MonkeyPatch) -> None:
+    import datetime as dt
+
+    from trygghet.core import clock
+    from trygghet.documents.report_period import ReportPeriod
+
+    [(last,)] = _rows(demo_db, "SELECT max(day)::DATE FROM event_counts")
+    running = next(p for p in (ReportPeriod("tertial", last.year, n) for n in (1, 2, 3))
+                   if p.window.start <= last < p.window.end)
+    if running.last_day == last:  # the data ends on the tertial's last day: the next day it is over
+        running = ReportPeriod("tertial", last.year + 1, 1) if running.number == 3 else ReportPeriod(
+            "tertial", last.year, running.number + 1)
+    monkeypatch.setenv(clock.ENV, (last + dt.timedelta(days=1)).isoformat())
+    before = _rows(demo_db, "SELECT count(*) FROM saved_reports")
+    at = _page()
+    box = at.selectbox(key="rapport_period_tertial")
+    box.set_value(running).run()
+    assert at.selectbox(key="rapport_period_tertial").value == running
+    _click(at, "Registrera rapporten")
+    assert any("är inte avslutad förrän" in e.value and "registreras" in e.value for e in at.error), \
+        [e.value for e in at.error]
+    assert _rows(demo_db, "SELECT count(*) FROM saved_reports") == before
