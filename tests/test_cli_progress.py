@@ -10,6 +10,7 @@ import json
 import os
 import pty
 import select
+import signal
 import struct
 import subprocess
 import sys
@@ -97,3 +98,29 @@ def test_with_standard_error_in_a_pipe_nothing_but_the_result_is_written(databas
     assert done.returncode == 0
     assert done.stderr == ""
     assert done.stdout.startswith("vecka 10.xlsx: importerad")
+
+
+def test_ctrl_c_during_the_reading_stops_the_import_and_saves_nothing(database: Database, tmp_path: Path) -> None:
+    path = tmp_path / "stor.csv"
+    lines = ["Datum;Tid;Stadsdel;Kategori;Källa;Händelse-ID"]
+    lines += [f"2025-{1 + i % 12:02d}-{1 + i % 28:02d};12:00;Norrby;Klotter;Fältare;C-{i}" for i in range(300_000)]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    master, slave = pty.openpty()
+    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 30, 100, 0, 0))
+    process = subprocess.Popen([sys.executable, "-m", "trygghet", "--db", str(database.path), "import", str(path)],
+                               cwd=ROOT, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=slave)
+    os.close(slave)
+    screen = b""
+    deadline = time.monotonic() + 300
+    # As a person would: Ctrl+C once the bar shows the file being read.
+    while "Läser filen".encode() not in screen and time.monotonic() < deadline and process.poll() is None:
+        if select.select([master], [], [], 0.2)[0]:
+            screen += os.read(master, 65536)
+    process.send_signal(signal.SIGINT)
+    code = process.wait(timeout=120)
+    os.close(master)
+
+    assert "Läser filen".encode() in screen
+    assert code == 130
+    with database.read() as con:
+        assert con.execute("SELECT (SELECT count(*) FROM events), (SELECT count(*) FROM uploads)").fetchone() == (0, 0)
