@@ -7,11 +7,12 @@ negative binomial shape k from its own weeks: with mean m and variance s² of it
 s² = m + m²/k (method of moments). One SQL aggregate gives every series' sum and sum of squares;
 the rest is arithmetic on a few hundred rows.
 
-The honest rule for thin data: 52 weeks give a noisy k for one series, and the noise is not
-symmetric – an estimate that makes a series look calmer than it is turns into false alarms. So a
-series is never taken as calmer than the series around it (the shape pooled over every series in
-the selection), and a series with fewer than MIN_HISTORY_EVENTS events in its history uses the
-pooled shape alone. When no series in the selection has enough history to pool (one thin place,
+The honest rule for thin data: 52 weeks give a noisy k for one series. Taking each series' own k
+turns the ones that happen to look calm into false alarms; never letting a series be calmer than
+the pool (the rule this replaced) hid real jumps in series that happen to look wild. So each
+series' own 1/k is shrunk toward the shape pooled over every series in the selection, by how noisy
+its own estimate is against how much series really differ (empirical Bayes, shrunk_inverse_shapes),
+and a series with fewer than MIN_HISTORY_EVENTS events in its history uses the pooled shape alone. When no series in the selection has enough history to pool (one thin place,
 a new district), the shape is PRIOR_SHAPE, never Poisson: thin data is no evidence of calm. With
 fewer than MIN_HISTORY_WEEKS weeks of data before the week, nothing is tested.
 
@@ -82,14 +83,35 @@ def pooled_inverse_shape(weeks: np.ndarray, sums: np.ndarray, sumsqs: np.ndarray
     return max(0.0, float(np.sum(variance - mean) / np.sum(mean**2)))
 
 
-def shapes(weeks: np.ndarray, sums: np.ndarray, sumsqs: np.ndarray) -> np.ndarray:
-    """The negative binomial shape per week to test each series with (math.inf: Poisson)."""
+def shrunk_inverse_shapes(weeks: np.ndarray, sums: np.ndarray, sumsqs: np.ndarray) -> np.ndarray:
+    """1/k per series, each series' own estimate pulled toward the pooled one by how noisy it is.
+
+    Empirical Bayes on the method-of-moments estimates: a series' own 1/k from n weeks at mean m has
+    a sampling variance of about 2/(n-1) · (1/m + 1/k)² (the variance of a sample variance, divided by
+    m²); the series' true 1/k differ around the pooled one by tau², what the own estimates spread
+    beyond their sampling noise. Each series gets the precision-weighted mean of the two, so a busy
+    series with a long history keeps its own variation and a thin one takes the selection's.
+    """
     weeks = np.asarray(weeks, dtype=float)
     sums = np.asarray(sums, dtype=float)
     pooled = pooled_inverse_shape(weeks, sums, sumsqs)
     own = inverse_shapes(weeks, sums, sumsqs)
     rich = (sums >= MIN_HISTORY_EVENTS) & (weeks >= MIN_HISTORY_WEEKS)
-    inverse = np.where(rich, np.fmax(own, pooled), pooled)
+    if not rich.any():
+        return np.full(weeks.shape, pooled)
+    mean = sums[rich] / weeks[rich]
+    noise = 2.0 / (weeks[rich] - 1) * (1.0 / mean + pooled) ** 2
+    tau2 = max(float(np.mean((own[rich] - pooled) ** 2) - np.mean(noise)), 0.0)
+    inverse = np.full(weeks.shape, pooled)
+    if tau2 > 0:
+        weight = tau2 / (tau2 + noise)
+        inverse[rich] = weight * own[rich] + (1 - weight) * pooled
+    return inverse
+
+
+def shapes(weeks: np.ndarray, sums: np.ndarray, sumsqs: np.ndarray) -> np.ndarray:
+    """The negative binomial shape per week to test each series with (math.inf: Poisson)."""
+    inverse = shrunk_inverse_shapes(weeks, sums, sumsqs)
     with np.errstate(divide="ignore"):
         return np.where(inverse > 0, 1.0 / inverse, math.inf)
 
