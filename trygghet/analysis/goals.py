@@ -13,7 +13,9 @@ from dataclasses import dataclass
 
 from trygghet.core.formatting import fmt_change_pct, fmt_dec, fmt_int, fmt_pct
 
-MET, NOT_MET, TOO_EARLY, UNKNOWN = "Uppnått", "Ej uppnått", "För tidigt att bedöma", "Kan inte bedömas"
+MET, NOT_MET, UNKNOWN = "Uppnått", "Ej uppnått", "Kan inte bedömas"
+# Before a goal's deadline, both ways: a goal not yet met may be on its way, and one met so far may slip.
+ON_TRACK, OFF_TRACK = "På väg", "Inte på väg"
 MIN_EVENTS = 10  # fewer events than this in the baseline make a percentage say more about chance than change
 
 _SIGNED_PCT = r"\s*\d+(?:[,.]\d+)?\s*%"
@@ -41,7 +43,7 @@ class Goal:
 
 @dataclass(frozen=True)
 class Attainment:
-    verdict: str  # MET | NOT_MET | TOO_EARLY | UNKNOWN
+    verdict: str  # MET | NOT_MET | ON_TRACK | OFF_TRACK | UNKNOWN
     text: str  # one Swedish sentence with the numbers
     count: int | None = None
     baseline: int | None = None
@@ -77,14 +79,35 @@ def parse_goal(text: str | None) -> Goal | None:
     return None
 
 
+def shown_number(text: str) -> float:
+    """The number a formatted figure shows ('−10 %', '+5,2' -> -10.0, 5.2): a verdict is judged on
+    what the reader sees, so −9,88 % shown as −10 % meets a goal of −10 %."""
+    cleaned = text.replace("\u00a0", "").replace(" ", "").replace("%", "").replace("−", "-").replace("±", "")
+    return float(cleaned.replace(",", "."))
+
+
+def _decimals(value: float) -> int:
+    return 0 if float(value).is_integer() else 1
+
+
+def verdict_for(met: bool, deadline: dt.date | None, period_end: dt.date, complete: bool = True) -> tuple[str, str]:
+    """(verdict, lead): 'På väg'/'Inte på väg' while the deadline (or the period) is not over,
+    'Uppnått'/'Ej uppnått' after it."""
+    if not complete or (deadline is not None and deadline > period_end):
+        until = f" (målet gäller till {deadline.year})" if deadline is not None and deadline > period_end else ""
+        verdict = ON_TRACK if met else OFF_TRACK
+        return verdict, f"{verdict}{until}"
+    return (MET, "Uppnått") if met else (NOT_MET, "Ej uppnått")
+
+
 def judge(goal: Goal | None, count: int, baseline: int | None, baseline_year: int | None, period_end: dt.date,
           complete: bool = True, valid_to: dt.date | None = None) -> Attainment:
     """Judges a goal on the indicator events of the period (`count`) against the same dates of the
     baseline year (`baseline`; None when there is no data for it).
 
-    A goal that is met says so. One that is not met is 'för tidigt' while its deadline (the year in
-    its text, else the area's last valid day) lies after the period, or while the period is not over;
-    after that it is 'ej uppnått'."""
+    While its deadline (the year in its text, else the area's last valid day) lies after the period,
+    or while the period is not over, a goal is 'på väg' or 'inte på väg'; after it, 'uppnått' or 'ej
+    uppnått'. The percentage is judged as the text shows it (rounded)."""
     if goal is None:
         return Attainment(UNKNOWN, "Målet anger ingen förändring som går att mäta i händelserna; bedöm det i "
                                    "analysen.")
@@ -100,19 +123,16 @@ def judge(goal: Goal | None, count: int, baseline: int | None, baseline_year: in
         met = count < baseline if goal.direction == "ned" else count > baseline
         wanted = "färre" if goal.direction == "ned" else "fler"
         target = f"målet är {wanted} händelser än {year_text}"
-    else:
-        met = pct is not None and (pct <= goal.change if goal.direction == "ned" else pct >= goal.change)
-        target = f"målet är {fmt_change_pct(goal.change)} mot {year_text}"
+    decimals = _decimals(goal.change) if goal.change is not None else 0
+    shown = fmt_change_pct(pct, decimals) if pct is not None else None
+    if goal.change is not None:
+        value = shown_number(shown) if shown is not None else None
+        met = value is not None and (value <= goal.change if goal.direction == "ned" else value >= goal.change)
+        target = f"målet är {fmt_change_pct(goal.change, decimals)} mot {year_text}"
     actual = (f"{fmt_int(count)} händelser mot {fmt_int(baseline)} samma period {year_text}"
-              + (f" ({fmt_change_pct(pct)})" if pct is not None else ""))
+              + (f" ({shown})" if shown is not None else ""))
     deadline = dt.date(goal.deadline_year, 12, 31) if goal.deadline_year else valid_to
-    if met:
-        verdict, lead = MET, "Uppnått"
-    elif not complete or (deadline is not None and deadline > period_end):
-        until = f" (målet gäller till {deadline.year})" if deadline is not None and deadline > period_end else ""
-        verdict, lead = TOO_EARLY, f"För tidigt att bedöma{until}"
-    else:
-        verdict, lead = NOT_MET, "Ej uppnått"
+    verdict, lead = verdict_for(met, deadline, period_end, complete)
     return Attainment(verdict, f"{lead}: {actual}; {target}.", count, baseline, baseline_year, pct)
 
 
@@ -175,16 +195,12 @@ def judge_points(goal: PointsGoal, indicator: str, value: float | None, latest: 
     if value is None or baseline is None:
         return Attainment(UNKNOWN, f"Trygghetsmätningen saknar '{indicator}' för {latest or 'perioden'} eller "
                                    f"{year_text} att jämföra med.")
-    diff = value - baseline
+    # The difference of the two shares as shown (one decimal each), so the text adds up.
+    diff = round(shown_number(fmt_dec(value, 1)) - shown_number(fmt_dec(baseline, 1)), 1)
     met = diff >= goal.points if goal.direction == "upp" else -diff >= goal.points
     wanted = f"{'+' if goal.direction == 'upp' else '−'}{fmt_dec(goal.points, 1)} procentenheter"
     actual = (f"'{indicator}' {fmt_pct(value, 1)} i mätningen {latest} mot {fmt_pct(baseline, 1)} {year_text} "
               f"({'+' if diff >= 0 else '−'}{fmt_dec(abs(diff), 1)} procentenheter)")
     deadline = dt.date(goal.deadline_year, 12, 31) if goal.deadline_year else None
-    if met:
-        lead, verdict = "Uppnått", MET
-    elif deadline is not None and deadline > period_end:
-        lead, verdict = f"För tidigt att bedöma (målet gäller till {deadline.year})", TOO_EARLY
-    else:
-        lead, verdict = "Ej uppnått", NOT_MET
+    verdict, lead = verdict_for(met, deadline, period_end)
     return Attainment(verdict, f"{lead}: {actual}; målet är {wanted}.", change_pct=diff)

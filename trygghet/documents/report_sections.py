@@ -23,7 +23,7 @@ ANALYSIS_PLACEHOLDER = ("[Analysen skrivs här: vad förklarar utvecklingen, vil
                         "direkt i Word-filen.]")
 PLAN_PLACEHOLDER = ("[Åtgärdsplanen skrivs på sidan Rapport: för varje prioriterat problem dess orsak, åtgärden som "
                     "ska påverka orsaken, målet, ansvarig, resurser och hur den följs upp.]")
-VERDICT_ORDER = (goals.MET, goals.NOT_MET, goals.TOO_EARLY, goals.UNKNOWN)
+VERDICT_ORDER = (goals.MET, goals.NOT_MET, goals.ON_TRACK, goals.OFF_TRACK, goals.UNKNOWN)
 DRAFT = "Utkast – perioden är inte avslutad"
 
 
@@ -373,7 +373,7 @@ def priorities(doc: Document, data: ReportData) -> None:
                                                      current, previous)))
     doc.add(Table(["Prioriterat område", "Bedömning"], [[n, v] for n, v in zip(data.areas["name"], data.areas["verdict"],
                                                                                 strict=True)],
-                  highlight=[v == goals.NOT_MET for v in data.areas["verdict"]]))
+                  highlight=[v in (goals.NOT_MET, goals.OFF_TRACK) for v in data.areas["verdict"]]))
     for row in data.areas.itertuples(index=False):
         doc.add(Heading(row.name, 2))
         doc.add(Paragraph(f"Mål: {row.goal}" if isinstance(row.goal, str) and row.goal else "Mål: –"))
