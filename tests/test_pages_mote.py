@@ -187,6 +187,9 @@ def test_presentation_mode_shows_one_slide_and_steps_with_nasta(demo_db: Databas
         assert at.query_params["sida"] == str(number)
     _click(at, "Nästa ▶")
     assert _title(at) == "2. Insatser att följa upp"
+    # Recorded without leaving the wall: Anteckna opens the item's forms in a dialog.
+    _click(at, "Anteckna")
+    assert {"Anteckningar – insatser att följa upp", "Återrapport"} <= {t.label for t in at.text_area}
     assert at.query_params["vy"] == "2" and at.query_params["presentation"] == "1"
     _click(at, "◀ Föregående")
     assert _title(at).startswith("1. Lägesbild")

@@ -79,7 +79,8 @@ def report_back_form(page: MeetingPage, agenda: Agenda) -> None:
     with st.expander("Återrapport på ett tidigare beslut"):
         labels = {int(i): (t if len(t) <= 90 else t[:89] + "…") + f" ({fmt_date(d.date() if hasattr(d, 'date') else d)})"
                   for i, t, d in zip(carried["id"], carried["text"], carried["decided_on"], strict=True)}
-        chosen = st.selectbox("Beslut", list(labels), format_func=labels.__getitem__, key=f"ater_beslut_{m.id}")
+        chosen = st.selectbox("Beslut", list(labels), format_func=labels.__getitem__, key=f"ater_beslut_{m.id}",
+                              placeholder="Välj beslut")
         row = carried.set_index("id").loc[chosen]
         current = row["report_text"] if isinstance(row["report_text"], str) else ""
         with st.form(f"aterrapport_{m.id}_{chosen}_{_version(page)}", border=False):

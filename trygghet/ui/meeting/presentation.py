@@ -21,7 +21,7 @@ from trygghet.meeting.records import Meeting
 from trygghet.present import coverage_text, slides
 from trygghet.present.slide_html import slide_html
 from trygghet.ui import cache, login, safe_text, shell
-from trygghet.ui.meeting import forms, session
+from trygghet.ui.meeting import forms, minutes_forms, session
 from trygghet.ui.meeting import state as page_state
 from trygghet.ui.meeting.context import MeetingPage
 from trygghet.ui.meeting.presentation_assets import PRESENTATION_KEYS_JS
@@ -99,4 +99,4 @@ def show(page: MeetingPage, meeting: Meeting | None, view: int) -> None:
 @st.dialog("Anteckna", width="large")
 def record_dialog(page: MeetingPage, shown: Agenda, view: int) -> None:
     """What the meeting records for the agenda item on the wall, over the slide."""
-    forms.record_for_view(page, shown, view)
+    minutes_forms.record_for_view(page, shown, view)

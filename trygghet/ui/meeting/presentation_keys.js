@@ -38,7 +38,7 @@
     var params = new URLSearchParams(w.location.search);
     var seconds = parseInt(params.get('timer') || '0', 10);
     if (!(seconds > 0) || params.get('presentation') !== '1') { w.__lagesbildTimer = null; return; }
-    var view = params.get('vy') || '1';
+    var view = (params.get('vy') || '1') + '/' + (params.get('sida') || '1');  // the slide shown
     var now = Date.now();
     var active = w.document.activeElement;
     var typing = active && (active.isContentEditable || /^(INPUT|TEXTAREA|SELECT)$/.test(active.tagName));
