@@ -68,9 +68,9 @@ def test_oversikt_says_the_week_is_partial_and_compares_the_same_weekdays(db_pat
     last_year = events(db_path, dt.date(2025, 12, 1), 3)  # Monday–Wednesday of v. 49 2025
     assert metrics == {
         "Händelser v. 49 (mån–ons)": fmt_int(events(db_path, MONDAY, 3)),
-        "Föregående vecka samma dagar (v. 48)": fmt_int(before[0]),
-        "Snitt samma dagar 4 veckor före": fmt_dec(sum(before) / 4, 1),
-        "Samma dagar i fjol (v. 49)": fmt_int(last_year),
+        "Föregående vecka (mån–ons)": fmt_int(before[0]),
+        "Snitt 4 veckor före (mån–ons)": fmt_dec(sum(before) / 4, 1),
+        "Samma vecka i fjol (mån–ons)": fmt_int(last_year),
     }
     assert "Inga förändringar bedöms förrän veckan är hel." in [m.value for m in at.markdown]
     table = next(d.value for d in at.dataframe if "± vecka" in d.value.columns)

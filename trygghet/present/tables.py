@@ -46,15 +46,19 @@ def key_figure_items(figures: Mapping[str, float], week: IsoWeek, missing: Mappi
     Those in `missing` (data_start.key_figure_gaps) reach before the data: '–'. On a partial week
     (`span`) each is counted on the same weekdays, and the labels say so."""
     gone = missing or {}
-    days = f" ({span.short_weekdays})" if span is not None and span.partial and span.days else ""
-    same = " samma dagar" if days else ""
+    if span is not None and span.partial and span.days:
+        # Short enough for a metric's label: the same weekdays of each week, which the note above names.
+        days = f" ({span.short_weekdays})"
+        labels = (f"Händelser {week.label}{days}", f"{previous_label}{days}", f"Snitt 4 veckor före{days}",
+                  f"Samma vecka i fjol{days}")
+    else:
+        labels = (f"Händelser {week.label}", f"{previous_label} ({week.shift(-1).label})", "Snitt 4 veckor före",
+                  f"Samma vecka i fjol ({week.same_week_last_year().label})")
     return [
-        (f"Händelser {week.label}{days}", fmt_int(figures["week"])),
-        (f"{previous_label}{same} ({week.shift(-1).label})",
-         MISSING if "previous_week" in gone else fmt_int(figures["previous_week"])),
-        (f"Snitt{same} 4 veckor före", MISSING if "previous_4" in gone else fmt_dec(figures["previous_4_mean"], 1)),
-        (f"Samma {'dagar' if days else 'vecka'} i fjol ({week.same_week_last_year().label})",
-         MISSING if "last_year" in gone else fmt_int(figures["last_year"])),
+        (labels[0], fmt_int(figures["week"])),
+        (labels[1], MISSING if "previous_week" in gone else fmt_int(figures["previous_week"])),
+        (labels[2], MISSING if "previous_4" in gone else fmt_dec(figures["previous_4_mean"], 1)),
+        (labels[3], MISSING if "last_year" in gone else fmt_int(figures["last_year"])),
     ]
 
 

@@ -90,8 +90,8 @@ def test_the_minutes_of_a_partial_week_say_so_compare_the_same_weekdays_and_clai
     assert "Inga förändringar bedöms förrän veckan är hel." in text
     assert "▲" not in text and "▼" not in text
     key = next(b for b in doc.blocks if isinstance(b, Table) and b.columns[0].startswith("Händelser v. 49"))
-    assert key.columns == ["Händelser v. 49 (mån–ons)", "Veckan före samma dagar (v. 48)",
-                           "Snitt samma dagar 4 veckor före", "Samma dagar i fjol (v. 49)"]
+    assert key.columns == ["Händelser v. 49 (mån–ons)", "Veckan före (mån–ons)", "Snitt 4 veckor före (mån–ons)",
+                           "Samma vecka i fjol (mån–ons)"]
     monday = dt.date(2026, 11, 30)
     before = [_events(scene.db, monday - dt.timedelta(weeks=k), 3) for k in range(1, 5)]
     assert key.rows[0][0] == str(_events(scene.db, monday, 3))
