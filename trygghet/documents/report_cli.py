@@ -104,7 +104,7 @@ def write_report(db: Database, args: argparse.Namespace, actor: Actor, progress:
     except OSError as exc:
         Path(tmp.name).unlink(missing_ok=True)
         return _fail(f"Rapporten kunde inte skrivas till {target}: {exc.strerror or exc}.", 1)
-    line = (f"Rapporten är skriven: {target} ({period.label}; {fmt_size(len(data))}). "
+    line = (f"Rapporten är skriven: {target} ({period.name}, {fmt_size(len(data))}). "
             f"SHA-256: {archive.sha256(data)}")
     if not finished:
         line += f". Utkast – perioden är inte avslutad förrän {fmt_date(period.last_day)} och registreras inte"

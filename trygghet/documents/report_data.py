@@ -207,6 +207,8 @@ def _followed(con: duckdb.DuckDBPyConnection, period: ReportPeriod, key: str, sn
     known = set(snapshot["id"]) if len(snapshot) else set()
     data_range = (queries.event_date_range(con)[0], as_of)
     areas = dict(con.execute("SELECT name, indicator_categories FROM priority_areas").fetchall())
+    categories = [r[0] for r in con.execute("SELECT DISTINCT category FROM event_counts ORDER BY 1").fetchall()]
+    plan_window = ReportPeriod.parse(previous_key).window
     result = []
     for m in plans.measures(con, previous_key, key):
         follow = status.get(m.id or -1)
@@ -215,17 +217,26 @@ def _followed(con: duckdb.DuckDBPyConnection, period: ReportPeriod, key: str, sn
             effect = f"Insats {m.intervention_id}: " + _effect_text(con, row, as_of, data_range)
         else:
             goal = goals.parse_goal(m.goal)
-            indicators = tuple(areas.get(m.problem) or ())
+            indicators = measure_categories(m, categories) or tuple(areas.get(m.problem) or ())
             if goal is None or not indicators:
                 effect = "Ingen mätbar effekt: åtgärden är inte kopplad till en insats eller ett mätbart mål."
             else:
-                year = goal.baseline_year or window.start.year - 1
-                count = _baseline(con, indicators, window, window.start.year, districts) or 0
-                effect = goals.judge(goal, count, _baseline(con, indicators, window, year, districts), year,
-                                     period.last_day, complete).text
+                # The measure over its own plan's period, against the same dates of the baseline year.
+                year = goal.baseline_year or plan_window.start.year - 1
+                count = _baseline(con, indicators, plan_window, plan_window.start.year, districts) or 0
+                effect = (f"{', '.join(indicators)}: " + goals.judge(
+                    goal, count, _baseline(con, indicators, plan_window, year, districts), year,
+                    plan_window.end - dt.timedelta(days=1), True).text)
         result.append(FollowedMeasure(m, follow.status if follow else "Ej uppföljd", follow.note if follow else None,
                                       effect))
     return previous_key, result
+
+
+def measure_categories(measure: plans.Measure, categories: list[str]) -> tuple[str, ...]:
+    """The event categories a measure names in its goal or its text ('Färre klotter vid Hamnplan'):
+    the measure is judged on those, not on its whole priority area."""
+    text = f"{measure.goal or ''} {measure.measure or ''}".casefold()
+    return tuple(c for c in categories if len(c) >= 4 and c.casefold() in text)
 
 
 def _in_order(con: duckdb.DuckDBPyConnection, districts: tuple[str, ...]) -> tuple[str, ...]:
@@ -307,7 +318,7 @@ def report_data(con: duckdb.DuckDBPyConnection, period: ReportPeriod, districts:
         context=population.context_indicators(con, year, districts),
         population_total=sum(pop.values()) if pop else None,
         population_years=population.population_years(con, window.start.year),
-        sources=q.sources(con, window, districts),
+        sources=q.sources(con, window, districts, previous),
         analyses=plans.analyses(con, period.key, key),
         analysis=_report_text(con, analysis_key(period, districts)),
         decision=_decision(con, period, key),

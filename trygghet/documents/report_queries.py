@@ -13,6 +13,7 @@ import pandas as pd
 from trygghet.analysis.data_start import comparable
 from trygghet.analysis.survey import sorted_periods
 from trygghet.core.periods import MONTHS_SHORT_SV, WEEKDAYS_SV, Window
+from trygghet.store import reporter_list
 from trygghet.store.schema import table_names
 from trygghet.store.sql import in_list
 
@@ -150,19 +151,58 @@ def week_times(con: duckdb.DuckDBPyConnection, window: Window, districts: tuple[
     return frame, int(unknown)
 
 
-def sources(con: duckdb.DuckDBPyConnection, window: Window, districts: tuple[str, ...]) -> pd.DataFrame:
-    """Who reported in the window: source, events, districts reported on, weeks with at least one
-    report, first and last day."""
+def calendar_weeks(window: Window) -> int:
+    """Every calendar week the window touches: the most weeks a source can have reported in."""
+    first_monday = window.start - dt.timedelta(days=window.start.weekday())
+    return ((window.end - dt.timedelta(days=1)) - first_monday).days // 7 + 1
+
+
+def _reported_weeks(con: duckdb.DuckDBPyConnection, window: Window, where: str, params: list[object]
+                    ) -> dict[str, set[dt.date]]:
+    """Per source, the Mondays of the weeks with an event or an 'Inget att rapportera' in the window."""
+    weeks: dict[str, set[dt.date]] = {}
+    for source, monday in con.execute(
+            f"""SELECT DISTINCT source, date_trunc('week', day)::DATE FROM event_counts
+                WHERE day >= ? AND day < ? AND n > 0 AND {where}""", [window.start, window.end, *params]).fetchall():
+        weeks.setdefault(reporter_list.key(str(source)), set()).add(monday)
+    if "nothing_reports" in table_names(con):
+        for reporter, monday in con.execute(
+                "SELECT DISTINCT reporter, date_trunc('week', day)::DATE FROM nothing_reports WHERE day >= ? AND day < ?",
+                [window.start, window.end]).fetchall():
+            weeks.setdefault(reporter_list.key(str(reporter)), set()).add(monday)
+    return weeks
+
+
+def sources(con: duckdb.DuckDBPyConnection, window: Window, districts: tuple[str, ...],
+            previous: Window | None = None) -> pd.DataFrame:
+    """Who reported in the window and who was expected to: source, events, districts reported on,
+    weeks with at least one report (or an 'Inget att rapportera'), first and last day, weeks_before
+    (the same in `previous`) and expected (on the list of reporters). An expected reporter that was
+    silent is a row of its own with no events: silence must not read as calm."""
     where, params = district_sql(districts)
-    return con.execute(
+    frame = con.execute(
         f"""
         SELECT source, sum(n)::BIGINT AS events, count(DISTINCT district) AS districts,
-               count(DISTINCT date_trunc('week', day)) AS weeks, min(day) AS first_day, max(day) AS last_day
+               min(day) AS first_day, max(day) AS last_day
         FROM event_counts WHERE day >= ? AND day < ? AND {where}
         GROUP BY source ORDER BY events DESC, source
         """,
         [window.start, window.end, *params],
     ).df()
+    expected = reporter_list.active(con)
+    keys = {reporter_list.key(str(s)) for s in frame["source"]}
+    silent = [name for name, _ in expected if reporter_list.key(name) not in keys]
+    if silent:
+        frame = pd.concat([frame, pd.DataFrame({"source": silent, "events": 0, "districts": 0,
+                                                "first_day": None, "last_day": None})], ignore_index=True)
+    now = _reported_weeks(con, window, where, params)
+    before = _reported_weeks(con, previous, where, params) if previous is not None else {}
+    frame["weeks"] = [len(now.get(reporter_list.key(str(s)), ())) for s in frame["source"]]
+    frame["weeks_before"] = [len(before.get(reporter_list.key(str(s)), ())) if previous is not None else None
+                             for s in frame["source"]]
+    expected_keys = {reporter_list.key(name) for name, _ in expected}
+    frame["expected"] = [reporter_list.key(str(s)) in expected_keys for s in frame["source"]]
+    return frame[["source", "events", "districts", "weeks", "first_day", "last_day", "weeks_before", "expected"]]
 
 
 def survey_period_end(period: str) -> dt.date | None:

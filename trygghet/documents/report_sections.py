@@ -5,8 +5,6 @@ what is missing and where it is added, instead of leaving a gap."""
 
 from __future__ import annotations
 
-import datetime as dt
-
 import pandas as pd
 
 from trygghet.analysis import action_plan as plans
@@ -15,7 +13,7 @@ from trygghet.core.formatting import MISSING, fmt_date, fmt_dec, fmt_int
 from trygghet.documents import report_figures as rf
 from trygghet.documents.model import Bullets, Document, Figure, Heading, Paragraph, Table
 from trygghet.documents.report_data import ReportData
-from trygghet.documents.report_queries import NO_FLAG_TEXT, TIME_BANDS
+from trygghet.documents.report_queries import NO_FLAG_TEXT, TIME_BANDS, calendar_weeks
 from trygghet.present import figures, tables
 
 ANALYSIS_PLACEHOLDER = ("[Analysen skrivs här: vad förklarar utvecklingen, vilka platser och situationer bör "
@@ -480,18 +478,26 @@ def coordination(doc: Document, data: ReportData) -> None:
 def sources(doc: Document, data: ReportData) -> None:
     doc.add(Heading("Om underlaget"))
     # Weeks as the sources' column counts them: every calendar week the period touches.
-    first_monday = data.window.start - dt.timedelta(days=data.window.start.weekday())
-    last_day = data.window.end - dt.timedelta(days=1)
-    weeks = (last_day - first_monday).days // 7 + 1
+    weeks, weeks_before = calendar_weeks(data.window), calendar_weeks(data.previous)
     frame = data.sources
     if frame.empty:
-        doc.add(Paragraph("Inga rapporterade händelser under perioden."))
+        doc.add(Paragraph("Inga rapporterade händelser under perioden, och ingen lista över förväntade "
+                          "rapportörer finns (sidan Rapportering)."))
     else:
-        doc.add(Paragraph(f"{len(frame)} källor rapporterade {fmt_int(int(frame['events'].sum()))} händelser under "
-                          f"perioden (cirka {weeks} veckor)."))
-        doc.add(Table(["Källa", "Händelser", "Stadsdelar", "Veckor med rapporter", "Första – sista dag"], [
-            [str(s), fmt_int(n), fmt_int(d), f"{fmt_int(w)} av {weeks}", f"{_day(a)} – {_day(b)}"]
-            for s, n, d, w, a, b in frame.itertuples(index=False)],
+        reporting = frame[frame["events"] > 0]
+        silent = frame[(frame["events"] == 0) & frame["expected"]]["source"].tolist()
+        doc.add(Paragraph(f"{len(reporting)} källor rapporterade {fmt_int(int(frame['events'].sum()))} händelser "
+                          f"under perioden ({weeks} kalenderveckor)."
+                          + (f" Förväntade rapportörer utan händelser under perioden: {', '.join(silent)}."
+                             if silent else "")))
+        before_label = "Samma period året före" if data.comparable else "Året före"
+        doc.add(Table(["Källa", "Händelser", "Stadsdelar", "Veckor med rapporter", before_label,
+                       "Första – sista dag"], [
+            [str(r.source) + ("" if r.expected else " (inte på listan)"), fmt_int(r.events), fmt_int(r.districts),
+             f"{int(r.weeks)} av {weeks} veckor",
+             (f"{int(r.weeks_before)} av {weeks_before} veckor" if data.comparable else data.no_comparison),
+             f"{_day(r.first_day)} – {_day(r.last_day)}" if r.events else "inga händelser"]
+            for r in frame.itertuples(index=False)],
             highlight=[int(w) < weeks / 2 for w in frame["weeks"]]))
     lines = [
         "Händelserna rapporteras av kommunens förvaltningar, polisen, bostadsbolag och andra parter. Antalet speglar "
