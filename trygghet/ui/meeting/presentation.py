@@ -18,7 +18,7 @@ from trygghet.analysis import coverage
 from trygghet.core.formatting import fmt_date
 from trygghet.meeting.agenda import Agenda, agenda
 from trygghet.meeting.records import Meeting
-from trygghet.present import coverage_text, slides
+from trygghet.present import agenda_slides, coverage_text
 from trygghet.present.slide_html import slide_html
 from trygghet.ui import cache, login, safe_text, shell
 from trygghet.ui.meeting import forms, minutes_forms, session
@@ -64,7 +64,7 @@ def show(page: MeetingPage, meeting: Meeting | None, view: int) -> None:
     if shown is None:
         st.error("Mötet finns inte längre.")
         return
-    deck = slides.deck(shown, _coverage_line(page, shown))
+    deck = agenda_slides.deck(shown, _coverage_line(page, shown))
     pages = deck.pages()
     state = session.current()
     slide = deck.slide(view, state.page)
