@@ -108,3 +108,27 @@ def test_an_unfinished_period_is_a_draft_and_a_finished_one_with_early_data_is_n
     assert "Utkast" not in t3_later.text()
     assert "Data till och med 2026-10-15" in t3_later.text()
     assert ("Perioden slutar", "2026-08-31") in finished.meta
+
+
+def test_the_sources_list_the_expected_reporters_silent_ones_included(tmp_path: Path) -> None:
+    db = Database(tmp_path / "rapport.duckdb")
+    init_database(db)
+    setup = workbook("Rapportörer", [["Rapportör", "Intervall"], ["Skola", "vecka"], ["Väktarbolaget", "vecka"]])
+    assert import_file(db, setup, "rapportorer.xlsx", actor=ADMIN, today=TODAY).status == "imported"
+    districts = workbook("Stadsdelar", [["Stadsdel"], ["Norrby"]])
+    assert import_file(db, districts, "lista.xlsx", actor=ADMIN, today=TODAY).status == "imported"
+    rows = [[d, "Norrby", "Skadegörelse", "Skola"] for d in days(dt.date(2025, 1, 6), dt.date(2026, 8, 31), 7)]
+    rows += [[d, "Norrby", "Klotter", "Väktarbolaget"] for d in days(dt.date(2025, 5, 5), dt.date(2025, 6, 30), 7)]
+    events = workbook("Händelser", [["Datum", "Stadsdel", "Kategori", "Källa"], *rows])
+    assert import_file(db, events, "h.xlsx", actor=EDITOR, today=TODAY).status == "imported"
+    with db.read() as con:
+        doc = build_report(con, T2, today=TODAY)
+    table = table_after(doc, "Om underlaget")
+    by_source = {row[0]: row for row in table.rows}
+    # Tertial 2 2026 has 17 weeks whose Thursday lies in it (4 May – 30 August); 2025's has 18 (5 May –
+    # 7 September's week excluded). The weekly school has every one; the guard had 9 in 2025, none now.
+    assert by_source["Skola"][3] == "17 av 17 veckor"
+    assert by_source["Skola"][4] == "18 av 18 veckor"
+    assert by_source["Väktarbolaget"][1] == "0" and by_source["Väktarbolaget"][3] == "0 av 17 veckor"
+    assert by_source["Väktarbolaget"][4] == "9 av 18 veckor"
+    assert "Förväntade rapportörer utan händelser under perioden: Väktarbolaget." in doc.text()

@@ -151,25 +151,41 @@ def week_times(con: duckdb.DuckDBPyConnection, window: Window, districts: tuple[
     return frame, int(unknown)
 
 
-def calendar_weeks(window: Window) -> int:
-    """Every calendar week the window touches: the most weeks a source can have reported in."""
+def _counted_mondays(window: Window) -> list[dt.date]:
+    """The Mondays of the weeks that belong to the window: those whose Thursday lies in it (as ISO
+    weeks belong to a year), so that a source reporting every week has every week, also when the
+    period starts or ends mid-week. A window shorter than that counts every week it touches."""
     first_monday = window.start - dt.timedelta(days=window.start.weekday())
-    return ((window.end - dt.timedelta(days=1)) - first_monday).days // 7 + 1
+    touched = [first_monday + dt.timedelta(weeks=i)
+               for i in range(((window.end - dt.timedelta(days=1)) - first_monday).days // 7 + 1)]
+    counted = [m for m in touched if window.start <= m + dt.timedelta(days=3) < window.end]
+    return counted or touched
+
+
+def calendar_weeks(window: Window) -> int:
+    """The weeks of the window (see _counted_mondays): the most weeks a source can have reported in."""
+    return len(_counted_mondays(window))
 
 
 def _reported_weeks(con: duckdb.DuckDBPyConnection, window: Window, where: str, params: list[object]
                     ) -> dict[str, set[dt.date]]:
-    """Per source, the Mondays of the weeks with an event or an 'Inget att rapportera' in the window."""
+    """Per source, the Mondays of the window's weeks (_counted_mondays) with an event or an 'Inget att
+    rapportera'."""
+    counted = set(_counted_mondays(window))
+    # Whole weeks: a weekly report on the Monday before a period that starts on a Thursday is that week's.
+    start, end = min(counted), max(counted) + dt.timedelta(weeks=1)
     weeks: dict[str, set[dt.date]] = {}
     for source, monday in con.execute(
             f"""SELECT DISTINCT source, date_trunc('week', day)::DATE FROM event_counts
-                WHERE day >= ? AND day < ? AND n > 0 AND {where}""", [window.start, window.end, *params]).fetchall():
-        weeks.setdefault(reporter_list.key(str(source)), set()).add(monday)
+                WHERE day >= ? AND day < ? AND n > 0 AND {where}""", [start, end, *params]).fetchall():
+        if monday in counted:
+            weeks.setdefault(reporter_list.key(str(source)), set()).add(monday)
     if "nothing_reports" in table_names(con):
         for reporter, monday in con.execute(
                 "SELECT DISTINCT reporter, date_trunc('week', day)::DATE FROM nothing_reports WHERE day >= ? AND day < ?",
-                [window.start, window.end]).fetchall():
-            weeks.setdefault(reporter_list.key(str(reporter)), set()).add(monday)
+                [start, end]).fetchall():
+            if monday in counted:
+                weeks.setdefault(reporter_list.key(str(reporter)), set()).add(monday)
     return weeks
 
 
