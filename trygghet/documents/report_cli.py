@@ -5,6 +5,7 @@ not be made (no database, no data, a busy or damaged file), 2 the command itself
 from __future__ import annotations
 
 import argparse
+import errno
 import os
 import sys
 import tempfile
@@ -39,6 +40,14 @@ def period_from(args: argparse.Namespace) -> ReportPeriod:
     return ReportPeriod.between(args.first, args.last)
 
 
+def _reason(exc: OSError) -> str:
+    """An operating system's refusal in Swedish."""
+    reasons = {errno.EACCES: "behörighet saknas", errno.EPERM: "behörighet saknas",
+               errno.EROFS: "filsystemet är skrivskyddat", errno.ENOSPC: "disken är full",
+               errno.EEXIST: "en fil ligger där en mapp behövs", errno.ENOTDIR: "en fil ligger där en mapp behövs"}
+    return reasons.get(exc.errno or 0, exc.strerror or str(exc))
+
+
 def _unwritable(target: Path) -> str | None:
     """Why the report cannot be written to `target`, in Swedish; None when it can."""
     if target.exists() and target.is_dir():
@@ -48,7 +57,7 @@ def _unwritable(target: Path) -> str | None:
         with tempfile.NamedTemporaryFile(dir=target.parent, prefix=f".{target.name}.", delete=True):
             pass
     except OSError as exc:
-        return f"Rapporten kan inte skrivas till {target}: {exc.strerror or exc}. Välj en annan fil med --out."
+        return f"Rapporten kan inte skrivas till {target}: {_reason(exc)}. Välj en annan fil med --out."
     if target.exists() and not os.access(target, os.W_OK):
         return f"Rapporten kan inte skrivas till {target}: filen är skrivskyddad. Välj en annan fil med --out."
     return None
@@ -103,7 +112,7 @@ def write_report(db: Database, args: argparse.Namespace, actor: Actor, progress:
         os.replace(tmp.name, target)
     except OSError as exc:
         Path(tmp.name).unlink(missing_ok=True)
-        return _fail(f"Rapporten kunde inte skrivas till {target}: {exc.strerror or exc}.", 1)
+        return _fail(f"Rapporten kunde inte skrivas till {target}: {_reason(exc)}.", 1)
     line = (f"Rapporten är skriven: {target} ({period.name}, {fmt_size(len(data))}). "
             f"SHA-256: {archive.sha256(data)}")
     if not finished:

@@ -132,7 +132,8 @@ def extent(doc: Document, data: ReportData) -> None:
     current, previous = rf.period_labels(data)
     doc.add(Heading("Brottslighetens och otrygghetens omfattning"))
     doc.add(Paragraph("Händelser som parterna har rapporterat: brott och ordningsstörningar, men också det som skapar "
-                      "otrygghet utan att vara brott. " + NO_FLAG_TEXT))
+                      "otrygghet utan att vara brott. Ingen förändring markeras som statistiskt säker; varför står "
+                      "under Om underlaget."))
     if not data.comparable:
         doc.add(Paragraph(f"Jämförelse med året före: {data.no_comparison}.", "note"))
     doc.add(Heading("Per stadsdel", 2))
