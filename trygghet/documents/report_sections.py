@@ -184,9 +184,9 @@ def _reference_table(frame: pd.DataFrame) -> Table:
     for (source, measure, area, level, unit), part in frame.groupby(
             ["source", "measure", "area", "level", "unit"], sort=False):
         values = {int(y): v for y, v in zip(part["year"], part["value"], strict=True)}
-        rows.append([f"{measure} ({unit})", f"{area} ({level})",
-                     *(fmt_dec(values[y], 1 if unit.strip().startswith("%") else 0) if y in values else MISSING
-                       for y in years), source])
+        shown_area = area if str(level).casefold() in str(area).casefold() else f"{area} ({level})"
+        rows.append([f"{measure} ({unit})", shown_area, *(_value(values[y], unit, with_unit=False)
+                                                          if y in values else MISSING for y in years), source])
     return Table(["Mått", "Område", *(str(y) for y in years), "Källa"], rows)
 
 
@@ -323,11 +323,18 @@ def other_information(doc: Document, data: ReportData) -> None:
             for r in data.context.itertuples(index=False)]))
 
 
-def _value(value: object, unit: object) -> str:
+def _value(value: object, unit: object, with_unit: bool = True) -> str:
+    """One figure of a context or reference table: shares always with one decimal (4,0 % beside 3,7 %),
+    other figures whole when they are whole; a unit that only says 'antal' is left out."""
     if value is None or pd.isna(value):  # type: ignore[arg-type]
         return MISSING
-    number = fmt_int(value) if float(value).is_integer() else fmt_dec(value, 1)  # type: ignore[arg-type]
-    return f"{number} {unit}".strip() if isinstance(unit, str) else number
+    unit_text = unit.strip() if isinstance(unit, str) else ""
+    share = unit_text.startswith("%") or unit_text.casefold().startswith("procent")
+    number = (fmt_dec(value, 1) if share or not float(value).is_integer()  # type: ignore[arg-type]
+              else fmt_int(value))
+    if not with_unit or not unit_text or unit_text.casefold() in ("antal", "st", "st."):
+        return number
+    return f"{number} {unit_text}"
 
 
 # ---------------------------------------------------------------- analys
