@@ -229,6 +229,7 @@ def check_accessible(doc: Document, word: bytes, pdf: bytes) -> None:
     anchors = set(re.findall(r'w:anchor="(_Toc\d+)"', body))
     assert anchors and anchors <= set(re.findall(r'w:name="(_Toc\d+)"', body))
     assert document.core_properties.title == doc.title and document.core_properties.language == "sv-SE"
+    assert "python-docx" not in document.core_properties.comments and doc.title in document.core_properties.comments
     assert 'w:val="sv-SE"' in document.styles.element.xml
     assert document.core_properties.created.replace(tzinfo=None) == doc.created
     reader = PdfReader(io.BytesIO(pdf))
