@@ -20,7 +20,7 @@ from trygghet.store.sql import in_list
 
 FIELDS = ("title", "priority_area", "district", "owner", "contact", "status", "start_date", "end_date", "comment")
 _DATES = ("start_date", "end_date")
-COLUMNS = ["id", *FIELDS, "created_at", "registered_late"]
+COLUMNS = ["id", *FIELDS, "created_at", "registered_late", "cancelled_on"]
 DECISION_COLUMNS = ["id", "decided_on", "text", "organisation", "responsible", "deadline", "intervention_id",
                     "done_on", "open_at_end"]
 
@@ -69,6 +69,11 @@ def interventions_as_of(con: duckdb.DuckDBPyConnection, moment: dt.datetime) -> 
         """,
         [*FIELDS, moment],
     ).fetchall()
+    # The day each cancelled intervention was cancelled, as of the moment: it ran until then.
+    cancelled = dict(con.execute(
+        """SELECT intervention_id, max(changed_at)::DATE FROM intervention_history
+           WHERE field = 'status' AND new_value = 'Inställd' AND changed_at <= ? GROUP BY ALL""",
+        [moment]).fetchall())
     reverted: dict[str, dict[str, object]] = {}
     for iid, name, old in later:
         reverted.setdefault(iid, {})[name] = old
@@ -83,7 +88,8 @@ def interventions_as_of(con: duckdb.DuckDBPyConnection, moment: dt.datetime) -> 
             values["status"] = _status_on(values["status"], values["start_date"], values["end_date"], day)
         if values["status"] is None:
             continue  # logged as created after the moment and never registered late: it did not exist
-        records.append((iid, *(values[f] for f in FIELDS), created_at, late))
+        records.append((iid, *(values[f] for f in FIELDS), created_at, late,
+                        cancelled.get(iid) if values["status"] == "Inställd" else None))
     frame = pd.DataFrame.from_records(records, columns=COLUMNS)
     for name in _DATES:
         frame[name] = frame[name].astype(object)
@@ -93,17 +99,26 @@ def interventions_as_of(con: duckdb.DuckDBPyConnection, moment: dt.datetime) -> 
 def active_in(frame: pd.DataFrame, window: Window, districts: tuple[str, ...] = ()) -> pd.DataFrame:
     """The interventions of an interventions_as_of frame that ran during the window in the districts
     (those without a district concern the whole municipality): started before its end, not ended
-    before its start, and not cancelled before they began."""
+    before its start, and not cancelled before they began. One cancelled after it began ran until
+    the day it was cancelled, and is kept when that overlaps the window."""
     if frame.empty:
         return frame
     last = window.end - dt.timedelta(days=1)
     keep = []
-    for start, end, status, district in zip(frame["start_date"], frame["end_date"], frame["status"],
-                                            frame["district"], strict=True):
+    cancelled_days = frame["cancelled_on"] if "cancelled_on" in frame.columns else [None] * len(frame)
+    for start, end, status, district, cancelled in zip(frame["start_date"], frame["end_date"], frame["status"],
+                                                       frame["district"], cancelled_days, strict=True):
+        if status == "Inställd":
+            # Without the day it was cancelled, it cannot be shown to have run.
+            if cancelled is None or pd.isna(cancelled):
+                keep.append(False)
+                continue
+            end = cancelled if end is None or pd.isna(end) else min(end, cancelled)
         ran = start is not None and not pd.isna(start) and start <= last and (
-            end is None or pd.isna(end) or end >= window.start)
+            end is None or pd.isna(end) or end >= window.start) and (
+            status != "Inställd" or start <= end)
         in_area = not districts or not isinstance(district, str) or district in districts
-        keep.append(bool(ran and in_area and status != "Inställd"))
+        keep.append(bool(ran and in_area))
     return _ordered(frame[keep])
 
 
