@@ -7,6 +7,7 @@ but of a plausible size; they are drawn from their own seed, so the events stay 
 
 from __future__ import annotations
 
+import re
 from datetime import date, datetime, timedelta
 from datetime import time as dt_time
 
@@ -144,14 +145,14 @@ def insert_lagesbild(con: duckdb.DuckDBPyConnection, seed: int, start: date, end
     periods = _periods(start, end)
     _commitments(rows, start, end, periods)
     running = con.execute(
-        """SELECT priority_area, id, start_date, coalesce(end_date, DATE '9999-12-31') FROM interventions
+        """SELECT priority_area, id, title, start_date, coalesce(end_date, DATE '9999-12-31') FROM interventions
            WHERE priority_area IS NOT NULL AND start_date IS NOT NULL ORDER BY id""").fetchall()
     for index, (key, first, last, kind) in enumerate(periods):
         _analyses(rows, key, first)
-        linked: dict[str, str] = {}
-        for area, iid, begins, ends in running:
+        linked: dict[str, list[tuple[str, str]]] = {}
+        for area, iid, title, begins, ends in running:
             if begins <= last and ends >= first:
-                linked.setdefault(area, iid)
+                linked.setdefault(area, []).append((iid, str(title)))
         _plan(rows, rng, key, first, last, kind, start, end, linked)
         earlier = [p for p in periods[:index] if p[3] == kind]
         if earlier:
@@ -238,8 +239,25 @@ def _analyses(rows: _Rows, key: str, first: date) -> None:
                                       datetime.combine(first, dt_time(10)), "Demodata"])
 
 
+def _words(text: str) -> set[str]:
+    return {w.casefold()[:6] for w in re.findall(r"[A-Za-zÅÄÖåäöé]{4,}", text)}
+
+
+def linked_intervention(measure: str, candidates: list[tuple[str, str]]) -> str | None:
+    """The intervention of the measure's area whose title shares most words with the measure (the
+    same place, the same kind of work); None when none shares any: a measure is never tied to
+    another place's intervention."""
+    words = _words(measure)
+    best, score = None, 0
+    for iid, title in candidates:
+        shared = len(words & _words(title))
+        if shared > score:
+            best, score = iid, shared
+    return best
+
+
 def _plan(rows: _Rows, rng: np.random.Generator, key: str, first: date, last: date, kind: str, start: date,
-          end: date, linked: dict[str, str]) -> None:
+          end: date, linked: dict[str, list[tuple[str, str]]]) -> None:
     if kind == "år":
         decided_by, decided_on = "Kommunfullmäktige", date(first.year, 2, 16)
         number: str | None = f"KS {first.year - 1}/{int(rng.integers(100, 900)):04d}"
@@ -258,7 +276,7 @@ def _plan(rows: _Rows, rng: np.random.Generator, key: str, first: date, last: da
             ids.append(mid)
             rows.add("action_measures", [mid, key, "alla", area, cause, measure,
                                          goal.format(first=start.year, last=end.year + 1), owner, resources,
-                                         linked.get(area) if order % 2 == 0 else None, order,
+                                         linked_intervention(measure, linked.get(area, [])), order,
                                          datetime.combine(first, dt_time(9))])
             rows.add("followups", ["åtgärd", mid, key, "alla", last, "Pågående" if first <= end else "Planerad", None,
                                    datetime.combine(first, dt_time(9))])
