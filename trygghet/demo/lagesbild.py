@@ -239,8 +239,11 @@ def _analyses(rows: _Rows, key: str, first: date) -> None:
                                       datetime.combine(first, dt_time(10)), "Demodata"])
 
 
+_COMMON = {"unga", "kvä", "kväll"}  # words too common in titles to tie a measure to an intervention
+
+
 def _words(text: str) -> set[str]:
-    return {w.casefold()[:6] for w in re.findall(r"[A-Za-zÅÄÖåäöé]{4,}", text)}
+    return {w.casefold()[:6] for w in re.findall(r"[A-Za-zÅÄÖåäöé]{4,}", text) if w.casefold() not in _COMMON}
 
 
 def linked_intervention(measure: str, candidates: list[tuple[str, str]]) -> str | None:
@@ -248,8 +251,11 @@ def linked_intervention(measure: str, candidates: list[tuple[str, str]]) -> str 
     same place, the same kind of work); None when none shares any: a measure is never tied to
     another place's intervention."""
     words = _words(measure)
+    place = re.search(r"\bvid (.+)$", measure)
     best, score = None, 0
     for iid, title in candidates:
+        if place and place.group(1).casefold() not in title.casefold():
+            continue  # a measure at a named place belongs to that place's intervention only
         shared = len(words & _words(title))
         if shared > score:
             best, score = iid, shared
