@@ -132,3 +132,31 @@ def test_the_sources_list_the_expected_reporters_silent_ones_included(tmp_path: 
     assert by_source["Väktarbolaget"][1] == "0" and by_source["Väktarbolaget"][3] == "0 av 17 veckor"
     assert by_source["Väktarbolaget"][4] == "9 av 18 veckor"
     assert "Förväntade rapportörer utan händelser under perioden: Väktarbolaget." in doc.text()
+
+
+def test_an_old_reports_effect_uses_the_intervention_as_it_stood_then(tmp_path: Path) -> None:
+    """Moving an intervention to another district after the period must not change its measured effect
+    in the period's report."""
+    rows = [(d, "Norrby", "Skadegörelse") for d in days(dt.date(2025, 1, 1), dt.date(2026, 11, 29))]
+    rows += [(d, "Hamnen", "Skadegörelse") for d in days(dt.date(2025, 1, 1), dt.date(2026, 11, 29), 5)]
+    rows += [(d, "Norrby", "Skadegörelse") for d in days(dt.date(2026, 6, 1), dt.date(2026, 7, 31))]
+    db = database(tmp_path, rows)
+    header = ["Insats-ID", "Insats", "Stadsdel", "Status", "Startdatum", "Slutdatum"]
+    first = workbook("Insatser", [header, ["INS-1", "Kameror vid Norrby torg", "Norrby", "Avslutad",
+                                           dt.date(2026, 6, 1), dt.date(2026, 7, 31)]])
+    assert import_file(db, first, "insatser.xlsx", actor=EDITOR, today=dt.date(2026, 8, 1)).status == "imported"
+
+    def effect() -> str:
+        with db.read() as con:
+            doc = build_report(con, T2, today=TODAY)
+        table = table_after(doc, "Insatser under perioden och uppmätt effekt")
+        [row] = [r for r in table.rows if "Kameror" in r[0]]
+        return row[-1]
+
+    before = effect()
+    moved = workbook("Insatser", [header, ["INS-1", "Kameror vid Norrby torg", "Hamnen", "Avslutad",
+                                           dt.date(2026, 6, 1), dt.date(2026, 7, 31)]])
+    assert import_file(db, moved, "insatser2.xlsx", actor=EDITOR, today=TODAY).status == "imported"
+    with db.read() as con:
+        assert con.execute("SELECT district FROM interventions WHERE id = 'INS-1'").fetchone()[0] == "Hamnen"
+    assert effect() == before
