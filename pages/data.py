@@ -172,19 +172,20 @@ with upload_tab:
         label = "Importera filen" if len(importable) == 1 else f"Importera {len(importable)} filer"
         if st.button(label, type="primary", icon=":material/upload:", disabled=upload_flow.importing(state)):
             upload_flow.start_import(state, [key for key, _, _ in importable])
-        if upload_flow.importing(state):
-            results = upload_flow.run_imports(state, db, actor, stash, {k: u for k, u, _ in importable},
-                                              {k: r for k, _, r in importable}, JOB_OPTIONS)
-            if results is not None:
-                state["results"] = results + [report for _, _, report, _ in staged if report.status == "rejected"]
-                state["prepared"] = {}
-                state["uploader_round"] += 1  # a new, empty uploader in place of the one that held the files
-                forget_uploads(files or [])
-                del files, staged, importable, upload
-                import_worker.release_memory()
-            st.rerun()
     elif staged:
         st.warning("Ingen av filerna kan importeras. Rätta felen ovan och ladda upp igen.")
+    if upload_flow.importing(state):
+        results = upload_flow.run_imports(state, db, actor, stash, {k: u for k, u, _ in importable},
+                                          {k: r for k, _, r in importable}, JOB_OPTIONS)
+        if results is not None:
+            state["results"] = results + [report for _, _, report, _ in staged if report.status == "rejected"]
+            state["prepared"] = {}
+            state["uploader_round"] += 1  # a new, empty uploader in place of the one that held the files
+            forget_uploads(files or [])
+            upload = None  # the last file of the loop above, if there was one
+            del files, staged, importable, keys, upload
+            import_worker.release_memory()
+        st.rerun()
 
 with history_tab:
     uploads = history.upload_history(db)

@@ -103,10 +103,12 @@ def run_imports(
     while state["import_queue"]:
         key = state["import_queue"][0]
         upload, report = uploads.get(key), reports.get(key)
-        if upload is None or report is None:  # taken off the list meanwhile
+        job: Job | None = state["upload_job"]
+        running = job is not None and job.kind == "import" and job.key == key
+        if not running and (upload is None or report is None):  # taken off the list before its turn
             state["import_queue"].pop(0)
             continue
-        if not stash.has(key) and state["upload_job"] is None:
+        if not running and not stash.has(key):
             # The stash lost it (a cleaned temporary folder): read it once more, then import.
             again = preview(state, db, actor, stash, upload, key, options)
             if again is None or not again.importable:
@@ -114,21 +116,23 @@ def run_imports(
                 if again is not None:
                     results.append(again.report)
                 continue
-        job: Job | None = state["upload_job"]
-        if job is None or job.kind != "import" or job.key != key:
+        if not running:
+            assert report is not None
             job = Job("import", key, report.file).start(
                 lambda opts, k=key: import_worker.import_job(db, stash.folder(k), actor, opts), options)
             state["upload_job"] = job
-        follow(job, f"Importerar {report.file}")
+        assert job is not None
+        # Followed even when the page no longer lists the file (the uploader was emptied meanwhile).
+        follow(job, f"Importerar {job.name}")
         state["upload_job"] = None
         if job.stopped:
             state["import_queue"] = []
-            state["upload_notice"] = STOPPED_IMPORT.format(name=report.file)
+            state["upload_notice"] = STOPPED_IMPORT.format(name=job.name)
             return None
         state["import_queue"].pop(0)
-        if job._stop.is_set():
-            state["upload_notice"] = NOT_STOPPED.format(name=report.file)
-        if not _shown_error(job.error, report.file):
+        if job.stop_requested:
+            state["upload_notice"] = NOT_STOPPED.format(name=job.name)
+        if not _shown_error(job.error, job.name):
             results.append(job.result)
     state["import_results"] = []
     return results

@@ -30,7 +30,7 @@ REFRESH_SECONDS = 0.25
 _ids = itertools.count(1)
 
 
-class JobStopped(Exception):
+class _Stopped(Exception):
     """Raised inside the job's thread when Avbryt was pressed; the worker is killed on its way up."""
 
 
@@ -53,6 +53,10 @@ class Job:
         return self._done.is_set()
 
     @property
+    def stop_requested(self) -> bool:
+        return self._stop.is_set()
+
+    @property
     def committing(self) -> bool:
         return self.latest is not None and self.latest.stage == COMMIT_STAGE
 
@@ -68,7 +72,7 @@ class Job:
         def run() -> None:
             try:
                 self.result = work(options)
-            except JobStopped:
+            except _Stopped:
                 self.stopped = True
             except BaseException as exc:  # handed to the page, which shows a UserError and re-raises the rest
                 self.error = exc
@@ -86,15 +90,16 @@ class Job:
         # Once the worker commits, stopping it could leave the file half-written for DuckDB to mend:
         # the import is let finish instead.
         if self._stop.is_set() and not self.committing:
-            raise JobStopped
+            raise _Stopped
 
     def wait(self, seconds: float) -> bool:
         return self._done.wait(seconds)
 
 
 def follow(job: Job, title: str) -> None:
-    """Shows the job's progress until it has ended, with Avbryt. Returns when the job is done."""
-    with st.container(border=True):
+    """Shows the job's progress until it has ended, with Avbryt; the box goes when the job has ended."""
+    slot = st.empty()
+    with slot.container(border=True):
         st.markdown(f"**{plain(title)}**")
         bar = st.progress(0.0, text="Startar …")
         left, right = st.columns([1, 4], vertical_alignment="center")
@@ -108,7 +113,7 @@ def follow(job: Job, title: str) -> None:
                 shown = job.latest
                 bar.progress(_fraction(shown), text=_label(shown, job))
             clock.caption(_clock_text(job))
-        bar.progress(1.0, text="Klart" if not job.stopped else "Avbrutet")
+    slot.empty()
 
 
 def _fraction(event: Progress | None) -> float:
@@ -116,7 +121,7 @@ def _fraction(event: Progress | None) -> float:
 
 
 def _label(event: Progress | None, job: Job) -> str:
-    if job._stop.is_set():
+    if job.stop_requested:
         return "Importen sparas redan och avslutas." if job.committing else "Avbryter …"
     if event is None:
         return "Startar …"
