@@ -78,7 +78,9 @@ FOUND_MARKUP = """(bare) => {
   const note = (what, el) => bad.push(what + ': ' + (el.outerHTML || '').slice(0, 160));
   for (const el of document.querySelectorAll('a[href], a[*|href]')) {
     const href = el.getAttribute('href') || el.getAttribute('xlink:href') || '';
-    if (href.includes('127.0.0.1:9') || href.startsWith('mailto:')) note('link', el);
+    // The coverage reminder's own link has no recipient (mailto:?subject=…); a name turned into a
+    // link by Markdown would carry one.
+    if (href.includes('127.0.0.1:9') || (href.startsWith('mailto:') && !href.startsWith('mailto:?'))) note('link', el);
   }
   for (const el of document.querySelectorAll('img, image, source, video, audio, iframe, object, embed')) {
     const src = el.getAttribute('src') || el.getAttribute('href') || el.getAttribute('xlink:href') || '';
@@ -267,5 +269,9 @@ def test_charts_show_html_names_as_typed(watched: tuple[Page, list[str]], hostil
             assert hover.locator("a").count() == 0
             shown = squeezed(hover.text_content() or "")
             assert squeezed(ANCHOR_INTERVENTION) in shown and squeezed(ANCHOR_DISTRICT) in shown, shown
+    # The meeting shows one agenda item at a time: its priority areas' chart is item 3.
+    navigate(page, "Möte")
+    page.locator(".st-key-mote_vy_ctl button", has_text="3 Prioriterade områden").click()
+    drawn += chart_texts(page, "Möte, prioriterade områden", seen)
     for name in (ANCHOR_DISTRICT, BOLD_CATEGORY, ANCHOR_AREA, ANCHOR_INTERVENTION):
         assert any(squeezed(name) in text for text in drawn), f"{name!r} is drawn in no chart as typed"

@@ -140,7 +140,7 @@ def _submit_nothing(db: Database, actor: Actor, organisation: str | None, week: 
 
 def event_form(db: Database, actor: Actor, organisation: str | None, today: dt.date) -> None:
     _init(today)
-    st.subheader("Rapportera en händelse")
+    st.header("Rapportera en händelse")
     districts = cache.query(reference_lists.districts, db)
     categories = cache.query(reference_lists.categories, db)
     st.date_input("Datum", key=K + "datum", min_value=fr.earliest_day(actor, today), max_value=today,
@@ -162,7 +162,7 @@ def event_form(db: Database, actor: Actor, organisation: str | None, today: dt.d
 
 
 def nothing_form(db: Database, actor: Actor, organisation: str | None, today: dt.date) -> None:
-    st.subheader("Inget att rapportera")
+    st.header("Inget att rapportera")
     last = latest_complete_week(today)
     weeks = [IsoWeek.of(today), *(last.shift(-i) for i in range(4))] if IsoWeek.of(today) != last else [
         last.shift(-i) for i in range(4)]
@@ -175,7 +175,7 @@ def nothing_form(db: Database, actor: Actor, organisation: str | None, today: dt
 
 def own_reports(db: Database, actor: Actor) -> None:
     frame = fr.reports(db, actor, limit=30)
-    st.subheader("Mina rapporter" if actor.is_reporter else "Senaste rapporterna i formuläret")
+    st.header("Mina rapporter" if actor.is_reporter else "Senaste rapporterna i formuläret")
     if frame.empty:
         st.write("Inga rapporter ännu.")
         return
@@ -187,7 +187,7 @@ def review_queue(db: Database, actor: Actor) -> None:
     if not access.allowed(actor, access.REVIEW):
         return
     waiting = fr.pending(db, actor)
-    st.subheader(f"Att granska ({len(waiting)})")
+    st.header(f"Att granska ({len(waiting)})")
     if waiting.empty:
         st.write("Inga rapporter väntar på granskning.")
         return
