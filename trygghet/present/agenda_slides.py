@@ -17,6 +17,7 @@ from trygghet.analysis import data_start
 from trygghet.core.formatting import MISSING, fmt_count, fmt_date, fmt_int
 from trygghet.meeting.agenda import Agenda
 from trygghet.meeting.protocol import ITEMS
+from trygghet.meeting.records import is_missing
 from trygghet.present import tables
 from trygghet.present.slides import (
     GAP,
@@ -48,13 +49,8 @@ def _notes(agenda: Agenda, item: str) -> list[Block]:
 
 
 def _text(value: object) -> str:
-    if value is None:
+    if is_missing(value):
         return MISSING
-    try:
-        if pd.isna(value):  # type: ignore[arg-type]
-            return MISSING
-    except (TypeError, ValueError):
-        pass
     return str(value).strip() or MISSING
 
 

@@ -12,17 +12,12 @@ from trygghet.analysis.interventions import FIELD_LABELS
 from trygghet.analysis.partial_week import WeekSpan
 from trygghet.core.formatting import MISSING, fmt_change_int, fmt_date, fmt_dec, fmt_int
 from trygghet.core.periods import IsoWeek
-from trygghet.meeting.records import DONE, FocusPlace, Meeting
+from trygghet.meeting.records import DONE, FocusPlace, Meeting, is_missing
 
 
 def _date(value: object) -> str:
-    if value is None:
+    if is_missing(value):
         return MISSING
-    try:
-        if pd.isna(value):  # type: ignore[arg-type]
-            return MISSING
-    except (TypeError, ValueError):
-        pass
     if isinstance(value, pd.Timestamp):
         return fmt_date(value.date())
     return fmt_date(value)  # type: ignore[arg-type]
