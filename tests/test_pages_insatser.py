@@ -76,15 +76,28 @@ def test_insatser_says_why_a_planned_intervention_has_no_effect(demo_db: Databas
     assert any("inga hela veckor" in i.value for i in at.info)
 
 
-def test_prioriterade_has_one_section_per_priority_area(demo_db: Database) -> None:
+def test_prioriterade_shows_every_area_in_one_table_and_the_chosen_one_in_detail(demo_db: Database) -> None:
     at = _page("prioriterade")
     end = default_filters(clock.today()).end
     with demo_db.read() as con:
         names = [r[0] for r in con.execute(
-            "SELECT name FROM priority_areas WHERE coalesce(valid_from <= ?, TRUE) AND coalesce(valid_to >= ?, TRUE)",
+            """SELECT name FROM priority_areas WHERE coalesce(valid_from <= ?, TRUE) AND coalesce(valid_to >= ?, TRUE)
+               ORDER BY valid_from NULLS FIRST, name""",
             [end, end],
         ).fetchall()]
         total = con.execute("SELECT count(*) FROM priority_areas").fetchone()[0]
-    assert len(names) == total  # the demo's areas are all valid today
-    assert sorted(s.value for s in at.header) == sorted(names)
+    assert len(names) == total > 1  # the demo's areas are all valid today
     assert [t.value for t in at.title] == ["Prioriterade områden"]
+    overview = at.dataframe[0].value
+    assert list(overview["Område"]) == names
+    # One area in detail, the first by default: one trend chart, not one per area.
+    assert [s.value for s in at.header] == ["Alla områden", names[0]]
+    assert at.pills(key="prio_omrade").value == names[0]
+    assert at.query_params["omrade"] == names[0]
+
+    at.pills(key="prio_omrade").set_value(names[1]).run()
+    assert not at.exception, at.exception
+    assert [s.value for s in at.header] == ["Alla områden", names[1]]
+    assert at.query_params["omrade"] == names[1]
+    at.run()  # a rerun, say after a district is chosen, keeps the area
+    assert [s.value for s in at.header] == ["Alla områden", names[1]]

@@ -361,3 +361,66 @@ def related_surveys(con: duckdb.DuckDBPyConnection, area_names: tuple[str, ...],
         return {name: frame.copy() for name in area_names}
     return {name: frame[frame["indicator"].isin(linked)].reset_index(drop=True) if linked else
             pd.DataFrame(columns=columns) for name, linked in per_area.items()}
+
+
+# ---------------------------------------------------------------- the page's overview of all areas
+
+
+@dataclass(frozen=True)
+class TrendTotals:
+    """An area's indicator events in the trend period, and against the same days a year earlier
+    over the months that have such a year (a month whose year before lies before the data has none)."""
+
+    total: int  # every month of the period with data
+    now: int  # the compared months only
+    before: int
+    compared: tuple[dt.date, dt.date] | None  # first and last compared month; None when none is
+    whole: bool  # every month with data is compared
+
+    @property
+    def change_pct(self) -> float | None:
+        if self.compared is None or self.before <= 0:
+            return None
+        return (self.now - self.before) / self.before * 100
+
+
+def trend_totals(trend: pd.DataFrame) -> TrendTotals | None:
+    """The sums of an indicator_trend frame; None for an area without indicators (no frame rows)."""
+    if trend.empty:
+        return None
+    counted = trend.dropna(subset=["count"])
+    both = counted.dropna(subset=["baseline"])
+    compared = (both["month"].iloc[0], both["month"].iloc[-1]) if len(both) else None
+    return TrendTotals(total=int(trend["count"].sum()), now=int(both["count"].sum()),
+                       before=int(both["baseline"].sum()), compared=compared, whole=len(both) == len(counted))
+
+
+@dataclass(frozen=True)
+class SurveyLatest:
+    """A survey indicator's latest year, and the change from the year before it in the data."""
+
+    indicator: str
+    year: str
+    value: float
+    previous_year: str | None
+    change_points: float | None  # percentage points
+
+
+def survey_latest(survey: pd.DataFrame) -> list[SurveyLatest]:
+    """Per indicator of a related_survey frame (in its order) the latest year and its change."""
+    latest = []
+    for indicator, rows in survey.groupby("indicator", sort=False):
+        rows = rows.sort_values("year")
+        last = rows.iloc[-1]
+        previous = rows.iloc[-2] if len(rows) > 1 else None
+        latest.append(SurveyLatest(
+            indicator=str(indicator), year=str(last["year"]), value=float(last["value"]),
+            previous_year=None if previous is None else str(previous["year"]),
+            change_points=None if previous is None else float(last["value"]) - float(previous["value"]),
+        ))
+    return latest
+
+
+def open_interventions(area: AreaOverview) -> int:
+    """Planned and running interventions: those the meeting still follows up."""
+    return sum(n for status, n in area.status_counts if status in OPEN_STATUSES)

@@ -1,0 +1,135 @@
+"""The Prioriterade områden page's overview table on the demo database: every figure in it against
+SQL written here on the events, interventions and survey tables, rounded as the page rounds."""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from trygghet.analysis import data_start
+from trygghet.analysis import priority_areas as pa
+from trygghet.core.filters import Filters
+from trygghet.core.formatting import MINUS, NBSP
+from trygghet.core.periods import IsoWeek
+from trygghet.demo.build import build_demo
+from trygghet.ui import priority_views as pv
+
+DATA_END = dt.date(2026, 6, 30)
+AS_OF = dt.date(2026, 6, 15)
+
+
+@pytest.fixture(scope="module")
+def con(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
+    path: Path = tmp_path_factory.mktemp("priority_overview") / "demo.duckdb"
+    build_demo(path, events=30_000, end=DATA_END)
+    return duckdb.connect(str(path), read_only=True)
+
+
+def _sv_int(n: int) -> str:
+    return f"{n:,}".replace(",", NBSP)
+
+
+def _sv_signed(value: float, decimals: int) -> str:
+    text = f"{abs(value):.{decimals}f}".replace(".", ",")
+    if float(text.replace(",", ".")) == 0:
+        return f"±{text}"
+    return f"+{text}" if value > 0 else f"{MINUS}{text}"
+
+
+def _events(con: duckdb.DuckDBPyConnection, area: str, start: dt.date, end: dt.date,
+            districts: tuple[str, ...]) -> int:
+    """Events of the area's indicator categories on days start ≤ day < end, straight from events."""
+    return con.execute(
+        """SELECT count(*) FROM events e JOIN priority_areas p ON list_contains(p.indicator_categories, e.category)
+           WHERE p.name = ? AND e.occurred_at::DATE >= ? AND e.occurred_at::DATE < ?
+             AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], e.district))""",
+        [area, start, end, list(districts), list(districts)],
+    ).fetchone()[0]
+
+
+def _year_before(day: dt.date) -> dt.date:
+    return day.replace(year=day.year - 1) if (day.month, day.day) != (2, 29) else dt.date(day.year - 1, 2, 28)
+
+
+@pytest.mark.parametrize("districts", [(), ("Norrby", "Hamnen")])
+def test_overview_figures_match_sql(con: duckdb.DuckDBPyConnection, districts: tuple[str, ...]) -> None:
+    first = data_start.first_day(con)
+    assert first is not None
+    # Starting mid-month shortly after the data begins: the first months have no year before.
+    start, end = first + dt.timedelta(days=45), dt.date(2026, 5, 20)
+    filters = Filters(week=IsoWeek.of(end), start=start, end=end, districts=districts)
+    areas = [a for a in pa.priority_area_overview(con, filters, AS_OF) if a.current]
+    names = tuple(a.name for a in areas)
+    trends = pa.indicator_trends(con, filters, names, (first, DATA_END))
+    surveys = pa.related_surveys(con, names, districts)
+    frame = pv.overview_frame(areas, trends, surveys, first)
+    assert list(frame["Område"]) == list(names) and len(names) >= 3
+
+    # The first compared month: the first whose days a year earlier lie wholly inside the data.
+    month = start.replace(day=1)
+    while _year_before(max(month, start)) < first:
+        month = (month + dt.timedelta(days=32)).replace(day=1)
+    compared_from = max(month, start)
+    end_excl = end + dt.timedelta(days=1)
+    for row, area in zip(frame.to_dict("records"), areas, strict=True):
+        goal = con.execute("SELECT goal FROM priority_areas WHERE name = ?", [area.name]).fetchone()[0]
+        assert row["Mål"].removesuffix(" …") in goal and len(row["Mål"]) <= pv.GOAL_CHARS + 2
+
+        total = _events(con, area.name, start, end_excl, districts)
+        assert row["Händelser"] == _sv_int(total)
+        now = _events(con, area.name, compared_from, end_excl, districts)
+        before = _events(con, area.name, _year_before(compared_from), _year_before(end_excl), districts)
+        assert before > 0
+        assert row["Mot samma dagar året före"].startswith(
+            f"{_sv_signed((now - before) / before * 100, 0)}{NBSP}% ({_sv_int(now)} mot {_sv_int(before)}), "
+        ), row
+
+        open_n, late = con.execute(
+            """SELECT count(*) FILTER (WHERE status IN ('Planerad', 'Pågående')),
+                      count(*) FILTER (WHERE status IN ('Planerad', 'Pågående') AND end_date < ?)
+               FROM interventions WHERE priority_area = ?
+                 AND (district IS NULL OR len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], district))""",
+            [AS_OF, area.name, list(districts), list(districts)],
+        ).fetchone()
+        assert (row["Öppna insatser"], row["Försenade"]) == (_sv_int(open_n), _sv_int(late))
+
+        linked = pa.linked_indicators(area.name, [r[0] for r in con.execute(
+            "SELECT DISTINCT indicator FROM survey_results ORDER BY indicator").fetchall()])
+        if not linked:
+            assert row["Trygghetsmätningen"] == "–"
+            continue
+        for indicator in linked:
+            years = con.execute(
+                """SELECT left(period, 4) AS year, sum(value * respondents) / sum(respondents)
+                   FROM survey_results WHERE indicator = ?
+                     AND (len(?::VARCHAR[]) = 0 OR list_contains(?::VARCHAR[], district))
+                   GROUP BY year ORDER BY year DESC LIMIT 2""",
+                [indicator, list(districts), list(districts)],
+            ).fetchall()
+            (year, value), (prev_year, prev_value) = years
+            expected = (f"{indicator} {year}: {value:.1f}".replace(".", ",") + f"{NBSP}% ("
+                        f"{_sv_signed(value - prev_value, 1)} procentenheter mot {prev_year})")
+            assert expected in row["Trygghetsmätningen"], row["Trygghetsmätningen"]
+
+
+def test_overview_says_when_there_is_no_year_before(con: duckdb.DuckDBPyConnection) -> None:
+    first = data_start.first_day(con)
+    assert first is not None
+    end = first + dt.timedelta(days=200)
+    filters = Filters(week=IsoWeek.of(end), start=first, end=end)
+    areas = [a for a in pa.priority_area_overview(con, filters, AS_OF) if a.current]
+    names = tuple(a.name for a in areas)
+    frame = pv.overview_frame(areas, pa.indicator_trends(con, filters, names, (first, DATA_END)),
+                              pa.related_surveys(con, names), first)
+    assert set(frame["Mot samma dagar året före"]) == {data_start.no_comparison_text(first)}
+    assert frame["Händelser"].iloc[0] == _sv_int(_events(con, areas[0].name, first, end + dt.timedelta(days=1), ()))
+
+
+def test_short_goal_cuts_at_a_word() -> None:
+    assert pv.short_goal("Kort mål.") == "Kort mål."
+    assert pv.short_goal(None) == "–"
+    assert pv.short_goal("ett två tre fyra", limit=10) == "ett två …"
+    assert pv.short_goal("ett två, tre", limit=9) == "ett två …"

@@ -1,0 +1,251 @@
+"""The Prioriterade områden page's parts: an overview of every area in one table, the choice of
+one area, and that area's trend, interventions and survey answers."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pandas as pd
+import plotly.graph_objects as go
+import streamlit as st
+
+from trygghet.analysis import data_start, interventions
+from trygghet.analysis import priority_areas as pa
+from trygghet.analysis.survey import fmt_points
+from trygghet.core.filters import Filters
+from trygghet.core.formatting import MISSING, fmt_change_pct, fmt_date, fmt_int, fmt_pct
+from trygghet.core.periods import month_label
+from trygghet.present import chart_style, table_style
+from trygghet.ui import safe_text, widgets
+
+OVERDUE_FILL = table_style.FLAG_STYLES["upp"]  # the same fill as on Översikt and Insatser
+PERIOD_COLOUR, BASELINE_COLOUR = "#0072B2", "#595959"
+SURVEY_COLOURS = ["#0072B2", "#E69F00", "#009E73", "#CC79A7"]
+AREA_KEY = "prio_omrade"
+AREA_PARAM = "omrade"  # the chosen area in the URL, beside the sidebar's filters
+_LAST_URL_AREA = "_prio_omrade_url"
+_LAST_AREA = "_prio_omrade_last"
+GOAL_CHARS = 90
+
+
+def slug(name: str) -> str:
+    """A file-name and widget-key friendly form of an area name."""
+    return re.sub(r"[^a-z0-9åäö]+", "-", name.casefold()).strip("-")[:40]
+
+
+def short_goal(goal: str | None, limit: int = GOAL_CHARS) -> str:
+    """The goal's first words, cut at a word and marked with '…' when longer than `limit`."""
+    if not goal:
+        return MISSING
+    text = " ".join(goal.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0].rstrip(",;:.")
+    return f"{cut} …"
+
+
+def _comparison_text(totals: pa.TrendTotals | None, first: dt.date | None) -> str:
+    if totals is None:
+        return MISSING
+    if totals.compared is None:
+        return data_start.no_comparison_text(first) if first else "ingen jämförelse"
+    change = fmt_change_pct(totals.change_pct) if totals.change_pct is not None else MISSING
+    text = f"{change} ({fmt_int(totals.now)} mot {fmt_int(totals.before)})"
+    if not totals.whole:
+        start, end = totals.compared
+        text += f", {month_label(start)}–{month_label(end)}"
+    return text
+
+
+def _survey_text(survey: pd.DataFrame) -> str:
+    parts = []
+    for latest in pa.survey_latest(survey):
+        part = f"{latest.indicator} {latest.year}: {fmt_pct(latest.value, 1)}"
+        if latest.change_points is not None:
+            part += f" ({fmt_points(latest.change_points)} procentenheter mot {latest.previous_year})"
+        parts.append(part)
+    return " · ".join(parts) or MISSING
+
+
+def overview_frame(areas: list[pa.AreaOverview], trends: dict[str, pd.DataFrame],
+                   surveys: dict[str, pd.DataFrame], first: dt.date | None) -> pd.DataFrame:
+    """One row per area as the overview shows it: every number already in the app's Swedish form."""
+    rows = []
+    for area in areas:
+        totals = pa.trend_totals(trends[area.name])
+        rows.append({
+            "Område": area.name,
+            "Mål": short_goal(area.goal),
+            "Händelser": fmt_int(totals.total) if totals is not None else MISSING,
+            "Mot samma dagar året före": _comparison_text(totals, first),
+            "Öppna insatser": fmt_int(pa.open_interventions(area)),
+            "Försenade": fmt_int(area.overdue),
+            "Trygghetsmätningen": _survey_text(surveys[area.name]),
+        })
+    return pd.DataFrame(rows, columns=["Område", "Mål", "Händelser", "Mot samma dagar året före", "Öppna insatser",
+                                       "Försenade", "Trygghetsmätningen"])
+
+
+def overview_section(frame: pd.DataFrame) -> None:
+    # Plain text cells, no Styler: st.dataframe reads no Markdown, and a Styler costs a rerun tens of ms.
+    right = st.column_config.TextColumn(alignment="right")
+    widgets.table(
+        frame, "prioriterade-omraden", height=table_style.table_height(len(frame)),
+        column_config={"Område": st.column_config.TextColumn(width="medium", pinned=True),
+                       "Mål": st.column_config.TextColumn(width="large"),
+                       "Händelser": right, "Öppna insatser": right, "Försenade": right,
+                       "Mot samma dagar året före": st.column_config.TextColumn(width="medium"),
+                       "Trygghetsmätningen": st.column_config.TextColumn(width="large")},
+    )
+
+
+def _keep_a_choice() -> None:
+    """A click on the chosen area again would leave none chosen: the choice stays instead."""
+    state = st.session_state
+    if state.get(AREA_KEY) is None:
+        state[AREA_KEY] = state.get(_LAST_AREA)
+
+
+def choose_area(names: list[str]) -> str:
+    """The area shown in detail, chosen with one click; the first by default, kept across reruns
+    and in the URL (?omrade=…) so that a link opens the same area."""
+    state = st.session_state
+    wanted = st.query_params.get(AREA_PARAM)
+    if wanted and wanted != state.get(_LAST_URL_AREA):
+        state[_LAST_URL_AREA] = wanted
+        if wanted in names:
+            state[AREA_KEY] = wanted
+    if state.get(AREA_KEY) not in names:
+        state[AREA_KEY] = state.get(_LAST_AREA) if state.get(_LAST_AREA) in names else names[0]
+    chosen = st.pills("Område", names, selection_mode="single", format_func=safe_text.plain,  # read as Markdown
+                      key=AREA_KEY, on_change=_keep_a_choice) or names[0]
+    state[_LAST_AREA] = chosen
+    if st.query_params.get(AREA_PARAM) != chosen:
+        st.query_params[AREA_PARAM] = chosen
+    state[_LAST_URL_AREA] = chosen
+    return chosen
+
+
+def trend_section(area: pa.AreaOverview, trend: pd.DataFrame, first: dt.date | None = None) -> None:
+    if trend.empty:
+        st.write("Området har inga indikatorer (händelsekategorier) att följa.")
+        return
+    labels = [
+        month_label(m) + ("*" if days < (pd.Timestamp(m) + pd.offsets.MonthEnd(0)).day else "")
+        for m, days in zip(trend["month"], trend["days"], strict=True)
+    ]
+    fig = go.Figure()
+    fig.add_trace(go.Bar(
+        x=labels, y=trend["count"], name="Perioden", marker_color=PERIOD_COLOUR,
+        hovertemplate="%{x}: %{y} händelser<extra>Perioden</extra>",
+    ))
+    fig.add_trace(go.Scatter(
+        x=labels, y=trend["baseline"], name="Samma dagar året före", mode="lines+markers",
+        line={"color": BASELINE_COLOUR, "width": 3, "dash": "dash"}, marker={"size": 8},
+        hovertemplate="%{x}: %{y} händelser året före<extra></extra>",
+    ))
+    fig.update_yaxes(title="Händelser per månad", rangemode="tozero")
+    fig.update_xaxes(title=None, tickangle=-45 if len(labels) > 12 else 0)
+    fig.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}, bargap=0.25)
+    chart_style.style_figure(fig, height=440)
+    fig.update_layout(margin={"t": 50})
+
+    totals = pa.trend_totals(trend)
+    summary = f"{fmt_int(totals.total)} händelser i {', '.join(area.indicators)} under perioden."
+    if totals.compared is not None:
+        change = fmt_change_pct(totals.change_pct) if totals.change_pct is not None else "–"
+        start, end = totals.compared
+        summary += (
+            f" Månaderna {month_label(start)}–{month_label(end)}: {fmt_int(totals.now)} händelser mot "
+            f"{fmt_int(totals.before)} samma dagar året före ({change})."
+        )
+    if trend["baseline"].isna().any():
+        summary += (f" Månader utan linje: {data_start.no_comparison_text(first)}." if first else
+                    " Månader utan jämförelse saknar data året före.")
+    if any(label.endswith("*") for label in labels):
+        summary += " * Bara en del av månaden ingår; året före räknas samma dagar."
+    widgets.chart(fig, f"trend-{slug(area.name)}", summary=summary)
+
+
+def intervention_section(area: pa.AreaOverview, listed: pd.DataFrame) -> None:
+    counts = dict(area.status_counts)
+    parts = [f"**{fmt_int(n)}** {safe_text.plain(interventions.status_word(status, n))}" for status, n in counts.items() if n]
+    if area.overdue:
+        parts.append(f"**{fmt_int(area.overdue)} {interventions.status_word('Försenad', area.overdue)}**")
+    st.markdown("### Insatser")
+    if not parts:
+        st.write("Inga insatser i urvalet.")
+        return
+    st.markdown(" · ".join(parts))
+    mine = listed[listed["Prioriterat område"] == area.name]
+    compact = pd.DataFrame({
+        "Insats": mine["Insats"],
+        "Stadsdel": mine["Stadsdel"].fillna("Hela kommunen"),
+        "Status": [f"{s} – försenad" if late else s for s, late in zip(mine["Status"], mine["Försenad"], strict=True)],
+        "Slut": mine["Slut"].map(lambda d: fmt_date(d) if pd.notna(d) else "Ej satt"),
+    })
+    styler = compact.style.apply(
+        lambda row: [OVERDUE_FILL if row["Status"].endswith("försenad") else "" for _ in row], axis=1
+    )
+    widgets.table(
+        compact, f"insatser-{slug(area.name)}", styler=styler, height=min(table_style.table_height(len(compact)), 360),
+        column_config={"Insats": st.column_config.TextColumn(width="large"),
+                       "Status": st.column_config.TextColumn(width=170),
+                       "Slut": st.column_config.TextColumn(width=105)},
+    )
+
+
+def survey_section(area: pa.AreaOverview, survey: pd.DataFrame, filters: Filters) -> None:
+    st.markdown("### Trygghetsmätningen")
+    if survey.empty:
+        st.write("Ingen fråga i trygghetsmätningen hör till området.")
+        return
+    fig = go.Figure()
+    for i, (indicator, rows) in enumerate(survey.groupby("indicator", sort=False)):
+        fig.add_trace(go.Scatter(
+            x=rows["year"], y=rows["value"], name=indicator, mode="lines+markers+text",
+            line={"color": SURVEY_COLOURS[i % len(SURVEY_COLOURS)], "width": 3}, marker={"size": 10},
+            text=[fmt_pct(v, 0) for v in rows["value"]], textposition="top center",
+            hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>",
+        ))
+    fig.update_xaxes(title=None, type="category")
+    fig.update_yaxes(title="Andel (%)", range=[0, 100])
+    # Shown even for a single question: the legend is where its wording is.
+    fig.update_layout(legend={"orientation": "h", "y": -0.15, "yanchor": "top"}, showlegend=True)
+    chart_style.style_figure(fig, height=340)
+    parts = []
+    for indicator, rows in survey.groupby("indicator", sort=False):
+        values = ", ".join(f"{y}: {fmt_pct(v, 1)}" for y, v in zip(rows["year"], rows["value"], strict=True))
+        parts.append(f"{indicator} – {values}")
+    respondents = survey["respondents"].dropna()
+    weighted = f"viktat med antal svar ({fmt_int(respondents.max())} svar som mest per år)" if len(respondents) else ""
+    widgets.chart(
+        fig,
+        f"enkat-{slug(area.name)}",
+        summary="; ".join(parts) + f". Snitt över {filters.district_label if filters.districts else 'alla stadsdelar'}"
+        + (f", {weighted}" if weighted else "") + ". Frågan kopplas till området genom nyckelord i namnen.",
+    )
+
+
+def area_detail(area: pa.AreaOverview, trend: pd.DataFrame, survey: pd.DataFrame, listed: pd.DataFrame,
+                filters: Filters, first: dt.date | None) -> None:
+    """The chosen area as a whole: goal, description, validity, trend, interventions and survey."""
+    with st.container(border=True):
+        st.header(safe_text.plain(area.name), anchor=slug(area.name))
+        if area.goal:
+            st.markdown(f"**Mål:** {safe_text.plain(area.goal)}")
+        if area.description:
+            st.markdown(safe_text.plain(area.description))
+        valid = f"{fmt_date(area.valid_from) if area.valid_from else 'tills vidare'} – " + (
+            fmt_date(area.valid_to) if area.valid_to else "tills vidare")
+        indicators = ", ".join(area.indicators) if area.indicators else "inga"
+        st.caption(f"Gäller {valid} · Följs upp med händelserna: {safe_text.plain(indicators)}")
+        # The trend spans up to three years of months and needs the full width to stay readable.
+        st.markdown("### Händelser mot året före")
+        trend_section(area, trend, first)
+        left, right = st.columns([3, 2], gap="large")
+        with left:
+            intervention_section(area, listed)
+        with right:
+            survey_section(area, survey, filters)
