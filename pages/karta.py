@@ -29,8 +29,8 @@ left_toggle.toggle(
     help="Trendperioden väljs i sidomenyn.",
 )
 show_points = right_toggle.toggle(
-    "Visa enskilda händelser", key="karta_points", value=not polygons,
-    help="Händelser med koordinater som små punkter (högst 5 000, ett jämnt urval när det är fler).",
+    "Visa händelser i rutor", key="karta_points", value=not polygons,
+    help="Alla händelser med koordinater, räknade i lika stora rutor; mörkare ruta betyder fler.",
 )
 window = "period" if whole_period else "week"
 span = geo.window_for(filters, window)
@@ -49,9 +49,13 @@ if filters.sources:
 st.caption(safe_text.plain(" · ".join([span.label, *selection])))
 
 counts = cache.query(geo.district_counts, db, filters, window)
-points = cache.query(geo.event_points, db, filters, 5000, window) if show_points else None
 total = int(counts["count"].sum())
 tiles = map_figures.tile_url()
+# The tiled map (MapLibre) draws single events; the offline map counts them in cells, since thousands
+# of SVG points took the browser a quarter of a second to draw on every click.
+points = cache.query(geo.event_points, db, filters, 5000, window) if show_points and tiles else None
+grid = cache.query(geo.event_grid_spec, db) if show_points and not tiles else None
+cells: geo.Cells | None = cache.query(geo.event_grid, db, filters, window, grid) if grid else None  # type: ignore[assignment]
 tiles_problem = config.map_tiles().problem
 if tiles_problem:
     st.caption(tiles_problem)
@@ -80,10 +84,10 @@ with map_col:
     if tiles:
         fig = map_figures.tiled_figure(tiles, counts, polygons, centres, points)
     elif polygons:
-        fig = map_figures.choropleth_figure(counts, polygons, points, plot_px)
+        fig = map_figures.choropleth_figure(counts, polygons, cells, plot_px)
     else:
         # The theme the browser reports; None (light) in tests and before the first report.
-        fig = map_figures.bubble_figure(counts, centres, points, dark=st.context.theme.type == "dark",
+        fig = map_figures.bubble_figure(counts, centres, cells, dark=st.context.theme.type == "dark",
                                         plot_px=plot_px)
     ranked = counts.sort_values(["count", "district"], ascending=[False, True])
     listed = ", ".join(f"{d} {fmt_int(c)}" for d, c in zip(ranked["district"], ranked["count"], strict=True))
@@ -98,6 +102,13 @@ with map_col:
                 "stadsdels punkt för att välja den i sidofältet.",
         on_select=choose_clicked,
     )
+    if cells is not None:
+        if cells.total:
+            st.caption(f"Rutorna är {fmt_int(cells.grid.metres)} × {fmt_int(cells.grid.metres)} m och visar alla "
+                       f"{fmt_int(cells.total)} händelser med koordinater i urvalet; mörkare ruta betyder fler. "
+                       "För musen över en ruta för antalet.")
+        else:
+            st.caption("Inga händelser med koordinater i urvalet.")
     if points is not None:
         shown, available = len(points), int(points["total"].iloc[0]) if len(points) else 0
         if available > shown:

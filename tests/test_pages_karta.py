@@ -75,6 +75,32 @@ def sql_counts(db: Database, f: Filters, window: str) -> dict[str, int]:
     return {d: int(n) for d, n in rows}
 
 
+def sql_located(db: Database, f: Filters, window: str,
+                box: tuple[float, float, float, float] | None = None) -> int:
+    """Events with a position in Sweden in the window, within `box` (lon0, lat0, lon1, lat1) if given."""
+    span = geo.window_for(f, window)
+    x0, y0, x1, y1 = box or (-1e9, -1e9, 1e9, 1e9)
+    with db.read() as con:
+        row = con.execute(
+            "SELECT count(*) FROM events WHERE occurred_at >= ? AND occurred_at < ? "
+            "AND lat BETWEEN 55 AND 69.5 AND lon BETWEEN 10 AND 25 "
+            "AND lon >= ? AND lon < ? AND lat >= ? AND lat < ?",
+            [span.start, span.end, x0, x1, y0, y1],
+        ).fetchone()
+    return int(row[0]) if row else 0
+
+
+def cell_counts(heatmap: dict[str, object]) -> dict[tuple[float, float, float, float], int]:
+    """(lon0, lat0, lon1, lat1) -> the count a heatmap's cell shows, for every cell that shows one."""
+    xs, ys = values(heatmap["x"]), values(heatmap["y"])
+    found = {}
+    for r, row in enumerate(heatmap["text"]):  # type: ignore[arg-type]
+        for c, text in enumerate(row):
+            if text:
+                found[(xs[c], ys[r], xs[c + 1], ys[r + 1])] = int("".join(ch for ch in text if ch.isdigit()))
+    return found
+
+
 def squares(db: Database) -> tuple[bytes, list[str]]:
     """GeoJSON with a square around each district's centre, except the last district, and one unknown name."""
     with db.read() as con:
@@ -113,10 +139,17 @@ def test_karta_without_boundaries_shows_bubbles_that_match_sql(demo_db: Database
     assert shown == {d: expected.get(d, 0) for d in shown}
     assert sum(shown.values()) > 0
     # Offline: cartesian traces only, and the aspect fixed for the latitude.
-    assert {t["type"] for t in spec["data"]} == {"scatter"}
+    assert {t["type"] for t in spec["data"]} == {"scatter", "heatmap"}
     assert spec["layout"]["yaxis"]["scaleanchor"] == "x"
     assert 1.8 < spec["layout"]["yaxis"]["scaleratio"] < 2.0  # 1 / cos(58.35°) ≈ 1.91
-    assert trace(spec, "Händelser")["marker"]["opacity"] < 0.5  # the points layer is on by default
+    # The cell layer is on by default: every cell's count is the events the SQL finds inside its edges.
+    cells = trace(spec, "Händelser")
+    drawn = cell_counts(cells)
+    assert sum(drawn.values()) == sql_located(demo_db, filters, "week") > 0
+    for box, n in sorted(drawn.items(), key=lambda item: -item[1])[:12]:
+        assert sql_located(demo_db, filters, "week", box) == n
+    assert any(c.value.startswith("Rutorna är") and f"alla {sum(drawn.values())} händelser" in c.value.replace("\xa0", "")
+               for c in at.caption)
     assert any(c.value.startswith("Karta över händelser per stadsdel") for c in at.caption)
     table = at.dataframe[0].value
     assert dict(zip(table["Stadsdel"], table["Händelser"], strict=True)) == {

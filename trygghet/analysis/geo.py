@@ -447,6 +447,75 @@ def event_points(
     ).df()
 
 
+GRID_CELLS = 40  # about this many cells across the longer side of where the events lie
+_NICE_METRES = (50, 100, 150, 200, 250, 300, 400, 500, 750, 1000, 1500, 2000, 2500, 5000, 10000)
+_METRES_PER_DEGREE = 111_320.0
+
+
+@dataclass(frozen=True)
+class Grid:
+    """Square cells of `metres` on the ground, numbered from longitude 0 and latitude 0, so that a cell
+    stays put whatever the filters: cell (ix, iy) spans ix·step_lon – (ix+1)·step_lon and so on."""
+
+    metres: int
+    step_lon: float
+    step_lat: float
+
+
+@dataclass(frozen=True)
+class Cells:
+    """Events with coordinates counted per grid cell. `frame` columns: ix, iy, count."""
+
+    grid: Grid
+    frame: pd.DataFrame
+
+    @property
+    def total(self) -> int:
+        return int(self.frame["count"].sum()) if not self.frame.empty else 0
+
+
+def grid_from_extent(lon_span: float, lat_span: float, lat0: float) -> Grid:
+    """The grid whose cells are a round number of metres, about GRID_CELLS across the longer span."""
+    k = math.cos(math.radians(lat0))
+    longest = max(lon_span * k, lat_span) * _METRES_PER_DEGREE
+    metres = next((m for m in _NICE_METRES if m * GRID_CELLS >= longest), _NICE_METRES[-1])
+    return Grid(metres, metres / (_METRES_PER_DEGREE * k), metres / _METRES_PER_DEGREE)
+
+
+def event_grid_spec(con: duckdb.DuckDBPyConnection) -> Grid | None:
+    """The map's grid, sized from where all events with coordinates lie (whenever, whatever their
+    district), so that it stays the same from week to week; None without any coordinates. The extent
+    leaves out the outermost half per cent on each side, so that one stray position does not make
+    every cell coarse."""
+    row = con.execute(
+        f"""
+        SELECT quantile_cont(lon, 0.995) - quantile_cont(lon, 0.005),
+               quantile_cont(lat, 0.995) - quantile_cont(lat, 0.005), avg(lat)
+        FROM events WHERE {in_sweden_sql()}
+        """
+    ).fetchone()
+    if row is None or row[2] is None:
+        return None
+    return grid_from_extent(float(row[0]), float(row[1]), float(row[2]))
+
+
+def event_grid(con: duckdb.DuckDBPyConnection, filters: Filters, window: str, grid: Grid) -> Cells:
+    """Every event with coordinates in the window, counted per cell of `grid` (no sample)."""
+    span = window_for(filters, window)
+    conditions, params = event_conditions(filters)
+    frame = con.execute(
+        f"""
+        SELECT floor(lon / ?)::BIGINT AS ix, floor(lat / ?)::BIGINT AS iy, count(*) AS count
+        FROM events
+        WHERE occurred_at >= ? AND occurred_at < ? AND {in_sweden_sql()} AND {conditions}
+        GROUP BY ALL
+        ORDER BY iy, ix
+        """,
+        [grid.step_lon, grid.step_lat, span.start, span.end, *params],
+    ).df()
+    return Cells(grid, frame)
+
+
 # ---------------------------------------------------------------- plane geometry for labels
 
 

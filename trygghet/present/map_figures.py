@@ -1,4 +1,4 @@
-"""The map's figures: districts as coloured areas or bubbles, event points and the scale.
+"""The map's figures: districts as coloured areas or bubbles, events per grid cell and the scale.
 
 The figures are plain plotly cartesian traces on lon/lat axes, because plotly's geo base maps
 fetch topojson from a CDN and the meeting room may have no internet at all. Only when an
@@ -135,15 +135,55 @@ def _frame_axes(fig: go.Figure, box: tuple[float, float, float, float]) -> None:
                       dragmode="pan", hovermode="closest")
 
 
-def _points_trace(points: pd.DataFrame | None) -> go.Scatter | None:
-    if points is None or points.empty:
+# Grey cells, fainter the fewer events: they read on both themes and leave the districts' colours alone.
+CELL_COLORSCALE = [[0.0, "rgba(128, 128, 128, 0.15)"], [1.0, "rgba(128, 128, 128, 0.8)"]]
+
+
+def _cell_edges(indices: Sequence[int]) -> tuple[list[int], dict[int, int]]:
+    """The column edges (in cells) along one axis, and each occupied cell's column. A run of empty cells
+    between two occupied ones becomes one empty column, so that a stray position far away does not
+    make a grid of millions of empty cells."""
+    edges: list[int] = []
+    column: dict[int, int] = {}
+    for i in sorted(set(indices)):
+        if edges and edges[-1] != i:
+            edges.append(i)  # the gap: one column from the previous cell's edge to this one
+        elif not edges:
+            edges.append(i)
+        column[i] = len(edges) - 1
+        edges.append(i + 1)
+    return edges, column
+
+
+def cell_bounds(cells: geo.Cells | None) -> tuple[float, float, float, float] | None:
+    """(min lon, min lat, max lon, max lat) of the occupied cells' outer edges."""
+    if cells is None or cells.frame.empty:
         return None
-    return go.Scatter(
-        x=points["lon"], y=points["lat"], mode="markers", name="Händelser",
-        # Fainter the more there are, so that thousands of points do not bury the labels.
-        marker={"size": 5, "color": POINT_COLOR, "opacity": min(0.45, max(0.12, 8 / math.sqrt(len(points))))},
-        customdata=points[["district", "category", "day"]].astype(str).to_numpy(),
-        hovertemplate="%{customdata[1]}<br>%{customdata[0]}, %{customdata[2]}<extra></extra>",
+    grid = cells.grid
+    return (int(cells.frame["ix"].min()) * grid.step_lon, int(cells.frame["iy"].min()) * grid.step_lat,
+            (int(cells.frame["ix"].max()) + 1) * grid.step_lon, (int(cells.frame["iy"].max()) + 1) * grid.step_lat)
+
+
+def _cells_trace(cells: geo.Cells | None) -> go.Heatmap | None:
+    """Events per grid cell as one image-like layer: a few hundred cells draw in the time a few dozen
+    SVG points take, and every event counts, not a sample. Darker is more (by the square root, so that
+    the many cells of one or two events still show); the hover gives each cell's count."""
+    if cells is None or cells.frame.empty:
+        return None
+    grid, frame = cells.grid, cells.frame
+    x_edges, column = _cell_edges(frame["ix"].tolist())
+    y_edges, row = _cell_edges(frame["iy"].tolist())
+    z: list[list[float | None]] = [[None] * (len(x_edges) - 1) for _ in range(len(y_edges) - 1)]
+    text: list[list[str]] = [[""] * (len(x_edges) - 1) for _ in range(len(y_edges) - 1)]
+    for ix, iy, n in zip(frame["ix"].tolist(), frame["iy"].tolist(), frame["count"].tolist(), strict=True):
+        z[row[iy]][column[ix]] = math.sqrt(n)
+        text[row[iy]][column[ix]] = fmt_int(n)
+    high = math.sqrt(float(frame["count"].max()))
+    return go.Heatmap(
+        x=[e * grid.step_lon for e in x_edges], y=[e * grid.step_lat for e in y_edges], z=z, text=text,
+        name="Händelser", colorscale=CELL_COLORSCALE, zmin=0, zmax=max(high, 1.0), showscale=False,
+        hoverongaps=False, zsmooth=False,
+        hovertemplate=f"%{{text}} händelser i rutan ({grid.metres} × {grid.metres} m)<extra></extra>",
     )
 
 
@@ -267,7 +307,7 @@ def style_map(fig: go.Figure, height: int = 680) -> go.Figure:
 
 
 def choropleth_figure(counts: pd.DataFrame, geometries: Mapping[str, dict[str, object]],
-                      points: pd.DataFrame | None = None, plot_px: tuple[float, float] = MIN_PLOT_PX) -> go.Figure:
+                      cells: geo.Cells | None = None, plot_px: tuple[float, float] = MIN_PLOT_PX) -> go.Figure:
     """District polygons filled by their count; districts outside the choice stay grey for context.
     Labels are placed for a plot of at least `plot_px` pixels."""
     by_district = dict(zip(counts["district"], counts["count"].astype(int), strict=True))
@@ -286,9 +326,9 @@ def choropleth_figure(counts: pd.DataFrame, geometries: Mapping[str, dict[str, o
             line={"color": OUTLINE if chosen else "#AAAAAA", "width": 2 if chosen else 1},
             hoverinfo="name",
         ))
-    points_trace = _points_trace(points)
-    if points_trace is not None:
-        fig.add_trace(points_trace)
+    cells_trace = _cells_trace(cells)
+    if cells_trace is not None:
+        fig.add_trace(cells_trace)
     box = geo.bounds(geometries.values())
     anchors = {d: geo.label_point(g) for d, g in geometries.items()}
     # Labels only where they fit, the districts with most events first; every district has its dot,
@@ -316,7 +356,7 @@ def choropleth_figure(counts: pd.DataFrame, geometries: Mapping[str, dict[str, o
     return fig
 
 
-def bubble_figure(counts: pd.DataFrame, centres: pd.DataFrame, points: pd.DataFrame | None = None,
+def bubble_figure(counts: pd.DataFrame, centres: pd.DataFrame, cells: geo.Cells | None = None,
                   dark: bool = False, plot_px: tuple[float, float] = MIN_PLOT_PX) -> go.Figure:
     """A bubble per district at the mean of its events' positions; area ∝ count, in the district's colour.
 
@@ -325,11 +365,12 @@ def bubble_figure(counts: pd.DataFrame, centres: pd.DataFrame, points: pd.DataFr
     frame = counts.merge(centres[["district", "lat", "lon"]], on="district", how="inner").dropna(subset=["lat", "lon"])
     high = float(frame["count"].max()) if not frame.empty else 0.0
     fig = go.Figure()
-    points_trace = _points_trace(points)
-    if points_trace is not None:
-        fig.add_trace(points_trace)
-    lons = list(frame["lon"]) + (list(points["lon"]) if points is not None and not points.empty else [])
-    lats = list(frame["lat"]) + (list(points["lat"]) if points is not None and not points.empty else [])
+    cells_trace = _cells_trace(cells)
+    if cells_trace is not None:
+        fig.add_trace(cells_trace)
+    cell_box = cell_bounds(cells)
+    lons = list(frame["lon"]) + ([cell_box[0], cell_box[2]] if cell_box else [])
+    lats = list(frame["lat"]) + ([cell_box[1], cell_box[3]] if cell_box else [])
     box = (min(lons), min(lats), max(lons), max(lats)) if lons else None
     sizeref = 2 * max(high, 1) / MAX_BUBBLE_PX**2
     counts_by = dict(zip(frame["district"], frame["count"].astype(int), strict=True))
