@@ -7,6 +7,7 @@ import json
 
 import plotly.graph_objects as go
 import pytest
+import streamlit  # noqa: F401  # makes Streamlit's template Plotly's default, as in the app, whichever test runs first
 from plotly.subplots import make_subplots
 
 from trygghet.present import chart_style
