@@ -48,18 +48,24 @@ if filters.sources:
     selection.append(", ".join(filters.sources) if len(filters.sources) <= 3 else f"{len(filters.sources)} källor")
 st.caption(safe_text.plain(" · ".join([span.label, *selection])))
 
-counts = cache.query(geo.district_counts, db, filters, window)
+# Asked for every district and cut to the sidebar's choice here, so that a click on a district finds
+# the queries cached: the counts, the centres and the cells.
+every_district = filters.with_districts(())
+every_count: pd.DataFrame = cache.query(geo.district_counts, db, every_district, window)  # type: ignore[assignment]
+counts = geo.for_districts(every_count, filters.districts)
 total = int(counts["count"].sum())
 tiles = map_figures.tile_url()
 # The tiled map (MapLibre) draws single events; the offline map counts them in cells, since thousands
 # of SVG points took the browser a quarter of a second to draw on every click.
 points = cache.query(geo.event_points, db, filters, 5000, window) if show_points and tiles else None
 grid = cache.query(geo.event_grid_spec, db) if show_points and not tiles else None
-cells: geo.Cells | None = cache.query(geo.event_grid, db, filters, window, grid) if grid else None  # type: ignore[assignment]
+every_cell: geo.Cells | None = cache.query(geo.event_grid, db, every_district, window, grid) if grid else None  # type: ignore[assignment]
+cells = every_cell.chosen(filters.districts) if every_cell is not None else None
 tiles_problem = config.map_tiles().problem
 if tiles_problem:
     st.caption(tiles_problem)
-centres = cache.query(geo.district_centres, db, filters)
+every_centre: pd.DataFrame = cache.query(geo.district_centres, db, every_district)  # type: ignore[assignment]
+centres = geo.for_districts(every_centre, filters.districts)
 
 chart_name = f"karta-{file_when}"
 

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import math
 
+import pandas as pd
 import pytest
 
 from trygghet.analysis import geo
@@ -262,3 +264,49 @@ def test_event_points_are_limited_and_report_the_total(events_db: Database) -> N
     assert len(two) == 2 and two["total"].tolist() == [3, 3]
     assert two.equals(again)  # the same sample on every rerun
     assert len(period) == 5
+
+
+def test_counts_and_centres_cut_to_the_choice_equal_the_query_for_that_choice(events_db: Database) -> None:
+    chosen = ("Centrum", "Norrby")
+    with events_db.read() as con:
+        every = geo.district_counts(con, filters(), "week")
+        direct = geo.district_counts(con, filters(districts=chosen), "week")
+        centres = geo.district_centres(con, filters())
+    cut = geo.for_districts(every, chosen)
+    assert {r.district: (r.count, r.with_coordinates) for r in cut.itertuples()} == {
+        "Norrby": (3, 2), "Centrum": (2, 1)}
+    pd.testing.assert_frame_equal(cut, direct)
+    assert geo.for_districts(every, ()) is every  # no choice: every district
+    assert geo.for_districts(centres, ("Hamnen",))["district"].tolist() == ["Hamnen"]
+
+
+def test_event_grid_counts_every_located_event_in_its_cell(events_db: Database) -> None:
+    grid = geo.Grid(metres=0, step_lon=0.25, step_lat=0.5)
+    with events_db.read() as con:
+        week = geo.event_grid(con, filters(), "week", grid)
+        period = geo.event_grid(con, filters(), "period", grid)
+    # By hand: 12.0/0.25 = 48, 12.4/0.25 = 49.6, 11.9/0.25 = 47.6; 58.0/0.5 = 116, 58.2/0.5 = 116.4,
+    # 57.7/0.5 = 115.4. The 0,0 position is no coordinate in Sweden and is left out.
+    cells = {(r.ix, r.iy): r.count for r in week.per_cell().itertuples()}
+    assert cells == {(48, 116): 1, (49, 116): 1, (47, 115): 1}
+    assert week.total == 3
+    norrby = week.chosen(("Norrby",))
+    assert {(r.ix, r.iy): r.count for r in norrby.per_cell().itertuples()} == {(48, 116): 1, (49, 116): 1}
+    # The period adds Norrby's 12.2/58.1 (48, 116) and Östra Hamnen's 11.95/57.69 (47, 115).
+    assert {(r.ix, r.iy): r.count for r in period.per_cell().itertuples()} == {
+        (48, 116): 2, (49, 116): 1, (47, 115): 2}
+
+
+def test_grid_cells_are_round_metres_about_forty_across_the_longer_side() -> None:
+    # 0.09° of longitude at 58.35° is 0.09 · cos(58.35°) · 111 320 ≈ 5 255 m; 0.068° of latitude ≈ 7 570 m.
+    grid = geo.grid_from_extent(0.09, 0.068, 58.35)
+    assert grid.metres == 200  # 7 570 / 40 ≈ 189, the next round size
+    assert grid.step_lat == pytest.approx(200 / 111_320)
+    assert grid.step_lon * math.cos(math.radians(58.35)) == pytest.approx(grid.step_lat)
+    assert geo.grid_from_extent(0.0, 0.0, 58.0).metres == 50
+    assert geo.grid_from_extent(10.0, 10.0, 58.0).metres == 10_000
+
+
+def test_event_grid_spec_is_none_without_coordinates(database: Database) -> None:
+    with database.read() as con:
+        assert geo.event_grid_spec(con) is None

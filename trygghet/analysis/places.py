@@ -71,12 +71,33 @@ class PlaceList:
         return concentration(self.table, self.placed)
 
 
-def persistent_places(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 15) -> PlaceList:
-    """The `limit` places with most events in the 52 weeks up to the chosen week, with their events per
-    quarter and class (COLUMNS). Districts, categories and sources follow the filters."""
+@dataclass(frozen=True)
+class PlacesByDistrict:
+    """Each district's `limit` busiest places (COLUMNS) and its events with a place, for every district
+    at once: the list for any choice of districts is cut from it (`chosen`) without asking the database
+    again, so that a click on a district in the sidebar finds it cached."""
+
+    table: pd.DataFrame
+    placed: dict[str, int]
+    limit: int
+
+    def chosen(self, districts: tuple[str, ...] | list[str]) -> PlaceList:
+        """The list for `districts` (every district when empty): the busiest places among theirs.
+        The busiest `limit` of a union of districts are among the busiest `limit` of each."""
+        table = self.table[self.table["Stadsdel"].isin(districts)] if districts else self.table
+        table = table.sort_values(["Händelser 52 v.", "Plats", "Stadsdel"], ascending=[False, True, True],
+                                  kind="stable").head(self.limit).reset_index(drop=True)
+        placed = sum(n for d, n in self.placed.items() if not districts or d in districts)
+        return PlaceList(table, placed)
+
+
+def places_by_district(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 15) -> PlacesByDistrict:
+    """The `limit` places with most events in the 52 weeks up to the chosen week in each district, with
+    their events per quarter and class (COLUMNS). Categories and sources follow the filters; the
+    districts do not (`chosen` picks them)."""
     starts = quarter_starts(filters.week)
     end = filters.week.end_exclusive()
-    conditions, params = event_conditions(filters)
+    conditions, params = event_conditions(filters, districts=False)
     quarter_sql = ", ".join(
         f"count(*) FILTER (WHERE occurred_at >= ? AND occurred_at < ?) AS q{i + 1}" for i in range(QUARTERS))
     bounds: list[object] = []
@@ -98,21 +119,33 @@ def persistent_places(con: duckdb.DuckDBPyConnection, filters: Filters, limit: i
                   FROM per_category)
             WHERE r <= 3
             GROUP BY key, district
+        ),
+        per_place AS (
+            SELECT mode(p.place) AS place, p.district, count(*) AS total, {quarter_sql},
+                   any_value(t.categories) AS categories
+            FROM placed p JOIN top_categories t ON t.key = p.key AND t.district = p.district
+            GROUP BY p.key, p.district
         )
-        SELECT mode(p.place) AS place, p.district, count(*) AS total, {quarter_sql}, any_value(t.categories),
-               sum(count(*)) OVER () AS placed
-        FROM placed p JOIN top_categories t ON t.key = p.key AND t.district = p.district
-        GROUP BY p.key, p.district
-        ORDER BY total DESC, place
-        LIMIT ?
+        SELECT *, sum(total) OVER (PARTITION BY district) AS placed
+        FROM per_place
+        QUALIFY row_number() OVER (PARTITION BY district ORDER BY total DESC, place) <= ?
+        ORDER BY total DESC, place, district
         """,
         [starts[0], end, *params, *bounds, limit],
     ).fetchall()
     records = []
+    placed: dict[str, int] = {}
     for place, district, total, *rest in rows:
         quarters, categories = tuple(int(n) for n in rest[:QUARTERS]), rest[QUARTERS]
         records.append((place, district, int(total), *quarters, classify(quarters) or "–", categories))
-    return PlaceList(pd.DataFrame.from_records(records, columns=COLUMNS), int(rows[0][-1]) if rows else 0)
+        placed[district] = int(rest[QUARTERS + 1])
+    return PlacesByDistrict(pd.DataFrame.from_records(records, columns=COLUMNS), placed, limit)
+
+
+def persistent_places(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 15) -> PlaceList:
+    """The `limit` places with most events in the 52 weeks up to the chosen week, with their events per
+    quarter and class (COLUMNS). Districts, categories and sources follow the filters."""
+    return places_by_district(con, filters, limit).chosen(filters.districts)
 
 
 def concentration(frame: pd.DataFrame, total_events: int) -> float | None:

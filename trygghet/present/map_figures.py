@@ -160,6 +160,7 @@ def cell_bounds(cells: geo.Cells | None) -> tuple[float, float, float, float] | 
     if cells is None or cells.frame.empty:
         return None
     grid = cells.grid
+    # Each district's cells are within the box of all of them.
     return (int(cells.frame["ix"].min()) * grid.step_lon, int(cells.frame["iy"].min()) * grid.step_lat,
             (int(cells.frame["ix"].max()) + 1) * grid.step_lon, (int(cells.frame["iy"].max()) + 1) * grid.step_lat)
 
@@ -170,7 +171,7 @@ def _cells_trace(cells: geo.Cells | None) -> go.Heatmap | None:
     the many cells of one or two events still show); the hover gives each cell's count."""
     if cells is None or cells.frame.empty:
         return None
-    grid, frame = cells.grid, cells.frame
+    grid, frame = cells.grid, cells.per_cell()
     x_edges, column = _cell_edges(frame["ix"].tolist())
     y_edges, row = _cell_edges(frame["iy"].tolist())
     z: list[list[float | None]] = [[None] * (len(x_edges) - 1) for _ in range(len(y_edges) - 1)]

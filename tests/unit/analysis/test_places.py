@@ -77,3 +77,36 @@ def test_the_list_counts_each_place_per_quarter_and_classes_it(database: Databas
     assert hamnen.table["Plats"].tolist() == ["Parken"]  # 10 events against Stationen's 6
     assert (hamnen.placed, hamnen.share) == (16, pytest.approx(10 / 16 * 100))
     assert places.concentration(frame, 0) is None
+
+
+def test_a_choice_of_districts_is_cut_from_every_districts_list_as_sql_would_pick_it(database: Database) -> None:
+    # Per district: places of 1–8 events, some names shared between districts.
+    rows = [(at(q, d), district, place, "Klotter")
+            for n, (district, place) in enumerate([(d, p) for d in ("Norrby", "Hamnen", "Centrum")
+                                                   for p in ("Torget", "Parken", "Skolan", f"Gatan {d}")])
+            for q in (1, 4) for d in range(1 + n % 4)]
+    with database.write() as con:
+        con.executemany(
+            "INSERT INTO events (id, occurred_at, time_known, district, place, category, source, dedup_key) "
+            "VALUES (?, ?, TRUE, ?, ?, ?, 'Test', ?)",
+            [(i, t, d, p, c, i) for i, (t, d, p, c) in enumerate(rows, start=1)],
+        )
+        event_counts.rebuild(con)
+    base = Filters(week=WEEK, start=STARTS[0], end=WEEK.sunday())
+    with database.read() as con:
+        every = places.places_by_district(con, base, limit=3)
+        for chosen in ((), ("Hamnen",), ("Norrby", "Centrum")):
+            scope = f"AND district IN ({', '.join('?' * len(chosen))})" if chosen else ""
+            expected = con.execute(
+                f"SELECT trim(place), district, count(*) AS n FROM events WHERE occurred_at >= ? "
+                f"AND occurred_at < ? {scope} GROUP BY ALL ORDER BY n DESC, trim(place), district LIMIT 3",
+                [STARTS[0], WEEK.end_exclusive(), *chosen],
+            ).fetchall()
+            placed = con.execute(
+                f"SELECT count(*) FROM events WHERE occurred_at >= ? AND occurred_at < ? {scope}",
+                [STARTS[0], WEEK.end_exclusive(), *chosen],
+            ).fetchone()
+            found = every.chosen(chosen)
+            assert list(found.table[["Plats", "Stadsdel", "Händelser 52 v."]].itertuples(index=False, name=None)) \
+                == expected
+            assert found.placed == (placed[0] if placed else None)
