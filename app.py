@@ -4,7 +4,7 @@ import streamlit as st
 
 from trygghet.core import clock
 from trygghet.core.errors import UserError
-from trygghet.ui import login, shell, sidebar
+from trygghet.ui import chunk_preload, login, shell, sidebar
 from trygghet.ui.errors import show_error
 from trygghet.ui.meeting.presentation_assets import PRESENTATION_CSS
 from trygghet.ui.meeting.state import keep_params, presentation_on
@@ -51,6 +51,9 @@ if login.gate(db, pages).is_reporter:
     pages = [page for page in pages if page.url_path == "rapportera"]
 navigation = st.navigation(pages)
 reporter_only = len(pages) == 1
+if not reporter_only and (preload := chunk_preload.preload_script()):
+    # Our own constant script (chunk_preload's docstring): the chart code loads while the page computes.
+    st.html(preload, unsafe_allow_javascript=True)
 if presenting:
     st.html(PRESENTATION_CSS)  # static CSS only
 shell.banners(db)

@@ -1,0 +1,31 @@
+"""The chart code is loaded once, early, and the page's charts still draw with it."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+import pytest
+from browser_support import StreamlitServer, assert_no_app_error, open_page, require_browser, wait_for_charts
+
+if TYPE_CHECKING:
+    from playwright.sync_api import Page
+
+pytestmark = pytest.mark.browser
+require_browser()
+
+RESOURCES = """(name) => performance.getEntriesByType('resource')
+  .filter(r => r.name.split('/').pop().startsWith(name + '.')).map(r => r.name)"""
+
+
+def test_the_chart_chunk_is_fetched_once_and_the_charts_draw(page: Page, demo_server: StreamlitServer) -> None:
+    open_page(page, demo_server.url)
+    wait_for_charts(page)
+    assert_no_app_error(page)
+    fetched = page.evaluate(RESOURCES, "PlotlyChart")
+    assert len(fetched) == 1, fetched  # the preload and Streamlit's own import share one module
+    assert fetched[0].startswith(demo_server.url + "static/js/")
+    assert page.locator("[data-testid='stPlotlyChart'] .main-svg").count() >= 1
+    # The preload's element takes no room: hidden, not an empty gap above the page.
+    holder = page.locator("[data-testid='stElementContainer']:has(script[data-chunk-preload])")
+    assert holder.count() == 1
+    assert holder.evaluate("(e) => getComputedStyle(e).display") == "none"

@@ -1,0 +1,60 @@
+"""The browser starts loading the chart and table code while the server still computes the first page.
+
+Streamlit's frontend fetches the code for an element type only when the first element of that type
+arrives. On a dashboard the charts and tables come last in the run, so the largest piece of code
+(Plotly's, about 4.7 MB) was fetched and compiled after the server had finished: on this kind of
+machine a second of the first page spent waiting for it. Importing those modules at the start of
+the run lets the browser do that work while the server works; Streamlit's own import of the same
+URL later finds the module already loaded.
+
+The modules are found by name in Streamlit's installed static files, so a Streamlit version that
+names them differently gets no preload and nothing else changes. The script is a constant of this
+module with file names from Streamlit's own folder: no user text reaches it.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import re
+from pathlib import Path
+
+# Element code the dashboards need on their first run, the largest first.
+CHUNKS = ("PlotlyChart", "DataFrame", "arrowFormatUtils", "Metric")
+_NAME = re.compile(r"^[A-Za-z]+\.[A-Za-z0-9_-]+\.js$")
+
+
+def _static_js() -> Path:
+    import streamlit
+
+    return Path(streamlit.__file__).parent / "static" / "static" / "js"
+
+
+@functools.cache
+def chunk_files(folder: Path | None = None) -> tuple[str, ...]:
+    """The file names of CHUNKS in Streamlit's static folder, in CHUNKS' order; a chunk not found
+    (another Streamlit version) is left out."""
+    folder = folder or _static_js()
+    found: list[str] = []
+    for chunk in CHUNKS:
+        matches = sorted(p.name for p in folder.glob(f"{chunk}.*.js") if _NAME.match(p.name))
+        if len(matches) == 1:  # more than one would be a guess
+            found.append(matches[0])
+    return tuple(found)
+
+
+def preload_script(files: tuple[str, ...] | None = None) -> str | None:
+    """An inline module script that imports the chunks relative to Streamlit's own entry script, so
+    that the URLs are the ones Streamlit will import (a base URL path included); None without chunks."""
+    files = chunk_files() if files is None else files
+    if not files:
+        return None
+    # Hidden with its element's container: an empty element would still take a gap at the page's top.
+    return (
+        "<style>[data-testid='stElementContainer']:has(script[data-chunk-preload]) {display: none}</style>"
+        "<script type=\"module\" data-chunk-preload>"
+        "const entry = document.querySelector(\"script[type='module'][src*='static/js/index.']\");"
+        "if (entry) { for (const name of " + json.dumps(list(files)) + ") {"
+        " import(new URL(name, entry.src).href).catch(() => {}); } }"
+        "</script>"
+    )
