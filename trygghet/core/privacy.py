@@ -251,9 +251,10 @@ def suspect_positions(texts: Sequence[str]) -> list[int]:
     """suspects() as the positions of the texts to scrub, for long columns where few are."""
     if not texts:
         return []
-    import numpy as np
+    import pyarrow.compute as pc
 
-    return np.flatnonzero(_suspect_mask(texts).to_numpy(zero_copy_only=False)).tolist()
+    # Positions straight from Arrow: converting the mask to NumPy would make Arrow import pandas.
+    return pc.indices_nonzero(_suspect_mask(texts)).to_pylist()
 
 
 # What _IDENTITY and _PHONE can match, loosened to RE2 (no look-around, no century): six digits
@@ -275,7 +276,9 @@ _SUSPECT_RE2 = f"{_IDENTITY_RE2}|{_PHONE_RE2}|{EMAIL_HINT_RE2}"
 def _suspect_mask(texts: Sequence[str]) -> pa.ChunkedArray | pa.Array:
     # Arrow is imported here, by the column checks that need it: a command that only scrubs a line of
     # output (the command line's summary) starts without it.
-    import pyarrow as pa
+    from trygghet.core import arrow
+
+    pa = arrow.load()
     import pyarrow.compute as pc
 
     return pc.match_substring_regex(pa.array(texts, type=pa.large_string()), _SUSPECT_RE2)

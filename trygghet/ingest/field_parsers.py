@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from trygghet.core import arrow
 from trygghet.core.formatting import fmt_int
 from trygghet.core.initial_lists import STATUSES
 from trygghet.core.text import Vocabulary, split_list
@@ -99,12 +100,13 @@ def _clean_strings(uniques: list[object]) -> list[bool]:
     if strings:
         # Arrow once there is text to check: a worker that reads a large workbook first has not yet
         # loaded it while the workbook reader needs the memory.
-        import pyarrow as pa
+        pa = arrow.load()
         import pyarrow.compute as pc
 
         array = pa.array([uniques[i] for i in strings], type=pa.large_string())
+        # The limit as a typed scalar: a bare int would make Arrow import pandas to convert it.
         dirty = pc.or_(pc.match_substring_regex(array, _NEEDS_CLEANING_RE2),
-                       pc.greater(pc.utf8_length(array), MAX_TEXT)).to_pylist()
+                       pc.greater(pc.utf8_length(array), pa.scalar(MAX_TEXT, pa.int64()))).to_pylist()
         for i, bad in zip(strings, dirty, strict=True):
             as_is[i] = not bad
     return as_is

@@ -35,7 +35,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, BinaryIO
 
-from trygghet.core import config
+from trygghet.core import arrow, config
 from trygghet.core.config import Limits
 from trygghet.core.progress import ProgressCallback, Reporter
 from trygghet.ingest.read_worker import (
@@ -297,6 +297,7 @@ def main(folder: Path) -> None:
     job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
     limits = Limits(**job["limits"])
     limit_self(limits)
+    arrow.pandas_free_process()  # pandas comes only with what needs it, such as the preview's tables
     flag = bool(job["login_configured"])
     access.register_login_check("server", lambda: flag)
     steps = child_progress(bool(job.get("progress")))
@@ -387,8 +388,8 @@ def _compact(sheet: Any) -> Any:
     if not sheet.columns:
         return sheet
     import numpy as np
-    import pyarrow as pa
 
+    pa = arrow.load()
     columns = {}
     for name, values in sheet.columns.items():
         if isinstance(values, np.ndarray) and values.dtype == object:

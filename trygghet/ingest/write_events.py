@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import duckdb
 import numpy as np
 
+from trygghet.core import arrow
 from trygghet.core.progress import Reporter
 from trygghet.ingest import reporters
 from trygghet.ingest.validate import ParsedSheet
@@ -36,8 +37,8 @@ _STAGED_COLUMNS = {
 
 
 def _staged_chunk(columns: dict[str, object], start: int, stop: int) -> pa.Table:
-    # Imported here, after the file is read: the workbook reader's peak comes before it.
-    import pyarrow as pa
+    # Loaded here, after the file is read: the workbook reader's peak comes before it.
+    pa = arrow.load()
 
     types = {"BIGINT": pa.int64(), "TIMESTAMP": pa.timestamp("s"), "BOOLEAN": pa.bool_(), "VARCHAR": pa.string(),
              "DOUBLE": pa.float64()}
