@@ -49,11 +49,8 @@ trends: dict[str, pd.DataFrame] = cache.query(priority_areas.indicator_trends, d
 surveys: dict[str, pd.DataFrame] = cache.query(priority_areas.related_surveys, db, names, filters.districts)
 
 st.header("Alla områden")
-priority_views.overview_section(priority_views.overview_frame(current, trends, surveys, first_data))
-st.caption(
-    "Händelser: områdets händelsekategorier under perioden. Jämförelsen gäller samma dagar ett år tidigare, "
-    "över de månader som har data året före. Öppna insatser är planerade och pågående."
-)
+priority_views.overview_section(priority_views.overview_frame(current, trends, surveys))
+st.caption(priority_views.overview_note(trends, filters, first_data))
 
 chosen = priority_views.choose_area(list(names))
 area = next(a for a in current if a.name == chosen)

@@ -88,7 +88,7 @@ def test_prioriterade_shows_every_area_in_one_table_and_the_chosen_one_in_detail
         total = con.execute("SELECT count(*) FROM priority_areas").fetchone()[0]
     assert len(names) == total > 1  # the demo's areas are all valid today
     assert [t.value for t in at.title] == ["Prioriterade områden"]
-    overview = at.dataframe[0].value
+    overview = at.table[0].value
     assert list(overview["Område"]) == names
     # One area in detail, the first by default: one trend chart, not one per area.
     assert [s.value for s in at.header] == ["Alla områden", names[0]]

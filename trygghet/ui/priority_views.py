@@ -26,7 +26,7 @@ AREA_KEY = "prio_omrade"
 AREA_PARAM = "omrade"  # the chosen area in the URL, beside the sidebar's filters
 _LAST_URL_AREA = "_prio_omrade_url"
 _LAST_AREA = "_prio_omrade_last"
-GOAL_CHARS = 90
+GOAL_CHARS = 50
 
 
 def slug(name: str) -> str:
@@ -45,17 +45,10 @@ def short_goal(goal: str | None, limit: int = GOAL_CHARS) -> str:
     return f"{cut} …"
 
 
-def _comparison_text(totals: pa.TrendTotals | None, first: dt.date | None) -> str:
-    if totals is None:
+def _change_text(totals: pa.TrendTotals | None) -> str:
+    if totals is None or totals.change_pct is None:
         return MISSING
-    if totals.compared is None:
-        return data_start.no_comparison_text(first) if first else "ingen jämförelse"
-    change = fmt_change_pct(totals.change_pct) if totals.change_pct is not None else MISSING
-    text = f"{change} ({fmt_int(totals.now)} mot {fmt_int(totals.before)})"
-    if not totals.whole:
-        start, end = totals.compared
-        text += f", {month_label(start)}–{month_label(end)}"
-    return text
+    return fmt_change_pct(totals.change_pct)
 
 
 def _survey_text(survey: pd.DataFrame) -> str:
@@ -63,41 +56,46 @@ def _survey_text(survey: pd.DataFrame) -> str:
     for latest in pa.survey_latest(survey):
         part = f"{latest.indicator} {latest.year}: {fmt_pct(latest.value, 1)}"
         if latest.change_points is not None:
-            part += f" ({fmt_points(latest.change_points)} procentenheter mot {latest.previous_year})"
+            part += f" ({fmt_points(latest.change_points)})"
         parts.append(part)
     return " · ".join(parts) or MISSING
 
 
+OVERVIEW_COLUMNS = ["Område", "Mål", "Händelser", "Mot året före", "Öppna insatser", "Försenade",
+                    "Trygghetsmätningen"]
+
+
 def overview_frame(areas: list[pa.AreaOverview], trends: dict[str, pd.DataFrame],
-                   surveys: dict[str, pd.DataFrame], first: dt.date | None) -> pd.DataFrame:
+                   surveys: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per area as the overview shows it: every number already in the app's Swedish form."""
     rows = []
     for area in areas:
         totals = pa.trend_totals(trends[area.name])
-        rows.append({
-            "Område": area.name,
-            "Mål": short_goal(area.goal),
-            "Händelser": fmt_int(totals.total) if totals is not None else MISSING,
-            "Mot samma dagar året före": _comparison_text(totals, first),
-            "Öppna insatser": fmt_int(pa.open_interventions(area)),
-            "Försenade": fmt_int(area.overdue),
-            "Trygghetsmätningen": _survey_text(surveys[area.name]),
-        })
-    return pd.DataFrame(rows, columns=["Område", "Mål", "Händelser", "Mot samma dagar året före", "Öppna insatser",
-                                       "Försenade", "Trygghetsmätningen"])
+        rows.append([area.name, short_goal(area.goal), fmt_int(totals.total) if totals is not None else MISSING,
+                     _change_text(totals), fmt_int(pa.open_interventions(area)), fmt_int(area.overdue),
+                     _survey_text(surveys[area.name])])
+    return pd.DataFrame(rows, columns=OVERVIEW_COLUMNS)
+
+
+def overview_note(trends: dict[str, pd.DataFrame], filters: Filters, first: dt.date | None) -> str:
+    """What the overview's columns count; the compared months are the same for every area."""
+    compared = next((t.compared for t in map(pa.trend_totals, trends.values()) if t is not None and t.compared),
+                    None)
+    note = f"Händelser: områdets händelsekategorier {fmt_date(filters.start)} – {fmt_date(filters.end)}. "
+    if compared is None:
+        note += "Mot året före: " + (data_start.no_comparison_text(first) if first else "ingen jämförelse") + ". "
+    else:
+        whole = all(t is None or t.whole for t in map(pa.trend_totals, trends.values()))
+        months = "" if whole else f" under {month_label(compared[0])}–{month_label(compared[1])}"
+        note += f"Mot året före: samma dagar ett år tidigare{months}. "
+    return note + ("Öppna insatser är planerade och pågående. Trygghetsmätningen: senaste året, inom parentes "
+                   "förändringen i procentenheter mot året innan.")
 
 
 def overview_section(frame: pd.DataFrame) -> None:
-    # Plain text cells, no Styler: st.dataframe reads no Markdown, and a Styler costs a rerun tens of ms.
-    right = st.column_config.TextColumn(alignment="right")
-    widgets.table(
-        frame, "prioriterade-omraden", height=table_style.table_height(len(frame)),
-        column_config={"Område": st.column_config.TextColumn(width="medium", pinned=True),
-                       "Mål": st.column_config.TextColumn(width="large"),
-                       "Händelser": right, "Öppna insatser": right, "Försenade": right,
-                       "Mot samma dagar året före": st.column_config.TextColumn(width="medium"),
-                       "Trygghetsmätningen": st.column_config.TextColumn(width="large")},
-    )
+    # A plain table: on the wall its long names and goals wrap instead of being cut, and it costs
+    # the browser less than a dataframe's canvas. st.table reads every cell as Markdown.
+    st.table(safe_text.plain_frame(frame), hide_index=True)
 
 
 def _keep_a_choice() -> None:

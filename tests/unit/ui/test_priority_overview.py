@@ -13,7 +13,7 @@ from trygghet.analysis import data_start
 from trygghet.analysis import priority_areas as pa
 from trygghet.core.filters import Filters
 from trygghet.core.formatting import MINUS, NBSP
-from trygghet.core.periods import IsoWeek
+from trygghet.core.periods import IsoWeek, month_label
 from trygghet.demo.build import build_demo
 from trygghet.ui import priority_views as pv
 
@@ -65,7 +65,7 @@ def test_overview_figures_match_sql(con: duckdb.DuckDBPyConnection, districts: t
     names = tuple(a.name for a in areas)
     trends = pa.indicator_trends(con, filters, names, (first, DATA_END))
     surveys = pa.related_surveys(con, names, districts)
-    frame = pv.overview_frame(areas, trends, surveys, first)
+    frame = pv.overview_frame(areas, trends, surveys)
     assert list(frame["Område"]) == list(names) and len(names) >= 3
 
     # The first compared month: the first whose days a year earlier lie wholly inside the data.
@@ -74,6 +74,10 @@ def test_overview_figures_match_sql(con: duckdb.DuckDBPyConnection, districts: t
         month = (month + dt.timedelta(days=32)).replace(day=1)
     compared_from = max(month, start)
     end_excl = end + dt.timedelta(days=1)
+    # The months compared are named once, under the table: the same for every area.
+    last_month = end.replace(day=1)
+    assert (f"samma dagar ett år tidigare under {month_label(month)}–{month_label(last_month)}."
+            in pv.overview_note(trends, filters, first))
     for row, area in zip(frame.to_dict("records"), areas, strict=True):
         goal = con.execute("SELECT goal FROM priority_areas WHERE name = ?", [area.name]).fetchone()[0]
         assert row["Mål"].removesuffix(" …") in goal and len(row["Mål"]) <= pv.GOAL_CHARS + 2
@@ -83,9 +87,7 @@ def test_overview_figures_match_sql(con: duckdb.DuckDBPyConnection, districts: t
         now = _events(con, area.name, compared_from, end_excl, districts)
         before = _events(con, area.name, _year_before(compared_from), _year_before(end_excl), districts)
         assert before > 0
-        assert row["Mot samma dagar året före"].startswith(
-            f"{_sv_signed((now - before) / before * 100, 0)}{NBSP}% ({_sv_int(now)} mot {_sv_int(before)}), "
-        ), row
+        assert row["Mot året före"] == f"{_sv_signed((now - before) / before * 100, 0)}{NBSP}%", row
 
         open_n, late = con.execute(
             """SELECT count(*) FILTER (WHERE status IN ('Planerad', 'Pågående')),
@@ -110,8 +112,9 @@ def test_overview_figures_match_sql(con: duckdb.DuckDBPyConnection, districts: t
                 [indicator, list(districts), list(districts)],
             ).fetchall()
             (year, value), (prev_year, prev_value) = years
-            expected = (f"{indicator} {year}: {value:.1f}".replace(".", ",") + f"{NBSP}% ("
-                        f"{_sv_signed(value - prev_value, 1)} procentenheter mot {prev_year})")
+            assert prev_year == str(int(year) - 1)  # the note says 'mot året innan'
+            expected = (f"{indicator} {year}: {value:.1f}".replace(".", ",")
+                        + f"{NBSP}% ({_sv_signed(value - prev_value, 1)})")
             assert expected in row["Trygghetsmätningen"], row["Trygghetsmätningen"]
 
 
@@ -122,9 +125,10 @@ def test_overview_says_when_there_is_no_year_before(con: duckdb.DuckDBPyConnecti
     filters = Filters(week=IsoWeek.of(end), start=first, end=end)
     areas = [a for a in pa.priority_area_overview(con, filters, AS_OF) if a.current]
     names = tuple(a.name for a in areas)
-    frame = pv.overview_frame(areas, pa.indicator_trends(con, filters, names, (first, DATA_END)),
-                              pa.related_surveys(con, names), first)
-    assert set(frame["Mot samma dagar året före"]) == {data_start.no_comparison_text(first)}
+    trends = pa.indicator_trends(con, filters, names, (first, DATA_END))
+    frame = pv.overview_frame(areas, trends, pa.related_surveys(con, names))
+    assert set(frame["Mot året före"]) == {"–"}
+    assert f"Mot året före: {data_start.no_comparison_text(first)}." in pv.overview_note(trends, filters, first)
     assert frame["Händelser"].iloc[0] == _sv_int(_events(con, areas[0].name, first, end + dt.timedelta(days=1), ()))
 
 
