@@ -6,6 +6,7 @@ import datetime as dt
 import json
 import math
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -310,3 +311,15 @@ def test_grid_cells_are_round_metres_about_forty_across_the_longer_side() -> Non
 def test_event_grid_spec_is_none_without_coordinates(database: Database) -> None:
     with database.read() as con:
         assert geo.event_grid_spec(con) is None
+
+
+def test_event_grid_spec_is_sized_from_the_positions_in_sweden(events_db: Database) -> None:
+    with events_db.read() as con:
+        grid = geo.event_grid_spec(con)
+    # The five positions in Sweden (the 0,0 one is left out), by numpy's linear quantiles.
+    lats = np.array([58.0, 58.2, 58.1, 57.7, 57.69])
+    lons = np.array([12.0, 12.4, 12.2, 11.9, 11.95])
+    lat_m = (np.quantile(lats, 0.995) - np.quantile(lats, 0.005)) * 111_320
+    lon_m = (np.quantile(lons, 0.995) - np.quantile(lons, 0.005)) * 111_320 * math.cos(math.radians(lats.mean()))
+    assert max(lat_m, lon_m) / geo.GRID_CELLS == pytest.approx(1_400, abs=20)  # so the next round size:
+    assert grid is not None and grid.metres == 1_500

@@ -498,17 +498,22 @@ def grid_from_extent(lon_span: float, lat_span: float, lat0: float) -> Grid:
     return Grid(metres, metres / (_METRES_PER_DEGREE * k), metres / _METRES_PER_DEGREE)
 
 
+GRID_SPEC_DAYS = 91  # the grid is sized from the last 13 weeks' events: a whole table's would take seconds at 10M
+
+
 def event_grid_spec(con: duckdb.DuckDBPyConnection) -> Grid | None:
-    """The map's grid, sized from where all events with coordinates lie (whenever, whatever their
-    district), so that it stays the same from week to week; None without any coordinates. The extent
-    leaves out the outermost half per cent on each side, so that one stray position does not make
-    every cell coarse."""
+    """The map's grid, sized from where the events with coordinates of the data's last 13 weeks lie,
+    whatever their district, so that it stays the same from week to week; None without any coordinates.
+    The extent leaves out the outermost half per cent on each side, so that one stray position does not
+    make every cell coarse."""
     row = con.execute(
         f"""
         SELECT quantile_cont(lon, 0.995) - quantile_cont(lon, 0.005),
                quantile_cont(lat, 0.995) - quantile_cont(lat, 0.005), avg(lat)
-        FROM events WHERE {in_sweden_sql()}
-        """
+        FROM events
+        WHERE occurred_at >= (SELECT max(day) - to_days(?) FROM event_counts) AND {in_sweden_sql()}
+        """,
+        [GRID_SPEC_DAYS],
     ).fetchone()
     if row is None or row[2] is None:
         return None
