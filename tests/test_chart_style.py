@@ -67,3 +67,13 @@ def test_style_figure_gives_the_layout_of_plotlys_update_calls(make, title: str 
                                                                              default=str)
     assert ours_layout["font"]["size"] == F and ours_layout["height"] == height
     assert ours_layout["template"]["layout"]["colorway"][0] == "#000001"  # Streamlit's, for the browser's theme
+
+
+@pytest.mark.parametrize("make", [bars, subplots])
+def test_a_top_margin_is_the_one_an_update_afterwards_gave(make) -> None:
+    ours = chart_style.style_figure(make(), "Händelser per vecka", 300, top=90)
+    reference = reference_style(make(), "Händelser per vecka", 300)
+    reference.update_layout(margin={"t": 90})
+    assert json.dumps(ours.to_plotly_json(), sort_keys=True, default=str) == json.dumps(
+        reference.to_plotly_json(), sort_keys=True, default=str)
+    assert ours.layout.margin.t == 90 and ours.layout.margin.l == 10

@@ -55,8 +55,9 @@ def styled_layout(layout: dict[str, object], title: str | None = None, height: i
     return styled
 
 
-def style_figure(fig: go.Figure, title: str | None = None, height: int = 420) -> go.Figure:
-    """The app's type sizes, margins and height, written over what the figure set (every axis too).
+def style_figure(fig: go.Figure, title: str | None = None, height: int = 420, top: int | None = None) -> go.Figure:
+    """The app's type sizes, margins and height, written over what the figure set (every axis too);
+    `top` as in styled_layout, rather than another update_layout afterwards.
 
     The layout is merged as plain data and set in one assignment: Plotly's update_layout,
     update_xaxes and update_yaxes cost 15–25 ms a chart in their relayout machinery, a third of a
@@ -65,7 +66,7 @@ def style_figure(fig: go.Figure, title: str | None = None, height: int = 420) ->
     """
     layout = fig.layout.to_plotly_json()
     layout.pop("template", None)
-    fig.layout = styled_layout(layout, title, height)
+    fig.layout = styled_layout(layout, title, height, top)
     return fig
 
 
