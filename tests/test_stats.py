@@ -167,6 +167,59 @@ def test_beta_binomial_tails_against_factorials() -> None:
     assert float(rate_tails(2, 0, 1, 1, 1.0)[0]) == pytest.approx(1 / 3)
 
 
+def _shape_grid(sizes: list[int], shapes: list[tuple[float, float]]) -> list[tuple[int, int, float, float]]:
+    """(count, n, a, b): at 0 and 1, the mean, four standard deviations above it, the middle and the top."""
+    cases = []
+    for n, (a, b) in itertools.product(sizes, shapes):
+        mean = n * a / (a + b)
+        for count in sorted({0, 1, round(mean), round(mean + 4 * math.sqrt(mean + 1)), n // 2, n - 1, n}):
+            if 0 <= count <= n:
+                cases.append((count, n, a, b))
+    return cases
+
+
+def test_beta_binomial_tails_in_one_call_against_exact_fractions() -> None:
+    # Every cell in one call: short and long sides, counts summed from below and from above, together.
+    cases = _shape_grid([0, 1, 7, 60, 400], [(1, 1), (1, 52), (4, 4), (3, 156), (1, 4), (52, 1), (400, 2000)])
+    count, n, a, b = (np.array(v) for v in zip(*cases, strict=True))
+    upper, lower = rate_tails(count, n - count, a, b, 1.0)
+    for i, (c, total, x, y) in enumerate(cases):
+        pmf = beta_binomial_pmf(total, int(x), int(y))
+        exact_up, exact_low = float(sum(pmf[c:])), float(sum(pmf[:c + 1]))
+        assert upper[i] == pytest.approx(exact_up, rel=1e-11, abs=1e-11), cases[i]
+        assert lower[i] == pytest.approx(exact_low, rel=1e-11, abs=1e-11), cases[i]
+        # The tail on the count's shorter side is a sum, exact however small (the other is 1 minus it).
+        short, exact_short = (lower[i], exact_low) if c <= total - c else (upper[i], exact_up)
+        assert short == pytest.approx(exact_short, rel=1e-11, abs=0), cases[i]
+
+
+def test_beta_binomial_tails_against_scipy_up_to_twenty_thousand() -> None:
+    # Shapes that are no integers, from wild (0.05) to calm (50 a week against 52 weeks), and totals up
+    # to the sum's limit; scipy's own terms add up to 1 only to about 1e-11 at such totals.
+    cases = _shape_grid([5, 60, 600, 5000, 19_000],
+                        [(0.05, 0.05), (0.05, 2.6), (1.0, 52.0), (7.5, 7.5), (2.5, 10.0), (50.0, 2600.0)])
+    cases += [(5, 200_005, 3.0, 156.0), (0, 500_000, 0.5, 26.0), (19_990, 20_000, 1.0, 1.0)]
+    count, n, a, b = (np.array(v) for v in zip(*cases, strict=True))
+    upper, lower = rate_tails(count, n - count, a, b, 1.0)
+    assert upper == pytest.approx(sps.betabinom.sf(count - 1, n, a, b), rel=1e-9, abs=1e-10)
+    assert lower == pytest.approx(sps.betabinom.cdf(count, n, a, b), rel=1e-9, abs=1e-10)
+
+
+def test_nearly_poisson_beta_binomial_tails_against_exact_fractions() -> None:
+    # Shape 30 000 a week against 52 weeks: just below POISSON_SHAPE. The log-beta functions of such
+    # shapes (scipy's, which the sums start from) keep about five digits, which is why larger shapes are
+    # tested as binomial; the reference is exact: P(X = k) = C(n, k)·a^(k)·b^(n-k) / (a+b)^(n), rising powers.
+    def rising(x: int, m: int) -> int:
+        return math.prod(range(x, x + m))
+
+    a, b = 30_000, 1_560_000
+    for count, n in [(0, 5), (1, 5), (2, 5), (7, 60), (25, 600), (5, 600)]:
+        pmf = [Fraction(math.comb(n, k) * rising(a, k) * rising(b, n - k), rising(a + b, n)) for k in range(n + 1)]
+        upper, lower = rate_tails(count, n - count, a, b, 1.0)
+        assert float(upper) == pytest.approx(float(sum(pmf[count:])), rel=1e-5), (count, n)
+        assert float(lower) == pytest.approx(float(sum(pmf[:count + 1])), rel=1e-5), (count, n)
+
+
 def test_beta_binomial_is_the_negative_binomial_given_the_total() -> None:
     # Why the conditional test holds: X ~ NB(shape·1, p), Y ~ NB(shape·4, p) independent; X given X + Y = n.
     shape, n, p = 3.0, 40, 0.3

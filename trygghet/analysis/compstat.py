@@ -85,23 +85,25 @@ def compstat_table(counts: pd.DataFrame, name_label: str = "Kategori") -> tuple[
     ytd_weeks = float(counts["ytd_weeks"].iloc[0]) if "ytd_weeks" in counts.columns else 1.0
     columns: dict[str, list[str]] = {name_label: frame["name"].astype(str).tolist()}
     flag_columns: dict[str, list[str]] = {name_label: [""] * len(frame)}
+    arrows = {"upp": "▲ ", "ned": "▼ "}
     for label, base_label, change_label, count_col, base_col, weeks, base_weeks in COMPARISONS:
-        count = frame[count_col].astype(np.int64).to_numpy()
-        base = frame[base_col].astype(np.int64).to_numpy()
+        count = frame[count_col].to_numpy(dtype=np.int64)
+        base = frame[base_col].to_numpy(dtype=np.int64)
         length = weeks or ytd_weeks
         result = stats.compare_many(count, base, length, base_weeks or ytd_weeks,
                                     dispersion.window_shape(shape, length))
-        arrows = result["direction"].map({"upp": "▲ ", "ned": "▼ "}).fillna("")
+        expected, diffs = result["expected"].tolist(), result["diff"].tolist()
+        directions = result["direction"].tolist()
         columns[label] = [fmt_int(c) for c in count]
-        columns[base_label] = ([fmt_dec(e, 1) for e in result["expected"]] if base_weeks != weeks
+        columns[base_label] = ([fmt_dec(e, 1) for e in expected] if base_weeks != weeks
                                else [fmt_int(b) for b in base])
         columns[change_label] = [
-            f"{arrow}{fmt_change_int(round(diff))}"
-            + (f" ({fmt_change_pct(diff / expected * 100)})" if expected >= 10 else "")
-            for arrow, diff, expected in zip(arrows, result["diff"], result["expected"], strict=True)
+            f"{arrows.get(direction, '')}{fmt_change_int(round(diff))}"
+            + (f" ({fmt_change_pct(diff / mean * 100)})" if mean >= 10 else "")
+            for direction, diff, mean in zip(directions, diffs, expected, strict=True)
         ]
         flag_columns[label] = flag_columns[base_label] = [""] * len(frame)
-        flag_columns[change_label] = result["direction"].tolist()
+        flag_columns[change_label] = directions
     order = [name_label] + [c for comparison in COMPARISONS for c in comparison[:3]]
     return pd.DataFrame(columns)[order], pd.DataFrame(flag_columns)[order]
 

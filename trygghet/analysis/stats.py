@@ -1,8 +1,9 @@
 """The statistics behind the arrows: is this count really different from its base?
 
 Plain functions on counts – no database, no Streamlit – so every number the meeting sees can
-be checked by hand. The distributions come from scipy.stats; nothing here sums a distribution
-or inverts a quantile by hand.
+be checked by hand. The distributions come from scipy.stats, except the beta-binomial tails of
+rate_tails, which sum scipy's own log-pmf formula over many cells at once (scipy's betabinom sums
+it cell by cell in Python, a quarter of a click's time); tests/test_stats.py holds them to scipy.
 
 A weekly count is modelled as negative binomial: Poisson around a weekly rate that itself
 varies from week to week by a gamma factor of `shape` (the dispersion, estimated per series
@@ -29,6 +30,7 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
+from scipy import special
 from scipy import stats as sps
 
 # 150 stadsdel × kategori cells tested every week: at 0.01 a well-calibrated test alone gives
@@ -49,10 +51,11 @@ def level_text(alpha: float, percent: bool = False) -> str:
 # Beyond this shape the beta-binomial is the binomial to many digits, and scipy's beta-binomial
 # loses precision in the far tail of such shapes (1e-9 where the binomial gives 1e-13).
 POISSON_SHAPE = 1e6
-# scipy's beta-binomial tail sums every term from 0: 1 ms at 10 000 events, 130 ms at a million, which a
-# year to date at ten million events reaches. Above this total the tail is computed as what it is, the
-# binomial tail averaged over the beta: P(X >= k) = ∫ Beta(p; a, b) · P(Binomial(n, p) >= k) dp, by
-# Gauss–Legendre on pieces cut where either factor changes fast (about 1 ms, within 1e-4 of scipy's sum).
+# The beta-binomial tails are sums of terms, as many as the shorter side of the count: 1 ms for every
+# 10 000 terms of all cells together, 130 ms for a year to date at ten million events. A cell whose
+# shorter side has more terms than this is computed as what its tail is, the binomial tail averaged over
+# the beta: P(X >= k) = ∫ Beta(p; a, b) · P(Binomial(n, p) >= k) dp, by Gauss–Legendre on pieces cut
+# where either factor changes fast (about 1 ms a cell, within 1e-4 of the sum).
 EXACT_TOTAL = 20_000
 _NODES, _WEIGHTS = np.polynomial.legendre.leggauss(64)
 
@@ -113,15 +116,82 @@ def rate_tails(
         p = exposure[poisson] / (exposure[poisson] + base_exposure[poisson])
         upper[poisson] = sps.binom.sf(count[poisson] - 1, n[poisson], p)
         lower[poisson] = sps.binom.cdf(count[poisson], n[poisson], p)
-    mixed = ~poisson & (n <= EXACT_TOTAL)
+    short_side = np.minimum(count, n - count)
+    mixed = ~poisson & (short_side < EXACT_TOTAL)
     if mixed.any():
-        a, b = shape[mixed] * exposure[mixed], shape[mixed] * base_exposure[mixed]
-        upper[mixed] = sps.betabinom.sf(count[mixed] - 1, n[mixed], a, b)
-        lower[mixed] = sps.betabinom.cdf(count[mixed], n[mixed], a, b)
-    for i in np.flatnonzero(~poisson & (n > EXACT_TOTAL)):
+        upper[mixed], lower[mixed] = _beta_binomial_tails(
+            count[mixed], n[mixed], shape[mixed] * exposure[mixed], shape[mixed] * base_exposure[mixed])
+    for i in np.flatnonzero(~poisson & ~mixed):
         upper.flat[i], lower.flat[i] = _mixture_tails(
             int(count.flat[i]), int(n.flat[i]), shape.flat[i] * exposure.flat[i], shape.flat[i] * base_exposure.flat[i])
     return np.clip(upper, 0.0, 1.0), np.clip(lower, 0.0, 1.0)
+
+
+def _beta_binomial_logpmf(k: np.ndarray, n: np.ndarray, a: np.ndarray, b: np.ndarray) -> np.ndarray:
+    # scipy.stats.betabinom's own log-pmf, so that every sum starts from scipy's term.
+    combiln = -np.log(n + 1.0) - special.betaln(n - k + 1.0, k + 1.0)
+    return combiln + special.betaln(k + a, n - k + b) - special.betaln(a, b)
+
+
+# Terms chained by their ratio drift from scipy's by a rounding error a step: every this many terms the
+# chain starts again from scipy's own term.
+_CHAIN = 64
+
+
+def _length_groups(lengths: np.ndarray) -> list[slice]:
+    """Runs of sorted lengths that pad to a rectangle at most twice their size (4 chains at least)."""
+    groups, start = [], 0
+    while start < len(lengths):
+        end = int(np.searchsorted(lengths, max(2 * lengths[start], 4 * _CHAIN), side="right"))
+        groups.append(slice(start, end))
+        start = end
+    return groups
+
+
+def _beta_binomial_tails(count: np.ndarray, n: np.ndarray, a: np.ndarray, b: np.ndarray,
+                         ) -> tuple[np.ndarray, np.ndarray]:
+    """P(X >= count) and P(X <= count) for X ~ BetaBinomial(n, a, b), per cell (1-d arrays).
+
+    Sums the terms on the shorter side of each count, the other tail being the rest, as scipy does
+    from 0. A term comes from its neighbour by their ratio, a few multiplications instead of scipy's
+    three log-beta functions, in chains of _CHAIN terms that each start from scipy's own log-pmf; all
+    cells at once, in rows of similar length. In the comparisons made here (the count's exposure never
+    longer than its base's) the shorter side is the tail that can be tiny, so that tail is a sum and
+    not a difference.
+    """
+    from_below = count <= n - count  # sum the terms count, count - 1, ..., 0; else count, ..., n
+    length = np.where(from_below, count, n - count) + 1
+    summed = np.zeros(len(count))
+    for below in (True, False):
+        side = np.flatnonzero(from_below == below)
+        side = side[np.argsort(length[side], kind="stable")]
+        for group in _length_groups(length[side]):
+            cell = side[group]
+            summed[cell] = _chained_sums(count[cell], n[cell], a[cell], b[cell], length[cell], below)
+    at_count = np.exp(_beta_binomial_logpmf(count, n, a, b))
+    rest = 1.0 - summed + at_count
+    return np.where(from_below, rest, summed), np.where(from_below, summed, rest)
+
+
+def _chained_sums(count: np.ndarray, n: np.ndarray, a: np.ndarray, b: np.ndarray, length: np.ndarray,
+                  below: bool) -> np.ndarray:
+    """Per cell the sum of `length` terms from the count down (below) or up, in a cells × chains × _CHAIN block."""
+    chains = -(-int(length.max()) // _CHAIN)
+    step = np.arange(chains * _CHAIN, dtype=float).reshape(1, chains, _CHAIN)
+    c, m, x, y, size = (np.asarray(v, dtype=float)[:, None, None] for v in (count, n, a, b, length))
+    valid = step < size
+    # The term at each step; past the end of a cell's side, its last one again (masked out below).
+    k = c - np.minimum(step, size - 1) if below else c + np.minimum(step, size - 1)
+    head = _beta_binomial_logpmf(k[:, :, :1], m, x, y)  # scipy's term where each chain starts
+    prev = k[:, :, :-1]  # each step's ratio reaches its term from the one before
+    with np.errstate(divide="ignore", invalid="ignore"):  # the repeated last term's ratio, masked out
+        if below:  # pmf(k-1)/pmf(k) = k(n-k+b) / ((n-k+1)(k-1+a))
+            ratio = prev * (m - prev + y) / ((m - prev + 1) * (prev - 1 + x))
+        else:  # pmf(k+1)/pmf(k) = (n-k)(k+a) / ((k+1)(n-k-1+b))
+            ratio = (m - prev) * (prev + x) / ((prev + 1) * (m - prev - 1 + y))
+        chained = np.cumsum(np.log(np.where(valid[:, :, 1:], ratio, 1.0)), axis=2)
+    logpmf = np.concatenate([head, head + chained], axis=2)
+    return np.sum(np.exp(logpmf), axis=(1, 2), where=valid)
 
 
 def _mixture_tails(count: int, n: int, a: float, b: float) -> tuple[float, float]:
