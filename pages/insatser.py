@@ -43,8 +43,14 @@ intervention_views.timeline_section(db, listed_source, today)
 
 st.header("Följ upp en insats")
 titles = dict(zip(listed["Insats-ID"], listed["Insats"], strict=True))
-selected = st.selectbox("Insats", list(titles), format_func=lambda i: f"{i} – {titles[i]}", key="ins_selected")
-row = listed[listed["Insats-ID"] == selected].iloc[0]
-intervention_views.facts(row)
-intervention_views.effect_section(db, row, selected, today)
-intervention_views.history_section(db, selected)
+# None until one is chosen, and kept while it is listed: a click on a district then redraws only the
+# list and the timeline, not the effect chart and history of whichever intervention came first.
+selected = st.selectbox("Insats", list(titles), index=None, format_func=lambda i: f"{i} – {titles[i]}",
+                        key="ins_selected", placeholder="Välj en insats")
+if selected is None:
+    st.caption("Välj en insats för att se dess uppgifter, effekt och ändringar.")
+else:
+    row = listed[listed["Insats-ID"] == selected].iloc[0]
+    intervention_views.facts(row)
+    intervention_views.effect_section(db, row, selected, today)
+    intervention_views.history_section(db, selected)

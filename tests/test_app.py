@@ -98,6 +98,7 @@ def test_user_text_with_markup_is_shown_as_typed(
     import_file(database, make_xlsx({"Insatser": rows}), "insatser.xlsx")
     at = AppTest.from_file(APP, default_timeout=60).run()
     at.switch_page("pages/insatser.py").run()
+    at.selectbox(key="ins_selected").set_value("I-9").run()
     assert not at.exception
     shown = next(m.value for m in at.markdown if m.value.startswith("**Senaste kommentar:**"))
     # Every Markdown and HTML character arrives escaped, so the browser shows the text, not markup.

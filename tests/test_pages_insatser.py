@@ -58,9 +58,21 @@ def test_insatser_lists_what_the_status_filter_asks_for(demo_db: Database) -> No
     assert len(table) == running
     assert set(table["Status"]) == {"Pågående"}
     assert (table["Läge"] == "Försenad").sum() == overdue
-    # The effect view of the first listed intervention speaks of its period and gives an interval.
-    assert any(m.value.startswith("**Under insatsen:") for m in at.markdown)
     assert [s.value for s in at.header] == ["Tidslinje", "Följ upp en insats"]
+    # Nothing is followed up until an intervention is chosen; the first listed one then speaks of its
+    # period and gives an interval.
+    assert at.selectbox(key="ins_selected").value is None
+    assert not any(m.value.startswith("**Under insatsen:") for m in at.markdown)
+    at.selectbox(key="ins_selected").set_value(table["Insats-ID"].iloc[0]).run()
+    assert not at.exception, at.exception
+    assert any(m.value.startswith("**Under insatsen:") for m in at.markdown)
+    # The choice stays while the intervention is listed, and goes when a filter leaves it out.
+    at.multiselect(key="ins_owner").set_value([table["Ansvarig aktör"].iloc[0]]).run()
+    assert at.selectbox(key="ins_selected").value == table["Insats-ID"].iloc[0]
+    at.multiselect(key="ins_owner").set_value([]).run()
+    at.multiselect(key="ins_status").set_value(["Avslutad"]).run()
+    assert not at.exception, at.exception
+    assert at.selectbox(key="ins_selected").value is None
 
 
 def test_insatser_says_why_a_planned_intervention_has_no_effect(demo_db: Database) -> None:
