@@ -49,8 +49,9 @@ trends: dict[str, pd.DataFrame] = cache.query(priority_areas.indicator_trends, d
 surveys: dict[str, pd.DataFrame] = cache.query(priority_areas.related_surveys, db, names, filters.districts)
 
 st.header("Alla områden")
-priority_views.overview_section(priority_views.overview_frame(current, trends, surveys))
-st.caption(priority_views.overview_note(trends, filters, first_data))
+totals = {name: priority_areas.trend_totals(trend) for name, trend in trends.items()}
+priority_views.overview_section(priority_views.overview_frame(current, totals, surveys))
+st.caption(priority_views.overview_note(totals, filters, first_data))
 
 chosen = priority_views.choose_area(list(names))
 area = next(a for a in current if a.name == chosen)

@@ -65,27 +65,26 @@ OVERVIEW_COLUMNS = ["Område", "Mål", "Händelser", "Mot året före", "Öppna 
                     "Trygghetsmätningen"]
 
 
-def overview_frame(areas: list[pa.AreaOverview], trends: dict[str, pd.DataFrame],
+def overview_frame(areas: list[pa.AreaOverview], totals_by_area: dict[str, pa.TrendTotals | None],
                    surveys: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """One row per area as the overview shows it: every number already in the app's Swedish form."""
     rows = []
     for area in areas:
-        totals = pa.trend_totals(trends[area.name])
+        totals = totals_by_area[area.name]
         rows.append([area.name, short_goal(area.goal), fmt_int(totals.total) if totals is not None else MISSING,
                      _change_text(totals), fmt_int(pa.open_interventions(area)), fmt_int(area.overdue),
                      _survey_text(surveys[area.name])])
     return pd.DataFrame(rows, columns=OVERVIEW_COLUMNS)
 
 
-def overview_note(trends: dict[str, pd.DataFrame], filters: Filters, first: dt.date | None) -> str:
+def overview_note(totals_by_area: dict[str, pa.TrendTotals | None], filters: Filters, first: dt.date | None) -> str:
     """What the overview's columns count; the compared months are the same for every area."""
-    compared = next((t.compared for t in map(pa.trend_totals, trends.values()) if t is not None and t.compared),
-                    None)
+    compared = next((t.compared for t in totals_by_area.values() if t is not None and t.compared), None)
     note = f"Händelser: områdets händelsekategorier {fmt_date(filters.start)} – {fmt_date(filters.end)}. "
     if compared is None:
         note += "Mot året före: " + (data_start.no_comparison_text(first) if first else "ingen jämförelse") + ". "
     else:
-        whole = all(t is None or t.whole for t in map(pa.trend_totals, trends.values()))
+        whole = all(t is None or t.whole for t in totals_by_area.values())
         months = "" if whole else f" under {month_label(compared[0])}–{month_label(compared[1])}"
         note += f"Mot året före: samma dagar ett år tidigare{months}. "
     return note + ("Öppna insatser är planerade och pågående. Trygghetsmätningen: senaste året, inom parentes "

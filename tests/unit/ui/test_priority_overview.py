@@ -7,6 +7,7 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from trygghet.analysis import data_start
@@ -65,7 +66,8 @@ def test_overview_figures_match_sql(con: duckdb.DuckDBPyConnection, districts: t
     names = tuple(a.name for a in areas)
     trends = pa.indicator_trends(con, filters, names, (first, DATA_END))
     surveys = pa.related_surveys(con, names, districts)
-    frame = pv.overview_frame(areas, trends, surveys)
+    totals = {name: pa.trend_totals(trend) for name, trend in trends.items()}
+    frame = pv.overview_frame(areas, totals, surveys)
     assert list(frame["Område"]) == list(names) and len(names) >= 3
 
     # The first compared month: the first whose days a year earlier lie wholly inside the data.
@@ -77,7 +79,7 @@ def test_overview_figures_match_sql(con: duckdb.DuckDBPyConnection, districts: t
     # The months compared are named once, under the table: the same for every area.
     last_month = end.replace(day=1)
     assert (f"samma dagar ett år tidigare under {month_label(month)}–{month_label(last_month)}."
-            in pv.overview_note(trends, filters, first))
+            in pv.overview_note(totals, filters, first))
     for row, area in zip(frame.to_dict("records"), areas, strict=True):
         goal = con.execute("SELECT goal FROM priority_areas WHERE name = ?", [area.name]).fetchone()[0]
         assert row["Mål"].removesuffix(" …") in goal and len(row["Mål"]) <= pv.GOAL_CHARS + 2
@@ -126,9 +128,10 @@ def test_overview_says_when_there_is_no_year_before(con: duckdb.DuckDBPyConnecti
     areas = [a for a in pa.priority_area_overview(con, filters, AS_OF) if a.current]
     names = tuple(a.name for a in areas)
     trends = pa.indicator_trends(con, filters, names, (first, DATA_END))
-    frame = pv.overview_frame(areas, trends, pa.related_surveys(con, names))
+    totals = {name: pa.trend_totals(trend) for name, trend in trends.items()}
+    frame = pv.overview_frame(areas, totals, pa.related_surveys(con, names))
     assert set(frame["Mot året före"]) == {"–"}
-    assert f"Mot året före: {data_start.no_comparison_text(first)}." in pv.overview_note(trends, filters, first)
+    assert f"Mot året före: {data_start.no_comparison_text(first)}." in pv.overview_note(totals, filters, first)
     assert frame["Händelser"].iloc[0] == _sv_int(_events(con, areas[0].name, first, end + dt.timedelta(days=1), ()))
 
 
@@ -137,3 +140,16 @@ def test_short_goal_cuts_at_a_word() -> None:
     assert pv.short_goal(None) == "–"
     assert pv.short_goal("ett två tre fyra", limit=10) == "ett två …"
     assert pv.short_goal("ett två, tre", limit=9) == "ett två …"
+
+
+def test_trend_totals_by_hand() -> None:
+    nan = float("nan")
+    months = [dt.date(2026, m, 1) for m in (1, 2, 3, 4)]
+    trend = pd.DataFrame({"month": months, "days": [31, 28, 31, 30], "count": [5.0, 7.0, 9.0, nan],
+                          "baseline": [nan, 4.0, 6.0, 3.0]})
+    totals = pa.trend_totals(trend)
+    assert totals == pa.TrendTotals(total=21, now=16, before=10, compared=(months[1], months[2]), whole=False)
+    assert totals.change_pct == pytest.approx(60.0)
+    assert pa.trend_totals(trend.iloc[:0]) is None
+    no_year_before = pa.trend_totals(trend.assign(baseline=nan))
+    assert no_year_before.compared is None and no_year_before.change_pct is None and no_year_before.total == 21
