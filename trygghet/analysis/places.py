@@ -103,15 +103,18 @@ def places_by_district(con: duckdb.DuckDBPyConnection, filters: Filters, limit: 
     bounds: list[object] = []
     for i, start in enumerate(starts):
         bounds += [start, starts[i + 1] if i + 1 < QUARTERS else end]
+    quarter_sums = ", ".join(f"sum(q{i + 1}) AS q{i + 1}" for i in range(QUARTERS))
+    # One pass over the events to counts per spelling, district and category; the rest works on those.
     rows = con.execute(
         f"""
-        WITH placed AS (
-            SELECT lower(trim(place)) AS key, trim(place) AS place, district, category, occurred_at
+        WITH spelled AS (
+            SELECT lower(trim(place)) AS key, trim(place) AS place, district, category, count(*) AS n, {quarter_sql}
             FROM events
             WHERE occurred_at >= ? AND occurred_at < ? AND place IS NOT NULL AND trim(place) <> '' AND {conditions}
+            GROUP BY ALL
         ),
         per_category AS (
-            SELECT key, district, category, count(*) AS n FROM placed GROUP BY key, district, category
+            SELECT key, district, category, sum(n) AS n FROM spelled GROUP BY ALL
         ),
         top_categories AS (
             SELECT key, district, string_agg(category, ', ' ORDER BY n DESC, category) AS categories
@@ -120,18 +123,21 @@ def places_by_district(con: duckdb.DuckDBPyConnection, filters: Filters, limit: 
             WHERE r <= 3
             GROUP BY key, district
         ),
+        per_spelling AS (
+            SELECT key, district, place, sum(n) AS n FROM spelled GROUP BY ALL
+        ),
         per_place AS (
-            SELECT mode(p.place) AS place, p.district, count(*) AS total, {quarter_sql},
-                   any_value(t.categories) AS categories
-            FROM placed p JOIN top_categories t ON t.key = p.key AND t.district = p.district
-            GROUP BY p.key, p.district
+            SELECT key, district, sum(n) AS total, {quarter_sums} FROM spelled GROUP BY key, district
         )
-        SELECT *, sum(total) OVER (PARTITION BY district) AS placed
-        FROM per_place
-        QUALIFY row_number() OVER (PARTITION BY district ORDER BY total DESC, place) <= ?
-        ORDER BY total DESC, place, district
+        SELECT (SELECT arg_max(w.place, w.n) FROM per_spelling w WHERE w.key = p.key AND w.district = p.district)
+                   AS place,
+               p.district, p.total, {', '.join(f'p.q{i + 1}' for i in range(QUARTERS))}, t.categories,
+               sum(p.total) OVER (PARTITION BY p.district) AS placed
+        FROM per_place p JOIN top_categories t ON t.key = p.key AND t.district = p.district
+        QUALIFY row_number() OVER (PARTITION BY p.district ORDER BY p.total DESC, place) <= ?
+        ORDER BY p.total DESC, place, p.district
         """,
-        [starts[0], end, *params, *bounds, limit],
+        [*bounds, starts[0], end, *params, limit],
     ).fetchall()
     records = []
     placed: dict[str, int] = {}
