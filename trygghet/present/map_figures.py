@@ -10,6 +10,7 @@ from __future__ import annotations
 import math
 from collections.abc import Callable, Mapping, Sequence
 
+import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
@@ -174,14 +175,15 @@ def _cells_trace(cells: geo.Cells | None) -> go.Heatmap | None:
     grid, frame = cells.grid, cells.per_cell()
     x_edges, column = _cell_edges(frame["ix"].tolist())
     y_edges, row = _cell_edges(frame["iy"].tolist())
-    z: list[list[float | None]] = [[None] * (len(x_edges) - 1) for _ in range(len(y_edges) - 1)]
-    text: list[list[str]] = [[""] * (len(x_edges) - 1) for _ in range(len(y_edges) - 1)]
+    # numpy arrays, which plotly takes whole; nested lists it would check cell by cell. NaN is no cell.
+    z = np.full((len(y_edges) - 1, len(x_edges) - 1), np.nan)
+    text = np.full(z.shape, "", dtype=object)
     for ix, iy, n in zip(frame["ix"].tolist(), frame["iy"].tolist(), frame["count"].tolist(), strict=True):
-        z[row[iy]][column[ix]] = math.sqrt(n)
-        text[row[iy]][column[ix]] = fmt_int(n)
+        z[row[iy], column[ix]] = math.sqrt(n)
+        text[row[iy], column[ix]] = fmt_int(n)
     high = math.sqrt(float(frame["count"].max()))
     return go.Heatmap(
-        x=[e * grid.step_lon for e in x_edges], y=[e * grid.step_lat for e in y_edges], z=z, text=text,
+        x=np.array(x_edges) * grid.step_lon, y=np.array(y_edges) * grid.step_lat, z=z, text=text,
         name="Händelser", colorscale=CELL_COLORSCALE, zmin=0, zmax=max(high, 1.0), showscale=False,
         hoverongaps=False, zsmooth=False,
         hovertemplate=f"%{{text}} händelser i rutan ({grid.metres} × {grid.metres} m)<extra></extra>",
