@@ -27,7 +27,7 @@ from trygghet.store.db import Database, damage_message, init_database, resolve_d
 if TYPE_CHECKING:
     from tqdm import tqdm
 
-    from trygghet.ingest.importer import FileReport
+    from trygghet.ingest.file_report import FileReport
 
 MAX_ERRORS_SHOWN = 20
 # The commands that read or change the file as it is; init and demo replace it, restore puts a copy back.
@@ -447,7 +447,7 @@ def _import(args: argparse.Namespace, db: Database) -> int:
                            _options(bar, kommun=args.kommun))
     for path in args.files:
         if not found[path]:
-            from trygghet.ingest.importer import FileReport
+            from trygghet.ingest.file_report import FileReport
 
             name = privacy.scrub(path.name)[0]
             report = FileReport(name, "rejected", error=f"{name}: Filen finns inte.")

@@ -19,9 +19,6 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from stdnum import luhn
-from stdnum.se import personnummer
-
 if TYPE_CHECKING:
     import pyarrow as pa
 
@@ -79,6 +76,11 @@ def identity_kind(century: str, date: str, separator: str, serial: str) -> str |
 
     `date` is YYMMDD; a samordningsnummer has 60 added to the day, so its date is checked with
     the day taken back and its checksum over the digits as written."""
+    # python-stdnum is loaded by the first number worth checking: most processes that scrub (the
+    # command line's summary, an import's worker) never meet one.
+    from stdnum import luhn
+    from stdnum.se import personnummer
+
     day = int(date[4:6])
     if 61 <= day <= 91:
         kind, real_date = "samordningsnummer", f"{date[:4]}{day - 60:02d}"

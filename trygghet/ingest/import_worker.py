@@ -38,6 +38,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from trygghet.core import arrow, config
 from trygghet.core.config import Limits
 from trygghet.core.progress import ProgressCallback, Reporter
+from trygghet.ingest.file_report import FileError
 from trygghet.ingest.read_worker import (
     EXIT_FAILED,
     EXIT_MEMORY,
@@ -48,7 +49,6 @@ from trygghet.ingest.read_worker import (
     run_child,
     write_result,
 )
-from trygghet.ingest.reader import FileError
 from trygghet.store import access
 from trygghet.store.access import Actor
 from trygghet.store.db import Database, DatabaseBusy
@@ -56,7 +56,7 @@ from trygghet.store.db import Database, DatabaseBusy
 if TYPE_CHECKING:
     import pandas as pd
 
-    from trygghet.ingest.importer import FileReport
+    from trygghet.ingest.file_report import FileReport
 
 log = logging.getLogger(__name__)
 

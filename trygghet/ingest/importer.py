@@ -11,7 +11,7 @@ import hashlib
 import json
 import re
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,12 +23,13 @@ from trygghet.core.progress import ProgressCallback, Reporter, reporter
 from trygghet.core.text import Vocabulary
 from trygghet.ingest import report_sheets, reporters
 from trygghet.ingest.field_parsers import Vocabularies
+from trygghet.ingest.file_report import FileReport, SheetReport
 from trygghet.ingest.polisen import feed as police_feed
 from trygghet.ingest.read_worker import read_isolated
 from trygghet.ingest.reader import FileError, RawFile, read_file
 from trygghet.ingest.recognise import SheetError, is_ignored_sheet, recognise
 from trygghet.ingest.sheetspec import BY_KIND, KIND_LABELS
-from trygghet.ingest.validate import ParsedSheet, RowError, parse_sheet
+from trygghet.ingest.validate import ParsedSheet, parse_sheet
 from trygghet.ingest.write_events import write_events
 from trygghet.store import access, audit, reference_lists, snapshots
 from trygghet.store import db as dbmod
@@ -44,68 +45,6 @@ if TYPE_CHECKING:
 COMMIT_STAGE = "Sparar i databasen"
 SETUP_ORDER = ("districts", "categories", "reporters", "priority_areas", "population", "reference", "context")
 DATA_ORDER = ("interventions", "events", "survey", "survey_groups")
-
-
-@dataclass
-class SheetReport:
-    sheet: str
-    kind: str
-    header_row: int
-    columns: dict[str, str]
-    ignored_columns: list[str]
-    rows: int
-    valid: int
-    imported: int = 0
-    updated: int = 0
-    duplicates: int = 0
-    rejected: int = 0
-    errors: list[RowError] = field(default_factory=list)
-    notes: list[str] = field(default_factory=list)
-    # Police feed only: events left out (reason -> count) and how events got their district.
-    skipped: dict[str, int] = field(default_factory=dict)
-    placement: dict[str, int] = field(default_factory=dict)
-
-    def as_json(self) -> dict[str, object]:
-        result: dict[str, object] = {
-            "sheet": self.sheet,
-            "kind": self.kind,
-            "rows": self.rows,
-            "imported": self.imported,
-            "updated": self.updated,
-            "duplicates": self.duplicates,
-            "rejected": self.rejected,
-            "errors": [e.as_dict() for e in self.errors],
-        }
-        if self.skipped:
-            result["skipped"] = dict(self.skipped)
-        if self.placement:
-            result["placement"] = dict(self.placement)
-        return result
-
-
-@dataclass
-class FileReport:
-    file: str
-    status: str  # imported | unchanged | rejected | preview
-    sheets: list[SheetReport] = field(default_factory=list)
-    error: str | None = None
-    notes: list[str] = field(default_factory=list)
-    upload_id: int | None = None
-    sha256: str = ""
-    size: int = 0
-    file_kind: str = ""
-
-    def as_json(self) -> dict[str, object]:
-        return {
-            "file": self.file,
-            "status": self.status,
-            "sheets": [s.as_json() for s in self.sheets],
-            "error": self.error,
-        }
-
-    def totals(self) -> dict[str, int]:
-        keys = ("rows", "imported", "updated", "duplicates", "rejected")
-        return {k: sum(getattr(s, k) for s in self.sheets) for k in keys}
 
 
 @dataclass

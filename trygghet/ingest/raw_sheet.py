@@ -183,7 +183,7 @@ class SheetBuilder:
         if not chunk:
             return
         width = max(map(len, chunk))
-        if width and any(len(row) != width for row in chunk):
+        if width and min(map(len, chunk)) != width:
             chunk = [row if len(row) == width else [*row, *([""] * (width - len(row)))] for row in chunk]
         given = self._columns[self._leading:]
         for _ in range(len(given), width):

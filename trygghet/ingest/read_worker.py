@@ -36,12 +36,15 @@ import time
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import IO, Any, NoReturn
+from typing import IO, TYPE_CHECKING, Any, NoReturn
 
 from trygghet.core import config
 from trygghet.core.config import Limits
 from trygghet.core.progress import Progress, ProgressCallback, Reporter
-from trygghet.ingest.reader import FileError, RawFile, check_size
+from trygghet.ingest.file_report import FileError
+
+if TYPE_CHECKING:
+    from trygghet.ingest.reader import RawFile
 
 log = logging.getLogger(__name__)
 
@@ -61,6 +64,9 @@ def read_isolated(
     """`entry` ("module:function", called as function(data, file_name, limits)) run in a child
     process under `limits`; its RawFile, or FileError with a Swedish message for any failure.
     `progress` hears the reader's progress as the child reports it."""
+    # The reader (and NumPy with it) is loaded by the processes that read, not by every caller.
+    from trygghet.ingest.reader import check_size
+
     limits = limits or Limits.from_env()
     check_size(data, limits)
     with tempfile.TemporaryDirectory(prefix="trygghet-read-") as tmp:

@@ -23,19 +23,15 @@ from pathlib import Path
 from python_calamine import CalamineWorkbook
 
 from trygghet.core.config import Limits
-from trygghet.core.errors import UserError
 from trygghet.core.formatting import fmt_int
 from trygghet.core.progress import ProgressCallback, Reporter, reporter
+from trygghet.ingest.file_report import FileError
 from trygghet.ingest.raw_sheet import RawSheet, SheetBuilder
 from trygghet.ingest.workbook_extent import SheetStats, cell_ref, col_letters, ods_sheet_stats, xlsx_sheet_stats
 
 # Rows turned into columns at a time: large enough that the per-chunk work is negligible, small
 # enough that a chunk's Python objects stay a few megabytes.
 CHUNK_ROWS = 32_768
-
-
-class FileError(UserError):
-    """A problem with the whole file; the message is Swedish and meant for the user."""
 
 
 @dataclass

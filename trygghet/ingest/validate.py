@@ -21,19 +21,10 @@ from trygghet.core.text import clean, header_key
 from trygghet.ingest import cells as V
 from trygghet.ingest import reporters
 from trygghet.ingest.field_parsers import Vocabularies, field_parsers
+from trygghet.ingest.file_report import RowError
 from trygghet.ingest.raw_sheet import DataRows, RawSheet
 from trygghet.ingest.recognise import Recognition, header_text
 from trygghet.ingest.sheetspec import BY_KIND, Field, SheetSpec
-
-
-@dataclass
-class RowError:
-    row: int | None
-    column: str | None
-    message: str
-
-    def as_dict(self) -> dict[str, object]:
-        return {"row": self.row, "column": self.column, "message": self.message}
 
 
 @dataclass
