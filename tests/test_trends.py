@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 
+import numpy as np
 import pandas as pd
+import pytest
 
 from trygghet.analysis import trends
 from trygghet.core.periods import IsoWeek
@@ -66,3 +68,38 @@ def test_tertials_sum_their_four_months_and_mark_partial_ones() -> None:
 def test_months_get_swedish_labels() -> None:
     monthly = pd.DataFrame({"year": [2026, 2026], "month": [5, 10], "count": [3, 4]})
     assert trends.by_month(monthly)["label"].tolist() == ["maj", "okt"]
+
+
+def _weekly_frame_through_pandas(counts: pd.DataFrame, start: dt.date, end: dt.date) -> pd.DataFrame:
+    """weekly_frame as it was written with a reindex and a rolling mean per series, for comparison."""
+    frame = counts.assign(week=pd.to_datetime(counts["week"]))
+    first = pd.Timestamp(frame["week"].min())
+    last_monday = pd.Timestamp(end - dt.timedelta(days=end.weekday()))
+    all_weeks = pd.date_range(min(first, last_monday), last_monday, freq="7D")
+    twins = pd.DatetimeIndex([IsoWeek.of(w.date()).same_week_last_year().monday() for w in all_weeks])
+    out = []
+    for name, group in frame.groupby("series", sort=False):
+        series = group.set_index("week")["count"].reindex(all_weeks, fill_value=0).astype(float)
+        out.append(pd.DataFrame({"week": all_weeks, "series": name, "count": series.values,
+                                 "rolling4": series.rolling(4, min_periods=4).mean().values,
+                                 "last_year": series.reindex(twins).values}))
+    result = pd.concat(out, ignore_index=True)
+    first_monday = pd.Timestamp(start - dt.timedelta(days=start.weekday()))
+    return result[result["week"] >= first_monday].reset_index(drop=True)[
+        ["week", "series", "count", "rolling4", "last_year"]]
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_weekly_frame_is_the_per_series_pandas_computation(seed: int) -> None:
+    """Random series with missing weeks, over 2020's week 53, from a period starting mid-week."""
+    rng = np.random.default_rng(seed)
+    mondays = [dt.date(2019, 6, 3) + dt.timedelta(weeks=i) for i in range(150)]
+    names = ["Klotter", "Stöld", "Skadegörelse", "Övrigt"][: 1 + seed % 4]
+    rows = [(m, name, int(rng.integers(0, 500))) for name in rng.permutation(names) for m in mondays
+            if rng.random() > 0.15]
+    counts = pd.DataFrame(rows, columns=["week", "series", "count"]).sort_values("week", kind="stable")
+    start = mondays[56] + dt.timedelta(days=int(rng.integers(0, 7)))
+    end = mondays[-1 - int(rng.integers(0, 10))] + dt.timedelta(days=int(rng.integers(0, 7)))
+    counts = counts[counts["week"] <= end]
+    pd.testing.assert_frame_equal(trends.weekly_frame(counts, start, end),
+                                  _weekly_frame_through_pandas(counts, start, end))

@@ -19,7 +19,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from trygghet.analysis import compstat, queries
+from trygghet.analysis import compstat, queries, trends
 from trygghet.core.formatting import MISSING
 from trygghet.core.periods import IsoWeek, Window, previous_weeks, week_window
 
@@ -111,7 +111,10 @@ def blank_last_year(weekly: pd.DataFrame, first: dt.date | None) -> pd.DataFrame
     whose twin a year earlier starts before the data: no line that drops to zero."""
     if weekly.empty or first is None:
         return weekly
-    twins = [IsoWeek.of(pd.Timestamp(w).date()).same_week_last_year().monday() for w in weekly["week"]]
-    before = np.array([twin < first for twin in twins])
+    weeks = pd.DatetimeIndex(weekly["week"])
+    # Each week once, not once per series: a district click by category has a dozen series.
+    distinct = weeks.unique()
+    early = distinct[np.array([trends.twin_monday(w.date()) < first for w in distinct], dtype=bool)]
+    before = np.asarray(weeks.isin(early))
     return weekly.assign(last_year=weekly["last_year"].where(~before, np.nan))
 

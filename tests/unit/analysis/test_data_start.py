@@ -122,3 +122,14 @@ def test_the_trend_line_of_last_year_has_a_gap_where_its_week_began_before_the_d
     assert math.isnan(by_week[dt.date(2027, 10, 11)])  # twin 5–11 Oct 2026 begins a day before the data
     assert by_week[dt.date(2027, 10, 18)] == 70  # twin 12–18 Oct 2026: ten a day from the police
     assert (blanked["count"] == weekly["count"]).all()
+
+
+def test_every_series_of_the_trend_loses_the_same_weeks_of_last_year() -> None:
+    """By category the weeks repeat once per series; each series gets the same gaps."""
+    weeks = pd.to_datetime([dt.date(2027, 9, 27), dt.date(2027, 10, 11), dt.date(2027, 10, 18)] * 2)
+    weekly = pd.DataFrame({"week": weeks, "series": ["Klotter"] * 3 + ["Stöld"] * 3,
+                           "count": [1.0] * 6, "rolling4": [1.0] * 6, "last_year": [5.0, 6.0, 7.0, 8.0, 9.0, 10.0]})
+    blanked = data_start.blank_last_year(weekly, POLICE_START)
+    # Twins: the weeks from 21 Sep, 5 Oct and 12 Oct 2026; the police's data begins 6 Oct 2026.
+    assert blanked["last_year"].isna().tolist() == [True, True, False, True, True, False]
+    assert blanked["last_year"].dropna().tolist() == [7.0, 10.0]
