@@ -130,7 +130,5 @@ else:
     if overdue:
         st.warning(f"{overdue} insatser har passerat sitt slutdatum utan att vara avslutade.", icon=":material/schedule:")
     shown = interventions.assign(Försenad=interventions["Försenad"].map({True: "Ja", False: ""}))
-    styler = shown.style.apply(
-        lambda row: [table_style.FLAG_STYLES["upp"] if row["Försenad"] == "Ja" else "" for _ in row], axis=1
-    )
+    styler = table_style.row_styler(shown, interventions["Försenad"].tolist(), table_style.FLAG_STYLES["upp"])
     widgets.table(shown, "oppna-insatser", styler=styler)

@@ -10,12 +10,13 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 import pytest
 from streamlit.testing.v1 import AppTest
 
 from trygghet.analysis import survey
 from trygghet.core import clock
-from trygghet.core.formatting import MISSING, fmt_dec, fmt_int
+from trygghet.core.formatting import MINUS, MISSING, fmt_dec, fmt_int
 from trygghet.core.text import md_literal
 from trygghet.demo.build import build_demo
 from trygghet.ingest.importer import import_file
@@ -210,7 +211,9 @@ def test_a_missing_figure_in_a_styled_table_shows_a_dash_and_the_download_keeps_
     styler = frame.style.format(lambda v: fmt_dec(v, 1), subset=["2025"]).format(
         survey.fmt_points, subset=["2025 mot snitt"])
     assert table_style.missing_as_dash(styler) == ["2025 mot snitt"]
-    assert styler.data["2025 mot snitt"].tolist() == [-7.75, MISSING]
+    # The column is the text the Styler shows, so that it goes to the browser as Arrow without a fallback.
+    assert styler.data["2025 mot snitt"].tolist() == [f"{MINUS}7,8", MISSING]
+    assert pa.Table.from_pandas(styler.data).column("2025 mot snitt").to_pylist() == [f"{MINUS}7,8", MISSING]
     assert np.isnan(frame.loc[1, "2025 mot snitt"])  # the Excel download's frame is untouched
     shown = styler.to_html()
     assert ">−7,8<" in shown and ">71,3<" in shown and f">{MISSING}<" in shown

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+import numpy as np
 import pandas as pd
 
 from trygghet.core.formatting import MISSING
@@ -20,9 +21,23 @@ FLAG_STYLES = {
 }
 
 
+def fill_styler(frame: pd.DataFrame, css: list[list[str]]) -> Styler:
+    """`frame` with each cell styled by its CSS in `css` (one list per row, '' for none).
+
+    The styles are worked out before, in plain lists: the Styler runs its function on every rerun, and
+    pandas' per-cell map or row-wise apply cost more than the table's drawing."""
+    styles = np.array(css, dtype=object).reshape(frame.shape)
+    return frame.style.apply(lambda _: styles, axis=None)
+
+
 def flag_styler(frame: pd.DataFrame, flags: pd.DataFrame, styles: dict[str, str] = FLAG_STYLES) -> Styler:
     """`frame` with each cell filled by its flag in `flags` (same shape: 'upp', 'ned' or '')."""
-    return frame.style.apply(lambda _: flags.map(lambda f: styles.get(f, "")), axis=None)
+    return fill_styler(frame, [[styles.get(f, "") for f in row] for row in flags.to_numpy().tolist()])
+
+
+def row_styler(frame: pd.DataFrame, marked: list[bool], style: str) -> Styler:
+    """`frame` with every cell of the rows marked True styled by `style`."""
+    return fill_styler(frame, [[style if mark else ""] * frame.shape[1] for mark in marked])
 
 
 ROW_PX = 42
@@ -51,16 +66,24 @@ def date_only_columns(frame: pd.DataFrame) -> list[str]:
 
 
 def missing_as_dash(styler: Styler) -> list[str]:
-    """Puts MISSING in place of NaN in the styled copy of a table; returns the columns changed.
+    """Shows MISSING in place of NaN in the styled copy of a table; returns the columns changed.
 
     The data grid shows a null cell as a grey "None" whatever the Styler formats for it, which on
-    the wall reads as an error. The table's own frame (the Excel download) keeps its empty cells.
+    the wall reads as an error. Such a column becomes the text the Styler would show, formatted
+    here, so that it is text throughout: numbers and a dash in one column cannot go to the browser
+    (Arrow) as they are. The table's own frame (the Excel download) keeps its numbers and empty cells.
     """
     data = styler.data
     gaps = [c for c in data.columns if pd.api.types.is_float_dtype(data[c]) and bool(data[c].isna().any())]
     if gaps:
         data = data.copy()
+        # pandas keeps each cell's formatter by position; there is no public way to ask for one.
+        formatters = styler._display_funcs  # type: ignore[attr-defined]
         for column in gaps:
-            data[column] = data[column].astype(object).where(data[column].notna(), MISSING)
+            j = data.columns.get_loc(column)
+            data[column] = pd.Series(
+                [MISSING if pd.isna(v) else str(formatters[(i, j)](v)) for i, v in enumerate(data[column].tolist())],
+                index=data.index, dtype=object)
         styler.data = data
+        styler.format(None, subset=gaps)  # already formatted: shown as the text it is
     return gaps

@@ -10,7 +10,7 @@ import streamlit as st
 
 from trygghet.analysis import coverage
 from trygghet.core.periods import IsoWeek
-from trygghet.present import coverage_text
+from trygghet.present import coverage_text, table_style
 from trygghet.store.db import Database
 from trygghet.ui import cache, safe_text, widgets
 
@@ -20,15 +20,13 @@ _COLOURS = {coverage.REPORTED: "background-color: #d8ecd9; color: #133d16",
             coverage.PENDING: "", coverage.NOT_DUE: ""}
 
 
-def _styled(cov: coverage.Coverage) -> tuple[pd.DataFrame, object]:
+def _table(cov: coverage.Coverage) -> tuple[pd.DataFrame, list[list[str]]]:
+    """The table and each cell's colour: the same for every selection of districts, so built once per
+    data version (cache.derived) rather than on every click."""
     frame, statuses = coverage_text.table(cov), coverage_text.statuses(cov)
-
-    def colour(column: pd.Series) -> list[str]:
-        if column.name not in statuses:
-            return ["" for _ in column]
-        return [_COLOURS[s] for s in statuses[column.name]]
-
-    return frame, frame.style.apply(colour)
+    colours = [[_COLOURS[statuses.at[i, c]] if c in statuses.columns else "" for c in frame.columns]
+               for i in range(len(frame))]
+    return frame, colours
 
 
 def show(db: Database, week: IsoWeek, today: dt.date, key: str, districts: tuple[str, ...] = (),
@@ -48,8 +46,8 @@ def show(db: Database, week: IsoWeek, today: dt.date, key: str, districts: tuple
             st.caption(safe_text.plain(sentence))
     else:
         st.success(f"Alla rapportörer har rapporterat {week.label}.", icon=":material/check_circle:")
-    frame, styler = _styled(cov)
-    widgets.table(frame, f"rapportering-{key}-{week}", styler=styler)
+    frame, colours = cache.derived(_table, db, (coverage.coverage, week, today))  # type: ignore[misc]
+    widgets.table(frame, f"rapportering-{key}-{week}", styler=table_style.fill_styler(frame, colours))
     st.caption(coverage_text.LEGEND)
     if presenting:
         return

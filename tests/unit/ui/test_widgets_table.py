@@ -3,7 +3,11 @@ the browser keeps it instead of drawing it again on every rerun (pandas gives ea
 
 from __future__ import annotations
 
+import pyarrow as pa
 from streamlit.testing.v1 import AppTest
+
+from trygghet.core.formatting import MISSING
+from trygghet.present import table_style
 
 
 def styled_page() -> None:
@@ -23,3 +27,36 @@ def test_an_unchanged_styled_table_is_sent_the_same_on_every_run() -> None:
     assert not at.exception
     assert at.dataframe[0].proto.SerializeToString() == first
     assert at.dataframe[0].proto.arrow_data.styler.uuid == "j_mf_relse_v__48"
+
+
+def filled_page() -> None:
+    import numpy as np
+    import pandas as pd
+
+    from trygghet.present import table_style
+    from trygghet.ui import widgets
+
+    frame = pd.DataFrame({"Kategori": ["Klotter", "Stöld", "Rån"], "± vecka": ["+9", "−1", "+4"],
+                          "Per 1 000 inv.": [1.25, np.nan, 0.5]})
+    flags = pd.DataFrame({"Kategori": ["", "", ""], "± vecka": ["upp", "", "ned"], "Per 1 000 inv.": ["", "", ""]})
+    widgets.table(frame, "flaggor", styler=table_style.flag_styler(frame, flags).format("{:.2f}", subset=["Per 1 000 inv."]))
+    widgets.table(frame, "rader", styler=table_style.row_styler(frame, [False, True, False], "font-weight: 700"))
+
+
+def test_flag_and_row_fills_reach_the_cells_they_mark_and_a_gap_is_a_dash() -> None:
+    at = AppTest.from_function(filled_page).run()
+    assert not at.exception
+    flags, rows = (df.proto.arrow_data.styler for df in at.dataframe)
+    up, down = (table_style.FLAG_STYLES[f] for f in ("upp", "ned"))
+    rules = {line.split(" { ")[0]: line.split(" { ")[1].rstrip(" }") for line in flags.styles.splitlines()}
+    assert rules == {"#T_flaggor_row0_col1": _declarations(up), "#T_flaggor_row2_col1": _declarations(down)}
+    assert rows.styles.splitlines() == ["#T_rader_row1_col0, #T_rader_row1_col1, #T_rader_row1_col2 { font-weight: 700 }"]
+    # The gap is the dash on the wall, the other cells as the Styler formats them; the column is text.
+    shown = pa.ipc.open_stream(flags.display_values).read_pandas()
+    assert shown["Per 1 000 inv."].tolist() == ["1.25", MISSING, "0.50"]
+    assert pa.ipc.open_stream(at.dataframe[0].proto.arrow_data.data).read_pandas()["Per 1 000 inv."].tolist() == [
+        "1.25", MISSING, "0.50"]
+
+
+def _declarations(css: str) -> str:
+    return "; ".join(f"{k.strip()}: {v.strip()}" for k, v in (d.split(":") for d in css.split(";")))
