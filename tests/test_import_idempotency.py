@@ -120,6 +120,25 @@ def test_identical_rows_within_one_file_are_imported_once(make_xlsx, upload, que
     assert query("SELECT count(*) FROM events") == [(1,)]
 
 
+def test_within_one_file_the_first_row_of_a_repeated_id_is_kept_and_ids_follow_the_rows(
+    make_xlsx, upload, query
+) -> None:
+    header = ["Datum", "Tid", "Stadsdel", "Kategori", "Källa", "Händelse-ID", "Beskrivning"]
+    rows = [
+        ["2026-11-03", "21:30", "Norrby", "Klotter", "Skolan", "S-2", "Först"],
+        ["2026-11-03", "21:00", "Hamnen", "Stöld", "Skolan", "S-1", "Ensam"],
+        ["2026-11-04", "08:00", "Norrby", "Klotter", "Skolan", "S-2", "Sedan"],  # same id: a duplicate
+        ["2026-11-05", "09:00", "Hamnen", "Stöld", None, None, "Utan id"],
+        ["2026-11-02", "10:00", "Norrby", "Klotter", "Skolan", "S-2", "Sist"],  # same id again
+    ]
+    report = upload(make_xlsx({"Händelser": [header, *rows]}))
+
+    assert (report.sheets[0].imported, report.sheets[0].duplicates) == (3, 2)
+    first = query("SELECT min(id) FROM events")[0][0]
+    assert query("SELECT id - ?, description FROM events ORDER BY id", [first]) == [
+        (0, "Först"), (1, "Ensam"), (2, "Utan id")]
+
+
 # ---------------------------------------------------------------- interventions: updated with field-by-field history
 
 

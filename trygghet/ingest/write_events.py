@@ -89,9 +89,10 @@ def write_events(
             SELECT ? + row_number() OVER (ORDER BY rownum), occurred_at, time_known, district, place, category,
                    description, source, external_id, lat, lon, ?, dedup_key
             FROM (
-                SELECT s.*, {dbmod.DEDUP_KEY_SQL} AS dedup_key
-                FROM staged_events s
-                QUALIFY row_number() OVER (PARTITION BY dedup_key ORDER BY rownum) = 1
+                -- A row repeated within the file counts once, as its first: the first row of each key
+                -- found by grouping, which costs half of numbering every key's rows in order.
+                WITH keyed AS MATERIALIZED (SELECT s.*, {dbmod.DEDUP_KEY_SQL} AS dedup_key FROM staged_events s)
+                SELECT * FROM keyed WHERE rownum IN (SELECT min(rownum) FROM keyed GROUP BY dedup_key)
             ) n
             WHERE NOT EXISTS (SELECT 1 FROM events e WHERE e.dedup_key = n.dedup_key)
             """,
