@@ -118,22 +118,26 @@ def _frame_axes(fig: go.Figure, box: tuple[float, float, float, float]) -> None:
     x0, y0, x1, y1, pad_y = _padded(box)
     lat0 = (y0 + y1) / 2
     k = math.cos(math.radians(lat0))
-    fig.update_xaxes(visible=False, showgrid=False, zeroline=False, range=[x0, x1], fixedrange=False)
-    # One degree of latitude is 1/cos(lat) times longer on the ground than one of longitude.
-    fig.update_yaxes(visible=False, showgrid=False, zeroline=False, range=[y0, y1],
-                     scaleanchor="x", scaleratio=1 / k)
     width_km = (x1 - x0) * 111.32 * k
     km = _nice_distance(width_km / 5)
     bar_x0 = x0 + (x1 - x0) * 0.03
     bar_x1 = bar_x0 + km / (111.32 * k)
     bar_y = y0 + pad_y * 0.5
-    fig.add_shape(type="line", x0=bar_x0, x1=bar_x1, y0=bar_y, y1=bar_y, line={"color": SCALE_COLOR, "width": 4})
-    fig.add_annotation(x=(bar_x0 + bar_x1) / 2, y=bar_y, text=_km_label(km), showarrow=False, yshift=16,
-                       font={"size": 16})
-    # Transparent, with no font colour of our own: the map takes the theme's background and text
-    # colour, so it is no white box on the dark theme.
-    fig.update_layout(plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)", showlegend=False,
-                      dragmode="pan", hovermode="closest")
+    # One update instead of five: each of Plotly's update and add calls runs its checks anew.
+    fig.update_layout(
+        xaxis={"visible": False, "showgrid": False, "zeroline": False, "range": [x0, x1], "fixedrange": False},
+        # One degree of latitude is 1/cos(lat) times longer on the ground than one of longitude.
+        yaxis={"visible": False, "showgrid": False, "zeroline": False, "range": [y0, y1], "scaleanchor": "x",
+               "scaleratio": 1 / k},
+        shapes=[{"type": "line", "xref": "x", "yref": "y", "x0": bar_x0, "x1": bar_x1, "y0": bar_y, "y1": bar_y,
+                 "line": {"color": SCALE_COLOR, "width": 4}}],
+        annotations=[{"xref": "x", "yref": "y", "x": (bar_x0 + bar_x1) / 2, "y": bar_y, "text": _km_label(km),
+                      "showarrow": False, "yshift": 16, "font": {"size": 16}}],
+        # Transparent, with no font colour of our own: the map takes the theme's background and text
+        # colour, so it is no white box on the dark theme.
+        plot_bgcolor="rgba(0,0,0,0)", paper_bgcolor="rgba(0,0,0,0)", showlegend=False, dragmode="pan",
+        hovermode="closest",
+    )
 
 
 # Grey cells, fainter the fewer events: they read on both themes and leave the districts' colours alone.
@@ -300,10 +304,8 @@ def tile_pixels(zoom: float, centre: tuple[float, float]) -> Callable[[float, fl
 
 def style_map(fig: go.Figure, height: int = 680) -> go.Figure:
     """The shared chart style, with room above the map for a horizontal colour bar."""
-    chart_style.style_figure(fig, height=height)
-    if any(getattr(getattr(t, "marker", None), "showscale", False) for t in fig.data):
-        fig.update_layout(margin={"t": 70})
-    return fig
+    scale = any(getattr(getattr(t, "marker", None), "showscale", False) for t in fig.data)
+    return chart_style.style_figure(fig, height=height, top=70 if scale else None)
 
 
 # ---------------------------------------------------------------- offline figures
