@@ -78,20 +78,20 @@ def compstat_table(counts: pd.DataFrame, name_label: str = "Kategori") -> tuple[
     (ytd_weeks). Without them a row is tested as Poisson."""
     if counts.empty:
         return pd.DataFrame(), pd.DataFrame()
-    total = counts[list(COLUMN_ORDER)].sum().to_frame().T
-    total.insert(0, "name", "Totalt")
-    frame = pd.concat([counts[["name", *COLUMN_ORDER]], total], ignore_index=True)
+    # The windows' counts with the total row last, as plain arrays: the table is a few dozen cells.
+    windows = {c: counts[c].to_numpy(dtype=np.int64) for c in COLUMN_ORDER}
+    windows = {c: np.append(values, values.sum()) for c, values in windows.items()}
+    names = [str(name) for name in counts["name"].tolist()] + ["Totalt"]
     shape = np.append(_shape(counts, "shape"), _shape(counts, "total_shape")[:1])
     ytd_weeks = float(counts["ytd_weeks"].iloc[0]) if "ytd_weeks" in counts.columns else 1.0
-    columns: dict[str, list[str]] = {name_label: frame["name"].astype(str).tolist()}
-    flag_columns: dict[str, list[str]] = {name_label: [""] * len(frame)}
+    columns: dict[str, list[str]] = {name_label: names}
+    flag_columns: dict[str, list[str]] = {name_label: [""] * len(names)}
     arrows = {"upp": "▲ ", "ned": "▼ "}
     for label, base_label, change_label, count_col, base_col, weeks, base_weeks in COMPARISONS:
-        count = frame[count_col].to_numpy(dtype=np.int64)
-        base = frame[base_col].to_numpy(dtype=np.int64)
+        count, base = windows[count_col], windows[base_col]
         length = weeks or ytd_weeks
-        result = stats.compare_many(count, base, length, base_weeks or ytd_weeks,
-                                    dispersion.window_shape(shape, length))
+        result = stats.compare_arrays(count, base, length, base_weeks or ytd_weeks,
+                                      dispersion.window_shape(shape, length))
         expected, diffs = result["expected"].tolist(), result["diff"].tolist()
         directions = result["direction"].tolist()
         columns[label] = [fmt_int(c) for c in count]
@@ -102,10 +102,10 @@ def compstat_table(counts: pd.DataFrame, name_label: str = "Kategori") -> tuple[
             + (f" ({fmt_change_pct(diff / mean * 100)})" if mean >= 10 else "")
             for direction, diff, mean in zip(directions, diffs, expected, strict=True)
         ]
-        flag_columns[label] = flag_columns[base_label] = [""] * len(frame)
+        flag_columns[label] = flag_columns[base_label] = [""] * len(names)
         flag_columns[change_label] = directions
     order = [name_label] + [c for comparison in COMPARISONS for c in comparison[:3]]
-    return pd.DataFrame(columns)[order], pd.DataFrame(flag_columns)[order]
+    return (pd.DataFrame({c: columns[c] for c in order}), pd.DataFrame({c: flag_columns[c] for c in order}))
 
 
 def notable_changes(cells: pd.DataFrame, limit: int = 8) -> list[Notable]:

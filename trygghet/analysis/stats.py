@@ -234,6 +234,18 @@ def compare_many(
     min_diff: float = MIN_DIFF,
 ) -> pd.DataFrame:
     """compare for many cells at once: columns expected, diff, p_value and direction ('upp', 'ned', '')."""
+    return pd.DataFrame(compare_arrays(count, base_count, exposure, base_exposure, shape, min_diff))
+
+
+def compare_arrays(
+    count: np.ndarray,
+    base_count: np.ndarray,
+    exposure: np.ndarray | float = 1.0,
+    base_exposure: np.ndarray | float = 1.0,
+    shape: np.ndarray | float = math.inf,
+    min_diff: float = MIN_DIFF,
+) -> dict[str, np.ndarray]:
+    """compare_many's columns as arrays, for callers that read them cell by cell (no frame to build)."""
     count, base = np.asarray(count, dtype=np.int64), np.asarray(base_count, dtype=np.int64)
     if (count < 0).any() or (base < 0).any():
         raise ValueError("Antal får inte vara negativa.")
@@ -246,10 +258,8 @@ def compare_many(
     p_value = np.where(diff > 0, upper, np.where(diff < 0, lower, 1.0))
     up = (diff >= min_diff) & (upper < ALPHA_UP)
     down = (-diff >= min_diff) & (lower < ALPHA_DOWN)
-    return pd.DataFrame({
-        "expected": expected, "diff": diff, "p_value": p_value,
-        "direction": np.where(up, "upp", np.where(down, "ned", "")),
-    })
+    return {"expected": expected, "diff": diff, "p_value": p_value,
+            "direction": np.where(up, "upp", np.where(down, "ned", ""))}
 
 
 def compare(
