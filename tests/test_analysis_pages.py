@@ -90,3 +90,19 @@ def test_trender_shows_one_view_at_a_time(demo_path: Path, monkeypatch: pytest.M
         GROUP BY ALL ORDER BY count(*) DESC, 1, 2 LIMIT 1""", [start, end + dt.timedelta(days=1)])[0]
     peak = f"Flest händelser {WEEKDAYS_SHORT_SV[day - 1]} kl. {hour:02d}–{hour + 1:02d}."
     assert any(c.value.replace("\\", "").startswith(peak) for c in at.caption), [c.value[:60] for c in at.caption]
+
+
+def test_trender_remembers_the_views_choices_after_a_look_at_another_view(
+        demo_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    at = _page("trender", demo_path, monkeypatch)
+    at.segmented_control(key="trend_grouping").set_value("Kategori").run()
+    at.segmented_control(key="trend_resolution").set_value("Månad").run()
+    at.segmented_control(key="trend_view").set_value("Året").run()
+    category = next(d.value for d in at.dataframe if "Brukar toppa" in d.value.columns)["Kategori"].iloc[0]
+    at.selectbox(key="arshjul_kategori").set_value(category).run()
+    at.segmented_control(key="trend_view").set_value("Veckor").run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.segmented_control(key="trend_grouping").value == "Kategori"
+    assert at.segmented_control(key="trend_resolution").value == "Månad"
+    at.segmented_control(key="trend_view").set_value("Året").run()
+    assert at.selectbox(key="arshjul_kategori").value == category

@@ -20,15 +20,30 @@ VIEWS = (WEEKS, YEAR, HOURS)
 NO_EVENTS = "Inga händelser i urvalet."
 
 
+def remembered(key: str, options: list[str], default: str) -> str:
+    """The choice last made in a control of this view, for its default when the view is shown again.
+
+    Streamlit forgets a widget's state while the widget is not drawn, so without this a look at
+    another view put the weekly view's controls back to their defaults."""
+    kept = st.session_state.get(f"{key}_kept")
+    return kept if kept in options else default
+
+
+def keep(key: str, value: str) -> str:
+    st.session_state[f"{key}_kept"] = value
+    return value
+
+
 def weeks(db: Database, filters: Filters, colors: dict[str, str]) -> None:
     """Weekly lines with the interventions under them, or months or tertials year against year."""
     left, right = st.columns(2)
-    grouping = left.segmented_control(
-        "Dela upp på", ["Totalt", "Kategori", "Stadsdel"], default="Totalt", key="trend_grouping"
-    ) or "Totalt"
-    resolution = right.segmented_control(
-        "Upplösning", ["Vecka", "Månad", "Tertial"], default="Vecka", key="trend_resolution"
-    ) or "Vecka"
+    groupings, resolutions = ["Totalt", "Kategori", "Stadsdel"], ["Vecka", "Månad", "Tertial"]
+    grouping = keep("trend_grouping", left.segmented_control(
+        "Dela upp på", groupings, default=remembered("trend_grouping", groupings, "Totalt"), key="trend_grouping"
+    ) or "Totalt")
+    resolution = keep("trend_resolution", right.segmented_control(
+        "Upplösning", resolutions, default=remembered("trend_resolution", resolutions, "Vecka"), key="trend_resolution"
+    ) or "Vecka")
     if resolution == "Vecka":
         _weekly(db, filters, colors, grouping)
         return
@@ -113,7 +128,10 @@ def year(db: Database, filters: Filters) -> None:
         st.write(NO_EVENTS)
         return
     all_label = "Alla kategorier"
-    choice = st.selectbox("Kategori i årshjulet", [all_label, *table["Kategori"]], key="arshjul_kategori")
+    choices = [all_label, *table["Kategori"]]
+    kept = remembered("arshjul_kategori", choices, all_label)
+    choice = keep("arshjul_kategori", st.selectbox("Kategori i årshjulet", choices, index=choices.index(kept),
+                                                    key="arshjul_kategori"))
     category = None if choice == all_label else choice
     plans = cache.query(seasonality.interventions_in_year, db, filters, rhythm_year, category)
     year_fig, year_text = cache.derived(rhythm_figure.year_chart, db, rhythm_source,  # type: ignore[misc]
