@@ -19,8 +19,9 @@ import json
 import re
 from pathlib import Path
 
-# Element code the dashboards need on their first run, the largest first.
-CHUNKS = ("PlotlyChart", "DataFrame", "arrowFormatUtils", "Metric")
+# Element code the dashboards need on their first run, the largest first; then the meeting page's
+# inputs, small, so that its first visit does not wait for their round trips either.
+CHUNKS = ("PlotlyChart", "DataFrame", "arrowFormatUtils", "Metric", "TextInput", "TextArea", "Button")
 _NAME = re.compile(r"^[A-Za-z]+\.[A-Za-z0-9_-]+\.js$")
 
 
