@@ -8,7 +8,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from trygghet.analysis import compstat, data_start, partial_week, queries
+from trygghet.analysis import compstat, data_start, district_cut, partial_week
 from trygghet.core import clock
 from trygghet.core.formatting import fmt_int
 from trygghet.present import chart_style, table_style, tables
@@ -31,7 +31,14 @@ st.caption(f"{safe_text.plain(filters.district_label)} · {week.monday():%Y-%m-%
 span = cache.query(partial_week.week_span, db, week, today, filters.sources)
 if span.partial:
     st.warning(span.note, icon=":material/hourglass_top:")
-figures = cache.query(partial_week.key_figures, db, filters, span)
+# Asked for every district and cut to the sidebar's choice (analysis.district_cut), so that a click on
+# a district finds every query below cached.
+every = district_cut.every_district(filters)
+districts = filters.districts
+if span.partial:
+    figures = cache.query(partial_week.key_figures, db, filters, span)
+else:
+    figures = district_cut.key_figures_for(cache.query(district_cut.key_figures_by_district, db, every), districts)
 # A figure from before the data began is no figure: '–' and the reason below it, never 0.
 first = cache.query(data_start.first_day, db, filters.sources)
 gaps = data_start.key_figure_gaps(week, first)
@@ -48,33 +55,32 @@ st.header("Rapportering")
 coverage_view.show(db, week, today, "oversikt", filters.districts)
 
 st.header("Det här sticker ut")
-cells = cache.query(queries.district_category_week, db, filters)
-# Tested from the cells above (cached), not from a second run of their query.
-notable = [] if span.partial else cache.derived(compstat.notable_changes, db, (queries.district_category_week, filters))
+every_cell: district_cut.CompstatCells = cache.query(district_cut.compstat_cells, db, every)  # type: ignore[assignment]
+# Tested once per choice of districts from the cached cells, not from a second run of their query.
+notable = [] if span.partial else cache.derived(compstat.notable_in, db, (district_cut.compstat_cells, every), districts)
 if span.partial:
     st.write("Inga förändringar bedöms förrän veckan är hel.")
 elif notable:
     st.markdown(
         "\n".join(f"- {'▲' if n.change.direction == 'upp' else '▼'} {safe_text.plain(n.sentence)}" for n in notable),
     )
-elif (short := compstat.history_note(cells)) is not None:
+elif (short := compstat.history_note(every_cell.cells(districts))) is not None:
     st.write(short)
 else:
     st.write("Inga statistiskt säkra förändringar mot de 52 veckorna före i någon stadsdel och kategori.")
 st.caption(compstat.NOTABLE_RULE)
 
 st.header("Jämförelse per kategori")
-# A whole week's counts are queries.compstat_counts' (partial_week.compstat_counts returns them as they
-# are): asked for under that name, the table below is built from them instead of counting again.
-counts_source = ((partial_week.compstat_counts, filters, span, "category") if span.partial else
-                 (queries.compstat_counts, filters, "category"))
-counts = cache.query(counts_source[0], db, *counts_source[1:])  # type: ignore[arg-type]
 if span.partial:  # the same weekdays of the weeks before, nothing flagged
+    counts = cache.query(partial_week.compstat_counts, db, filters, span, "category")
     table, flags = partial_week.unflagged(*data_start.blank_compstat(*compstat.compstat_table(counts),
                                                                      data_start.compstat_gaps(week, first)))
 else:
-    table, flags = data_start.blank_compstat(*cache.derived(compstat.compstat_table, db, counts_source),
-                                             data_start.compstat_gaps(week, first))
+    # The whole week's counts cut from the cells above; the table built once per choice of districts.
+    counts = every_cell.category_counts(districts)
+    table, flags = data_start.blank_compstat(
+        *cache.derived(compstat.table_in, db, (district_cut.compstat_cells, every), districts),
+        data_start.compstat_gaps(week, first))
 if table.empty:
     st.write("Inga händelser i urvalet.")
 else:
@@ -86,7 +92,7 @@ harm_editor.weighted_section(db, counts, f"skadeviktat-v{week.week}-{week.year}"
 left, right = st.columns(2)
 with left:
     st.header("Platser med flest händelser")
-    places = cache.query(queries.top_places, db, filters)
+    places = district_cut.top_places_for(cache.query(district_cut.places_by_district, db, every), districts)
     if places.empty:
         st.write("Inga händelser med plats den här veckan.")
     else:
@@ -94,8 +100,8 @@ with left:
 with right:
     st.header("De senaste tolv veckorna")
     # Only the twelve weeks shown, not the trend period's weekly series.
-    twelve = replace(filters, start=week.shift(-11).monday(), end=week.sunday())
-    series = cache.query(queries.weekly_series, db, twelve, None, 0)
+    twelve = replace(every, start=week.shift(-11).monday(), end=week.sunday())
+    series = district_cut.weekly_total_for(cache.query(district_cut.weekly_by_district, db, twelve), districts)
     weeks = pd.date_range(end=pd.Timestamp(week.monday()), periods=12, freq="7D")
     counts_by_week = series.assign(week=pd.to_datetime(series["week"]))[["week", "count"]]
     frame = pd.DataFrame({"week": weeks}).merge(counts_by_week, on="week", how="left").fillna(0)
@@ -122,7 +128,8 @@ with right:
     )
 
 st.header("Öppna insatser")
-interventions = cache.query(queries.open_interventions, db, filters, today)
+interventions = district_cut.open_interventions_for(cache.query(district_cut.open_interventions_all, db, today),
+                                                    districts)
 if interventions.empty:
     st.write("Inga öppna insatser i urvalet.")
 else:

@@ -14,7 +14,7 @@ import duckdb
 import numpy as np
 import pandas as pd
 
-from trygghet.analysis import dispersion, queries, stats
+from trygghet.analysis import dispersion, district_cut, queries, stats
 from trygghet.core.filters import Filters
 from trygghet.core.formatting import fmt_change_int, fmt_change_pct, fmt_dec, fmt_int
 
@@ -152,3 +152,14 @@ def category_table(con: duckdb.DuckDBPyConnection, filters: Filters) -> tuple[pd
 def notable_for(con: duckdb.DuckDBPyConnection, filters: Filters, limit: int = 8) -> list[Notable]:
     """notable_changes of the stadsdel × kategori cells for the filters."""
     return notable_changes(queries.district_category_week(con, filters), limit)
+
+
+# Översikt's cached results for every district, cut to the sidebar's choice (analysis.district_cut).
+def table_in(cells: district_cut.CompstatCells, districts: tuple[str, ...]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """compstat_table of the categories in `districts`."""
+    return compstat_table(cells.category_counts(districts))
+
+
+def notable_in(cells: district_cut.CompstatCells, districts: tuple[str, ...], limit: int = 8) -> list[Notable]:
+    """notable_changes of the stadsdel × kategori cells in `districts`."""
+    return notable_changes(cells.cells(districts), limit)
