@@ -48,7 +48,7 @@ def test_oversikt_shows_who_is_missing_and_the_reminder(app_db: Database) -> Non
     assert not at.exception
     # Shown as plain text: Markdown's punctuation arrives escaped.
     assert [w for w in (w.value.replace("\\", "") for w in at.warning) if "Saknas" in w] == ["Saknas: Skolan v. 48"]
-    assert any("Påminnelse: rapport till lägesbilden v. 48 2026" in c.value for c in at.code)
+    assert any("Påminnelse: rapport till lägesbilden v. 48 2026" in t.value for t in at.text_area)
 
 
 def test_a_rapportor_has_only_the_rapportera_page(app_db: Database) -> None:

@@ -25,6 +25,8 @@ def test_the_chart_chunk_is_fetched_once_and_the_charts_draw(page: Page, demo_se
     assert len(fetched) == 1, fetched  # the preload and Streamlit's own import share one module
     assert fetched[0].startswith(demo_server.url + "static/js/")
     assert page.locator("[data-testid='stPlotlyChart'] .main-svg").count() >= 1
+    # Nothing on the first page needs the code highlighter's 1.5 MB (a collapsed reminder text used it).
+    assert page.evaluate(RESOURCES, "StreamlitSyntaxHighlighter") == []
     # The preload's element takes no room: hidden, not an empty gap above the page.
     holder = page.locator("[data-testid='stElementContainer']:has(script[data-chunk-preload])")
     assert holder.count() == 1

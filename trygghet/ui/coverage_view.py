@@ -56,4 +56,7 @@ def show(db: Database, week: IsoWeek, today: dt.date, key: str, districts: tuple
         subject, body = text
         with st.expander("Påminnelse till dem som saknas"):
             st.link_button("Öppna som e-post", coverage_text.mailto(subject, body), icon=":material/mail:")
-            st.code(f"Ämne: {subject}\n\n{body}", language=None)
+            # A text area, not st.code: the code element's highlighter is 1.5 MB of script that the
+            # dashboard's first page loaded and ran for this collapsed text alone (~0.4 s).
+            text = f"Ämne: {subject}\n\n{body}"
+            st.text_area("Texten att kopiera", text, height=min(80 + 24 * text.count("\n"), 400))
