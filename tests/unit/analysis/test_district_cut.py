@@ -6,7 +6,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterator
 from dataclasses import replace
-from pathlib import Path
 
 import duckdb
 import pandas as pd
@@ -15,7 +14,6 @@ import pytest
 from trygghet.analysis import compstat, dispersion, district_cut, queries
 from trygghet.core.filters import Filters, default_filters
 from trygghet.demo.build import build_demo
-from trygghet.store import event_counts
 from trygghet.store.db import Database
 
 TODAY = dt.date(2026, 5, 20)
@@ -100,7 +98,7 @@ def test_a_choice_keeps_the_cached_query_of_every_district() -> None:
     assert district_cut.every_district(chosen) == _filters(categories=("Klotter",))
 
 
-def test_an_empty_database_cuts_to_empty_results(tmp_path: Path, database: Database) -> None:
+def test_an_empty_database_cuts_to_empty_results(database: Database) -> None:
     with database.read() as connection:
         every = district_cut.compstat_cells(connection, _filters())
         assert every.category_counts(("Norrby",)).empty and every.cells(()).empty
