@@ -3,7 +3,9 @@ height that shows every row."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+import re
+from enum import Enum
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pandas as pd
@@ -38,6 +40,75 @@ def flag_styler(frame: pd.DataFrame, flags: pd.DataFrame, styles: dict[str, str]
 def row_styler(frame: pd.DataFrame, marked: list[bool], style: str) -> Styler:
     """`frame` with every cell of the rows marked True styled by `style`."""
     return fill_styler(frame, [[style if mark else ""] * frame.shape[1] for mark in marked])
+
+
+Translation = dict[str, Any]
+
+
+def translation(styler: Styler) -> Translation:
+    """What the data grid takes from a Styler, worked out here: the cells' CSS rules, grouped as pandas
+    groups them, and the cells whose shown text is not the plain text of their value.
+
+    Streamlit asks pandas for the whole HTML rendering (headers, every cell's element) to read these
+    two, and then writes every cell that has an id into its text one column at a time into a pyarrow
+    string column: together most of a table's server time per rerun. Nearly every cell here is shown
+    as the text it already holds (the tables hold their display strings) and is left out. A Styler
+    using what this does not cover (table styles, hidden rows or columns, tooltips, concatenation)
+    is rendered by pandas as before."""
+    styler._compute()
+    if styler.table_styles or styler.hidden_rows or styler.hidden_columns or styler.tooltips or \
+            styler.concatenated:
+        return _trimmed(styler._translate(False, False), styler.data.astype(str))
+    row, col = styler.css["row"], styler.css["col"]
+    ctx = styler.ctx
+    groups: dict[tuple[tuple[str, str], ...], list[str]] = {}
+    for (r, c) in sorted(key for key, props in ctx.items() if props):
+        groups.setdefault(tuple(ctx[r, c]), []).append(f"{row}{r}_{col}{c}")
+    formatters = styler._display_funcs
+    text = styler.data.astype(str)
+    body: list[list[dict[str, Any]]] = [[] for _ in range(len(styler.data))]
+    for c in range(styler.data.shape[1]):
+        shown_as_is = text.iloc[:, c].tolist()
+        for r, value in enumerate(styler.data.iloc[:, c].tolist()):
+            shown = formatters[(r, c)](value)
+            if isinstance(shown, Enum) or str(shown) != shown_as_is[r]:
+                body[r].append({"id": f"{row}{r}_{col}{c}", "display_value": shown})
+    cellstyle = [{"props": list(props), "selectors": cells} for props, cells in groups.items()]
+    return {"table_styles": [], "cellstyle": cellstyle, "body": body}
+
+
+def _trimmed(translated: dict[str, Any], text: pd.DataFrame) -> Translation:
+    """pandas' rendering cut down to what the data grid takes (see translation)."""
+    body = []
+    for cells in translated.get("body", []):
+        kept = []
+        for cell in cells:
+            match = _CELL_ID.match(str(cell.get("id") or ""))
+            if match is None:
+                continue
+            shown = cell.get("display_value")
+            if isinstance(shown, Enum) or str(shown) != text.iat[int(match[1]), int(match[2])]:
+                kept.append({"id": cell["id"], "display_value": shown})
+        body.append(kept)
+    return {"table_styles": translated.get("table_styles", []), "cellstyle": translated.get("cellstyle", []),
+            "body": body}
+
+
+_CELL_ID = re.compile(r"row(\d+)_col(\d+)")
+
+
+def translated_styler(frame: pd.DataFrame, translated: Translation) -> Styler:
+    """A Styler of `frame` that hands Streamlit `translated` (see translation) instead of working it out
+    again: for a table whose look was worked out before, e.g. once per data version."""
+    styler = frame.style
+    # Streamlit checks for pandas' Styler by its exact type, so the instance is told, not subclassed.
+    styler._compute = lambda: styler  # type: ignore[method-assign]
+    styler._translate = lambda *_args, **_kwargs: translated  # type: ignore[method-assign]
+    return styler
+
+
+def is_translated(styler: Styler) -> bool:
+    return "_translate" in vars(styler)
 
 
 ROW_PX = 42

@@ -20,13 +20,13 @@ _COLOURS = {coverage.REPORTED: "background-color: #d8ecd9; color: #133d16",
             coverage.PENDING: "", coverage.NOT_DUE: ""}
 
 
-def _table(cov: coverage.Coverage) -> tuple[pd.DataFrame, list[list[str]]]:
-    """The table and each cell's colour: the same for every selection of districts, so built once per
-    data version (cache.derived) rather than on every click."""
+def _table(cov: coverage.Coverage) -> tuple[pd.DataFrame, table_style.Translation]:
+    """The table and its colours as the data grid takes them: the same for every selection of districts,
+    so worked out once per data version (cache.derived) rather than on every click."""
     frame, statuses = coverage_text.table(cov), coverage_text.statuses(cov)
     colours = [[_COLOURS[statuses.at[i, c]] if c in statuses.columns else "" for c in frame.columns]
                for i in range(len(frame))]
-    return frame, colours
+    return frame, table_style.translation(table_style.fill_styler(frame, colours))
 
 
 def show(db: Database, week: IsoWeek, today: dt.date, key: str, districts: tuple[str, ...] = (),
@@ -46,8 +46,8 @@ def show(db: Database, week: IsoWeek, today: dt.date, key: str, districts: tuple
             st.caption(safe_text.plain(sentence))
     else:
         st.success(f"Alla rapportörer har rapporterat {week.label}.", icon=":material/check_circle:")
-    frame, colours = cache.derived(_table, db, (coverage.coverage, week, today))  # type: ignore[misc]
-    widgets.table(frame, f"rapportering-{key}-{week}", styler=table_style.fill_styler(frame, colours))
+    frame, translated = cache.derived(_table, db, (coverage.coverage, week, today))  # type: ignore[misc]
+    widgets.table(frame, f"rapportering-{key}-{week}", styler=table_style.translated_styler(frame, translated))
     st.caption(coverage_text.LEGEND)
     if presenting:
         return

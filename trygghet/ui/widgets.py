@@ -12,7 +12,13 @@ import streamlit as st
 
 from trygghet.ingest import excel_export as export
 from trygghet.present.chart_text import plain_figure
-from trygghet.present.table_style import date_only_columns, missing_as_dash
+from trygghet.present.table_style import (
+    date_only_columns,
+    is_translated,
+    missing_as_dash,
+    translated_styler,
+    translation,
+)
 from trygghet.ui.safe_text import plain
 
 if TYPE_CHECKING:
@@ -48,6 +54,16 @@ def chart_key(name: str) -> str:
     return f"chart_{name}"
 
 
+def _translated(styler: Styler) -> Styler:
+    """`styler` with its look worked out here once, leaving Streamlit only the cells whose text differs."""
+    if is_translated(styler):
+        return styler
+    sent = translated_styler(styler.data, translation(styler))
+    sent.set_uuid(styler.uuid)
+    sent.caption = styler.caption
+    return sent
+
+
 def table(frame: pd.DataFrame, name: str, styler: Styler | None = None, **kwargs: object) -> None:
     """A table with an Excel download of exactly what is shown."""
     config = {c: st.column_config.DateColumn(format="YYYY-MM-DD") for c in date_only_columns(frame)}
@@ -57,6 +73,7 @@ def table(frame: pd.DataFrame, name: str, styler: Styler | None = None, **kwargs
         styler.set_uuid(re.sub(r"\W", "_", name, flags=re.ASCII))
         # Text now, but still numbers to read: aligned as the numbers around them.
         config.update({c: st.column_config.TextColumn(alignment="right") for c in missing_as_dash(styler)})
+        styler = _translated(styler)
     config.update(kwargs.pop("column_config", None) or {})  # type: ignore[arg-type]
     st.dataframe(styler if styler is not None else frame, hide_index=True, width="stretch",
                  column_config=config or None, **kwargs)

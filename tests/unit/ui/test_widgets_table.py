@@ -60,3 +60,54 @@ def test_flag_and_row_fills_reach_the_cells_they_mark_and_a_gap_is_a_dash() -> N
 
 def _declarations(css: str) -> str:
     return "; ".join(f"{k.strip()}: {v.strip()}" for k, v in (d.split(":") for d in css.split(";")))
+
+
+def same_tables_page() -> None:
+    import datetime as dt
+
+    import numpy as np
+    import pandas as pd
+    import streamlit as st
+
+    from trygghet.present import table_style
+    from trygghet.ui import widgets
+
+    def tables() -> list[tuple[str, pd.DataFrame, object]]:
+        frame = pd.DataFrame({"Kategori": ["Klotter", "Stöld", "Rån"], "± vecka": ["+9", "−1", "+4"],
+                              "Per 1 000 inv.": [1.25, np.nan, 0.5], "Antal": [3, 12, 7],
+                              "Start": pd.to_datetime([dt.date(2026, 11, 2), None, dt.date(2026, 11, 16)])})
+        flags = pd.DataFrame("", index=frame.index, columns=frame.columns)
+        flags.loc[0, "± vecka"], flags.loc[2, "Antal"] = "upp", "ned"
+        return [
+            ("flaggor", frame, table_style.flag_styler(frame, flags).format("{:.2f}", subset=["Per 1 000 inv."])
+             .apply(lambda row: ["font-weight: 700" if row["Antal"] > 10 else "" for _ in row], axis=1)),
+            ("rader", frame, table_style.row_styler(frame, [False, True, False], "font-weight: 700")),
+            ("format", frame, frame.style.format({"Antal": "{:d} st", "Per 1 000 inv.": "{:.1f}"}, na_rep="–")),
+            # Table-wide styles: rendered by pandas, cut down afterwards.
+            ("hela", frame, table_style.row_styler(frame, [True, False, False], "color: #6b1a00")
+             .set_table_styles([{"selector": "td", "props": "text-align: right"}]).format("{:.3f}", subset=["Per 1 000 inv."])),
+        ]
+
+    for name, frame, styler in tables():
+        widgets.table(frame, name, styler=styler)
+    # The same tables as Streamlit sends them when it works out the Styler itself.
+    for name, _frame, styler in tables():
+        styler.set_uuid(name)
+        table_style.missing_as_dash(styler)
+        st.dataframe(styler, hide_index=True)
+
+
+def test_a_styled_table_reaches_the_browser_with_the_same_rules_and_text_as_streamlit_sends_it() -> None:
+    at = AppTest.from_function(same_tables_page).run()
+    assert not at.exception
+    ours, theirs = at.dataframe[:4], at.dataframe[4:]
+    for mine, reference in zip(ours, theirs, strict=True):
+        a, b = mine.proto.arrow_data, reference.proto.arrow_data
+        assert a.styler.uuid == b.styler.uuid
+        assert a.styler.styles == b.styler.styles
+        assert (pa.ipc.open_stream(a.styler.display_values).read_pandas()
+                .equals(pa.ipc.open_stream(b.styler.display_values).read_pandas()))
+        assert a.data == b.data
+    assert ours[0].proto.arrow_data.styler.styles.count("{") == 3  # two flags and the bold row
+    shown = pa.ipc.open_stream(ours[2].proto.arrow_data.styler.display_values).read_pandas()
+    assert shown["Antal"].tolist() == ["3 st", "12 st", "7 st"]
