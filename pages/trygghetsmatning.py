@@ -100,7 +100,7 @@ widgets.chart(
 )
 
 st.header("Skillnad mot kommunens snitt")
-diffs = survey.differences(everyone, average)
+diffs = cache.query(survey.district_differences, db, indicator)
 shown_districts = districts if filters.districts else list(dict.fromkeys(everyone["district"]))
 table, flags = survey.difference_table(diffs, average, shown_districts)
 colours = {"över": table_style.FLAG_STYLES["ned"],

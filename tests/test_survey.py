@@ -83,7 +83,9 @@ def test_differences_and_their_uncertainty(survey_db: Database) -> None:
     with survey_db.read() as con:
         everyone = survey.survey_series(con, INDICATOR, ())
         average = survey.municipality_average(con, INDICATOR)
+        asked = survey.district_differences(con, INDICATOR)
     diffs = survey.differences(everyone, average)
+    assert asked.equals(diffs)
     row = diffs[(diffs["district"] == "Norrby") & (diffs["period"] == "2024")].iloc[0]
     assert row["difference"] == pytest.approx(-15.0)
     # By hand: weights 1/4 and 3/4, variances p(1−p)/n; Var(d) = (1 − 1/4)²·v_N + (3/4)²·v_H.

@@ -164,6 +164,12 @@ def differences(series: pd.DataFrame, average: pd.DataFrame) -> pd.DataFrame:
     return merged[["period", "district", "value", "average", "difference", "clear"]]
 
 
+def district_differences(con: duckdb.DuckDBPyConnection, indicator: str) -> pd.DataFrame:
+    """differences() of every district for `indicator`: asked as a query of its own, so that it is worked
+    out once per data version rather than on every click (it does not depend on the districts chosen)."""
+    return differences(survey_series(con, indicator, ()), municipality_average(con, indicator))
+
+
 def difference_table(diffs: pd.DataFrame, average: pd.DataFrame, districts: Sequence[str]) -> tuple[
         pd.DataFrame, pd.DataFrame]:
     """A district × period table: the value and the difference to the average for each period,
