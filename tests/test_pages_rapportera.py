@@ -6,6 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 from pathlib import Path
 
+import pyarrow as pa
 import pytest
 from streamlit.runtime import pages_manager
 from streamlit.testing.v1 import AppTest
@@ -49,6 +50,33 @@ def test_oversikt_shows_who_is_missing_and_the_reminder(app_db: Database) -> Non
     # Shown as plain text: Markdown's punctuation arrives escaped.
     assert [w for w in (w.value.replace("\\", "") for w in at.warning) if "Saknas" in w] == ["Saknas: Skolan v. 48"]
     assert any("Påminnelse: rapport till lägesbilden v. 48 2026" in t.value for t in at.text_area)
+
+
+def test_the_coverage_table_colours_each_cell_by_its_status_on_every_rerun(app_db: Database) -> None:
+    at = AppTest.from_file(APP, default_timeout=90)
+    at.session_state["login_actor"] = Actor("red", "redigerare")
+    at.run()
+    assert not at.exception
+    (grid,) = [df for df in at.dataframe if df.proto.arrow_data.styler.uuid.startswith("rapportering")]
+    sent = grid.proto.SerializeToString()
+    styler = grid.proto.arrow_data.styler
+    shown = pa.ipc.open_stream(grid.proto.arrow_data.data).read_pandas()
+    rules: dict[str, str] = {}
+    for line in styler.styles.splitlines():
+        selectors, declarations = line.split(" { ")
+        for selector in selectors.split(", "):
+            rules[selector.removeprefix(f"#T_{styler.uuid}_")] = declarations.rstrip(" }")
+    fills = {"Saknas": "background-color: #f9d9cf", "✓": "background-color: #d8ecd9",
+             "Inget att rapportera": "background-color: #dde8f3"}
+    cells = [(r, c, text) for c, column in enumerate(shown.columns) if column != "Rapportör"
+             for r, text in enumerate(shown[column].tolist())]
+    assert any(text == "Saknas" for _, _, text in cells) and any(text.startswith("✓") for _, _, text in cells)
+    for r, c, text in cells:
+        fill = next((css for word, css in fills.items() if text.startswith(word)), None)
+        assert (rules.get(f"row{r}_col{c}", "").startswith(fill) if fill else f"row{r}_col{c}" not in rules), text
+    at.run()  # the second run takes the table from the cache: sent exactly the same
+    (again,) = [df for df in at.dataframe if df.proto.arrow_data.styler.uuid.startswith("rapportering")]
+    assert again.proto.SerializeToString() == sent
 
 
 def test_a_rapportor_has_only_the_rapportera_page(app_db: Database) -> None:
