@@ -23,32 +23,37 @@ _TIMELINE_HOVER = ("<b>%{y}</b><br>%{customdata[0]} · %{customdata[4]} · %{cus
                    "<extra></extra>")
 _TIMELINE_CUSTOM = ["Insats-ID", "Status", "Start (text)", "Slut (text)", "Stadsdel", "Ansvarig aktör", "Läge"]
 _PLAN = "Enligt plan"
+_OTHER_STATUS = "#595959"  # a status the app does not know, typed into a spreadsheet
+# The bars drawn at most: a taller chart is drawn more slowly on every click, and runs off the wall.
+TIMELINE_MAX = 25
 
 
-def _timeline_bars(timed: pd.DataFrame, statuses: list[str]) -> list[dict[str, object]]:
-    """One horizontal bar trace per status and overdue state, in the legend's order, as plain data:
-    each bar starts at its start date (`base`) and is as long as the intervention in milliseconds,
-    as plotly.express.timeline draws it, without its tenth of a second of checks per build."""
-    # Columns read once as arrays: a pandas selection per status and state costs more than the chart.
-    status_of, state_of = timed["Status"].to_numpy(), timed["Läge"].to_numpy()
+def _timeline_bars(timed: pd.DataFrame, legend: list[tuple[str, str]]) -> list[dict[str, object]]:
+    """The interventions as one horizontal bar trace, as plain data: each bar starts at its start date
+    (`base`), is as long as the intervention in milliseconds, coloured by status and hatched when
+    overdue. A trace per status and state cost the browser a redraw of each (a chart that changes
+    is drawn anew on every click); the legend's entries are traces without points.
+
+    `legend`: the (status, state) pairs shown, in the legend's order."""
+    status_of, overdue = timed["Status"].to_numpy(), timed["Läge"].to_numpy() == OVERDUE
     base = timed["Start"].to_numpy()
     length = ((timed["Till"] - timed["Start"]) // pd.Timedelta(milliseconds=1)).to_numpy()
-    labels, custom = timed["Etikett"].to_numpy(), timed[_TIMELINE_CUSTOM].to_numpy()
-    bars: list[dict[str, object]] = []
-    for status in statuses:
-        for state in (_PLAN, OVERDUE):
-            rows = (status_of == status) & (state_of == state)
-            if not rows.any():
-                continue
-            # The meeting reads "Pågående" and "Pågående – försenad".
-            name = status if state == _PLAN else f"{status} – försenad"
-            bars.append({
-                "type": "bar", "orientation": "h", "name": name, "legendgroup": f"{status}, {state}",
-                "showlegend": True, "textposition": "auto", "xaxis": "x", "yaxis": "y",
-                "base": base[rows], "x": length[rows], "y": labels[rows], "customdata": custom[rows],
-                "marker": {"color": STATUS_COLORS.get(status), "pattern": {"shape": "/" if state == OVERDUE else ""}},
-                "hovertemplate": _TIMELINE_HOVER,
-            })
+    bars: list[dict[str, object]] = [{
+        "type": "bar", "orientation": "h", "name": "Insatser", "showlegend": False, "xaxis": "x", "yaxis": "y",
+        "base": base, "x": length, "y": timed["Etikett"].to_numpy(), "customdata": timed[_TIMELINE_CUSTOM].to_numpy(),
+        "marker": {"color": [STATUS_COLORS.get(s, _OTHER_STATUS) for s in status_of],
+                   "pattern": {"shape": ["/" if late else "" for late in overdue]}},
+        "hovertemplate": _TIMELINE_HOVER,
+    }]
+    for status, state in legend:
+        # The meeting reads "Pågående" and "Pågående – försenad".
+        name = status if state == _PLAN else f"{status} – försenad"
+        bars.append({
+            "type": "bar", "orientation": "h", "name": name, "showlegend": True, "xaxis": "x", "yaxis": "y",
+            "x": [None], "y": [None], "hoverinfo": "skip",
+            "marker": {"color": STATUS_COLORS.get(status, _OTHER_STATUS),
+                       "pattern": {"shape": "/" if state == OVERDUE else ""}},
+        })
     return bars
 
 
@@ -61,23 +66,44 @@ def _timeline_layout(labels: list[str], today: dt.date, height: int) -> dict[str
         # axis reversed too.
         "yaxis": {"anchor": "x", "domain": [0.0, 1.0], "categoryorder": "array", "categoryarray": labels[::-1],
                   "autorange": "reversed"},
-        # Above the bars, clear of the 'Idag' label: a tall chart's bottom edge is often off screen.
-        "legend": {"title": {"text": "Status"}, "tracegroupgap": 0, "orientation": "h", "x": 0, "xanchor": "left",
-                   "yanchor": "bottom", "y": 1 + 34 / (height - 140)},
+        # At the top, clear of the 'Idag' label: a tall chart's bottom edge is often off screen. Placed
+        # in the whole chart, not over the plot alone, so that it stays a row on a narrow screen.
+        "legend": {"title": {"text": "Status"}, "orientation": "h", "xref": "container", "yref": "container",
+                   "x": 0, "xanchor": "left", "y": 1, "yanchor": "top"},
         "shapes": [{"type": "line", "x0": today, "x1": today, "y0": 0, "y1": 1, "yref": "paper",
                     "line": {"color": "#000000", "width": 2, "dash": "dash"}}],
         "annotations": [{"x": today, "y": 1, "yref": "paper", "text": f"Idag {fmt_date(today)}", "showarrow": False,
                          "yanchor": "bottom", "xanchor": "left", "font": {"size": 16}}],
     }
-    return chart_style.styled_layout(layout, height=height, top=90)
+    styled = chart_style.styled_layout(layout, height=height, top=90)
+    # Room for the labels and the dates below from the start: when Plotly's automargin has to widen a
+    # margin, it draws the whole chart a second time (15-40 ms a click in Chromium). It still widens
+    # a guess that was short.
+    styled["margin"].update({"l": label_margin(labels), "b": 44})  # type: ignore[union-attr]
+    return styled
 
 
-def timeline(listed: pd.DataFrame, today: dt.date) -> tuple[go.Figure, str] | None:
+# Widths in em of the title font's characters, on the generous side: a guess too narrow costs a
+# second drawing, one too wide a little empty space left of the labels.
+_NARROW, _WIDE = set(" .,:;!|'()[]-/fijlrtI1"), set("mwMWÅÄÖQOGDHNU@%&")
+
+
+def label_margin(labels: list[str], size: int = chart_style.CHART_FONT - 2) -> int:
+    """Pixels left of the plot for the longest of `labels` at font `size`, and the ticks' padding."""
+    widest = max((sum(0.29 if c in _NARROW else 0.8 if c in _WIDE else 0.53 for c in label) for label in labels),
+                 default=0.0)
+    return round(widest * size) + 16
+
+
+def timeline(listed: pd.DataFrame, today: dt.date, limit: int = TIMELINE_MAX) -> tuple[go.Figure, str] | None:
     """The interventions of intervention_list with a start date as bars from start to end, coloured
-    by status and hatched when overdue; None when none has a start date."""
-    timed = listed[listed["Start"].notna()].copy()
-    if timed.empty:
+    by status and hatched when overdue; None when none has a start date. At most `limit` of them:
+    the first in the list's order, which puts what the meeting follows up on first (open and
+    overdue, then the most recently ended); the summary says how many more the list holds."""
+    dated = listed[listed["Start"].notna()]
+    if dated.empty:
         return None
+    timed = dated.iloc[:limit].copy()
     timed["Start"] = pd.to_datetime(timed["Start"])
     # Without an end date a bar runs to today (or a week past a later start), so that it is visible.
     open_end = pd.Series([max(pd.Timestamp(today), s + pd.Timedelta(days=7)) for s in timed["Start"]],
@@ -85,22 +111,28 @@ def timeline(listed: pd.DataFrame, today: dt.date) -> tuple[go.Figure, str] | No
     timed["Till"] = pd.to_datetime(timed["Slut"]).fillna(open_end)
     duplicated = timed["Insats"].duplicated(keep=False)
     timed["Etikett"] = timed["Insats"].where(~duplicated, timed["Insats"] + " (" + timed["Insats-ID"] + ")")
-    timed["Läge"] = timed["Försenad"].map({True: OVERDUE, False: "Enligt plan"})
+    timed["Läge"] = timed["Försenad"].map({True: OVERDUE, False: _PLAN})
     timed["Slut (text)"] = timed["Slut"].map(lambda d: fmt_date(d) if pd.notna(d) else "ej satt")
     timed["Start (text)"] = timed["Start"].dt.date.map(fmt_date)
     timed = timed.sort_values(["Start", "Insats-ID"])
     statuses = [s for s in interventions.LIST_STATUS_ORDER if s in set(timed["Status"])]
     statuses += sorted(set(timed["Status"]) - set(statuses))
+    shown = set(zip(timed["Status"], timed["Läge"], strict=True))
+    legend = [(s, state) for s in statuses for state in (_PLAN, OVERDUE) if (s, state) in shown]
     height = 190 + 34 * len(timed)
-    fig = go.Figure(data=_timeline_bars(timed, statuses), layout=_timeline_layout(list(timed["Etikett"]), today, height))
+    fig = go.Figure(data=_timeline_bars(timed, legend),
+                    layout=_timeline_layout(list(timed["Etikett"]), today, height))
     running = int(((timed["Start"] <= pd.Timestamp(today)) & (timed["Till"] >= pd.Timestamp(today))).sum())
-    missing = len(listed) - len(timed)
     summary = (
         f"Tidslinjen visar {fmt_int(len(timed))} insatser från {fmt_date(timed['Start'].min().date())} "
         f"till {fmt_date(timed['Till'].max().date())}; {fmt_int(running)} av dem pågår enligt sina datum idag "
         f"(streckad linje). Färgen visar status och snedstreck att insatsen är försenad. "
         "Insatser utan slutdatum ritas fram till idag."
     )
+    if len(dated) > len(timed):
+        summary += (f" Ytterligare {fmt_int(len(dated) - len(timed))} insatser med startdatum finns bara i "
+                    f"tabellen: tidslinjen visar de {fmt_int(len(timed))} första i tabellens ordning.")
+    missing = len(listed) - len(dated)
     if missing:
         summary += f" {fmt_int(missing)} insatser saknar startdatum och finns bara i tabellen."
     return fig, summary
