@@ -4,10 +4,9 @@ goal, the trend of its indicators, its interventions and what the residents answ
 
 from __future__ import annotations
 
-import pandas as pd
 import streamlit as st
 
-from trygghet.analysis import data_start, interventions, priority_areas, queries
+from trygghet.analysis import data_start, district_cut, interventions, priority_areas, queries
 from trygghet.core import clock
 from trygghet.core.formatting import fmt_date
 from trygghet.ui import cache, login, priority_views, safe_text, shell, sidebar
@@ -23,7 +22,11 @@ st.caption(
     f"Visar de områden som gäller {fmt_date(filters.end)} (periodens sista dag)."
 )
 
-areas: list[priority_areas.AreaOverview] = cache.query(priority_areas.priority_area_overview, db, filters, today)
+# Every query below is asked for all districts (cached per data version) and cut to the sidebar's choice,
+# so that a click on a district runs none.
+every = district_cut.every_district(filters)
+overview: priority_areas.OverviewParts = cache.query(priority_areas.overview_parts, db, every, today)
+areas = overview.for_districts(filters.districts)
 current = [a for a in areas if a.current]
 others = [a for a in areas if not a.current]
 if not areas:
@@ -37,16 +40,17 @@ if not current:
     st.write("Inget prioriterat område gäller periodens sista dag. Välj en annan period i sidofältet.")
     st.stop()
 
-listed: pd.DataFrame = cache.query(interventions.intervention_list, db, filters, today)
+listed = interventions.list_for(cache.query(interventions.intervention_list, db, every, today), filters.districts)
 first_data, last_data = cache.query(queries.event_date_range, db)
 # From the chosen sources' first day: a month a year before a source began is no comparison.
 first_data = cache.query(data_start.first_day, db, filters.sources) or first_data
 names = tuple(a.name for a in current)
 # Every area's trend in one scan of the daily counts, and every area's survey questions in one query:
 # the overview needs them all, the detail one of them.
-trends: dict[str, pd.DataFrame] = cache.query(priority_areas.indicator_trends, db, filters, names,
-                                           (first_data, last_data))
-surveys: dict[str, pd.DataFrame] = cache.query(priority_areas.related_surveys, db, names, filters.districts)
+counts: priority_areas.IndicatorCounts = cache.query(priority_areas.indicator_counts, db, every, names)
+trends = counts.trends_for(filters, names, (first_data, last_data))
+survey: priority_areas.SurveyParts = cache.query(priority_areas.survey_parts, db, names)
+surveys = survey.surveys_for(filters.districts)
 
 st.header("Alla områden")
 totals = {name: priority_areas.trend_totals(trend) for name, trend in trends.items()}

@@ -13,7 +13,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Collection, Sequence
 from dataclasses import dataclass, replace
 
 import duckdb
@@ -77,6 +77,32 @@ def intervention_status(con: duckdb.DuckDBPyConnection, districts: Sequence[str]
     return {area: InterventionStatus(c, overdue[area]) for area, c in counts.items()}
 
 
+def intervention_status_by_district(con: duckdb.DuckDBPyConnection, as_of: dt.date) -> pd.DataFrame:
+    """intervention_status's counts for every district: area, district (None: the whole municipality),
+    status, n, overdue; cut to a choice of districts by status_for."""
+    return con.execute(
+        f"""SELECT priority_area AS area, district, status, count(*) AS n,
+                   count(*) FILTER (WHERE status IN {in_list(OPEN_STATUSES)} AND end_date < ?) AS overdue
+            FROM interventions WHERE priority_area IS NOT NULL
+            GROUP BY ALL ORDER BY ALL""",
+        [*OPEN_STATUSES, as_of],
+    ).df()
+
+
+def status_for(frame: pd.DataFrame, districts: Sequence[str]) -> dict[str, InterventionStatus]:
+    """intervention_status for `districts` from intervention_status_by_district's rows: those of the
+    chosen districts and those without a district (all when none is chosen)."""
+    if districts:
+        frame = frame[frame["district"].isna() | frame["district"].isin(list(districts))]
+    counts: dict[str, Counter[str]] = {}
+    overdue: Counter[str] = Counter()
+    for area, status, n, late in zip(frame["area"], frame["status"], frame["n"], frame["overdue"], strict=True):
+        found = counts.setdefault(area, Counter())
+        found[status] += int(n)
+        overdue[area] += int(late)
+    return {area: InterventionStatus(c, overdue[area]) for area, c in counts.items()}
+
+
 # ---------------------------------------------------------------- the Prioriterade områden page
 
 
@@ -100,8 +126,29 @@ class AreaOverview:
 def priority_area_overview(con: duckdb.DuckDBPyConnection, filters: Filters, today: dt.date) -> list[AreaOverview]:
     """Every priority area, the current ones (valid on filters.end) first, with its interventions
     in the chosen districts counted by status; interventions without a district are counted too."""
+    return _overview(_area_rows(con, filters), intervention_status(con, filters.districts, today))
+
+
+@dataclass(frozen=True)
+class OverviewParts:
+    """priority_area_overview's queries for every district; `for_districts` cuts them to a choice."""
+
+    areas: list[tuple[object, ...]]
+    status: pd.DataFrame  # intervention_status_by_district
+
+    def for_districts(self, districts: Sequence[str]) -> list[AreaOverview]:
+        """priority_area_overview for `districts`."""
+        return _overview(self.areas, status_for(self.status, districts))
+
+
+def overview_parts(con: duckdb.DuckDBPyConnection, filters: Filters, today: dt.date) -> OverviewParts:
+    """OverviewParts for the filters' trend period; the districts chosen in `filters` are not used."""
+    return OverviewParts(_area_rows(con, filters), intervention_status_by_district(con, today))
+
+
+def _area_rows(con: duckdb.DuckDBPyConnection, filters: Filters) -> list[tuple[object, ...]]:
     valid_sql, valid_params = _valid_in(Window(filters.end, filters.end + dt.timedelta(days=1)))
-    rows = con.execute(
+    return con.execute(
         f"""
         SELECT name, description, goal, valid_from, valid_to, indicator_categories, {valid_sql} AS current
         FROM priority_areas
@@ -109,7 +156,9 @@ def priority_area_overview(con: duckdb.DuckDBPyConnection, filters: Filters, tod
         """,
         valid_params,
     ).fetchall()
-    status = intervention_status(con, filters.districts, today)
+
+
+def _overview(rows: list[tuple[object, ...]], status: dict[str, InterventionStatus]) -> list[AreaOverview]:
     areas = []
     for name, description, goal, valid_from, valid_to, indicators, current in rows:
         found = status.get(name, NO_INTERVENTIONS)
@@ -279,8 +328,81 @@ def indicator_trends(con: duckdb.DuckDBPyConnection, filters: Filters, area_name
     # The page passes queries.event_date_range (cached per data version) instead of a scan.
     first_day, last_day = data_range if data_range is not None else con.execute(
         "SELECT min(day)::DATE, max(day)::DATE FROM event_counts").fetchone()
+    return _trend_frames(counted, with_indicators, filters, area_names, (first_day, last_day))
 
-    trends = dict(empty)
+
+@dataclass(frozen=True)
+class IndicatorCounts:
+    """indicator_trends' monthly counts for every district; `trends_for` cuts them to a choice."""
+
+    with_indicators: frozenset[str]  # the asked areas that have indicator categories
+    # area, district (None: events without one), month (date), current, baseline
+    frame: pd.DataFrame
+
+    def trends_for(self, filters: Filters, area_names: tuple[str, ...],
+                   data_range: tuple[dt.date | None, dt.date | None]) -> dict[str, pd.DataFrame]:
+        """indicator_trends(con, filters, area_names, data_range) for filters.districts, which counts
+        events without a district only when no district is chosen, as SQL's `district IN (…)` does."""
+        frame = self.frame
+        if filters.districts:
+            frame = frame[frame["district"].isin(list(filters.districts))]
+        summed = frame.groupby(["area", "month"], sort=False)[["current", "baseline"]].sum()
+        counted = [(area, month, current, baseline) for (area, month), current, baseline
+                   in zip(summed.index, summed["current"], summed["baseline"], strict=True)]
+        return _trend_frames(counted, self.with_indicators, filters, area_names, data_range)
+
+
+def indicator_counts(con: duckdb.DuckDBPyConnection, filters: Filters, area_names: tuple[str, ...]) -> IndicatorCounts:
+    """indicator_trends' scan with a row per district instead of the chosen districts' sum, so that one
+    cached result serves every choice of districts (the districts in `filters` are not used)."""
+    empty = pd.DataFrame({"area": pd.Series(dtype=object), "district": pd.Series(dtype=object),
+                          "month": pd.Series(dtype=object), "current": pd.Series(dtype=np.int64),
+                          "baseline": pd.Series(dtype=np.int64)})
+    if not area_names:
+        return IndicatorCounts(frozenset(), empty)
+    with_indicators = frozenset(name for name, categories in con.execute(
+        f"SELECT name, indicator_categories FROM priority_areas WHERE name IN {in_list(area_names)}",
+        list(area_names),
+    ).fetchall() if categories)
+    if not with_indicators:
+        return IndicatorCounts(with_indicators, empty)
+    conditions, params = event_conditions(replace(filters, categories=()), districts=False, alias="e")
+    period = Window(filters.start, filters.end_exclusive)
+    earlier = period.last_year()
+    rows = con.execute(
+        f"""
+        WITH indicators AS (
+            SELECT DISTINCT name AS area, unnest(indicator_categories) AS category
+            FROM priority_areas WHERE name IN {in_list(with_indicators)}
+        )
+        SELECT i.area, e.district, date_trunc('month', e.day)::DATE AS month,
+               coalesce(sum(e.n) FILTER (WHERE e.day >= ? AND e.day < ?), 0)::BIGINT AS current,
+               coalesce(sum(e.n) FILTER (WHERE e.day >= ? AND e.day < ?), 0)::BIGINT AS baseline
+        FROM event_counts e JOIN indicators i ON i.category = e.category
+        WHERE ((e.day >= ? AND e.day < ?) OR (e.day >= ? AND e.day < ?)) AND {conditions}
+        GROUP BY ALL
+        """,
+        [*sorted(with_indicators), period.start, period.end, earlier.start, earlier.end,
+         period.start, period.end, earlier.start, earlier.end, *params],
+    ).fetchall()
+    if not rows:
+        return IndicatorCounts(with_indicators, empty)
+    area, district, month, current, baseline = zip(*rows, strict=True)
+    # Months stay datetime.date, as _trend_frames looks them up.
+    return IndicatorCounts(with_indicators, pd.DataFrame({
+        "area": pd.Series(area, dtype=object), "district": pd.Series(district, dtype=object),
+        "month": pd.Series(month, dtype=object), "current": np.array(current, dtype=np.int64),
+        "baseline": np.array(baseline, dtype=np.int64)}))
+
+
+def _trend_frames(counted: Sequence[tuple[str, dt.date, int, int]], with_indicators: Collection[str],
+                  filters: Filters, area_names: tuple[str, ...],
+                  data_range: tuple[dt.date | None, dt.date | None]) -> dict[str, pd.DataFrame]:
+    """indicator_trends' frames from its (area, month, current, baseline) sums."""
+    columns = ["month", "days", "count", "baseline"]
+    trends = {name: pd.DataFrame(columns=columns) for name in area_names}
+    first_day, last_day = data_range
+    period = Window(filters.start, filters.end_exclusive)
     for name in with_indicators:
         current = {m: int(c) for area, m, c, _ in counted if area == name and c}
         baseline = {m: int(b) for area, m, _, b in counted if area == name and b}
@@ -362,6 +484,64 @@ def related_surveys(con: duckdb.DuckDBPyConnection, area_names: tuple[str, ...],
         return {name: frame.copy() for name in area_names}
     return {name: frame[frame["indicator"].isin(linked)].reset_index(drop=True) if linked else
             pd.DataFrame(columns=columns) for name, linked in per_area.items()}
+
+
+@dataclass(frozen=True)
+class SurveyParts:
+    """related_surveys' sums per district, year and indicator for every district; `surveys_for` cuts
+    them to a choice of districts and averages them as related_survey does."""
+
+    linked: dict[str, list[str]]  # per area, its survey indicators
+    # year, indicator, district, rows, valued (rows with a value), weighted (rows with respondents),
+    # value_sum, weighted_sum (value × respondents), respondents (NaN when no row has them)
+    frame: pd.DataFrame
+
+    def surveys_for(self, districts: Sequence[str]) -> dict[str, pd.DataFrame]:
+        """related_surveys(con, area names, districts)."""
+        columns = ["year", "indicator", "value", "respondents", "districts"]
+        if self.frame.empty and not any(self.linked.values()):
+            return {name: pd.DataFrame(columns=columns) for name in self.linked}
+        frame = self.frame
+        if districts:
+            frame = frame[frame["district"].isin(list(districts))]
+        groups = frame.assign(named=frame["district"].notna()).groupby(["indicator", "year"], sort=True)
+        sums = groups[["rows", "valued", "weighted", "value_sum", "weighted_sum", "named"]].sum()
+        respondents = groups["respondents"].sum(min_count=1)
+        # The same choice as the SQL: weighted by respondents when every row has them and they add up to
+        # more than none, else the plain mean of the values.
+        weighted = (sums["weighted"] == sums["rows"]) & (respondents > 0)
+        value = np.where(weighted, sums["weighted_sum"] / respondents.where(weighted, 1.0),
+                         sums["value_sum"] / sums["valued"].where(sums["valued"] > 0, np.nan))
+        result = pd.DataFrame({
+            "year": sums.index.get_level_values("year"),
+            "indicator": sums.index.get_level_values("indicator"),
+            "value": value.astype(float), "respondents": respondents.to_numpy(dtype=float),
+            "districts": sums["named"].to_numpy(dtype=np.int64),
+        })
+        if result.empty:
+            return {name: result.copy() for name in self.linked}
+        return {name: result[result["indicator"].isin(linked)].reset_index(drop=True) if linked else
+                pd.DataFrame(columns=columns) for name, linked in self.linked.items()}
+
+
+def survey_parts(con: duckdb.DuckDBPyConnection, area_names: tuple[str, ...]) -> SurveyParts:
+    """SurveyParts of the areas' linked survey indicators, every district."""
+    known = [r[0] for r in con.execute("SELECT DISTINCT indicator FROM survey_results ORDER BY indicator").fetchall()]
+    linked = {name: linked_indicators(name, known) for name in area_names}
+    wanted = [i for i in known if any(i in found for found in linked.values())]
+    frame = con.execute(
+        f"""
+        SELECT left(period, 4) AS year, indicator, district, count(*) AS rows, count(value) AS valued,
+               count(respondents) AS weighted, coalesce(sum(value), 0)::DOUBLE AS value_sum,
+               coalesce(sum(value * respondents), 0)::DOUBLE AS weighted_sum,
+               sum(respondents)::DOUBLE AS respondents
+        FROM survey_results
+        WHERE indicator IN {in_list(wanted) if wanted else "(NULL)"}
+        GROUP BY ALL
+        """,
+        wanted,
+    ).df()
+    return SurveyParts(linked, frame)
 
 
 # ---------------------------------------------------------------- the page's overview of all areas
