@@ -19,6 +19,11 @@ st.html("<style>button[kind='primary']:not(:disabled), button[kind='primaryFormS
         "button[kind^='primary']:disabled {background-color: #e4e7eb !important; border-color: #c3c9d0 !important;"
         " color: #4d545c !important; cursor: not-allowed !important}</style>")
 
+# Our own constant script (chunk_preload's docstring): the charts' code loads while the page computes,
+# from the run's first moment, for sessions that are about to see the dashboards.
+if login.dashboards_ahead() and (preload := chunk_preload.preload_script()):
+    st.html(preload, unsafe_allow_javascript=True)
+
 # The first app code of the process: no session started after this runs a page file alone.
 login.clear_old_pages_mode()
 try:
@@ -51,9 +56,6 @@ if login.gate(db, pages).is_reporter:
     pages = [page for page in pages if page.url_path == "rapportera"]
 navigation = st.navigation(pages)
 reporter_only = len(pages) == 1
-if not reporter_only and (preload := chunk_preload.preload_script()):
-    # Our own constant script (chunk_preload's docstring): the chart code loads while the page computes.
-    st.html(preload, unsafe_allow_javascript=True)
 if presenting:
     st.html(PRESENTATION_CSS)  # static CSS only
 shell.banners(db)

@@ -135,3 +135,20 @@ def test_the_page_guard_lets_a_rapportor_into_rapportera_and_others_into_every_p
     assert not mine.exception and [t.value for t in mine.title] == ["Rapportera"] and not mine.info
     data = _page_run("data.py", Actor("red", "redigerare"))
     assert not data.exception and data.title and data.get("file_uploader")
+
+
+def _preloads(at: AppTest) -> bool:
+    return any("data-chunk-preload" in h.proto.body for h in at.get("html"))
+
+
+def test_the_chart_code_is_preloaded_for_the_dashboards_not_for_a_log_in_form_or_a_rapportor(
+        app_db: Database) -> None:
+    nobody = AppTest.from_file(APP, default_timeout=90).run()
+    assert not nobody.exception
+    assert [h.value for h in nobody.header] == ["Logga in"] and not _preloads(nobody)
+    reporter = AppTest.from_file(APP, default_timeout=90)
+    reporter.session_state["login_actor"] = VAKT
+    assert not _preloads(reporter.run())
+    editor = AppTest.from_file(APP, default_timeout=90)
+    editor.session_state["login_actor"] = Actor("red", "redigerare")
+    assert _preloads(editor.run())

@@ -94,6 +94,17 @@ def actor() -> Actor:
     return now.on_display() if display_only() and now.role is not None else now
 
 
+def dashboards_ahead() -> bool:
+    """Whether this session is about to see the dashboards: the app is open, or someone other than a
+    rapportör is logged in. Read before the gate, from the session alone (no database), so that the
+    browser can start loading the charts' code at the very start of the run (chunk_preload); a log-in
+    form or a rapportör's phone is not made to load it."""
+    if mode() == "open":
+        return True
+    current = actor()
+    return current.role is not None and not current.is_reporter
+
+
 def gate(db: Database, pages: Sequence[StreamlitPage]) -> Actor:
     """Lets the session in or stops the script at a log-in form. `pages` are app.py's pages: while
     the form shows they are registered with a hidden menu, so that the address keeps its page and
