@@ -346,9 +346,14 @@ class IndicatorCounts:
         frame = self.frame
         if filters.districts:
             frame = frame[frame["district"].isin(list(filters.districts))]
-        summed = frame.groupby(["area", "month"], sort=False)[["current", "baseline"]].sum()
-        counted = [(area, month, current, baseline) for (area, month), current, baseline
-                   in zip(summed.index, summed["current"], summed["baseline"], strict=True)]
+        # A plain loop over a thousand or so rows: cheaper than a pandas groupby on every click.
+        summed: dict[tuple[str, dt.date], list[int]] = {}
+        for area, month, current, baseline in zip(frame["area"], frame["month"], frame["current"].tolist(),
+                                                  frame["baseline"].tolist(), strict=True):
+            sums = summed.setdefault((area, month), [0, 0])
+            sums[0] += current
+            sums[1] += baseline
+        counted = [(area, month, current, baseline) for (area, month), (current, baseline) in summed.items()]
         return _trend_frames(counted, self.with_indicators, filters, area_names, data_range)
 
 
@@ -400,7 +405,7 @@ def _trend_frames(counted: Sequence[tuple[str, dt.date, int, int]], with_indicat
                   data_range: tuple[dt.date | None, dt.date | None]) -> dict[str, pd.DataFrame]:
     """indicator_trends' frames from its (area, month, current, baseline) sums."""
     columns = ["month", "days", "count", "baseline"]
-    trends = {name: pd.DataFrame(columns=columns) for name in area_names}
+    trends = {name: None if name in with_indicators else pd.DataFrame(columns=columns) for name in area_names}
     first_day, last_day = data_range
     period = Window(filters.start, filters.end_exclusive)
     for name in with_indicators:
@@ -417,7 +422,7 @@ def _trend_frames(counted: Sequence[tuple[str, dt.date, int, int]], with_indicat
             base = float("nan") if before_data else float(baseline.get(back.start.replace(day=1), 0))
             records.append((month, covered.days, count, base))
         trends[name] = pd.DataFrame.from_records(records, columns=columns)
-    return trends
+    return trends  # type: ignore[return-value]  # every None replaced above
 
 
 # ---------------------------------------------------------------- the survey
@@ -493,8 +498,10 @@ class SurveyParts:
 
     linked: dict[str, list[str]]  # per area, its survey indicators
     # year, indicator, district, rows, valued (rows with a value), weighted (rows with respondents),
-    # value_sum, weighted_sum (value × respondents), respondents (NaN when no row has them)
+    # value_sum, weighted_sum (value × respondents), respondents (NaN when no row has them) and
+    # group: the number of the row's (indicator, year), numbered in that order
     frame: pd.DataFrame
+    groups: tuple[tuple[str, str], ...]  # (indicator, year) of each group number
 
     def surveys_for(self, districts: Sequence[str]) -> dict[str, pd.DataFrame]:
         """related_surveys(con, area names, districts)."""
@@ -502,26 +509,43 @@ class SurveyParts:
         if self.frame.empty and not any(self.linked.values()):
             return {name: pd.DataFrame(columns=columns) for name in self.linked}
         frame = self.frame
-        if districts:
-            frame = frame[frame["district"].isin(list(districts))]
-        groups = frame.assign(named=frame["district"].notna()).groupby(["indicator", "year"], sort=True)
-        sums = groups[["rows", "valued", "weighted", "value_sum", "weighted_sum", "named"]].sum()
-        respondents = groups["respondents"].sum(min_count=1)
+        chosen = frame["district"].isin(list(districts)).to_numpy() if districts else np.ones(len(frame), bool)
+        group, size = frame["group"].to_numpy()[chosen], len(self.groups)
+
+        def total(column: str | np.ndarray) -> np.ndarray:
+            values = frame[column].to_numpy(dtype=float) if isinstance(column, str) else column
+            return np.bincount(group, weights=values[chosen], minlength=size)
+
+        rows = np.bincount(group, minlength=size)
+        respondents = frame["respondents"].to_numpy(dtype=float)
+        counted = total(~np.isnan(respondents) * 1.0) > 0
+        respondents = np.where(counted, total(np.nan_to_num(respondents)), np.nan)
         # The same choice as the SQL: weighted by respondents when every row has them and they add up to
         # more than none, else the plain mean of the values.
-        weighted = (sums["weighted"] == sums["rows"]) & (respondents > 0)
-        value = np.where(weighted, sums["weighted_sum"] / respondents.where(weighted, 1.0),
-                         sums["value_sum"] / sums["valued"].where(sums["valued"] > 0, np.nan))
-        result = pd.DataFrame({
-            "year": sums.index.get_level_values("year"),
-            "indicator": sums.index.get_level_values("indicator"),
-            "value": value.astype(float), "respondents": respondents.to_numpy(dtype=float),
-            "districts": sums["named"].to_numpy(dtype=np.int64),
-        })
-        if result.empty:
-            return {name: result.copy() for name in self.linked}
-        return {name: result[result["indicator"].isin(linked)].reset_index(drop=True) if linked else
-                pd.DataFrame(columns=columns) for name, linked in self.linked.items()}
+        weighted = (total("weighted") == total("rows")) & (respondents > 0)
+        valued = total("valued")
+        with np.errstate(invalid="ignore", divide="ignore"):
+            value = np.where(weighted, total("weighted_sum") / np.where(weighted, respondents, 1.0),
+                             total("value_sum") / np.where(valued > 0, valued, np.nan))
+        named = total(frame["district"].notna().to_numpy(dtype=float)).round().astype(np.int64)
+        present = np.flatnonzero(rows > 0)
+        if not len(present):
+            empty = pd.DataFrame({"year": pd.Series(dtype="str"), "indicator": pd.Series(dtype="str"),
+                                  "value": pd.Series(dtype=float), "respondents": pd.Series(dtype=float),
+                                  "districts": pd.Series(dtype=np.int64)})
+            return {name: empty.copy() for name in self.linked}
+        result = {}
+        for name, linked in self.linked.items():
+            if not linked:
+                result[name] = pd.DataFrame(columns=columns)
+                continue
+            mine = [i for i in present if self.groups[i][0] in linked]
+            result[name] = pd.DataFrame({
+                "year": pd.Series([self.groups[i][1] for i in mine], dtype="str"),
+                "indicator": pd.Series([self.groups[i][0] for i in mine], dtype="str"),
+                "value": value[mine], "respondents": respondents[mine], "districts": named[mine],
+            })
+        return result
 
 
 def survey_parts(con: duckdb.DuckDBPyConnection, area_names: tuple[str, ...]) -> SurveyParts:
@@ -538,10 +562,13 @@ def survey_parts(con: duckdb.DuckDBPyConnection, area_names: tuple[str, ...]) ->
         FROM survey_results
         WHERE indicator IN {in_list(wanted) if wanted else "(NULL)"}
         GROUP BY ALL
+        ORDER BY indicator, year, district
         """,
         wanted,
     ).df()
-    return SurveyParts(linked, frame)
+    group, labels = pd.factorize(pd.MultiIndex.from_arrays([frame["indicator"], frame["year"]]))
+    return SurveyParts(linked, frame.assign(group=group.astype(np.int64)),
+                       tuple((str(indicator), str(year)) for indicator, year in labels))
 
 
 # ---------------------------------------------------------------- the page's overview of all areas

@@ -116,9 +116,9 @@ def test_survey_cut_weights_by_respondents_unless_a_row_lacks_them(con: duckdb.D
         "year": ["2025", "2025", "2026", "2026"], "indicator": ["Trygg"] * 4, "district": ["A", "B", "A", "B"],
         "rows": [1, 1, 1, 1], "valued": [1, 1, 1, 1], "weighted": [1, 1, 1, 0],
         "value_sum": [40.0, 80.0, 50.0, 70.0], "weighted_sum": [40.0 * 100, 80.0 * 300, 50.0 * 100, 0.0],
-        "respondents": [100.0, 300.0, 100.0, float("nan")],
+        "respondents": [100.0, 300.0, 100.0, float("nan")], "group": [0, 0, 1, 1],
     })
-    parts = pa.SurveyParts({"Otrygghet": ["Trygg"]}, frame)
+    parts = pa.SurveyParts({"Otrygghet": ["Trygg"]}, frame, (("Trygg", "2025"), ("Trygg", "2026")))
     both = parts.surveys_for(())["Otrygghet"]
     assert both["value"].tolist() == pytest.approx([70.0, 60.0])
     assert both["respondents"].tolist() == [400.0, 100.0]
