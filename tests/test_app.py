@@ -74,7 +74,7 @@ def test_new_upload_appears_on_next_rerun_without_restart(
 def test_an_unexpected_error_on_a_page_shows_a_swedish_message_not_a_traceback(
     app_db: Path, database: Database, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from trygghet.analysis import queries
+    from trygghet.analysis import district_cut
 
     monkeypatch.setenv("TRYGGHET_DB", str(database.path))
     monkeypatch.setenv("TRYGGHET_RAISE_ERRORS", "0")
@@ -82,7 +82,8 @@ def test_an_unexpected_error_on_a_page_shows_a_swedish_message_not_a_traceback(
     def broken(*args: object) -> None:
         raise RuntimeError("internal detail that must not be shown")
 
-    monkeypatch.setattr(queries, "top_places", broken)
+    # The week's places, as Översikt cuts them from every district's list.
+    monkeypatch.setattr(district_cut, "top_places_for", broken)
     at = AppTest.from_file(APP, default_timeout=60).run()
     assert not at.exception
     assert any("Något gick fel när sidan skulle visas" in e.value for e in at.error)
