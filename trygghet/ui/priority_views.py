@@ -182,9 +182,8 @@ def intervention_section(area: pa.AreaOverview, listed: pd.DataFrame) -> None:
         "Status": [f"{s} – försenad" if late else s for s, late in zip(mine["Status"], mine["Försenad"], strict=True)],
         "Slut": mine["Slut"].map(lambda d: fmt_date(d) if pd.notna(d) else "Ej satt"),
     })
-    styler = compact.style.apply(
-        lambda row: [OVERDUE_FILL if row["Status"].endswith("försenad") else "" for _ in row], axis=1
-    )
+    styler = table_style.row_styler(compact, [status.endswith("försenad") for status in compact["Status"]],
+                                    OVERDUE_FILL)
     widgets.table(
         compact, f"insatser-{slug(area.name)}", styler=styler, height=min(table_style.table_height(len(compact)), 360),
         column_config={"Insats": st.column_config.TextColumn(width="large"),
