@@ -313,6 +313,22 @@ def test_event_grid_spec_is_none_without_coordinates(database: Database) -> None
         assert geo.event_grid_spec(con) is None
 
 
+def test_a_later_source_without_coordinates_does_not_empty_the_grid(events_db: Database) -> None:
+    with events_db.read() as con:
+        before = geo.event_grid_spec(con)
+    later = max(e[1] for e in EVENTS) + dt.timedelta(days=200)
+    with events_db.write() as con:  # a police file without positions, half a year after the last located event
+        for i in range(3):
+            con.execute(
+                "INSERT INTO events (id, occurred_at, time_known, district, category, source, lat, lon, dedup_key) "
+                "VALUES (?, ?, TRUE, 'Norrby', 'Klotter', 'Polisen', NULL, NULL, ?)",
+                [1000 + i, later, 1000 + i],
+            )
+        event_counts.rebuild(con)
+    with events_db.read() as con:
+        assert before is not None and geo.event_grid_spec(con) == before
+
+
 def test_event_grid_spec_is_sized_from_the_positions_in_sweden(events_db: Database) -> None:
     with events_db.read() as con:
         grid = geo.event_grid_spec(con)

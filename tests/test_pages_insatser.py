@@ -113,3 +113,22 @@ def test_prioriterade_shows_every_area_in_one_table_and_the_chosen_one_in_detail
     assert at.query_params["omrade"] == names[1]
     at.run()  # a rerun, say after a district is chosen, keeps the area
     assert [s.value for s in at.header] == ["Alla områden", names[1]]
+
+
+def test_a_link_to_an_area_opens_it_even_when_the_sidebar_rewrites_the_address(demo_db: Database) -> None:
+    """A hand-written link: a district in other letter case and no week, so the sidebar writes the
+    address anew on the first run; the linked area must survive that."""
+    with demo_db.read() as con:
+        names = [r[0] for r in con.execute("SELECT name FROM priority_areas ORDER BY name").fetchall()]
+        district = con.execute("SELECT name FROM districts ORDER BY name LIMIT 1").fetchone()[0]
+    at = AppTest.from_file(APP, default_timeout=120)
+    at.query_params["omrade"] = names[-1]
+    at.query_params["stadsdel"] = district.upper()
+    at.run()
+    at.switch_page("pages/prioriterade.py")
+    at.query_params["omrade"] = names[-1]
+    at.query_params["stadsdel"] = district.upper()
+    at.run()
+    assert not at.exception, at.exception
+    assert at.pills(key="prio_omrade").value == names[-1]
+    assert at.query_params["omrade"] == names[-1]

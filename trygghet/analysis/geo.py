@@ -502,8 +502,9 @@ GRID_SPEC_DAYS = 91  # the grid is sized from the last 13 weeks' events: a whole
 
 
 def event_grid_spec(con: duckdb.DuckDBPyConnection) -> Grid | None:
-    """The map's grid, sized from where the events with coordinates of the data's last 13 weeks lie,
-    whatever their district, so that it stays the same from week to week; None without any coordinates.
+    """The map's grid, sized from where the events with coordinates of the last 13 weeks that have any
+    lie, whatever their district (a source without coordinates whose data runs later does not empty
+    the window), so that it stays the same from week to week; None without any coordinates.
     The extent leaves out the outermost half per cent on each side, so that one stray position does not
     make every cell coarse."""
     row = con.execute(
@@ -511,7 +512,8 @@ def event_grid_spec(con: duckdb.DuckDBPyConnection) -> Grid | None:
         SELECT quantile_cont(lon, 0.995) - quantile_cont(lon, 0.005),
                quantile_cont(lat, 0.995) - quantile_cont(lat, 0.005), avg(lat)
         FROM events
-        WHERE occurred_at >= (SELECT max(day) - to_days(?) FROM event_counts) AND {in_sweden_sql()}
+        WHERE occurred_at >= (SELECT max(day) - to_days(?) FROM event_counts WHERE n_located > 0)
+          AND {in_sweden_sql()}
         """,
         [GRID_SPEC_DAYS],
     ).fetchone()

@@ -222,7 +222,10 @@ def render(db: Database, today: dt.date | None = None) -> F.Filters:
     query = current_filters.to_query(defaults)
     query["vecka"] = [str(current_filters.week)]
     if query != url:
-        # The projector's display mode belongs to the session, not to the filters: it stays in the URL.
-        st.query_params.from_dict({**query, **({login.DISPLAY_PARAM: "1"} if login.display_only() else {})})
+        # from_dict drops every key it is not given: a page's own parameters (Prioriterade områden's
+        # ?omrade=) stay, and the projector's display mode, which belongs to the session, stays too.
+        others = {key: st.query_params.get_all(key) for key in st.query_params
+                  if key not in F.QUERY_KEYS and key != login.DISPLAY_PARAM}
+        st.query_params.from_dict({**others, **query, **({login.DISPLAY_PARAM: "1"} if login.display_only() else {})})
     st.session_state[_LAST_QUERY] = query
     return current_filters
