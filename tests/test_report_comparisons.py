@@ -12,6 +12,7 @@ from pathlib import Path
 import openpyxl
 import pytest
 
+from trygghet.core import clock
 from trygghet.documents.model import Document, Heading, Table
 from trygghet.documents.report import build_report
 from trygghet.documents.report_period import ReportPeriod
@@ -134,9 +135,14 @@ def test_the_sources_list_the_expected_reporters_silent_ones_included(tmp_path: 
     assert "Förväntade rapportörer utan händelser under perioden: Väktarbolaget." in doc.text()
 
 
-def test_an_old_reports_effect_uses_the_intervention_as_it_stood_then(tmp_path: Path) -> None:
+@pytest.mark.parametrize("seconds_apart", [0, 5])
+def test_an_old_reports_effect_uses_the_intervention_as_it_stood_then(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seconds_apart: int) -> None:
     """Moving an intervention to another district after the period must not change its measured effect
-    in the period's report."""
+    in the period's report, also when the move is uploaded in the second it was registered (timestamps
+    are whole seconds; a fast machine did that, and the report took the moved district)."""
+    current = {"now": dt.datetime(2026, 12, 1, 9, 0, 0)}
+    monkeypatch.setattr(clock, "now", lambda: current["now"])
     rows = [(d, "Norrby", "Skadegörelse") for d in days(dt.date(2025, 1, 1), dt.date(2026, 11, 29))]
     rows += [(d, "Hamnen", "Skadegörelse") for d in days(dt.date(2025, 1, 1), dt.date(2026, 11, 29), 5)]
     rows += [(d, "Norrby", "Skadegörelse") for d in days(dt.date(2026, 6, 1), dt.date(2026, 7, 31))]
@@ -154,6 +160,7 @@ def test_an_old_reports_effect_uses_the_intervention_as_it_stood_then(tmp_path: 
         return row[-1]
 
     before = effect()
+    current["now"] = dt.datetime(2026, 12, 1, 9, 0, seconds_apart)
     moved = workbook("Insatser", [header, ["INS-1", "Kameror vid Norrby torg", "Hamnen", "Avslutad",
                                            dt.date(2026, 6, 1), dt.date(2026, 7, 31)]])
     assert import_file(db, moved, "insatser2.xlsx", actor=EDITOR, today=TODAY).status == "imported"

@@ -60,11 +60,23 @@ def interventions_as_of(con: duckdb.DuckDBPyConnection, moment: dt.datetime) -> 
         f"SELECT id, {', '.join(FIELDS)}, created_at FROM interventions ORDER BY id").fetchall()
     # Per intervention and field, the first change after the moment (or after the registration, for
     # one registered later) holds in its old value what the field was then.
+    # Timestamps are whole seconds, so an upload that changes an intervention in the second it was
+    # registered has changed_at = created_at: a later upload (a higher id than the registering one)
+    # in that second is a change too.
     later = con.execute(
         f"""
+        WITH registered AS (
+            SELECT h.intervention_id, min(h.upload_id) AS upload_id
+            FROM intervention_history h JOIN interventions i ON i.id = h.intervention_id
+            WHERE h.changed_at = i.created_at
+            GROUP BY ALL
+        )
         SELECT h.intervention_id, h.field, arg_min(h.old_value, (h.changed_at, h.rowid))
         FROM intervention_history h JOIN interventions i ON i.id = h.intervention_id
-        WHERE h.field IN {in_list(FIELDS)} AND h.changed_at > greatest(?, i.created_at)
+        LEFT JOIN registered r ON r.intervention_id = h.intervention_id
+        WHERE h.field IN {in_list(FIELDS)} AND h.changed_at > ?
+          AND (h.changed_at > i.created_at
+               OR (h.changed_at = i.created_at AND h.upload_id > r.upload_id))
         GROUP BY ALL
         """,
         [*FIELDS, moment],
