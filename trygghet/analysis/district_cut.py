@@ -23,7 +23,7 @@ import pandas as pd
 
 from trygghet.analysis import dispersion, queries
 from trygghet.core.filters import Filters, event_conditions
-from trygghet.core.periods import IsoWeek, previous_weeks, week_window
+from trygghet.core.periods import IsoWeek, Window, previous_weeks, week_window
 
 
 def _rows(frame: pd.DataFrame, districts: Sequence[str]) -> pd.DataFrame:
@@ -46,12 +46,7 @@ def key_figures_by_district(con: duckdb.DuckDBPyConnection, filters: Filters) ->
         "last_year": week_window(week.same_week_last_year()),
     }
     conditions, params = event_conditions(filters, districts=False)
-    selects, select_params = [], []
-    for name, window in windows.items():
-        selects.append(f"{queries._sum('day >= ? AND day < ?')} AS {name}")
-        select_params.extend([window.start, window.end])
-    low = min(w.start for w in windows.values())
-    high = max(w.end for w in windows.values())
+    selects, select_params, low, high = _window_sums(windows)
     return con.execute(
         f"""
         SELECT district, {', '.join(selects)} FROM event_counts
@@ -184,17 +179,22 @@ def _codes(values: pd.Series) -> tuple[np.ndarray, list[object]]:
     return codes.astype(np.int64), [None if pd.isna(u) else u for u in uniques]
 
 
+def _window_sums(windows: dict[str, Window]) -> tuple[list[str], list[object], dt.date, dt.date]:
+    """One sum of `n` per window, its parameters, and the span that holds every window."""
+    selects: list[str] = []
+    params: list[object] = []
+    for name, window in windows.items():
+        selects.append(f"{queries._sum('day >= ? AND day < ?')} AS {name}")
+        params.extend([window.start, window.end])
+    return selects, params, min(w.start for w in windows.values()), max(w.end for w in windows.values())
+
+
 def compstat_cells(con: duckdb.DuckDBPyConnection, filters: Filters) -> CompstatCells:
     """CompstatCells for the filters' week, categories and sources, every district."""
     week = filters.week
     windows = queries.compstat_windows(week)
     conditions, params = event_conditions(filters, districts=False)
-    selects, select_params = [], []
-    for name, window in windows.items():
-        selects.append(f"{queries._sum('day >= ? AND day < ?')} AS {name}")
-        select_params.extend([window.start, window.end])
-    low = min(w.start for w in windows.values())
-    high = max(w.end for w in windows.values())
+    selects, select_params, low, high = _window_sums(windows)
     counts = con.execute(
         f"""
         WITH c AS (
