@@ -6,9 +6,19 @@ import's worker and shows what comes back (the command line) does not load them.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
+from trygghet.core import privacy
 from trygghet.core.errors import UserError
+
+
+def safe_file_name(name: str) -> str:
+    """The file's own name without any folder part and without personal data, for display and
+    the upload history (the archive names the file by its sha256)."""
+    base = re.split(r"[\\/]", name or "")[-1].strip().lstrip(".")
+    base = re.sub(r"[\x00-\x1f]", "", base)
+    return privacy.scrub(base[:200])[0] or "namnlös fil"
 
 
 class FileError(UserError):

@@ -2,7 +2,7 @@
 
 The server never holds an uploaded file's cells: a 150 MB file parses into gigabytes of Python
 objects, and memory a Python process has once taken seldom goes back to the system. So the
-child (`python -m trygghet.ingest.import_worker`, started, limited and watched by the same machinery
+child (`python -m trygghet.ingest.import_entry`, started, limited and watched by the same machinery
 as trygghet.ingest.read_worker) reads and validates the file, runs the import as a dry run for the
 preview, and writes the prepared result to disk beside the file's bytes, in the upload's own
 private folder. What comes back to the caller is small: the report and at most ten preview rows
@@ -38,7 +38,7 @@ from typing import TYPE_CHECKING, Any, BinaryIO
 from trygghet.core import arrow, config
 from trygghet.core.config import Limits
 from trygghet.core.progress import ProgressCallback, Reporter
-from trygghet.ingest.file_report import FileError
+from trygghet.ingest.file_report import FileError, safe_file_name
 from trygghet.ingest.read_worker import (
     EXIT_FAILED,
     EXIT_MEMORY,
@@ -60,6 +60,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 
+WORKER = "trygghet.ingest.import_entry"
 INPUT = "input"
 PREPARED = "prepared.pickle"
 UPLOAD = "upload.json"
@@ -108,7 +109,7 @@ def preview_job(
         _put_input(source, upload_dir / INPUT, limits)
         # The name waits on disk as long as the preview does, so only without personal data; the
         # child gets it as uploaded, for the report to say what was masked in it.
-        (upload_dir / UPLOAD).write_text(json.dumps({"file_name": _safe_name(file_name)}), encoding="utf-8")
+        (upload_dir / UPLOAD).write_text(json.dumps({"file_name": safe_file_name(file_name)}), encoding="utf-8")
         status, value = _run_job(db, "preview", upload_dir, file_name, actor, options, limits)
     except BaseException:
         discard(upload_dir)
@@ -180,7 +181,7 @@ def import_files(
         job = _job(db, "import", sources, actor, options, batch)
         (folder / "job.json").write_text(json.dumps(job), encoding="utf-8")
         with contextlib.suppress(FileError):  # the files without a result run again below
-            run_child("trygghet.ingest.import_worker", folder, batch, paths[0].name, env=_environment(),
+            run_child(WORKER, folder, batch, paths[0].name, env=_environment(),
                       progress=options.progress, on_wait=options.on_wait)
         for index in range(len(paths)):
             with contextlib.suppress(OSError, EOFError, pickle.UnpicklingError):
@@ -234,14 +235,8 @@ def _job_limits(options: JobOptions) -> Limits:
     return replace(limits, read_memory_mb=limits.read_memory_mb * JOB_MEMORY_FACTOR)
 
 
-def _safe_name(file_name: str) -> str:
-    from trygghet.ingest.importer import safe_file_name
-
-    return safe_file_name(file_name)
-
-
 def _rejected(file_name: str, message: str) -> FileReport:
-    from trygghet.ingest.importer import FileReport, safe_file_name
+    from trygghet.ingest.file_report import FileReport
 
     name = safe_file_name(file_name)
     return FileReport(name, "rejected", error=f"{name}: {message}")
@@ -255,7 +250,7 @@ def _run_job(
         folder = Path(tmp)
         (folder / "job.json").write_text(json.dumps(job), encoding="utf-8")
         try:
-            run_child("trygghet.ingest.import_worker", folder, limits, file_name, env=_environment(),
+            run_child(WORKER, folder, limits, file_name, env=_environment(),
                       progress=options.progress, on_wait=options.on_wait)
         except FileError as exc:
             return "failed", str(exc)
@@ -281,7 +276,17 @@ def _job(
         "archive_dir": str(options.archive_dir.resolve()) if options.archive_dir else None,
         "max_errors": options.max_errors,
         "progress": options.progress is not None,
+        "read_ahead": _read_ahead(action, sources[0]["source"]) if sources else None,
     }
+
+
+def _read_ahead(action: str, source: str) -> str | None:
+    """The file the child will parse first, for it to start on early; None when it parses none (an
+    import of a previewed upload writes the prepared result)."""
+    path = Path(source)
+    if not path.is_dir():
+        return source
+    return str(path / INPUT) if action == "preview" else None
 
 
 def _environment() -> dict[str, str]:
@@ -293,16 +298,17 @@ def _environment() -> dict[str, str]:
 # ---------------------------------------------------------------- the child
 
 
-def main(folder: Path) -> None:
+def main(folder: Path, steps: Reporter | None = None) -> None:
+    """The child's work. `steps`: the progress channel, when trygghet.ingest.import_entry opened it."""
     job = json.loads((folder / "job.json").read_text(encoding="utf-8"))
     limits = Limits(**job["limits"])
     limit_self(limits)
     arrow.pandas_free_process()  # pandas comes only with what needs it, such as the preview's tables
     flag = bool(job["login_configured"])
     access.register_login_check("server", lambda: flag)
-    steps = child_progress(bool(job.get("progress")))
+    steps = steps or child_progress(bool(job.get("progress")))
     for index, source in enumerate(job["sources"]):
-        steps.subject = _safe_name(source["file_name"])
+        steps.subject = safe_file_name(source["file_name"])
         try:
             outcome = _child_job({**job, **source}, limits, steps)
         except MemoryError:
@@ -336,7 +342,7 @@ def _child_job(job: dict[str, Any], limits: Limits, steps: Reporter) -> tuple[st
         with open(data, "rb"):
             pass
     except OSError as exc:
-        name = importer.safe_file_name(job["file_name"])
+        name = safe_file_name(job["file_name"])
         return "ok", importer.FileReport(name, "rejected", error=f"{name}: Filen går inte att läsa ({exc.strerror}).")
     try:
         if job["action"] == "preview":

@@ -23,7 +23,7 @@ from trygghet.core.progress import ProgressCallback, Reporter, reporter
 from trygghet.core.text import Vocabulary
 from trygghet.ingest import report_sheets, reporters
 from trygghet.ingest.field_parsers import Vocabularies
-from trygghet.ingest.file_report import FileReport, SheetReport
+from trygghet.ingest.file_report import FileReport, SheetReport, safe_file_name
 from trygghet.ingest.polisen import feed as police_feed
 from trygghet.ingest.read_worker import read_isolated
 from trygghet.ingest.reader import FileError, RawFile, read_file
@@ -56,14 +56,6 @@ class PreparedFile:
     parsed: list[ParsedSheet]
     report: FileReport
     path: Path | None = None  # the file on disk, for a worker that never holds its bytes
-
-
-def safe_file_name(name: str) -> str:
-    """The file's own name without any folder part and without personal data, for display and
-    the upload history (the archive names the file by its sha256)."""
-    base = re.split(r"[\\/]", name or "")[-1].strip().lstrip(".")
-    base = re.sub(r"[\x00-\x1f]", "", base)
-    return privacy.scrub(base[:200])[0] or "namnlös fil"
 
 
 def load_vocabularies(db: Database) -> Vocabularies:

@@ -126,7 +126,47 @@ def _read_zip_workbook(data: bytes | Path, limits: Limits, report: Reporter) -> 
         infos = archive.infolist()
     except (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):
         raise FileError(_DAMAGED_ZIP) from None
+    ahead = _READ_AHEAD.pop(data.resolve(), None) if isinstance(data, Path) else None
+    if ahead is not None:
+        archive.close()
+        if ahead.refused is not None:
+            raise ahead.refused
+        return _read_with_calamine(data, "xlsx", limits, report, ahead.prefetch)
+    try:
+        file_kind, sheet_bytes = _zip_contents(archive, infos, limits)
+        prefetch = _checked_while_parsing(data, archive, file_kind, sheet_bytes, limits, report)
+    finally:
+        archive.close()
+    # No archive.testzip() here: it would inflate every member once more; calamine reports damage itself.
+    return _read_with_calamine(data, file_kind, limits, report, prefetch)
+
+
+def _checked_while_parsing(data: bytes | Path, archive: zipfile.ZipFile, file_kind: str, sheet_bytes: int,
+                           limits: Limits, report: Reporter) -> _Prefetch | None:
+    """Counts the cells that are really there, raising FileError for a sheet that reaches too far:
+    the workbook reader allocates every sheet's whole rectangle at once, and one cell at XFD1048576
+    asks for hundreds of gigabytes. A large workbook's first sheet is parsed meanwhile, on the
+    other core, and returned: the workbook reader first collects the cells it finds and allocates
+    the sheet's rectangle only at the end, by which time the count has refused a sheet whose
+    rectangle is too large. Were the reader first, the worker's memory limit would stop it; either
+    way the file is refused."""
+    prefetch = _Prefetch(data) if file_kind == "xlsx" and sheet_bytes > PREFETCH_BYTES else None
+    try:
+        if file_kind == "xlsx" and "xl/workbook.xml" in archive.NameToInfo:
+            _check_cells(xlsx_sheet_stats(archive, report), limits)
+        elif file_kind == "ods":
+            report.stage("Kontrollerar filens storlek", unit="")
+            _check_cells(ods_sheet_stats(archive), limits)
+    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError):
+        raise FileError(_DAMAGED_ZIP) from None
+    return prefetch
+
+
+def _zip_contents(archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits) -> tuple[str, int]:
+    """The workbook's kind (xlsx or ods) and its worksheets' unpacked bytes, from the zip's directory
+    alone; FileError for a zip bomb or a zip that is no spreadsheet."""
     names = {i.filename for i in infos}
+    sheet_bytes = 0
     unpacked = sum(i.file_size for i in infos)
     packed = max(1, sum(i.compress_size for i in infos))
     if unpacked > limits.max_uncompressed_bytes or (
@@ -149,27 +189,7 @@ def _read_zip_workbook(data: bytes | Path, limits: Limits, report: Reporter) -> 
         raise FileError(f"Filen är ett OpenDocument-dokument men inget kalkylark. {_FIX}")
     else:
         raise FileError(f"Filen är ett zip-arkiv, inte ett kalkylark. {_FIX}")
-    # The workbook reader allocates every sheet's whole rectangle at once, and one cell at XFD1048576
-    # asks for hundreds of gigabytes: the cells that are really there are counted first, streaming.
-    prefetch = None
-    if file_kind == "xlsx" and sheet_bytes > PREFETCH_BYTES:
-        # A large workbook's first sheet is parsed meanwhile, on the other core: the workbook reader
-        # first collects the cells it finds and allocates the sheet's rectangle only at the end, by
-        # which time the count below has refused a sheet whose rectangle is too large. Were the
-        # reader first, the worker's memory limit would stop it; either way the file is refused.
-        prefetch = _Prefetch(data)
-    try:
-        if file_kind == "xlsx" and "xl/workbook.xml" in names:
-            _check_cells(xlsx_sheet_stats(archive, report), limits)
-        elif file_kind == "ods":
-            report.stage("Kontrollerar filens storlek", unit="")
-            _check_cells(ods_sheet_stats(archive), limits)
-    except (zipfile.BadZipFile, EOFError, OSError, NotImplementedError, RuntimeError):
-        raise FileError(_DAMAGED_ZIP) from None
-    finally:
-        archive.close()
-    # No archive.testzip() here: it would inflate every member once more; calamine reports damage itself.
-    return _read_with_calamine(data, file_kind, limits, report, prefetch)
+    return file_kind, sheet_bytes
 
 
 def _ods_mimetype(archive: zipfile.ZipFile) -> bool:
@@ -219,6 +239,46 @@ def _read_ole2(data: bytes | Path, head: bytes, limits: Limits, report: Reporter
 
 
 PREFETCH_BYTES = 16 * 2**20  # worksheets' XML, unpacked: below this the overlap gains nothing worth a thread
+
+
+@dataclass
+class _Ahead:
+    prefetch: _Prefetch | None
+    refused: FileError | None  # what the count of cells found, raised when the file is read
+
+
+_READ_AHEAD: dict[Path, _Ahead] = {}
+
+
+def read_ahead(path: Path, limits: Limits, progress: Reporter | None = None) -> None:
+    """Checks a large workbook and parses its first sheet now, for `read_file` of the same path to
+    pick up: the import worker calls this before it loads the rest of itself (validation, the
+    database, Arrow), so that loading them overlaps the parse on the other core. The check and the
+    parse start together, exactly as in `read_file`. Only a workbook `read_file` would parse ahead
+    anyway, after the same checks of size and zip; anything else is left to `read_file` and its
+    messages. Call it after the process has limited itself."""
+    try:
+        check_size(path, limits)
+        if detect_kind(_head(path, 16)) != "zip":
+            return
+        archive = zipfile.ZipFile(path)
+    except (FileError, zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, ValueError, OSError):
+        return
+    try:
+        file_kind, sheet_bytes = _zip_contents(archive, archive.infolist(), limits)
+        if file_kind != "xlsx" or sheet_bytes <= PREFETCH_BYTES:
+            return
+        ahead = _Ahead(None, None)
+        try:
+            ahead.prefetch = _checked_while_parsing(path, archive, file_kind, sheet_bytes, limits,
+                                                    progress or Reporter())
+        except FileError as exc:
+            ahead.refused = exc
+        _READ_AHEAD[path.resolve()] = ahead
+    except (FileError, zipfile.BadZipFile, EOFError, ValueError, OSError):
+        return
+    finally:
+        archive.close()
 
 
 class _Prefetch:
