@@ -25,8 +25,9 @@ def reference_style(fig: go.Figure, title: str | None = None, height: int = 420)
         height=height,
         separators=", ",
     )
-    fig.update_xaxes(tickfont={"size": F - 2}, title_font={"size": F})
-    fig.update_yaxes(tickfont={"size": F - 2}, title_font={"size": F}, separatethousands=True)
+    fig.update_xaxes(tickfont={"size": F - 2}, title_font={"size": F}, ticklabeloverflow="allow")
+    fig.update_yaxes(tickfont={"size": F - 2}, title_font={"size": F}, separatethousands=True, exponentformat="none",
+                     ticklabeloverflow="allow")
     return fig
 
 

@@ -79,20 +79,14 @@ def _timeline_layout(labels: list[str], today: dt.date, height: int) -> dict[str
     # Room for the labels and the dates below from the start: when Plotly's automargin has to widen a
     # margin, it draws the whole chart a second time (15-40 ms a click in Chromium). It still widens
     # a guess that was short.
-    styled["margin"].update({"l": label_margin(labels), "b": 44})  # type: ignore[union-attr]
+    # On the right, half the last date's label, which may sit at the edge.
+    styled["margin"].update({"l": label_margin(labels), "b": 44, "r": 24})  # type: ignore[union-attr]
     return styled
-
-
-# Widths in em of the title font's characters, on the generous side: a guess too narrow costs a
-# second drawing, one too wide a little empty space left of the labels.
-_NARROW, _WIDE = set(" .,:;!|'()[]-/fijlrtI1"), set("mwMWÅÄÖQOGDHNU@%&")
 
 
 def label_margin(labels: list[str], size: int = chart_style.CHART_FONT - 2) -> int:
     """Pixels left of the plot for the longest of `labels` at font `size`, and the ticks' padding."""
-    widest = max((sum(0.29 if c in _NARROW else 0.8 if c in _WIDE else 0.53 for c in label) for label in labels),
-                 default=0.0)
-    return round(widest * size) + 16
+    return round(max((chart_style.text_width(label, size) for label in labels), default=0.0)) + 16
 
 
 def timeline(listed: pd.DataFrame, today: dt.date, limit: int = TIMELINE_MAX) -> tuple[go.Figure, str] | None:

@@ -19,7 +19,7 @@ from trygghet.present import chart_style
 
 COUNT_COLOUR, MEAN_COLOUR, LAST_YEAR_COLOUR, NO_COLOUR = "#9DB7CF", "#0072B2", "#8C8C8C", "#666666"
 PLOT_HEIGHT, BAR_HEIGHT = 440, 26  # px of the weekly lines; px a row of the interventions below them
-LEGEND = {"orientation": "h", "y": 1.08, "x": 0}
+LEGEND = {"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}
 
 
 def short_title(title: str) -> str:

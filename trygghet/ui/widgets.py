@@ -11,6 +11,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from trygghet.ingest import excel_export as export
+from trygghet.present import chart_style
 from trygghet.present.chart_text import plain_figure
 from trygghet.present.table_style import (
     date_only_columns,
@@ -34,7 +35,7 @@ def chart(fig: go.Figure, name: str, summary: str | None = None,
     then in st.session_state[chart_key(name)]."""
     selection: dict[str, object] = {"on_select": on_select, "selection_mode": "points"} if on_select else {}
     st.plotly_chart(
-        plain_figure(fig),
+        chart_style.fit_margins(plain_figure(fig)),
         width="stretch",
         config={
             "displaylogo": False,

@@ -52,7 +52,7 @@ def _reference(weekly: pd.DataFrame, by: str | None, shown: pd.DataFrame, colors
                          autorange="reversed", row=2, col=1, title_text="Insatser")
     fig.update_xaxes(range=[pd.Timestamp(START), pd.Timestamp(END)])
     chart_style.swedish_month_axis(fig, START, END)
-    fig.update_layout(legend={"orientation": "h", "y": 1.08, "x": 0})
+    fig.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0})
     return chart_style.style_figure(fig, height=480 + 26 * len(shown))
 
 
