@@ -5,13 +5,12 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from trygghet.analysis import compstat, data_start, district_cut, partial_week
 from trygghet.core import clock
 from trygghet.core.formatting import fmt_int
-from trygghet.present import chart_style, table_style, tables
+from trygghet.present import table_style, tables, vega_specs
 from trygghet.ui import cache, coverage_view, harm_editor, login, safe_text, shell, sidebar, widgets
 from trygghet.ui.first_start import guide as setup_guide
 
@@ -108,20 +107,10 @@ with right:
     # A partial week's bar is marked: it holds only the days with data.
     labels = [f"v. {d.isocalendar().week}" + ("*" if span.partial and d.date() == week.monday() else "")
               for d in frame["week"]]
-    fig = go.Figure(
-        go.Bar(
-            x=labels,
-            y=frame["count"],
-            marker_color=["#0072B2" if d.date() == week.monday() else "#9DB7CF" for d in frame["week"]],
-            text=[fmt_int(v) for v in frame["count"]],
-            textposition="outside",
-            hovertemplate="%{x}: %{y} händelser<extra></extra>",
-        )
-    )
-    fig.update_yaxes(title="Händelser", rangemode="tozero")
-    widgets.chart(
-        chart_style.style_figure(fig, height=380),
-        f"tolv-veckor-v{week.week}-{week.year}",
+    data, spec = vega_specs.weekly_bars(labels, frame["count"], [d.date() == week.monday() for d in frame["week"]],
+                                        dark=widgets.is_dark())
+    widgets.vega_chart(
+        data, spec,
         summary="Händelser per vecka de tolv senaste veckorna: "
         + ", ".join(f"{label}: {fmt_int(c)}" for label, c in zip(labels, frame["count"], strict=True))
         + "." + (f" * {week.label} gäller bara {span.weekdays}." if span.partial else ""),

@@ -288,10 +288,13 @@ def navigate(page: Page, title: str, timeout: float = 60_000) -> None:
 
 
 def wait_for_charts(page: Page, timeout: float = 30_000) -> None:
-    """Plotly draws after the script has finished; wait for every chart's SVG."""
+    """Charts draw after the script has finished; wait for every Plotly chart's SVG and every Vega-Lite
+    chart's drawing."""
     page.wait_for_function(
         """() => [...document.querySelectorAll("[data-testid='stMain'] [data-testid='stPlotlyChart']")]
-                 .every(c => c.querySelector('svg.main-svg'))""",
+                 .every(c => c.querySelector('svg.main-svg'))
+              && [...document.querySelectorAll("[data-testid='stMain'] [data-testid='stVegaLiteChart']")]
+                 .every(c => c.querySelector('svg, canvas'))""",
         timeout=timeout,
     )
 

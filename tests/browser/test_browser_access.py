@@ -117,7 +117,8 @@ def log_in_form_problems(page: Page, wire: Wire, where: str) -> list[str]:
     headings = page.locator("[data-testid='stMain'] h1").all_inner_texts()
     if headings != ["Lägesbild"]:
         problems.append(f"{where}: headings {headings}")
-    for testid in ("stFileUploader", "stMetric", "stDataFrame", "stPlotlyChart", "stTabs", "stSidebarNav"):
+    for testid in ("stFileUploader", "stMetric", "stDataFrame", "stPlotlyChart", "stVegaLiteChart", "stTabs",
+                   "stSidebarNav"):
         if page.locator(f"[data-testid='{testid}']").count():
             problems.append(f"{where}: {testid} on screen before log-in")
     # Streamlit's old multipage mode may send its list of page files before any app code runs;

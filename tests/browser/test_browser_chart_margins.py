@@ -23,7 +23,7 @@ MARGINS = """() => [...document.querySelectorAll("[data-testid='stMain'] .js-plo
 })"""
 
 
-@pytest.mark.parametrize("title", ["Översikt", "Möte", "Trender", "Prioriterade områden", "Trygghetsmätning"])
+@pytest.mark.parametrize("title", ["Möte", "Trender", "Trygghetsmätning", "Insatser"])
 def test_the_dashboard_charts_need_no_second_drawing(new_page, demo_server: StreamlitServer, title: str) -> None:
     page: Page = new_page(viewport={"width": 1920, "height": 1080})
     open_page(page, demo_server.url)

@@ -208,7 +208,8 @@ def test_axe_finds_no_serious_or_critical_violations(shown: Shown, scheme: str) 
 
 def test_every_chart_has_a_summary_beside_it(shown: Shown) -> None:
     missing = shown.page.evaluate(
-        """() => [...document.querySelectorAll("[data-testid='stMain'] [data-testid='stPlotlyChart']")]
+        """() => [...document.querySelectorAll("[data-testid='stMain'] [data-testid='stPlotlyChart'], "
+                 + "[data-testid='stMain'] [data-testid='stVegaLiteChart']")]
               .map(chart => {
                 const box = chart.closest("[data-testid='stElementContainer']");
                 const next = box && box.nextElementSibling;

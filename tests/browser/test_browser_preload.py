@@ -1,4 +1,4 @@
-"""The chart code is loaded once, early, and the page's charts still draw with it."""
+"""The chart code is loaded once, early, and the first page's chart still draws with it."""
 
 from __future__ import annotations
 
@@ -21,10 +21,12 @@ def test_the_chart_chunk_is_fetched_once_and_the_charts_draw(page: Page, demo_se
     open_page(page, demo_server.url)
     wait_for_charts(page)
     assert_no_app_error(page)
-    fetched = page.evaluate(RESOURCES, "PlotlyChart")
-    assert len(fetched) == 1, fetched  # the preload and Streamlit's own import share one module
-    assert fetched[0].startswith(demo_server.url + "static/js/")
-    assert page.locator("[data-testid='stPlotlyChart'] .main-svg").count() >= 1
+    for chunk in ("ArrowVegaLiteChart", "embed", "PlotlyChart"):
+        fetched = page.evaluate(RESOURCES, chunk)
+        assert len(fetched) == 1, fetched  # the preload and Streamlit's own import share one module
+        assert fetched[0].startswith(demo_server.url + "static/js/")
+    assert page.locator("[data-testid='stMain'] [data-testid='stVegaLiteChart'] svg, "
+                        "[data-testid='stMain'] [data-testid='stVegaLiteChart'] canvas").count() >= 1
     # Nothing on the first page needs the code highlighter's 1.5 MB (a collapsed reminder text used it).
     assert page.evaluate(RESOURCES, "StreamlitSyntaxHighlighter") == []
     # The preload's element takes no room: hidden, not an empty gap above the page.

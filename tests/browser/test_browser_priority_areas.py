@@ -34,7 +34,8 @@ def test_one_click_shows_another_area_in_detail(page: Page, demo_server: Streaml
     assert _detail_heading(page) == names[0]
     wait_for_charts(page)
     # The chosen area's trend and survey charts; no area's charts beside them.
-    assert page.locator("[data-testid='stMain'] [data-testid='stPlotlyChart']").count() <= 2
+    charts = "[data-testid='stMain'] [data-testid='stPlotlyChart'], [data-testid='stMain'] [data-testid='stVegaLiteChart']"
+    assert page.locator(charts).count() <= 2
 
     page.locator(".st-key-prio_omrade button", has_text=names[1]).click()
     settle(page)

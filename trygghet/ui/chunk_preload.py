@@ -1,8 +1,8 @@
 """The browser starts loading the chart and table code while the server still computes the first page.
 
 Streamlit's frontend fetches the code for an element type only when the first element of that type
-arrives. On a dashboard the charts and tables come last in the run, so the largest piece of code
-(Plotly's, about 4.7 MB) was fetched and compiled after the server had finished: on this kind of
+arrives. On a dashboard the charts and tables come last in the run, so the largest pieces of code
+(Plotly's, about 4.7 MB; Vega's, about 0.8 MB) were fetched and compiled after the server had finished: on this kind of
 machine a second of the first page spent waiting for it. Importing those modules at the start of
 the run lets the browser do that work while the server works; Streamlit's own import of the same
 URL later finds the module already loaded.
@@ -19,9 +19,11 @@ import json
 import re
 from pathlib import Path
 
-# Element code the dashboards need on their first run, the largest first; then the meeting page's
-# inputs, small, so that its first visit does not wait for their round trips either.
-CHUNKS = ("PlotlyChart", "DataFrame", "arrowFormatUtils", "Metric", "TextInput", "TextArea", "Button")
+# Element code the first page needs (its Vega-Lite chart, the grids, the key figures), then Plotly's
+# for the other dashboards' charts, then the meeting page's inputs, small, so that its first visit does
+# not wait for their round trips either.
+CHUNKS = ("ArrowVegaLiteChart", "loadVegaEmbed", "embed", "vega-interpreter", "DataFrame", "arrowFormatUtils",
+          "Metric", "PlotlyChart", "TextInput", "TextArea", "Button")
 _NAME = re.compile(r"^[A-Za-z]+\.[A-Za-z0-9_-]+\.js$")
 
 

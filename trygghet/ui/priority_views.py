@@ -7,7 +7,6 @@ import datetime as dt
 import re
 
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 from trygghet.analysis import data_start, interventions
@@ -16,7 +15,7 @@ from trygghet.analysis.survey import fmt_points
 from trygghet.core.filters import Filters
 from trygghet.core.formatting import MISSING, fmt_change_pct, fmt_date, fmt_int, fmt_pct
 from trygghet.core.periods import month_label
-from trygghet.present import chart_style, table_style
+from trygghet.present import table_style, vega_specs
 from trygghet.ui import safe_text, widgets
 
 OVERDUE_FILL = table_style.FLAG_STYLES["upp"]  # the same fill as on Översikt and Insatser
@@ -132,21 +131,9 @@ def trend_section(area: pa.AreaOverview, trend: pd.DataFrame, first: dt.date | N
         month_label(m) + ("*" if days < (pd.Timestamp(m) + pd.offsets.MonthEnd(0)).day else "")
         for m, days in zip(trend["month"], trend["days"], strict=True)
     ]
-    fig = go.Figure()
-    fig.add_trace(go.Bar(
-        x=labels, y=trend["count"], name="Perioden", marker_color=PERIOD_COLOUR,
-        hovertemplate="%{x}: %{y} händelser<extra>Perioden</extra>",
-    ))
-    fig.add_trace(go.Scatter(
-        x=labels, y=trend["baseline"], name="Samma dagar året före", mode="lines+markers",
-        line={"color": BASELINE_COLOUR, "width": 3, "dash": "dash"}, marker={"size": 8},
-        hovertemplate="%{x}: %{y} händelser året före<extra></extra>",
-    ))
-    fig.update_yaxes(title="Händelser per månad", rangemode="tozero")
-    fig.update_xaxes(title=None, tickangle=-45 if len(labels) > 12 else 0)
-    fig.update_layout(legend={"orientation": "h", "y": 1.02, "yanchor": "bottom", "x": 0}, bargap=0.25)
-    chart_style.style_figure(fig, height=440)
-    fig.update_layout(margin={"t": 50})
+    data, spec = vega_specs.month_bars_with_baseline(
+        labels, trend["count"], trend["baseline"], period="Perioden", before="Samma dagar året före",
+        colours=(PERIOD_COLOUR, BASELINE_COLOUR), slanted=len(labels) > 12, dark=widgets.is_dark())
 
     totals = pa.trend_totals(trend)
     summary = f"{fmt_int(totals.total)} händelser i {', '.join(area.indicators)} under perioden."
@@ -162,7 +149,7 @@ def trend_section(area: pa.AreaOverview, trend: pd.DataFrame, first: dt.date | N
                     " Månader utan jämförelse saknar data året före.")
     if any(label.endswith("*") for label in labels):
         summary += " * Bara en del av månaden ingår; året före räknas samma dagar."
-    widgets.chart(fig, f"trend-{slug(area.name)}", summary=summary)
+    widgets.vega_chart(data, spec, summary=summary)
 
 
 def intervention_section(area: pa.AreaOverview, listed: pd.DataFrame) -> None:
@@ -197,28 +184,16 @@ def survey_section(area: pa.AreaOverview, survey: pd.DataFrame, filters: Filters
     if survey.empty:
         st.write("Ingen fråga i trygghetsmätningen hör till området.")
         return
-    fig = go.Figure()
-    for i, (indicator, rows) in enumerate(survey.groupby("indicator", sort=False)):
-        fig.add_trace(go.Scatter(
-            x=rows["year"], y=rows["value"], name=indicator, mode="lines+markers+text",
-            line={"color": SURVEY_COLOURS[i % len(SURVEY_COLOURS)], "width": 3}, marker={"size": 10},
-            text=[fmt_pct(v, 0) for v in rows["value"]], textposition="top center",
-            hovertemplate="%{x}: %{text}<extra>%{fullData.name}</extra>",
-        ))
-    fig.update_xaxes(title=None, type="category")
-    fig.update_yaxes(title="Andel (%)", range=[0, 100])
     # Shown even for a single question: the legend is where its wording is.
-    fig.update_layout(legend={"orientation": "h", "y": -0.15, "yanchor": "top"}, showlegend=True)
-    chart_style.style_figure(fig, height=340)
+    data, spec = vega_specs.shares_over_years(survey, colours=SURVEY_COLOURS, dark=widgets.is_dark())
     parts = []
     for indicator, rows in survey.groupby("indicator", sort=False):
         values = ", ".join(f"{y}: {fmt_pct(v, 1)}" for y, v in zip(rows["year"], rows["value"], strict=True))
         parts.append(f"{indicator} – {values}")
     respondents = survey["respondents"].dropna()
     weighted = f"viktat med antal svar ({fmt_int(respondents.max())} svar som mest per år)" if len(respondents) else ""
-    widgets.chart(
-        fig,
-        f"enkat-{slug(area.name)}",
+    widgets.vega_chart(
+        data, spec,
         summary="; ".join(parts) + f". Snitt över {filters.district_label if filters.districts else 'alla stadsdelar'}"
         + (f", {weighted}" if weighted else "") + ". Frågan kopplas till området genom nyckelord i namnen.",
     )

@@ -51,6 +51,20 @@ def chart(fig: go.Figure, name: str, summary: str | None = None,
         st.caption(plain(summary))
 
 
+def vega_chart(data: pd.DataFrame, spec: dict[str, object], summary: str | None = None) -> None:
+    """A chart from trygghet.present.vega_specs, with the same text alternative as `chart`. Without a
+    key and without `alt` (which the browser folds into the spec): Streamlit keeps the drawn chart while
+    its spec is the same, and swaps in the new data."""
+    st.vega_lite_chart(data, spec, width="stretch")
+    if summary:
+        st.caption(plain(summary))
+
+
+def is_dark() -> bool:
+    """True when the viewer has switched to the dark theme, where chart text must be light."""
+    return st.context.theme.type == "dark"
+
+
 def chart_key(name: str) -> str:
     return f"chart_{name}"
 
