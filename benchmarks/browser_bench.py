@@ -262,6 +262,20 @@ def _pill(page: object, district: str) -> object:
         "button", name=district, exact=True)
 
 
+def cpu_check_s() -> float:
+    """Seconds for a fixed piece of pure-Python work, best of three: on a shared virtual machine the
+    same work takes up to twice as long at a busy hour, and every time in a run with it. Recorded
+    before and after the run, so that runs are compared on like machines."""
+    best = float("inf")
+    for _ in range(3):
+        start = time.perf_counter()
+        total = 0
+        for i in range(3_000_000):
+            total += i
+        best = min(best, time.perf_counter() - start)
+    return round(best, 3)
+
+
 def _districts(db_path: Path) -> list[str]:
     import duckdb
 
@@ -291,6 +305,7 @@ def measure(db_path: Path, clicks_per_page: int, rounds: int, page_files: list[s
         page = context.new_page()
         page.set_default_timeout(timeout * 1000)
         try:
+            result["cpu_check_before_s"] = cpu_check_s()
             result["health_s"] = round(server.start(timeout), 2)
             answered = time.perf_counter()
             page.goto(server.url)
@@ -340,6 +355,7 @@ def measure(db_path: Path, clicks_per_page: int, rounds: int, page_files: list[s
                 entry["switch_browser_task_ms"] = _summary(switches[app_page.file], "browser_task")
             result["pages"] = per_page
             result["peak_rss_mb"] = process_hwm_mb(server.process.pid)  # type: ignore[union-attr]
+            result["cpu_check_after_s"] = cpu_check_s()
             if home.file not in {p.file for p in chosen_pages}:
                 result["note"] = "the default page was not among the measured pages"
         finally:

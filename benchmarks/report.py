@@ -526,7 +526,10 @@ def _browser(results: dict) -> list[str]:
                                 f"answered after {_n(bare.get('health_s'), 1)} s)" if bare.get("first_page_s") else "")
                   + f"; server RSS {_n(run.get('rss_after_first_page_mb'))} MB after the first page, "
                   f"{_n(run.get('peak_rss_mb'))} MB at its peak. Per page {run.get('clicks')} clicks and "
-                  f"{run.get('rounds')} later switch(es); Översikt's first visit is the first page.", ""]
+                  f"{run.get('rounds')} later switch(es); Översikt's first visit is the first page."
+                  + (f" The machine's CPU check (a fixed loop, best of three) took {_n(run['cpu_check_before_s'], 3)} s "
+                     f"before the run and {_n(run.get('cpu_check_after_s'), 3)} s after it; a slower check means "
+                     "a busier host and slower times throughout." if run.get("cpu_check_before_s") else ""), ""]
         rows = []
         for entry in run.get("pages", {}).values():
             click, switch = entry.get("click_ms", {}), entry.get("switch_ms", {})
