@@ -19,11 +19,13 @@ import json
 import re
 from pathlib import Path
 
-# Element code the first page needs (its Vega-Lite chart, the grids, the key figures), then Plotly's
-# for the other dashboards' charts, then the meeting page's inputs, small, so that its first visit does
-# not wait for their round trips either.
+# Element code the first page needs (its Vega-Lite chart, the grids, the key figures), then the
+# meeting page's inputs, small, so that its first visit does not wait for their round trips either.
 CHUNKS = ("ArrowVegaLiteChart", "loadVegaEmbed", "embed", "vega-interpreter", "DataFrame", "arrowFormatUtils",
-          "Metric", "PlotlyChart", "TextInput", "TextArea", "Button")
+          "Metric", "TextInput", "TextArea", "Button")
+# The other dashboards' chart code, 4.7 MB, fetched once the first page is drawn and the browser is
+# idle: compiled during the first page, it made that page half a second slower.
+IDLE_CHUNKS = ("PlotlyChart",)
 _NAME = re.compile(r"^[A-Za-z]+\.[A-Za-z0-9_-]+\.js$")
 
 
@@ -34,30 +36,38 @@ def _static_js() -> Path:
 
 
 @functools.cache
-def chunk_files(folder: Path | None = None) -> tuple[str, ...]:
-    """The file names of CHUNKS in Streamlit's static folder, in CHUNKS' order; a chunk not found
-    (another Streamlit version) is left out."""
+def chunk_files(folder: Path | None = None, names: tuple[str, ...] = CHUNKS) -> tuple[str, ...]:
+    """The file names of the chunks `names` in Streamlit's static folder, in that order; a chunk not
+    found (another Streamlit version) is left out."""
     folder = folder or _static_js()
     found: list[str] = []
-    for chunk in CHUNKS:
+    for chunk in names:
         matches = sorted(p.name for p in folder.glob(f"{chunk}.*.js") if _NAME.match(p.name))
         if len(matches) == 1:  # more than one would be a guess
             found.append(matches[0])
     return tuple(found)
 
 
-def preload_script(files: tuple[str, ...] | None = None) -> str | None:
+def preload_script(files: tuple[str, ...] | None = None, idle: tuple[str, ...] | None = None) -> str | None:
     """An inline module script that imports the chunks relative to Streamlit's own entry script, so
-    that the URLs are the ones Streamlit will import (a base URL path included); None without chunks."""
+    that the URLs are the ones Streamlit will import (a base URL path included): `files` at once,
+    `idle` once the run has finished and the browser is idle. None without chunks."""
     files = chunk_files() if files is None else files
-    if not files:
+    idle = chunk_files(names=IDLE_CHUNKS) if idle is None else idle
+    if not files and not idle:
         return None
     # Hidden with its element's container: an empty element would still take a gap at the page's top.
     return (
         "<style>[data-testid='stElementContainer']:has(script[data-chunk-preload]) {display: none}</style>"
         "<script type=\"module\" data-chunk-preload>"
         "const entry = document.querySelector(\"script[type='module'][src*='static/js/index.']\");"
-        "if (entry) { for (const name of " + json.dumps(list(files)) + ") {"
-        " import(new URL(name, entry.src).href).catch(() => {}); } }"
+        "const load = (names) => { for (const name of names) {"
+        " import(new URL(name, entry.src).href).catch(() => {}); } };"
+        "const whenIdle = window.requestIdleCallback || ((then) => setTimeout(then, 0));"
+        "const later = () => { const app = document.querySelector(\"[data-testid='stApp']\");"
+        " if (app && app.getAttribute('data-test-script-state') === 'notRunning') {"
+        " whenIdle(() => load(" + json.dumps(list(idle)) + "), {timeout: 3000}); }"
+        " else { setTimeout(later, 250); } };"
+        "if (entry) { load(" + json.dumps(list(files)) + "); setTimeout(later, 250); }"
         "</script>"
     )
