@@ -127,7 +127,11 @@ def show_report(report: importer.FileReport, previews: list[pd.DataFrame] | None
 
 upload_tab, history_tab, template_tab, settings_tab = st.tabs(["Ladda upp", "Uppladdningar", "Mall", "Inställningar"])
 
-with upload_tab:
+
+def upload_section() -> None:
+    """The upload tab. A function, so that the uploaded files are its locals and go when it returns:
+    a page's globals live on in reference cycles (its functions refer to them) that only a full
+    collection frees, and Streamlit runs none after a run (runner.postScriptGC is off)."""
     for report in state["results"]:
         show_report(report, None, final=True)
     if not access.allowed(actor, access.UPLOAD):
@@ -180,12 +184,24 @@ with upload_tab:
         if results is not None:
             state["results"] = results + [report for _, _, report, _ in staged if report.status == "rejected"]
             state["prepared"] = {}
+            emptied = f"uploader_{state['uploader_round']}"
             state["uploader_round"] += 1  # a new, empty uploader in place of the one that held the files
             forget_uploads(files or [])
-            upload = None  # the last file of the loop above, if there was one
-            del files, staged, importable, keys, upload
+            # The old uploader's value holds the files too, and Streamlit would drop it only at the end
+            # of the next run, with no collection after it (runner.postScriptGC is off): gone now, the
+            # collection below frees the bytes.
+            st.session_state.pop(emptied, None)
+            # This run's own references to the files, before the collection.
+            files, upload = [], None
+            keys.clear()
+            staged.clear()
+            importable.clear()
             import_worker.release_memory()
         st.rerun()
+
+
+with upload_tab:
+    upload_section()
 
 with history_tab:
     uploads = history.upload_history(db)
