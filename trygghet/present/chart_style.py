@@ -199,5 +199,9 @@ def fit_margins(fig: go.Figure) -> go.Figure:
             bottom = max(bottom, -float(legend.y) * plot + size * _LINE + 16 + _SPARE)
         elif legend.orientation != "h" and (legend.x if legend.x is not None else 1.02) > 1:
             right = max(right, max(text_width(str(t.name), size) for t in shown) + 70)
-    fig.layout.margin = {"l": math.ceil(left), "r": math.ceil(right), "t": math.ceil(top), "b": math.ceil(bottom)}
+    fitted = {"l": math.ceil(left), "r": math.ceil(right), "t": math.ceil(top), "b": math.ceil(bottom)}
+    # Written only when it changes: a figure shared from the cache (cache.derived) was fitted there
+    # and is read here by many sessions at once.
+    if fitted != {k: margin[k] for k in fitted}:
+        fig.layout.margin = fitted
     return fig

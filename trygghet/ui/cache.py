@@ -10,6 +10,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import streamlit as st
 
+from trygghet.present.chart_style import fit_margins
 from trygghet.present.chart_text import plain_figure
 from trygghet.store.db import Database
 from trygghet.ui.shell import status
@@ -69,10 +70,10 @@ def query(fn: Callable[..., object], db: Database, *args: object) -> object:
 def _run_derived(_fn: Callable[..., object], _source: Callable[..., object], key: str, source_key: str, path: str,
                  version: int, source_args: tuple[object, ...], args: tuple[object, ...]) -> object:
     built = _fn(_run_query(_source, source_key, path, version, source_args), *args)
-    # Plain once, here: widgets.chart's pass then finds nothing to change in the shared figure.
+    # Plain and fitted once, here: widgets.chart's pass then finds nothing to change in the shared figure.
     for part in built if isinstance(built, tuple) else (built,):
         if isinstance(part, go.Figure):
-            plain_figure(part)
+            fit_margins(plain_figure(part))
     return built
 
 
@@ -83,7 +84,8 @@ def derived(fn: Callable[..., object], db: Database, source: tuple[object, ...],
     `source` is the query as `query` takes it, `(query_fn, *its_args)`. The result is kept as it is, not
     copied (a Plotly figure would be rebuilt and checked again from a copy, which is what this saves),
     so it is shared by every session and rerun: nothing may change it afterwards. Figures in it are
-    made plain (chart_text.plain_figure) once, before they are shared.
+    made plain (chart_text.plain_figure) and get their margins (chart_style.fit_margins) once, before
+    they are shared.
     """
     source_fn, *source_args = source
     if not callable(source_fn):

@@ -72,3 +72,10 @@ def test_maps_are_left_as_they_are() -> None:
 def test_tick_labels_are_never_measured_to_be_hidden() -> None:
     layout = chart_style.styled_layout({"xaxis": {}, "yaxis": {}, "yaxis2": {}})
     assert {layout[k]["ticklabeloverflow"] for k in ("xaxis", "yaxis", "yaxis2")} == {"allow"}  # type: ignore[index]
+
+
+def test_a_fitted_figure_is_not_written_again() -> None:
+    fig = chart_style.fit_margins(_bars([48_000.0, 52_000.0], yaxis_title="Händelser"))
+    fitted = fig.layout.margin
+    chart_style.fit_margins(fig)
+    assert fig.layout.margin is fitted  # the same object: nothing was assigned to a figure shared from the cache
