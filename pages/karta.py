@@ -93,7 +93,7 @@ with map_col:
         fig = map_figures.choropleth_figure(counts, polygons, cells, plot_px)
     else:
         # The theme the browser reports; None (light) in tests and before the first report.
-        fig = map_figures.bubble_figure(counts, centres, cells, dark=st.context.theme.type == "dark",
+        fig = map_figures.bubble_figure(counts, centres, cells, dark=widgets.is_dark(),
                                         plot_px=plot_px)
     ranked = counts.sort_values(["count", "district"], ascending=[False, True])
     listed = ", ".join(f"{d} {fmt_int(c)}" for d, c in zip(ranked["district"], ranked["count"], strict=True))

@@ -58,7 +58,7 @@ else:
               "saknas för någon stadsdel")
 
 # Black on the light theme the wall uses; white if someone switches to the dark one, where black would vanish.
-average_color = "#FFFFFF" if st.context.theme.type == "dark" else "#000000"
+average_color = "#FFFFFF" if widgets.is_dark() else "#000000"
 fig = go.Figure()
 districts = list(dict.fromkeys(series["district"]))
 for district in districts:
